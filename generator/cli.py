@@ -1,0 +1,245 @@
+"""The dualgen command line: a thin Click layer over spec, render, runner and exchanges.
+
+Bad input exits 2 with one line on stderr; a failure of the world (an install, a server) exits 1.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__, catalog
+from .errors import DualgenError, SpecError
+
+FRAMEWORK_CHOICES = ("flask", "express", "both")
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """Repeatable options also take comma-separated lists: -m cors,logging."""
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _settings(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    settings: dict[str, dict[str, str]] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        choice, dot, name = key.partition(".")
+        if not sep or not dot:
+            raise SpecError(f"--set {item!r} must look like MIDDLEWARE.SETTING=VALUE, e.g. rate-limit.max=5")
+        settings.setdefault(choice.strip(), {})[name.strip()] = value.strip()
+    return settings
+
+
+def _switch_options(function):
+    for choice in reversed(catalog.CONFIG):
+        function = click.option(
+            f"--{choice.key}/--no-{choice.key}",
+            default=None,
+            help=f"{choice.title}: {choice.help}",
+        )(function)
+    return function
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="dualgen")
+def cli() -> None:
+    """Generate matching Flask and Express starter projects from one set of choices."""
+
+
+@cli.command()
+@click.argument("framework", type=click.Choice(FRAMEWORK_CHOICES), metavar="FRAMEWORK")
+@click.argument("name", required=False)
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, metavar="DIR", help="Folder to create the project in.")
+@click.option("-p", "--preset", metavar="PRESET", help=f"Start from a preset: {', '.join(catalog.PRESETS)}.")
+@click.option("-a", "--answers", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Answer file (YAML), e.g. a project's .dualgen.yaml.")
+@click.option("-m", "--middleware", multiple=True, metavar="KEY", help="Add middleware (repeat or comma-separate); see `dualgen options`.")
+@click.option("-r", "--route", multiple=True, metavar="'METHOD /path'", help="Add a route, e.g. 'GET /users/{id:int}' (repeatable).")
+@click.option("--set", "settings", multiple=True, metavar="KEY.SETTING=VALUE", help="A middleware setting, e.g. rate-limit.max=5 or cors.origins=https://a.example,https://b.example.")
+@click.option("--port", metavar="PORT", help="Default port (PORT overrides it at run time).")
+@click.option("--host", metavar="HOST", help="Default host (HOST overrides it at run time).")
+@click.option("--debug/--no-debug", default=None, help="Debug mode; refused with a non-loopback host.")
+@_switch_options
+@click.option("--no-input", is_flag=True, help="Never prompt; use defaults, presets, answer files and flags.")
+@click.option("-f", "--force", is_flag=True, help="Write into an existing folder: replace the files dualgen writes, keep the others.")
+@click.option("--dry-run", is_flag=True, help="Print the files that would be written, write nothing.")
+def new(framework, name, output_dir, preset, answers, middleware, route, settings, port, host, debug, no_input, force, dry_run, **switches) -> None:
+    """Create a FRAMEWORK (flask, express or both) project called NAME."""
+    from . import spec as specs
+    from .render import dry_run as render_dry_run
+    from .render import render
+
+    file_answers = specs.load_answers(answers) if answers else {}
+    flags: dict[str, object] = {}
+    if name is not None:
+        flags["name"] = name
+    if port is not None:
+        flags["port"] = port
+    if host is not None:
+        flags["host"] = host
+    if debug is not None:
+        flags["debug"] = debug
+    if middleware:
+        flags["middleware"] = _split(middleware)
+    if route:
+        from .routes import parse_route
+
+        flags["routes"] = [parse_route(item) for item in route]
+    if settings:
+        flags["settings"] = _settings(settings)
+    for key, value in switches.items():
+        if value is not None:
+            flags[key.replace("_", "-")] = value
+    chosen_preset = preset or file_answers.get("preset")
+    layers = [{k: v for k, v in file_answers.items() if k != "preset"}, flags]
+    if chosen_preset is not None:
+        layers.insert(0, specs.preset(chosen_preset))
+    merged = specs.merge(*layers)
+    if not no_input and sys.stdin.isatty():
+        merged = specs.merge(merged, _prompt(merged))
+    spec = specs.build(merged)
+
+    frameworks = catalog.FRAMEWORKS if framework == "both" else (framework,)
+    if dry_run:
+        for folder, files in render_dry_run(spec, frameworks).items():
+            click.echo(f"{output_dir / folder}/")
+            for path in files:
+                click.echo(f"  {path}")
+        return
+    started = time.perf_counter()
+    projects = render(spec, frameworks, output_dir, force=force)
+    elapsed = time.perf_counter() - started
+    for project in projects:
+        click.echo(f"Created {project} ({elapsed:.2f} s)")
+    for project, name_ in zip(projects, frameworks, strict=True):
+        click.echo(f"\n  cd {project}")
+        if name_ == "flask":
+            click.echo("  python -m venv .venv && . .venv/bin/activate")
+            click.echo("  pip install -r requirements.txt && python app.py")
+        else:
+            click.echo("  npm install && npm start")
+
+
+def _prompt(current: dict[str, object]) -> dict[str, object]:
+    """Ask for what the flags and the answer file left open, cookiecutter-style."""
+    answers: dict[str, object] = {}
+    if "name" not in current:
+        answers["name"] = click.prompt("Project name", default=catalog.DEFAULT_NAME)
+    if current.get("classic"):
+        return answers
+    if "port" not in current:
+        answers["port"] = click.prompt("Port (blank: 5000 for Flask, 3000 for Express)", default="", show_default=False) or None
+    keys = ", ".join(choice.key for choice in catalog.MIDDLEWARE)
+    default = ",".join(current.get("middleware", []))
+    picked = click.prompt(f"Middleware, comma-separated ({keys})", default=default, show_default=bool(default))
+    answers["middleware"] = [item.strip() for item in picked.split(",") if item.strip()]
+    current_middleware = current.get("middleware")
+    if current_middleware:
+        answers["middleware"] = [key for key in answers["middleware"] if key not in current_middleware]
+    for choice in catalog.CONFIG:
+        if choice.key not in current:
+            answers[choice.key] = click.confirm(f"{choice.title}? {choice.help}", default=False)
+    return answers
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON, for tools.")
+def options(as_json: bool) -> None:
+    """List every middleware and config choice, with what it means in Flask and in Express."""
+    rows = [
+        {
+            "key": choice.key,
+            "kind": "middleware" if choice in catalog.MIDDLEWARE else "config",
+            "title": choice.title,
+            "help": choice.help,
+            "flask": {"packages": catalog.packages("flask", [choice.key])
+                      | catalog.packages("flask", [choice.key], dev=True), "note": choice.flask.note},
+            "express": {"packages": catalog.packages("express", [choice.key])
+                        | catalog.packages("express", [choice.key], dev=True), "note": choice.express.note},
+            "settings": [
+                {"key": s.key, "help": s.help, "default": list(s.default) if s.is_list else s.default}
+                for s in choice.settings
+            ],
+        }
+        for choice in catalog.MIDDLEWARE + catalog.CONFIG
+    ]
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"choices": rows, "presets": catalog.PRESETS, "pins": catalog.PINS}, indent=2))
+        return
+    for kind in ("middleware", "config"):
+        click.echo(click.style(kind.upper(), bold=True))
+        for row in (r for r in rows if r["kind"] == kind):
+            click.echo(f"  {click.style(row['key'], bold=True):<{20 + _style_width()}} {row['help']}")
+            for side in ("flask", "express"):
+                packages = ", ".join(f"{n}=={v}" for n, v in row[side]["packages"].items() if n != side) or "built in"
+                click.echo(f"      {side:<8} {packages}")
+            for setting in row["settings"]:
+                default = setting["default"]
+                shown = ",".join(default) if isinstance(default, list) else default
+                click.echo(f"      --set {row['key']}.{setting['key']}=…  {setting['help']} (default {shown})")
+        click.echo()
+    click.echo(click.style("PRESETS", bold=True))
+    for name, answers in catalog.PRESETS.items():
+        click.echo(f"  {name:<12} {', '.join(f'{k}' for k in answers.get('middleware', [])) or ('the article’s Hello World' if name == 'classic' else '')}")
+
+
+def _style_width() -> int:
+    return len(click.style("", bold=True))
+
+
+@cli.command()
+@click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--production", is_flag=True, help="Start the production command (gunicorn, the Node cluster).")
+@click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, metavar="SECONDS", help="How long to wait for the server to listen.")
+def verify(project: Path, production: bool, timeout: float) -> None:
+    """Install, start and check a generated PROJECT over HTTP, then stop it."""
+    from . import exchanges, runner
+    from . import spec as specs
+    from .render import ANSWERS_FILE
+
+    answers_path = project / ANSWERS_FILE
+    answers = specs.load_answers(answers_path) if answers_path.exists() else {}
+    answers.pop("dualgen", None)
+    spec = specs.build(answers)
+    framework = runner.detect_framework(project)
+    contract = exchanges.exchanges(spec)
+    click.echo(f"verify {project} ({framework}{', production' if production else ''})")
+    installed = runner.install(project)
+    click.echo(f"  install  {'reused' if installed.reused else 'installed'} in {installed.seconds:.2f} s")
+    port = spec.port_for(framework) if spec.classic else None
+    started = time.perf_counter()
+    with runner.serve(project, installed=installed, port=port, production=production, timeout=timeout) as server:
+        click.echo(f"  start    listening on port {server.port} after {server.timings['start']:.2f} s")
+        results = exchanges.run(contract, server.url)
+        failures = [(exchange, problems) for exchange, problems in results if problems]
+        for exchange, problems in results:
+            mark = click.style("ok  ", fg="green") if not problems else click.style("FAIL", fg="red")
+            click.echo(f"  {mark}     {exchange.name}")
+            for problem in problems:
+                click.echo(f"           {problem}")
+        output = server.output()
+    elapsed = time.perf_counter() - started
+    if failures:
+        click.echo(f"\n{len(failures)} of {len(results)} exchanges failed. Server output:\n{output}", err=True)
+        raise SystemExit(1)
+    click.echo(f"{len(results)} exchanges passed; started, checked and stopped in {elapsed:.2f} s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; errors become one line on stderr and exit code 2 (bad input) or 1."""
+    try:
+        code = cli.main(args=argv, prog_name="dualgen", standalone_mode=False)
+    except click.UsageError as error:
+        click.echo(f"dualgen: error: {error.format_message()}", err=True)
+        raise SystemExit(2) from None
+    except click.Abort:
+        click.echo("dualgen: aborted", err=True)
+        raise SystemExit(130) from None
+    except DualgenError as error:
+        click.echo(f"dualgen: error: {error}", err=True)
+        raise SystemExit(error.exit_code) from None
+    raise SystemExit(code or 0)

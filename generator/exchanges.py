@@ -1,0 +1,285 @@
+"""The parity contract: the HTTP exchanges a project must answer, derived from its spec alone.
+
+One list checks Flask and Express alike. Each exchange is a request and what must hold of the
+response: status, body (exact text or a JSON value), media type, and the headers that matter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from .spec import ProjectSpec
+
+_MISSING = object()
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+STATIC_FILE = ("/static/style.css", "body {\n  font-family: system-ui, sans-serif;\n}\n")
+COMPRESSION_THRESHOLD = 1024
+#: helmet's defaults, which the Flask side writes out.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';"
+        "frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';"
+        "script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests"
+    ),
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Origin-Agent-Cluster": "?1",
+    "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "X-DNS-Prefetch-Control": "off",
+    "X-Download-Options": "noopen",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Permitted-Cross-Domain-Policies": "none",
+    "X-XSS-Protection": "0",
+}
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A request, and what must hold of its response."""
+
+    name: str
+    method: str
+    path: str
+    status: int
+    request_headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    repeat: int = 1
+    text: str | None = None
+    json: object = _MISSING
+    media_type: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    header_sets: dict[str, frozenset[str]] = field(default_factory=dict)
+    header_patterns: dict[str, str] = field(default_factory=dict)
+    absent: tuple[str, ...] = ()
+
+    def problems(self, response) -> list[str]:
+        """What differs between a `requests` response and this exchange; empty when it holds."""
+        found: list[str] = []
+        if response.status_code != self.status:
+            found.append(f"status {response.status_code}, expected {self.status}")
+        if self.text is not None and response.content != self.text.encode():
+            found.append(f"body {_short(response.content)}, expected {_short(self.text.encode())}")
+        if self.json is not _MISSING:
+            try:
+                value = json.loads(response.content)
+            except ValueError:
+                found.append(f"body {_short(response.content)} is not JSON")
+            else:
+                if value != self.json:
+                    found.append(f"JSON {_short(response.content)}, expected {json.dumps(self.json)[:120]}")
+        if self.media_type is not None:
+            media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if media != self.media_type:
+                found.append(f"Content-Type {media!r}, expected {self.media_type!r}")
+        for name, value in self.headers.items():
+            if response.headers.get(name) != value:
+                found.append(f"header {name}: {response.headers.get(name)!r}, expected {value!r}")
+        for name, values in self.header_sets.items():
+            got = {item.strip() for item in response.headers.get(name, "").split(",") if item.strip()}
+            if got != set(values):
+                found.append(f"header {name}: {sorted(got)}, expected {sorted(values)}")
+        for name, pattern in self.header_patterns.items():
+            if not re.fullmatch(pattern, response.headers.get(name, "")):
+                found.append(f"header {name}: {response.headers.get(name)!r} does not match {pattern}")
+        for name in self.absent:
+            if name in response.headers:
+                found.append(f"header {name} is present ({response.headers[name]!r}), expected none")
+        return found
+
+
+def _short(content: bytes) -> str:
+    text = content[:120].decode("utf-8", "replace")
+    return repr(text) + ("…" if len(content) > 120 else "")
+
+
+def _error_body(spec: ProjectSpec, name: str) -> dict[str, object]:
+    return {"json": {"error": name}, "media_type": "application/json"} if "error-handlers" in spec.middleware else {}
+
+
+def exchanges(spec: ProjectSpec) -> list[Exchange]:
+    """Every exchange the project made from spec must answer, in an order safe to run."""
+    chosen = set(spec.middleware)
+    found: list[Exchange] = []
+    for route in spec.routes:
+        found.extend(_route_exchanges(spec, route))
+    if not spec.classic:
+        found.append(Exchange("no X-Powered-By", "GET", "/", 200, absent=("X-Powered-By",)))
+    if "error-handlers" in chosen:
+        found.append(Exchange("unknown path", "GET", "/no/such/path", 404, **_error_body(spec, "Not Found")))
+        route = spec.routes[0]
+        wrong = next(m for m in ("DELETE", "PATCH", "PUT", "POST") if not any(
+            r.method == m and r.shape == route.shape for r in spec.routes
+        ))
+        allowed = {r.method for r in spec.routes if r.shape == route.shape} | {"OPTIONS"}
+        if "GET" in allowed:
+            allowed.add("HEAD")
+        found.append(
+            Exchange(
+                f"{wrong} {route.path}: wrong method",
+                wrong,
+                route.sample_path(),
+                405,
+                header_sets={"Allow": frozenset(allowed)},
+                **_error_body(spec, "Method Not Allowed"),
+            )
+        )
+    if "security-headers" in chosen:
+        found.append(Exchange("security headers", "GET", "/", 200, headers=SECURITY_HEADERS))
+    if "cors" in chosen:
+        origins = spec.setting("cors", "origins")
+        allowed_origin = origins[0]
+        found += [
+            Exchange(
+                "CORS: allowed origin",
+                "GET",
+                "/",
+                200,
+                request_headers={"Origin": allowed_origin},
+                headers={"Access-Control-Allow-Origin": allowed_origin},
+                absent=("Access-Control-Allow-Credentials",),
+            ),
+            Exchange(
+                "CORS: refused origin",
+                "GET",
+                "/",
+                200,
+                request_headers={"Origin": "https://refused.example"},
+                absent=("Access-Control-Allow-Origin",),
+            ),
+            Exchange(
+                "CORS: preflight",
+                "OPTIONS",
+                "/",
+                200,
+                request_headers={"Origin": allowed_origin, "Access-Control-Request-Method": "POST"},
+                headers={"Access-Control-Allow-Origin": allowed_origin},
+                header_sets={
+                    "Access-Control-Allow-Methods": frozenset(
+                        {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+                    )
+                },
+            ),
+        ]
+    if "compression" in chosen:
+        for route in spec.routes:
+            if route.response_kind() != "text" or route.method != "GET":
+                continue
+            big = len(route.text.encode()) >= COMPRESSION_THRESHOLD
+            found.append(
+                Exchange(
+                    f"compression of {route.label} ({len(route.text.encode())} bytes)",
+                    "GET",
+                    route.sample_path(),
+                    route.status,
+                    request_headers={"Accept-Encoding": "gzip"},
+                    text=route.text,
+                    headers={"Content-Encoding": "gzip"} if big else {},
+                    absent=() if big else ("Content-Encoding",),
+                )
+            )
+    if "json-body" in chosen:
+        limit = int(spec.setting("json-body", "limit"))
+        json_headers = {"Content-Type": "application/json"}
+        too_big = b'{"data": "' + b"x" * limit + b'"}'
+        found += [
+            Exchange("malformed JSON body", "POST", "/", 400, json_headers, b'{"broken": ', **_error_body(spec, "Bad Request")),
+            Exchange(
+                f"JSON body over {limit} bytes",
+                "POST",
+                "/",
+                413,
+                json_headers,
+                too_big,
+                **_error_body(spec, "Request Entity Too Large"),
+            ),
+        ]
+    if "static" in chosen:
+        path, content = STATIC_FILE
+        found.append(Exchange("static file", "GET", path, 200, text=content, media_type="text/css"))
+    if "request-id" in chosen:
+        found += [
+            Exchange("request id echoed", "GET", "/", 200, {"X-Request-ID": "abc-123.X_y"}, headers={"X-Request-ID": "abc-123.X_y"}),
+            Exchange("request id created", "GET", "/", 200, header_patterns={"X-Request-ID": UUID}),
+            Exchange("request id replaced", "GET", "/", 200, {"X-Request-ID": "not valid"}, header_patterns={"X-Request-ID": UUID}),
+        ]
+    if "rate-limit" in chosen:
+        found = _with_rate_limit(spec, found)
+    return found
+
+
+def _route_exchanges(spec: ProjectSpec, route) -> list[Exchange]:
+    kind = route.response_kind()
+    if kind == "error":
+        return [Exchange(f"{route.label}: raises", route.method, route.sample_path(), 500, **_error_body(spec, "Internal Server Error"))]
+    found = []
+    if kind == "text":
+        found.append(Exchange(route.label, route.method, route.sample_path(), route.status, text=route.text, media_type="text/html"))
+    elif route.status in (204, 205, 304) and kind == "default":
+        found.append(Exchange(route.label, route.method, route.sample_path(), route.status, text=""))
+    else:
+        found.append(Exchange(route.label, route.method, route.sample_path(), route.status, json=route.body(), media_type="application/json"))
+    for param in route.params:
+        if param.type == "int":
+            found.append(
+                Exchange(
+                    f"{route.label}: {param.name} not an int",
+                    route.method,
+                    route.sample_path({param.name: "abc"}),
+                    404,
+                    **_error_body(spec, "Not Found"),
+                )
+            )
+    return found
+
+
+def _with_rate_limit(spec: ProjectSpec, found: list[Exchange]) -> list[Exchange]:
+    """Keep the other exchanges under the limit, then exceed it."""
+    limit = int(spec.setting("rate-limit", "max"))
+    kept = found[: max(limit - 1, 0)]
+    if kept:
+        first = kept[0]
+        kept[0] = Exchange(**{**first.__dict__, "headers": {**first.headers, "X-RateLimit-Limit": str(limit)}})
+    body = (
+        _error_body(spec, "Too Many Requests")
+        if "error-handlers" in spec.middleware
+        else {"text": "Too many requests, please try again later."}
+    )
+    kept.append(
+        Exchange(
+            f"rate limit: request {limit + 1} in the window",
+            "GET",
+            "/",
+            429,
+            repeat=limit + 1,
+            header_patterns={"Retry-After": r"\d+"},
+            headers={"X-RateLimit-Limit": str(limit)},
+            **body,
+        )
+    )
+    return kept
+
+
+def run(exchanges_: list[Exchange], base_url: str) -> list[tuple[Exchange, list[str]]]:
+    """Send each exchange to a server; return each with its problems (empty when it holds)."""
+    import requests
+
+    results = []
+    with requests.Session() as session:
+        for exchange in exchanges_:
+            url = base_url.rstrip("/") + exchange.path
+            response = None
+            for _ in range(exchange.repeat):
+                response = session.request(
+                    exchange.method,
+                    url,
+                    headers=exchange.request_headers,
+                    data=exchange.body,
+                    timeout=10,
+                    allow_redirects=False,
+                )
+            results.append((exchange, exchange.problems(response)))
+    return results

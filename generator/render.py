@@ -1,0 +1,149 @@
+"""Render a spec with a Cookiecutter template, and place the result without ever losing a file.
+
+Every project is rendered into a temporary folder beside its destination and moved into place at
+the end, so a failure at any point leaves the destination as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .catalog import FRAMEWORKS, templates_dir
+from .errors import DestinationError, RunError
+from .spec import ProjectSpec, dump_answers
+
+ANSWERS_FILE = ".dualgen.yaml"
+
+
+def folder_name(spec: ProjectSpec, framework: str, *, both: bool = False) -> str:
+    return f"{spec.slug}-{framework}" if both else spec.slug
+
+
+def render_tree(spec: ProjectSpec, framework: str, into: Path) -> Path:
+    """Render one framework's project into the folder `into`; return the project folder.
+
+    This is plain Cookiecutter (generate_context, prompt_for_config, generate_files, hooks), with
+    the spec as extra context and no prompts.
+    """
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.generate import generate_context, generate_files
+    from cookiecutter.prompt import prompt_for_config
+
+    if framework not in FRAMEWORKS:
+        raise ValueError(framework)
+    template = templates_dir() / framework
+    try:
+        with _template_on_path(template):
+            context = generate_context(
+                context_file=str(template / "cookiecutter.json"),
+                extra_context=spec.context(framework),
+            )
+            context["cookiecutter"] = prompt_for_config(context, no_input=True)
+            context["cookiecutter"]["_template"] = str(template)
+            context["cookiecutter"]["_output_dir"] = str(into)
+            project = generate_files(
+                repo_dir=str(template), context=context, output_dir=str(into), accept_hooks=True
+            )
+    except CookiecutterException as error:
+        raise RunError(f"rendering the {framework} template failed: {error}") from error
+    project_dir = Path(project)
+    (project_dir / ANSWERS_FILE).write_text(dump_answers(spec), encoding="utf-8")
+    return project_dir
+
+
+@contextmanager
+def _template_on_path(template: Path) -> Iterator[None]:
+    """Let Jinja import the template's local extension, as the cookiecutter CLI does."""
+    sys.path.insert(0, str(template))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(template))
+
+
+def check_destination(destination: Path, *, force: bool) -> None:
+    """Refuse a destination that would lose the user's files or follow a symlink."""
+    if destination.is_symlink():
+        raise DestinationError(f"output folder {str(destination)!r} is a symlink; dualgen never follows one")
+    if destination.exists() and not destination.is_dir():
+        raise DestinationError(f"output folder {str(destination)!r} is a file; choose another name or --output-dir")
+    if destination.exists() and not force:
+        raise DestinationError(
+            f"output folder {str(destination)!r} already exists; use --force to replace the "
+            "files dualgen writes and keep the others"
+        )
+
+
+def render(
+    spec: ProjectSpec,
+    frameworks: tuple[str, ...],
+    output_dir: Path,
+    *,
+    force: bool = False,
+) -> list[Path]:
+    """Render each framework into output_dir and return the project folders.
+
+    Nothing appears in output_dir until every project has rendered; with force, files the
+    template writes replace those in the destination and every other file is kept.
+    """
+    both = len(frameworks) > 1
+    output_dir = Path(output_dir)
+    destinations = [output_dir / folder_name(spec, name, both=both) for name in frameworks]
+    for destination in destinations:
+        check_destination(destination, force=force)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".dualgen-", dir=output_dir) as tmp:
+        rendered = [
+            render_tree(spec, name, Path(tmp) / name) for name in frameworks
+        ]
+        for project, destination in zip(rendered, destinations, strict=True):
+            if destination.exists():
+                _merge_into(project, destination, Path(tmp))
+            else:
+                os.rename(project, destination)
+    return destinations
+
+
+def _merge_into(project: Path, destination: Path, tmp: Path) -> None:
+    """Replace destination by its files overlaid with the project's, in one rename."""
+    staging = tmp / "staging"
+    shutil.copytree(destination, staging, symlinks=True)
+    for source in sorted(project.rglob("*")):
+        target = staging / source.relative_to(project)
+        for parent in reversed(target.relative_to(staging).parents[:-1]):
+            folder = staging / parent
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()
+        if source.is_dir():
+            if target.is_symlink() or (target.exists() and not target.is_dir()):
+                target.unlink()
+            target.mkdir(exist_ok=True)
+        else:
+            if target.is_symlink() or target.is_file():
+                target.unlink()
+            elif target.is_dir():
+                shutil.rmtree(target)
+            shutil.copy2(source, target)
+    backup = tmp / "previous"
+    os.rename(destination, backup)
+    os.rename(staging, destination)
+
+
+def dry_run(spec: ProjectSpec, frameworks: tuple[str, ...]) -> dict[str, list[str]]:
+    """The files each project would hold, rendered in a scratch folder and thrown away."""
+    both = len(frameworks) > 1
+    trees: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="dualgen-dry-") as tmp:
+        for name in frameworks:
+            project = render_tree(spec, name, Path(tmp) / name)
+            files = sorted(
+                str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()
+            )
+            trees[folder_name(spec, name, both=both)] = files
+    return trees

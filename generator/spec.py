@@ -1,0 +1,325 @@
+"""ProjectSpec: the validated choices of one project, built from defaults, presets, answer files
+and flags, in that order, and validated once."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import catalog
+from .errors import SpecError
+from .routes import Route, check_routes, hello_route, make_route, route_contexts
+
+#: The keys an answer file may hold.
+SWITCHES = tuple(choice.key for choice in catalog.CONFIG)
+ANSWER_KEYS = (
+    "dualgen",
+    "preset",
+    "name",
+    "port",
+    "host",
+    "debug",
+    "classic",
+    "middleware",
+    "settings",
+    "routes",
+    *SWITCHES,
+)
+_HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+_ORIGIN = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+RESERVED_PATHS = {"static": ("/static", "the static middleware")}
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """Everything that decides a generated project, for either framework."""
+
+    name: str = catalog.DEFAULT_NAME
+    port: int | None = None
+    host: str = catalog.DEFAULT_HOST
+    debug: bool = False
+    classic: bool = False
+    middleware: tuple[str, ...] = ()
+    settings: dict[str, dict[str, object]] = field(default_factory=dict)
+    routes: tuple[Route, ...] = (hello_route(),)
+    switches: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+    def port_for(self, framework: str) -> int:
+        return self.port if self.port is not None else catalog.DEFAULT_PORTS[framework]
+
+    def choices(self) -> list[str]:
+        """Every chosen catalog key, middleware then config switches."""
+        return [*self.middleware, *self.switches]
+
+    def setting(self, key: str, name: str) -> object:
+        choice = catalog.CHOICES[key]
+        default = next(s.default for s in choice.settings if s.key == name)
+        value = self.settings.get(key, {}).get(name, default)
+        return list(value) if isinstance(value, tuple) else value
+
+    def answers(self) -> dict[str, object]:
+        """The spec as a complete answer file: rendering it again gives the same project."""
+        data: dict[str, object] = {"name": self.name}
+        if self.port is not None:
+            data["port"] = self.port
+        data |= {"host": self.host, "debug": self.debug, "classic": self.classic}
+        data["middleware"] = list(self.middleware)
+        settings = {
+            key: {s.key: self.setting(key, s.key) for s in catalog.CHOICES[key].settings}
+            for key in self.middleware
+            if catalog.CHOICES[key].settings
+        }
+        if settings:
+            data["settings"] = settings
+        data["routes"] = [route.answers() for route in self.routes]
+        data |= {key: key in self.switches for key in SWITCHES}
+        return data
+
+    def context(self, framework: str) -> dict[str, object]:
+        """The cookiecutter extra_context for one framework."""
+        context: dict[str, object] = {
+            "project_name": jinja_literal(self.name),
+            "project_slug": self.slug,
+            "port": str(self.port_for(framework)),
+            "host": self.host,
+            "debug": self.debug,
+            "classic": self.classic,
+        }
+        for choice in catalog.MIDDLEWARE + catalog.CONFIG:
+            context[choice.var] = choice.key in self.choices()
+            for setting in choice.settings:
+                value = self.setting(choice.key, setting.key)
+                text = ",".join(value) if isinstance(value, list) else str(value)
+                context[choice.setting_var(setting)] = jinja_literal(text)
+        context["_dualgen"] = {"routes": route_contexts(self.routes)}
+        return context
+
+
+def jinja_literal(text: str) -> str:
+    """Wrap text so that cookiecutter's rendering of variables gives it back unchanged."""
+    if "{" not in text and "%" not in text and "#" not in text:
+        return text
+    pieces = text.split("endraw")
+    return "{{ 'endraw' }}".join(f"{{% raw %}}{piece}{{% endraw %}}" for piece in pieces)
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def check_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise SpecError(f"name {name!r} is empty; give a project name such as 'hello-api'")
+    if _CONTROL.search(name):
+        raise SpecError(f"name {name!r} holds control characters; use letters, digits, spaces, - or _")
+    if "/" in name or "\\" in name or name.strip() in (".", ".."):
+        raise SpecError(f"name {name!r} is a path; give a plain name, the folder is --output-dir")
+    if len(name) > 100:
+        raise SpecError(f"name {name[:20]!r}… is {len(name)} characters long; the limit is 100")
+    slug = slugify(name)
+    if not slug or not slug[0].isalpha():
+        raise SpecError(
+            f"name {name!r} gives the folder name {slug!r}; it must start with a letter a-z"
+        )
+    return name.strip()
+
+
+def check_port(port: object) -> int:
+    if isinstance(port, str) and port.strip().isdigit():
+        port = int(port)
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise SpecError(f"port {port!r} is not a number from 1 to 65535")
+    return port
+
+
+def check_host(host: object) -> str:
+    if isinstance(host, str):
+        try:
+            return str(ipaddress.ip_address(host))
+        except ValueError:
+            if _HOSTNAME.fullmatch(host):
+                return host
+    raise SpecError(f"host {host!r} is not an IP address or a host name such as 127.0.0.1 or 0.0.0.0")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_bool(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise SpecError(f"{key} {value!r} must be true or false")
+    return value
+
+
+def _check_setting(key: str, name: str, value: object) -> object:
+    choice = catalog.CHOICES[key]
+    setting = next((s for s in choice.settings if s.key == name), None)
+    if setting is None:
+        allowed = ", ".join(s.key for s in choice.settings) or "none"
+        raise SpecError(f"setting {name!r} of {key} is unknown; allowed: {allowed}")
+    if setting.is_list:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not items:
+            raise SpecError(f"{key}.{name} {value!r} must be a list of origins")
+        for item in items:
+            if not isinstance(item, str) or not _ORIGIN.fullmatch(item.strip()):
+                raise SpecError(
+                    f"{key}.{name}: {item!r} is not an origin like https://app.example.com:8443"
+                )
+        return tuple(dict.fromkeys(item.strip() for item in items))
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SpecError(f"{key}.{name} {value!r} must be a whole number")
+    if not setting.minimum <= value <= setting.maximum:
+        raise SpecError(
+            f"{key}.{name} {value} is out of range {setting.minimum}..{setting.maximum}"
+        )
+    return value
+
+
+def check_choice(key: object, group: tuple[catalog.Choice, ...]) -> str:
+    keys = [choice.key for choice in group]
+    if key not in keys:
+        raise SpecError(f"{'middleware' if group is catalog.MIDDLEWARE else 'option'} {key!r} is unknown; allowed: {', '.join(keys)}")
+    return key
+
+
+def preset(name: object) -> dict[str, object]:
+    if name not in catalog.PRESETS:
+        raise SpecError(f"preset {name!r} is unknown; allowed: {', '.join(catalog.PRESETS)}")
+    return catalog.PRESETS[name]
+
+
+def merge(*layers: dict[str, object]) -> dict[str, object]:
+    """Merge answer layers, later ones winning; middleware and routes add up, settings merge."""
+    merged: dict[str, object] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if key in ("middleware", "routes") and key in merged and isinstance(value, list):
+                merged[key] = [*merged[key], *value]
+            elif key == "settings" and isinstance(value, dict) and isinstance(merged.get(key), dict):
+                settings = {k: dict(v) for k, v in merged[key].items()}
+                for choice, values in value.items():
+                    settings.setdefault(choice, {}).update(values if isinstance(values, dict) else {})
+                merged[key] = settings
+            else:
+                merged[key] = value
+    return merged
+
+
+def expand_presets(answers: dict[str, object]) -> dict[str, object]:
+    """Replace a `preset` key by the preset's answers, under the rest."""
+    if "preset" not in answers:
+        return answers
+    rest = {key: value for key, value in answers.items() if key != "preset"}
+    return merge(preset(answers["preset"]), rest)
+
+
+def build(answers: dict[str, object]) -> ProjectSpec:
+    """Validate merged answers and return the spec. Raises SpecError naming the bad value."""
+    answers = expand_presets(answers)
+    unknown = [key for key in answers if key not in ANSWER_KEYS]
+    if unknown:
+        raise SpecError(f"answer key {unknown[0]!r} is unknown; allowed: {', '.join(ANSWER_KEYS[1:])}")
+    spec = ProjectSpec()
+    if "name" in answers:
+        spec = replace(spec, name=check_name(answers["name"]))
+    if answers.get("port") is not None:
+        spec = replace(spec, port=check_port(answers["port"]))
+    if "host" in answers:
+        spec = replace(spec, host=check_host(answers["host"]))
+    for key in ("debug", "classic"):
+        if key in answers:
+            spec = replace(spec, **{key: _check_bool(key, answers[key])})
+    middleware = answers.get("middleware", [])
+    if not isinstance(middleware, list):
+        raise SpecError(f"middleware {middleware!r} must be a list of keys")
+    chosen = {check_choice(key, catalog.MIDDLEWARE) for key in middleware}
+    spec = replace(spec, middleware=tuple(c.key for c in catalog.MIDDLEWARE if c.key in chosen))
+    switches = tuple(key for key in SWITCHES if _check_bool(key, answers.get(key, False)))
+    spec = replace(spec, switches=switches)
+
+    settings_in = answers.get("settings", {})
+    if not isinstance(settings_in, dict):
+        raise SpecError(f"settings {settings_in!r} must map middleware keys to their settings")
+    settings: dict[str, dict[str, object]] = {}
+    for key, values in settings_in.items():
+        check_choice(key, catalog.MIDDLEWARE)
+        if not isinstance(values, dict):
+            raise SpecError(f"settings of {key} {values!r} must be a mapping")
+        settings[key] = {name: _check_setting(key, name, value) for name, value in values.items()}
+    spec = replace(spec, settings=settings)
+
+    routes_in = answers.get("routes", [])
+    if not isinstance(routes_in, list):
+        raise SpecError(f"routes {routes_in!r} must be a list of mappings")
+    routes = [item if isinstance(item, Route) else make_route(item) for item in routes_in]
+    if not any(route.method == "GET" and route.path == "/" for route in routes):
+        routes.insert(0, hello_route())
+    reserved = {RESERVED_PATHS[key][0]: RESERVED_PATHS[key][1] for key in spec.middleware if key in RESERVED_PATHS}
+    spec = replace(spec, routes=tuple(check_routes(routes, reserved)))
+    return _check_conflicts(spec)
+
+
+def _check_conflicts(spec: ProjectSpec) -> ProjectSpec:
+    if spec.debug and not is_loopback(spec.host):
+        raise SpecError(
+            f"debug with host {spec.host!r} would expose the debugger to the network; "
+            "use debug only with 127.0.0.1 or localhost"
+        )
+    if spec.debug and "docker" in spec.switches:
+        raise SpecError("debug with docker is refused: the container listens on 0.0.0.0")
+    if spec.debug and "production-server" in spec.switches:
+        raise SpecError("debug with production-server is refused: a production server never runs in debug")
+    if spec.classic and (spec.choices() or len(spec.routes) > 1 or spec.port or spec.host != catalog.DEFAULT_HOST):
+        raise SpecError(
+            "classic reproduces the article's programs exactly; it takes no other choice "
+            "(use the default project to add middleware, routes or config)"
+        )
+    return spec
+
+
+def load_answers(path: Path) -> dict[str, object]:
+    """Read an answer file (YAML or JSON). Raises SpecError on unreadable or malformed files."""
+    import yaml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(f"answer file {str(path)!r} cannot be read: {error}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise SpecError(f"answer file {str(path)!r} is not valid YAML{where}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SpecError(f"answer file {str(path)!r} must hold a mapping of answers, not {type(data).__name__}")
+    return data
+
+
+def dump_answers(spec: ProjectSpec) -> str:
+    import yaml
+
+    from . import __version__
+
+    data = {"dualgen": __version__, **spec.answers()}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

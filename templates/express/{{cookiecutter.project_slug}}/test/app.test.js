@@ -1,0 +1,38 @@
+{%- set c = cookiecutter -%}
+'use strict';
+
+const assert = require('node:assert/strict');
+const { test } = require('node:test');
+
+const request = require('supertest');
+
+const app = require('../app');
+{%- for route in c._dualgen.routes %}
+
+test({{ (route.method ~ ' ' ~ route.path)|jsstr }}, async () => {
+  const response = await request(app).{{ route.method|lower }}({{ route.sample_path|jsstr }});
+{%- if route.kind == 'error' %}
+  assert.equal(response.status, 500);
+{%- if c.error_handlers %}
+  assert.deepEqual(response.body, { error: 'Internal Server Error' });
+{%- endif %}
+{%- else %}
+  assert.equal(response.status, {{ route.status }});
+{%- if route.kind == 'text' %}
+  const expected = {{ route.text|jsval(2, 17, 1) }};
+  assert.equal(response.text, expected);
+{%- elif route.kind == 'json' or route.status not in (204, 205, 304) %}
+  const expected = {{ (route.json if route.kind == 'json' else {'route': route.method ~ ' ' ~ route.path, 'params': route.sample_params})|jsval(2, 17, 1) }};
+  assert.deepEqual(response.body, expected);
+{%- endif %}
+{%- endif %}
+});
+{%- endfor %}
+{%- if c.static %}
+
+test('GET /static/style.css', async () => {
+  const response = await request(app).get('/static/style.css');
+  assert.equal(response.status, 200);
+  assert.match(response.text, /font-family/);
+});
+{%- endif %}

@@ -1,0 +1,7 @@
+import multiprocessing
+import os
+
+host = os.environ.get('HOST', {{ cookiecutter.host|pystr }})
+port = os.environ.get('PORT', '{{ cookiecutter.port|int }}')
+bind = f'{host}:{port}'
+workers = int(os.environ.get('WEB_CONCURRENCY', multiprocessing.cpu_count() * 2 + 1))

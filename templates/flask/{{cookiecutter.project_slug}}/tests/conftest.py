@@ -1,0 +1,13 @@
+import pytest
+
+from {{ cookiecutter.__package_name }} import create_app
+
+
+@pytest.fixture
+def app():
+    return create_app({'TESTING': True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
