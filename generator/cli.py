@@ -97,7 +97,7 @@ def new(framework, name, output_dir, preset, answers, middleware, route, setting
     if chosen_preset is not None:
         layers.insert(0, specs.preset(chosen_preset))
     merged = specs.merge(*layers)
-    if not no_input and sys.stdin.isatty():
+    if not no_input and _interactive():
         merged = specs.merge(merged, _prompt(merged))
     spec = specs.build(merged)
 
@@ -120,6 +120,11 @@ def new(framework, name, output_dir, preset, answers, middleware, route, setting
             click.echo("  pip install -r requirements.txt && python app.py")
         else:
             click.echo("  npm install && npm start")
+
+
+def _interactive() -> bool:
+    """Prompt only when a person is at the terminal, as cookiecutter does."""
+    return sys.stdin.isatty()
 
 
 def _prompt(current: dict[str, object]) -> dict[str, object]:
@@ -170,25 +175,30 @@ def options(as_json: bool) -> None:
 
         click.echo(json.dumps({"choices": rows, "presets": catalog.PRESETS, "pins": catalog.PINS}, indent=2))
         return
+    import textwrap
+
+    def wrap(text: str, indent: int) -> str:
+        return textwrap.fill(text, 100, initial_indent=" " * indent, subsequent_indent=" " * indent)
+
     for kind in ("middleware", "config"):
         click.echo(click.style(kind.upper(), bold=True))
         for row in (r for r in rows if r["kind"] == kind):
-            click.echo(f"  {click.style(row['key'], bold=True):<{20 + _style_width()}} {row['help']}")
+            click.echo("  " + click.style(row["key"], bold=True) + " " * (20 - len(row["key"])), nl=False)
+            click.echo(wrap(row["help"], 22)[22:])
             for side in ("flask", "express"):
-                packages = ", ".join(f"{n}=={v}" for n, v in row[side]["packages"].items() if n != side) or "built in"
-                click.echo(f"      {side:<8} {packages}")
+                packages = row[side]["packages"]
+                shown = ", ".join(f"{n}=={v}" for n, v in packages.items() if n != side) or "built in"
+                click.echo(wrap(f"{side:<8} {shown}", 6))
             for setting in row["settings"]:
                 default = setting["default"]
-                shown = ",".join(default) if isinstance(default, list) else default
-                click.echo(f"      --set {row['key']}.{setting['key']}=…  {setting['help']} (default {shown})")
+                value = ",".join(default) if isinstance(default, list) else default
+                line = f"--set {row['key']}.{setting['key']}=…  {setting['help']} (default {value})"
+                click.echo(wrap(line, 6))
         click.echo()
     click.echo(click.style("PRESETS", bold=True))
     for name, answers in catalog.PRESETS.items():
-        click.echo(f"  {name:<12} {', '.join(f'{k}' for k in answers.get('middleware', [])) or ('the article’s Hello World' if name == 'classic' else '')}")
-
-
-def _style_width() -> int:
-    return len(click.style("", bold=True))
+        what = ", ".join(answers.get("middleware", [])) or "the comparison article's Hello World"
+        click.echo(wrap(f"{name:<12} {what}", 2))
 
 
 @cli.command()

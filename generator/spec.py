@@ -258,12 +258,23 @@ def build(answers: dict[str, object]) -> ProjectSpec:
     settings_in = answers.get("settings", {})
     if not isinstance(settings_in, dict):
         raise SpecError(f"settings {settings_in!r} must map middleware keys to their settings")
-    settings: dict[str, dict[str, object]] = {}
     for key, values in settings_in.items():
         check_choice(key, catalog.MIDDLEWARE)
         if not isinstance(values, dict):
             raise SpecError(f"settings of {key} {values!r} must be a mapping")
-        settings[key] = {name: _check_setting(key, name, value) for name, value in values.items()}
+        if key not in spec.middleware:
+            raise SpecError(f"settings of {key} are given but {key} is not chosen; add it with -m {key}")
+    settings = {
+        key: {
+            s.key: _check_setting(key, s.key, settings_in.get(key, {}).get(s.key, s.default))
+            for s in catalog.CHOICES[key].settings
+        }
+        for key in spec.middleware
+        if catalog.CHOICES[key].settings
+    }
+    for key, values in settings_in.items():
+        for name in values:
+            _check_setting(key, name, values[name])
     spec = replace(spec, settings=settings)
 
     routes_in = answers.get("routes", [])

@@ -1,0 +1,36 @@
+"""Helpers shared by the unit and integration tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_tools(*names: str) -> None:
+    """Skip a test when a tool is missing, but fail it in CI: CI never silently skips."""
+    missing = [name for name in names if shutil.which(name) is None]
+    if missing:
+        message = f"{', '.join(missing)} not found on PATH"
+        if IN_CI:
+            pytest.fail(f"{message}; CI must have every tool the suite needs")
+        pytest.skip(message)
+
+
+def run_dualgen(*args: str, cwd: Path, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the CLI as a user does: a separate process, with main()'s error handling."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=check,
+    )

@@ -1,0 +1,43 @@
+"""Integration tests start real generated servers: they need Python venvs, node and npm."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import require_tools
+
+PRETTIER = "prettier@3.10.1"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "integration" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(autouse=True)
+def _node_available():
+    require_tools("node", "npm")
+
+
+@pytest.fixture(scope="session")
+def prettier() -> Path:
+    """prettier, installed once into dualgen's cache tools folder (never assumed present)."""
+    require_tools("node", "npm")
+    from generator.runner import cache_dir
+
+    tools = cache_dir() / "tools" / PRETTIER.replace("@", "-")
+    binary = tools / "node_modules" / ".bin" / "prettier"
+    if not binary.exists():
+        tools.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", "--prefix", str(tools), PRETTIER],
+            check=True,
+            capture_output=True,
+            env=dict(os.environ),
+        )
+    return binary

@@ -1,0 +1,45 @@
+import json
+
+import pytest
+
+from generator import catalog, spec
+
+
+@pytest.mark.parametrize("framework", catalog.FRAMEWORKS, ids=catalog.FRAMEWORKS)
+def test_cookiecutter_json_is_derived_from_the_catalog(framework):
+    path = catalog.TEMPLATES_DIR / framework / "cookiecutter.json"
+    assert json.loads(path.read_text()) == json.loads(json.dumps(catalog.cookiecutter_json(framework))), (
+        "templates drifted from the catalog: run `python -m generator.catalog`"
+    )
+
+
+@pytest.mark.parametrize("choice", catalog.MIDDLEWARE + catalog.CONFIG, ids=lambda c: c.key)
+def test_every_choice_exists_in_both_frameworks_with_pinned_packages(choice):
+    for framework in catalog.FRAMEWORKS:
+        side = choice.side(framework)
+        assert side.note
+        for package in side.packages + side.dev_packages:
+            assert package in catalog.PINS[framework], f"{package} is not pinned"
+
+
+def test_every_pin_is_an_exact_release():
+    for pins in catalog.PINS.values():
+        for name, version in pins.items():
+            assert version.replace(".", "").isdigit(), f"{name}=={version} is not an exact version"
+
+
+@pytest.mark.parametrize("name", list(catalog.PRESETS), ids=list(catalog.PRESETS))
+def test_presets_build(name):
+    built = spec.build({"preset": name})
+    assert built.routes[0].label == "GET /"
+
+
+def test_the_production_preset_uses_every_middleware_but_static():
+    built = spec.build({"preset": "production"})
+    assert set(built.middleware) == {c.key for c in catalog.MIDDLEWARE} - {"static"}
+    assert set(built.switches) == {c.key for c in catalog.CONFIG}
+
+
+def test_packages_follow_the_choices():
+    assert catalog.packages("flask", ["cors", "logging"]) == {"flask": "3.1.3", "flask-cors": "6.0.5"}
+    assert catalog.packages("express", ["tests"], dev=True) == {"supertest": "7.3.2"}

@@ -1,0 +1,87 @@
+import pytest
+
+from generator.errors import SpecError
+from generator.routes import make_route, parse_path, parse_route
+
+
+@pytest.mark.parametrize(
+    ("neutral", "flask", "express"),
+    [
+        ("/", "/", "/"),
+        ("/users", "/users", "/users"),
+        ("/users/{id:int}", "/users/<int:id>", "/users/:id"),
+        ("/users/{name}", "/users/<name>", "/users/:name"),
+        ("/users/{name:str}/posts/{n:int}", "/users/<name>/posts/<int:n>", "/users/:name/posts/:n"),
+        ("/a.b/c-d/e_f~", "/a.b/c-d/e_f~", "/a.b/c-d/e_f~"),
+    ],
+    ids=["root", "literal", "int", "str", "two-params", "unreserved-chars"],
+)
+def test_paths_translate_to_both_frameworks(neutral, flask, express):
+    route = parse_route(f"GET {neutral}")
+    assert route.flask_rule == flask
+    assert route.express_path == express
+
+
+def test_str_is_the_default_type_and_is_normalised():
+    assert parse_path("/u/{name:str}")[0] == "/u/{name}"
+    assert parse_path("/u/{id:int}")[1][0].type == "int"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("users", "must start with '/'"),
+        ("/users/", "must not end with '/'"),
+        ("/a//b", "empty segment"),
+        ("/users/{id", "balanced braces"),
+        ("/users/id}", "balanced braces"),
+        ("/users/{id:float}", "type 'float' is not one of str, int"),
+        ("/a/{x}/b/{x}", "appears twice"),
+        ("/a/{x}{y}", "one whole parameter"),
+        ("/a/pre{x}", "one whole parameter"),
+        ("/a/{class}", "not a Python keyword"),
+        ("/a/{1x}", "must be an identifier"),
+        ("/a b", "may only hold"),
+        ("/a/:id", "may only hold"),
+        ("/a/*", "may only hold"),
+    ],
+    ids=[
+        "no-leading-slash", "trailing-slash", "empty-segment", "open-brace", "close-brace",
+        "unknown-type", "repeated-name", "two-params-one-segment", "param-with-prefix",
+        "keyword-name", "digit-first-name", "space", "express-syntax", "wildcard",
+    ],
+)
+def test_bad_paths_are_refused_with_the_reason(path, message):
+    with pytest.raises(SpecError, match=message.replace("(", r"\(")):
+        parse_path(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"method": "FETCH", "path": "/"}, "method 'FETCH' is not one of"),
+        ({"method": "GET", "path": "/", "status": 99}, "from 200 to 599"),
+        ({"method": "GET", "path": "/", "status": "200"}, "from 200 to 599"),
+        ({"method": "GET", "path": "/", "text": "a", "json": 1}, "only one of"),
+        ({"method": "GET", "path": "/", "text": 3}, "must be a string"),
+        ({"method": "GET", "path": "/", "body": "x"}, "route key 'body' is unknown"),
+        ({"method": "GET", "path": "/", "json": 2**60}, "too large for JavaScript"),
+        ({"method": "GET", "path": "/", "json": float("nan")}, "not a JSON number"),
+        ({"method": "DELETE", "path": "/", "status": 204, "text": "x"}, "cannot carry a body"),
+    ],
+    ids=["method", "status-range", "status-type", "two-bodies", "text-type", "unknown-key", "big-int", "nan", "204-body"],
+)
+def test_bad_route_mappings_are_refused(data, message):
+    with pytest.raises(SpecError, match=message):
+        make_route(data)
+
+
+def test_integral_floats_become_ints_so_both_languages_print_them_alike():
+    assert make_route({"method": "GET", "path": "/", "json": [1.0, 2.5]}).json == [1, 2.5]
+
+
+def test_view_names_are_readable_and_unique():
+    from generator.routes import route_contexts
+
+    routes = [parse_route("GET /a-b"), parse_route("GET /a_b"), parse_route("GET /users/{id:int}")]
+    assert [c["view"] for c in route_contexts(routes)] == ["get_a_b", "get_a_b_2", "get_users_id"]

@@ -1,0 +1,101 @@
+import pytest
+
+from generator import spec
+from generator.errors import SpecError
+
+
+def test_defaults_are_the_hello_world():
+    built = spec.build({})
+    assert built.name == "hello"
+    assert built.host == "127.0.0.1" and not built.debug
+    assert [r.label for r in built.routes] == ["GET /"]
+    assert built.port_for("flask") == 5000 and built.port_for("express") == 3000
+
+
+def test_layers_merge_later_wins_and_lists_add_up():
+    merged = spec.merge(
+        {"name": "a", "middleware": ["cors"], "settings": {"cors": {"origins": ["http://a.example"]}}},
+        {"name": "b", "middleware": ["logging"], "settings": {"rate-limit": {"max": 5}}},
+    )
+    assert merged == {
+        "name": "b",
+        "middleware": ["cors", "logging"],
+        "settings": {"cors": {"origins": ["http://a.example"]}, "rate-limit": {"max": 5}},
+    }
+
+
+def test_a_preset_in_the_answers_sits_under_the_other_answers():
+    built = spec.build({"preset": "api", "middleware": ["static"], "tests": False})
+    assert "static" in built.middleware and "cors" in built.middleware
+    assert "tests" not in built.switches
+
+
+def test_a_get_root_route_replaces_the_hello_route():
+    built = spec.build({"routes": [{"method": "GET", "path": "/", "json": {"ok": True}}]})
+    assert len(built.routes) == 1 and built.routes[0].json == {"ok": True}
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"name": ""}, "is empty"),
+        ({"name": "../x"}, "is a path"),
+        ({"name": "/abs"}, "is a path"),
+        ({"name": "a/b"}, "is a path"),
+        ({"name": ".."}, "is a path"),
+        ({"name": "a\nb"}, "control characters"),
+        ({"name": "123"}, "must start with a letter"),
+        ({"name": "x" * 101}, "the limit is 100"),
+        ({"port": 0}, "from 1 to 65535"),
+        ({"port": 70000}, "from 1 to 65535"),
+        ({"port": "http"}, "from 1 to 65535"),
+        ({"host": "my host"}, "is not an IP address"),
+        ({"host": "a\nb"}, "is not an IP address"),
+        ({"middleware": ["nope"]}, "middleware 'nope' is unknown"),
+        ({"middleware": "cors"}, "must be a list"),
+        ({"preset": "nope"}, "preset 'nope' is unknown"),
+        ({"colour": "red"}, "answer key 'colour' is unknown"),
+        ({"debug": "yes"}, "must be true or false"),
+        ({"middleware": ["cors"], "settings": {"cors": {"origins": ["localhost"]}}}, "is not an origin"),
+        ({"middleware": ["rate-limit"], "settings": {"rate-limit": {"max": 0}}}, "out of range"),
+        ({"middleware": ["rate-limit"], "settings": {"rate-limit": {"burst": 1}}}, "setting 'burst' of rate-limit is unknown"),
+        ({"routes": [{"method": "GET", "path": "/a"}, {"method": "GET", "path": "/a"}]}, "duplicates"),
+        (
+            {"routes": [{"method": "GET", "path": "/u/{id:int}"}, {"method": "GET", "path": "/u/{name}"}]},
+            "duplicates",
+        ),
+        (
+            {"routes": [{"method": "GET", "path": "/u/{id:int}"}, {"method": "POST", "path": "/u/{name}"}]},
+            "conflicts",
+        ),
+        ({"middleware": ["static"], "routes": [{"method": "GET", "path": "/static/x"}]}, "collides with the static"),
+        ({"settings": {"cors": {"origins": ["http://a.example"]}}}, "cors is not chosen"),
+        ({"debug": True, "host": "0.0.0.0"}, "expose the debugger"),
+        ({"debug": True, "production-server": True}, "debug with production-server"),
+        ({"debug": True, "docker": True}, "debug with docker"),
+        ({"preset": "classic", "middleware": ["cors"]}, "classic reproduces"),
+    ],
+    ids=[
+        "empty-name", "dotdot-name", "absolute-name", "nested-name", "parent-name", "control-name",
+        "digit-name", "long-name", "port-zero", "port-high", "port-word", "host-space",
+        "host-newline", "unknown-middleware", "middleware-not-list", "unknown-preset",
+        "unknown-key", "debug-not-bool", "bad-origin", "rate-limit-zero", "unknown-setting", "setting-without-middleware",
+        "duplicate-route", "duplicate-after-normalising", "conflicting-params", "static-collision",
+        "debug-public-host", "debug-production", "debug-docker", "classic-plus",
+    ],
+)
+def test_bad_answers_are_refused_naming_the_value(answers, message):
+    with pytest.raises(SpecError, match=message):
+        spec.build(answers)
+
+
+def test_answers_round_trip():
+    built = spec.build({"preset": "production", "name": "Shop API", "port": 8080})
+    assert spec.build(built.answers()) == built
+
+
+def test_jinja_literal_survives_cookiecutter_rendering():
+    from jinja2 import Environment
+
+    for text in ["{{ 7*7 }}", "{% raw %}x{% endraw %}", "a endraw b", "{#c#}", "plain"]:
+        assert Environment().from_string(spec.jinja_literal(text)).render() == text
