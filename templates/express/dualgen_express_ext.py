@@ -5,6 +5,7 @@ formatted.
 """
 
 import re
+import unicodedata
 
 from jinja2.ext import Extension
 
@@ -35,6 +36,14 @@ def jsstr(text):
     return quote + "".join(out) + quote
 
 
+def width(text):
+    """Columns text takes, as prettier counts them: wide East Asian characters take two."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
 def jskey(key):
     return key if _IDENTIFIER.fullmatch(key) else jsstr(key)
 
@@ -42,14 +51,28 @@ def jskey(key):
 def jsval(value, indent=0, head=0, tail=0):
     """A JavaScript literal for a JSON value; too long for one line, one item a line."""
     inline = _inline(value)
-    if indent + head + len(inline) + tail <= PRINT_WIDTH or not _items(value):
+    if indent + head + width(inline) + tail <= PRINT_WIDTH or not _items(value):
         return inline
     pad = " " * (indent + 2)
     lines = []
     for item_head, item in _items(value):
-        lines.append(pad + item_head + jsval(item, indent + 2, len(item_head), 1) + ",")
+        line = pad + item_head + jsval(item, indent + 2, width(item_head), 1) + ","
+        if width(item_head) >= 2 + 5 and not _items(item) and width(line) > PRINT_WIDTH:
+            # prettier moves a long value below its key, unless the key is short (under 5).
+            line = pad + item_head.rstrip() + "\n" + pad + "  " + _inline(item) + ","
+        lines.append(line)
     opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
     return opening + "\n" + "\n".join(lines) + "\n" + " " * indent + closing
+
+
+def jsconst(value, name, indent=2):
+    """`const name = value;`, broken after `=` when a long string does not fit, as prettier does."""
+    pad = " " * indent
+    head = f"const {name} = "
+    literal = jsval(value, indent, width(head), 1)
+    if "\n" in literal or _items(value) or indent + width(head + literal) + 1 <= PRINT_WIDTH:
+        return f"{pad}{head}{literal};"
+    return f"{pad}{head.rstrip()}\n{pad}  {literal};"
 
 
 class Code(str):
@@ -113,7 +136,7 @@ def handler_body(route, indent=2):
     method = "send" if kind == "text" else "json"
     head = "res." if status == 200 else f"res.status({status})."
     line = f"{pad}{head}{method}({_inline(body)});"
-    if len(line) <= PRINT_WIDTH:
+    if width(line) <= PRINT_WIDTH:
         lines.append(line)
     elif status == 200:
         lines.append(_hug(f"{pad}res.{method}", body, indent))
@@ -126,14 +149,14 @@ def handler_body(route, indent=2):
 def _hug(head, body, indent):
     """head(body); a collection hugs the parentheses, anything else goes on its own line."""
     if _items(body):
-        return f"{head}({jsval(body, indent, len(head) - indent + 1, 2)});"
+        return f"{head}({jsval(body, indent, width(head) - indent + 1, 2)});"
     return _call(head, _inline(body), indent) + ";"
 
 
 def _call(head, argument, indent):
     """head(argument), its argument on a line of its own when too long, as prettier does."""
     line = f"{head}({argument})"
-    if len(line) + 1 <= PRINT_WIDTH:
+    if width(line) + 1 <= PRINT_WIDTH:
         return line
     return f"{head}(\n{' ' * (indent + 2)}{argument},\n{' ' * indent})"
 
@@ -166,5 +189,5 @@ class Filters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
         environment.filters.update(
-            jsstr=jsstr, jsval=jsval, jskey=jskey, handler_body=handler_body, needs_is_int=needs_is_int, path_groups=path_groups
+            jsstr=jsstr, jsval=jsval, jsconst=jsconst, jskey=jskey, handler_body=handler_body, needs_is_int=needs_is_int, path_groups=path_groups
         )

@@ -4,10 +4,20 @@ Literals come out the way `ruff format` (quote-style single) writes them, so gen
 already formatted.
 """
 
+import unicodedata
+
 from jinja2.ext import Extension
 
 LINE_LENGTH = 88
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def width(text):
+    """Columns text takes, as ruff counts them: wide East Asian characters take two."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
 
 
 def pystr(text):
@@ -34,12 +44,12 @@ def pyval(value, indent=0, head=0, tail=0):
     its first and last line.
     """
     inline = _inline(value)
-    if indent + head + len(inline) + tail <= LINE_LENGTH or not _items(value):
+    if indent + head + width(inline) + tail <= LINE_LENGTH or not _items(value):
         return inline
     pad = " " * (indent + 4)
     lines = []
     for item_head, item in _items(value):
-        lines.append(pad + item_head + pyval(item, indent + 4, len(item_head), 1) + ",")
+        lines.append(pad + item_head + pyval(item, indent + 4, width(item_head), 1) + ",")
     opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
     return opening + "\n" + "\n".join(lines) + "\n" + " " * indent + closing
 
@@ -96,7 +106,7 @@ def view_body(route, indent=4):
     tail = "" if status == 200 else f", {status}"
     literal = pyval(body, indent, len("return "), len(tail))
     line = f"{pad}return {literal}{tail}"
-    if "\n" in literal or len(line.split("\n")[-1]) <= LINE_LENGTH or status == 200:
+    if "\n" in literal or width(line) <= LINE_LENGTH or status == 200:
         return line
     inner = " " * (indent + 4)
     return f"{pad}return (\n{inner}{pyval(body, indent + 4, 0, 1)},\n{inner}{status},\n{pad})"
@@ -105,7 +115,7 @@ def view_body(route, indent=4):
 def _call(head, argument, indent):
     """head(argument), split over three lines when too long, as ruff does."""
     line = f"{head}({argument})"
-    if len(line) <= LINE_LENGTH:
+    if width(line) <= LINE_LENGTH:
         return line
     return f"{head}(\n{' ' * (indent + 4)}{argument}\n{' ' * indent})"
 

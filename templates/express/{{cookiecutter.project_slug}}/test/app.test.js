@@ -19,10 +19,10 @@ test({{ (route.method ~ ' ' ~ route.path)|jsstr }}, async () => {
 {%- else %}
   assert.equal(response.status, {{ route.status }});
 {%- if route.kind == 'text' %}
-  const expected = {{ route.text|jsval(2, 17, 1) }};
+{{ route.text|jsconst('expected') }}
   assert.equal(response.text, expected);
 {%- elif route.kind == 'json' or route.status not in (204, 205, 304) %}
-  const expected = {{ (route.json if route.kind == 'json' else {'route': route.method ~ ' ' ~ route.path, 'params': route.sample_params})|jsval(2, 17, 1) }};
+{{ (route.json if route.kind == 'json' else {'route': route.method ~ ' ' ~ route.path, 'params': route.sample_params})|jsconst('expected') }}
   assert.deepEqual(response.body, expected);
 {%- endif %}
 {%- endif %}
