@@ -149,7 +149,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
     Choice(
         key="rate-limit",
         title="Rate limiting",
-        help="Answer 429 once a client (by socket address) exceeds MAX requests per WINDOW seconds.",
+        help="Answer 429 once a client (by socket address) exceeds MAX requests per WINDOW s.",
         flask=Side(
             ("flask-limiter",),
             "Flask-Limiter with in-memory storage and X-RateLimit-* headers; "
@@ -187,7 +187,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
     Choice(
         key="error-handlers",
         title="JSON errors",
-        help='Answer errors as JSON {"error": "Not Found"} (404, 405, 413, 429, 500), no stack traces.',
+        help='Answer errors as JSON {"error": "Not Found"} (404 405 413 429 500), no stack traces.',
         flask=Side(
             (),
             "errorhandler(HTTPException) and errorhandler(Exception); "
@@ -207,14 +207,18 @@ CONFIG: tuple[Choice, ...] = (
         key="env-file",
         title=".env file",
         help="Load settings from a .env file (a .env.example is generated).",
-        flask=Side(("python-dotenv",), "python-dotenv; app.run loads .env on its own once installed."),
+        flask=Side(
+            ("python-dotenv",), "python-dotenv; app.run loads .env on its own once installed."
+        ),
         express=Side(("dotenv",), "require('dotenv').config() before anything reads process.env."),
     ),
     Choice(
         key="production-server",
         title="Production server",
         help="A production start command: gunicorn for Flask, a Node cluster for Express.",
-        flask=Side(("gunicorn",), "gunicorn app:app, settings in gunicorn.conf.py (WEB_CONCURRENCY)."),
+        flask=Side(
+            ("gunicorn",), "gunicorn app:app, settings in gunicorn.conf.py (WEB_CONCURRENCY)."
+        ),
         express=Side((), "node server.js: Node's cluster module, one worker per WEB_CONCURRENCY."),
     ),
     Choice(
@@ -227,7 +231,7 @@ CONFIG: tuple[Choice, ...] = (
     Choice(
         key="tests",
         title="Tests",
-        help="Tests that pass out of the box: pytest with Flask's test client, node --test with supertest.",
+        help="Tests that pass as generated: pytest + Flask's test client, node --test + supertest.",
         flask=Side((), "pytest fixtures app -> client.", dev_packages=("pytest",)),
         express=Side((), "node --test with supertest.", dev_packages=("supertest",)),
     ),

@@ -48,6 +48,8 @@ class Exchange:
     request_headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
     repeat: int = 1
+    #: Send a different X-Forwarded-For on each repeat: a client must not dodge a limit that way.
+    spoof_forwarded_for: bool = False
     text: str | None = None
     json: object = _MISSING
     media_type: str | None = None
@@ -70,7 +72,9 @@ class Exchange:
                 found.append(f"body {_short(response.content)} is not JSON")
             else:
                 if value != self.json:
-                    found.append(f"JSON {_short(response.content)}, expected {json.dumps(self.json)[:120]}")
+                    found.append(
+                        f"JSON {_short(response.content)}, expected {json.dumps(self.json)[:120]}"
+                    )
         if self.media_type is not None:
             media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
             if media != self.media_type:
@@ -79,15 +83,21 @@ class Exchange:
             if response.headers.get(name) != value:
                 found.append(f"header {name}: {response.headers.get(name)!r}, expected {value!r}")
         for name, values in self.header_sets.items():
-            got = {item.strip() for item in response.headers.get(name, "").split(",") if item.strip()}
+            got = {
+                item.strip() for item in response.headers.get(name, "").split(",") if item.strip()
+            }
             if got != set(values):
                 found.append(f"header {name}: {sorted(got)}, expected {sorted(values)}")
         for name, pattern in self.header_patterns.items():
             if not re.fullmatch(pattern, response.headers.get(name, "")):
-                found.append(f"header {name}: {response.headers.get(name)!r} does not match {pattern}")
+                found.append(
+                    f"header {name}: {response.headers.get(name)!r} does not match {pattern}"
+                )
         for name in self.absent:
             if name in response.headers:
-                found.append(f"header {name} is present ({response.headers[name]!r}), expected none")
+                found.append(
+                    f"header {name} is present ({response.headers[name]!r}), expected none"
+                )
         return found
 
 
@@ -97,7 +107,11 @@ def _short(content: bytes) -> str:
 
 
 def _error_body(spec: ProjectSpec, name: str) -> dict[str, object]:
-    return {"json": {"error": name}, "media_type": "application/json"} if "error-handlers" in spec.middleware else {}
+    return (
+        {"json": {"error": name}, "media_type": "application/json"}
+        if "error-handlers" in spec.middleware
+        else {}
+    )
 
 
 def exchanges(spec: ProjectSpec) -> list[Exchange]:
@@ -109,11 +123,15 @@ def exchanges(spec: ProjectSpec) -> list[Exchange]:
     if not spec.classic:
         found.append(Exchange("no X-Powered-By", "GET", "/", 200, absent=("X-Powered-By",)))
     if "error-handlers" in chosen:
-        found.append(Exchange("unknown path", "GET", "/no/such/path", 404, **_error_body(spec, "Not Found")))
+        found.append(
+            Exchange("unknown path", "GET", "/no/such/path", 404, **_error_body(spec, "Not Found"))
+        )
         route = spec.routes[0]
-        wrong = next(m for m in ("DELETE", "PATCH", "PUT", "POST") if not any(
-            r.method == m and r.shape == route.shape for r in spec.routes
-        ))
+        wrong = next(
+            m
+            for m in ("DELETE", "PATCH", "PUT", "POST")
+            if not any(r.method == m and r.shape == route.shape for r in spec.routes)
+        )
         allowed = {r.method for r in spec.routes if r.shape == route.shape} | {"OPTIONS"}
         if "GET" in allowed:
             allowed.add("HEAD")
@@ -186,7 +204,15 @@ def exchanges(spec: ProjectSpec) -> list[Exchange]:
         json_headers = {"Content-Type": "application/json"}
         too_big = b'{"data": "' + b"x" * limit + b'"}'
         found += [
-            Exchange("malformed JSON body", "POST", "/", 400, json_headers, b'{"broken": ', **_error_body(spec, "Bad Request")),
+            Exchange(
+                "malformed JSON body",
+                "POST",
+                "/",
+                400,
+                json_headers,
+                b'{"broken": ',
+                **_error_body(spec, "Bad Request"),
+            ),
             Exchange(
                 f"JSON body over {limit} bytes",
                 "POST",
@@ -202,9 +228,23 @@ def exchanges(spec: ProjectSpec) -> list[Exchange]:
         found.append(Exchange("static file", "GET", path, 200, text=content, media_type="text/css"))
     if "request-id" in chosen:
         found += [
-            Exchange("request id echoed", "GET", "/", 200, {"X-Request-ID": "abc-123.X_y"}, headers={"X-Request-ID": "abc-123.X_y"}),
+            Exchange(
+                "request id echoed",
+                "GET",
+                "/",
+                200,
+                {"X-Request-ID": "abc-123.X_y"},
+                headers={"X-Request-ID": "abc-123.X_y"},
+            ),
             Exchange("request id created", "GET", "/", 200, header_patterns={"X-Request-ID": UUID}),
-            Exchange("request id replaced", "GET", "/", 200, {"X-Request-ID": "not valid"}, header_patterns={"X-Request-ID": UUID}),
+            Exchange(
+                "request id replaced",
+                "GET",
+                "/",
+                200,
+                {"X-Request-ID": "not valid"},
+                header_patterns={"X-Request-ID": UUID},
+            ),
         ]
     if "rate-limit" in chosen:
         found = _with_rate_limit(spec, found)
@@ -214,14 +254,42 @@ def exchanges(spec: ProjectSpec) -> list[Exchange]:
 def _route_exchanges(spec: ProjectSpec, route) -> list[Exchange]:
     kind = route.response_kind()
     if kind == "error":
-        return [Exchange(f"{route.label}: raises", route.method, route.sample_path(), 500, **_error_body(spec, "Internal Server Error"))]
+        return [
+            Exchange(
+                f"{route.label}: raises",
+                route.method,
+                route.sample_path(),
+                500,
+                **_error_body(spec, "Internal Server Error"),
+            )
+        ]
     found = []
     if kind == "text":
-        found.append(Exchange(route.label, route.method, route.sample_path(), route.status, text=route.text, media_type="text/html"))
+        found.append(
+            Exchange(
+                route.label,
+                route.method,
+                route.sample_path(),
+                route.status,
+                text=route.text,
+                media_type="text/html",
+            )
+        )
     elif route.status in (204, 205, 304) and kind == "default":
-        found.append(Exchange(route.label, route.method, route.sample_path(), route.status, text=""))
+        found.append(
+            Exchange(route.label, route.method, route.sample_path(), route.status, text="")
+        )
     else:
-        found.append(Exchange(route.label, route.method, route.sample_path(), route.status, json=route.body(), media_type="application/json"))
+        found.append(
+            Exchange(
+                route.label,
+                route.method,
+                route.sample_path(),
+                route.status,
+                json=route.body(),
+                media_type="application/json",
+            )
+        )
     for param in route.params:
         if param.type == "int":
             found.append(
@@ -242,7 +310,9 @@ def _with_rate_limit(spec: ProjectSpec, found: list[Exchange]) -> list[Exchange]
     kept = found[: max(limit - 1, 0)]
     if kept:
         first = kept[0]
-        kept[0] = Exchange(**{**first.__dict__, "headers": {**first.headers, "X-RateLimit-Limit": str(limit)}})
+        kept[0] = Exchange(
+            **{**first.__dict__, "headers": {**first.headers, "X-RateLimit-Limit": str(limit)}}
+        )
     body = (
         _error_body(spec, "Too Many Requests")
         if "error-handlers" in spec.middleware
@@ -255,6 +325,7 @@ def _with_rate_limit(spec: ProjectSpec, found: list[Exchange]) -> list[Exchange]
             "/",
             429,
             repeat=limit + 1,
+            spoof_forwarded_for=True,
             header_patterns={"Retry-After": r"\d+"},
             headers={"X-RateLimit-Limit": str(limit)},
             **body,
@@ -263,23 +334,31 @@ def _with_rate_limit(spec: ProjectSpec, found: list[Exchange]) -> list[Exchange]
     return kept
 
 
+def send(session, exchange: Exchange, base_url: str):
+    """Send an exchange's request (repeat times) with a requests session; return the last answer."""
+    url = base_url.rstrip("/") + exchange.path
+    response = None
+    for n in range(exchange.repeat):
+        headers = dict(exchange.request_headers)
+        if exchange.spoof_forwarded_for:
+            headers["X-Forwarded-For"] = f"203.0.113.{n % 250 + 1}"
+        response = session.request(
+            exchange.method,
+            url,
+            headers=headers,
+            data=exchange.body,
+            timeout=10,
+            allow_redirects=False,
+        )
+    return response
+
+
 def run(exchanges_: list[Exchange], base_url: str) -> list[tuple[Exchange, list[str]]]:
     """Send each exchange to a server; return each with its problems (empty when it holds)."""
     import requests
 
-    results = []
     with requests.Session() as session:
-        for exchange in exchanges_:
-            url = base_url.rstrip("/") + exchange.path
-            response = None
-            for _ in range(exchange.repeat):
-                response = session.request(
-                    exchange.method,
-                    url,
-                    headers=exchange.request_headers,
-                    data=exchange.body,
-                    timeout=10,
-                    allow_redirects=False,
-                )
-            results.append((exchange, exchange.problems(response)))
-    return results
+        return [
+            (exchange, exchange.problems(send(session, exchange, base_url)))
+            for exchange in exchanges_
+        ]

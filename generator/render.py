@@ -70,9 +70,13 @@ def _template_on_path(template: Path) -> Iterator[None]:
 def check_destination(destination: Path, *, force: bool) -> None:
     """Refuse a destination that would lose the user's files or follow a symlink."""
     if destination.is_symlink():
-        raise DestinationError(f"output folder {str(destination)!r} is a symlink; dualgen never follows one")
+        raise DestinationError(
+            f"output folder {str(destination)!r} is a symlink; dualgen never follows one"
+        )
     if destination.exists() and not destination.is_dir():
-        raise DestinationError(f"output folder {str(destination)!r} is a file; choose another name or --output-dir")
+        raise DestinationError(
+            f"output folder {str(destination)!r} is a file; choose another name or --output-dir"
+        )
     if destination.exists() and not force:
         raise DestinationError(
             f"output folder {str(destination)!r} already exists; use --force to replace the "
@@ -99,9 +103,7 @@ def render(
         check_destination(destination, force=force)
     output_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".dualgen-", dir=output_dir) as tmp:
-        rendered = [
-            render_tree(spec, name, Path(tmp) / name) for name in frameworks
-        ]
+        rendered = [render_tree(spec, name, Path(tmp) / name) for name in frameworks]
         for project, destination in zip(rendered, destinations, strict=True):
             if destination.exists():
                 _merge_into(project, destination, Path(tmp))

@@ -75,9 +75,7 @@ class Route:
 
     @property
     def express_path(self) -> str:
-        return "/" + "/".join(
-            f":{s.name}" if isinstance(s, Param) else s for s in self.segments
-        )
+        return "/" + "/".join(f":{s.name}" if isinstance(s, Param) else s for s in self.segments)
 
     @property
     def sort_key(self) -> tuple[int, ...]:
@@ -87,12 +85,13 @@ class Route:
 
     def sample_path(self, overrides: dict[str, str] | None = None) -> str:
         values = {p.name: SAMPLES[p.type] for p in self.params} | (overrides or {})
-        return "/" + "/".join(
-            values[s.name] if isinstance(s, Param) else s for s in self.segments
-        )
+        return "/" + "/".join(values[s.name] if isinstance(s, Param) else s for s in self.segments)
 
     def sample_params(self) -> dict[str, int | str]:
-        return {p.name: int(SAMPLES[p.type]) if p.type == "int" else SAMPLES[p.type] for p in self.params}
+        return {
+            p.name: int(SAMPLES[p.type]) if p.type == "int" else SAMPLES[p.type]
+            for p in self.params
+        }
 
     def default_body(self) -> dict[str, object]:
         """The documented response of a route that sets none: its label and its parameters."""
@@ -180,7 +179,9 @@ def parse_path(path: object) -> tuple[str, tuple[Param, ...]]:
     if path == "/":
         return path, ()
     if path.endswith("/"):
-        raise SpecError(f"route path {path!r} must not end with '/' (Flask and Express disagree on it)")
+        raise SpecError(
+            f"route path {path!r} must not end with '/' (Flask and Express disagree on it)"
+        )
     params: list[Param] = []
     segments: list[str] = []
     for segment in path[1:].split("/"):
@@ -212,7 +213,7 @@ def parse_path(path: object) -> tuple[str, tuple[Param, ...]]:
             segments.append(segment)
         else:
             raise SpecError(
-                f"route path {path!r}: segment {segment!r} may only hold letters, digits and . _ ~ -"
+                f"route path {path!r}: segment {segment!r} may only hold letters, digits, . _ ~ -"
             )
     return "/" + "/".join(segments), tuple(params)
 
@@ -246,7 +247,9 @@ def make_route(data: object) -> Route:
         raise SpecError(f"route status {status} for {path} cannot carry a body")
     bodies = [key for key in ("text", "json", "error") if key in data]
     if len(bodies) > 1:
-        raise SpecError(f"route {path} may set only one of text, json, error; got {', '.join(bodies)}")
+        raise SpecError(
+            f"route {path} may set only one of text, json, error; got {', '.join(bodies)}"
+        )
     text = data.get("text")
     if "text" in data and not isinstance(text, str):
         raise SpecError(f"route text for {path} must be a string, got {text!r}")
@@ -265,7 +268,9 @@ def _check_json(value: object, path: str) -> object:
         return value
     if isinstance(value, int):
         if abs(value) > 2**53 - 1:
-            raise SpecError(f"route json for {path}: {value} is too large for JavaScript (max 2**53-1)")
+            raise SpecError(
+                f"route json for {path}: {value} is too large for JavaScript (max 2**53-1)"
+            )
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -303,5 +308,7 @@ def check_routes(routes: list[Route], reserved: dict[str, str]) -> list[Route]:
         for prefix, owner in reserved.items():
             first = route.shape[0] if route.shape else ""
             if first == prefix.strip("/"):
-                raise SpecError(f"route {route.label!r} collides with {owner}, which serves {prefix}")
+                raise SpecError(
+                    f"route {route.label!r} collides with {owner}, which serves {prefix}"
+                )
     return routes

@@ -85,7 +85,9 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _run(command: list[str], cwd: Path | None, what: str, env: dict[str, str] | None = None) -> None:
+def _run(
+    command: list[str], cwd: Path | None, what: str, env: dict[str, str] | None = None
+) -> None:
     result = subprocess.run(
         command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True
     )
@@ -119,19 +121,29 @@ def _install_flask(project: Path, dev: bool) -> Installed:
         if not (venv / COMPLETE).exists():
             reused = False
             shutil.rmtree(venv, ignore_errors=True)
-            _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], None, "creating a virtualenv")
+            _run(
+                [sys.executable, "-m", "venv", "--without-pip", str(venv)],
+                None,
+                "creating a virtualenv",
+            )
             pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
             pip += ["--disable-pip-version-check", "-r", files[-1]]
             _run(pip, project, f"pip install -r {files[-1]}")
             (venv / COMPLETE).touch()
-    env = dict(os.environ, VIRTUAL_ENV=str(venv), PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = dict(
+        os.environ,
+        VIRTUAL_ENV=str(venv),
+        PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
     env.pop("PYTHONHOME", None)
     return Installed("flask", env, python=python, reused=reused)
 
 
 def _install_express(project: Path, dev: bool) -> Installed:
     if shutil.which("npm") is None or shutil.which("node") is None:
-        raise RunError("node and npm are needed to run an Express project; install Node.js 20 or newer")
+        raise RunError(
+            "node and npm are needed to run an Express project; install Node.js 20 or newer"
+        )
     manifest = json.loads((project / "package.json").read_text(encoding="utf-8"))
     deps = {
         "dependencies": manifest.get("dependencies", {}),
@@ -225,7 +237,7 @@ def serve(
     timeout: float = 30.0,
     env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """Start the project's server on a free port (or `port`), wait until it answers, stop it after."""
+    """Start the project on a free port (or `port`), wait until it listens, stop it after."""
     project = Path(project)
     installed = installed or install(project)
     if port is None:

@@ -28,7 +28,9 @@ ANSWER_KEYS = (
     "routes",
     *SWITCHES,
 )
-_HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+_HOSTNAME = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
 _ORIGIN = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 RESERVED_PATHS = {"static": ("/static", "the static middleware")}
@@ -120,7 +122,9 @@ def check_name(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
         raise SpecError(f"name {name!r} is empty; give a project name such as 'hello-api'")
     if _CONTROL.search(name):
-        raise SpecError(f"name {name!r} holds control characters; use letters, digits, spaces, - or _")
+        raise SpecError(
+            f"name {name!r} holds control characters; use letters, digits, spaces, - or _"
+        )
     if "/" in name or "\\" in name or name.strip() in (".", ".."):
         raise SpecError(f"name {name!r} is a path; give a plain name, the folder is --output-dir")
     if len(name) > 100:
@@ -148,7 +152,9 @@ def check_host(host: object) -> str:
         except ValueError:
             if _HOSTNAME.fullmatch(host):
                 return host
-    raise SpecError(f"host {host!r} is not an IP address or a host name such as 127.0.0.1 or 0.0.0.0")
+    raise SpecError(
+        f"host {host!r} is not an IP address or a host name such as 127.0.0.1 or 0.0.0.0"
+    )
 
 
 def is_loopback(host: str) -> bool:
@@ -196,7 +202,8 @@ def _check_setting(key: str, name: str, value: object) -> object:
 def check_choice(key: object, group: tuple[catalog.Choice, ...]) -> str:
     keys = [choice.key for choice in group]
     if key not in keys:
-        raise SpecError(f"{'middleware' if group is catalog.MIDDLEWARE else 'option'} {key!r} is unknown; allowed: {', '.join(keys)}")
+        kind = "middleware" if group is catalog.MIDDLEWARE else "option"
+        raise SpecError(f"{kind} {key!r} is unknown; allowed: {', '.join(keys)}")
     return key
 
 
@@ -213,10 +220,14 @@ def merge(*layers: dict[str, object]) -> dict[str, object]:
         for key, value in layer.items():
             if key in ("middleware", "routes") and key in merged and isinstance(value, list):
                 merged[key] = [*merged[key], *value]
-            elif key == "settings" and isinstance(value, dict) and isinstance(merged.get(key), dict):
+            elif (
+                key == "settings" and isinstance(value, dict) and isinstance(merged.get(key), dict)
+            ):
                 settings = {k: dict(v) for k, v in merged[key].items()}
                 for choice, values in value.items():
-                    settings.setdefault(choice, {}).update(values if isinstance(values, dict) else {})
+                    settings.setdefault(choice, {}).update(
+                        values if isinstance(values, dict) else {}
+                    )
                 merged[key] = settings
             else:
                 merged[key] = value
@@ -236,7 +247,9 @@ def build(answers: dict[str, object]) -> ProjectSpec:
     answers = expand_presets(answers)
     unknown = [key for key in answers if key not in ANSWER_KEYS]
     if unknown:
-        raise SpecError(f"answer key {unknown[0]!r} is unknown; allowed: {', '.join(ANSWER_KEYS[1:])}")
+        raise SpecError(
+            f"answer key {unknown[0]!r} is unknown; allowed: {', '.join(ANSWER_KEYS[1:])}"
+        )
     spec = ProjectSpec()
     if "name" in answers:
         spec = replace(spec, name=check_name(answers["name"]))
@@ -263,7 +276,9 @@ def build(answers: dict[str, object]) -> ProjectSpec:
         if not isinstance(values, dict):
             raise SpecError(f"settings of {key} {values!r} must be a mapping")
         if key not in spec.middleware:
-            raise SpecError(f"settings of {key} are given but {key} is not chosen; add it with -m {key}")
+            raise SpecError(
+                f"settings of {key} are given but {key} is not chosen; add it with -m {key}"
+            )
     settings = {
         key: {
             s.key: _check_setting(key, s.key, settings_in.get(key, {}).get(s.key, s.default))
@@ -283,7 +298,11 @@ def build(answers: dict[str, object]) -> ProjectSpec:
     routes = [item if isinstance(item, Route) else make_route(item) for item in routes_in]
     if not any(route.method == "GET" and route.path == "/" for route in routes):
         routes.insert(0, hello_route())
-    reserved = {RESERVED_PATHS[key][0]: RESERVED_PATHS[key][1] for key in spec.middleware if key in RESERVED_PATHS}
+    reserved = {
+        RESERVED_PATHS[key][0]: RESERVED_PATHS[key][1]
+        for key in spec.middleware
+        if key in RESERVED_PATHS
+    }
     spec = replace(spec, routes=tuple(check_routes(routes, reserved)))
     return _check_conflicts(spec)
 
@@ -297,8 +316,12 @@ def _check_conflicts(spec: ProjectSpec) -> ProjectSpec:
     if spec.debug and "docker" in spec.switches:
         raise SpecError("debug with docker is refused: the container listens on 0.0.0.0")
     if spec.debug and "production-server" in spec.switches:
-        raise SpecError("debug with production-server is refused: a production server never runs in debug")
-    if spec.classic and (spec.choices() or len(spec.routes) > 1 or spec.port or spec.host != catalog.DEFAULT_HOST):
+        raise SpecError(
+            "debug with production-server is refused: a production server never runs in debug"
+        )
+    if spec.classic and (
+        spec.choices() or len(spec.routes) > 1 or spec.port or spec.host != catalog.DEFAULT_HOST
+    ):
         raise SpecError(
             "classic reproduces the article's programs exactly; it takes no other choice "
             "(use the default project to add middleware, routes or config)"
@@ -323,7 +346,9 @@ def load_answers(path: Path) -> dict[str, object]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise SpecError(f"answer file {str(path)!r} must hold a mapping of answers, not {type(data).__name__}")
+        raise SpecError(
+            f"answer file {str(path)!r} must hold a mapping of answers, not {type(data).__name__}"
+        )
     return data
 
 

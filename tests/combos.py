@@ -3,7 +3,7 @@ choice, route kind and parameter type appears at least once."""
 
 from __future__ import annotations
 
-TRICKY = "Quotes ' \" \\ back\\slash\nnew line\ttab `tick` ${x} </script> {{ 7*7 }} {% raw %} é ü 中文 🙂"
+TRICKY = "Quotes ' \" \\ back\\slash\nnew line\ttab `tick` ${x} </script> {{ 7*7 }} {% raw %} é ü 中文 🙂"  # noqa: E501
 
 COMBOS: dict[str, dict[str, object]] = {
     "default": {},
@@ -19,7 +19,12 @@ COMBOS: dict[str, dict[str, object]] = {
             {"method": "GET", "path": "/items/{id:int}"},
             {"method": "DELETE", "path": "/items/{id:int}", "status": 204},
             {"method": "GET", "path": "/search/{term}", "text": "searching"},
-            {"method": "PUT", "path": "/items/{id:int}/tags/{tag}", "json": {"ok": True}, "status": 202},
+            {
+                "method": "PUT",
+                "path": "/items/{id:int}/tags/{tag}",
+                "json": {"ok": True},
+                "status": 202,
+            },
         ],
         "tests": True,
         "env-file": True,
@@ -51,12 +56,20 @@ COMBOS: dict[str, dict[str, object]] = {
         "host": "localhost",
     },
     "strings": {
-        "name": "Café \"quoted\" {{ name }}",
+        "name": 'Café "quoted" {{ name }}',
         "routes": [
             {"method": "GET", "path": "/tricky", "text": TRICKY},
-            {"method": "POST", "path": "/tricky", "json": {"text": TRICKY, "list": [TRICKY, {"k'\"": TRICKY}]}},
+            {
+                "method": "POST",
+                "path": "/tricky",
+                "json": {"text": TRICKY, "list": [TRICKY, {"k'\"": TRICKY}]},
+            },
             {"method": "GET", "path": "/long", "text": "long " * 60},
-            {"method": "GET", "path": "/long-json", "json": {"key_" + str(n): "value " * 5 for n in range(8)}},
+            {
+                "method": "GET",
+                "path": "/long-json",
+                "json": {"key_" + str(n): "value " * 5 for n in range(8)},
+            },
             {"method": "POST", "path": "/long-status", "text": "created " * 20, "status": 201},
             {"method": "GET", "path": "/quote", "json": "it's"},
             {"method": "DELETE", "path": "/long-error", "error": "failure " * 20},

@@ -35,7 +35,17 @@ def prettier() -> Path:
     if not binary.exists():
         tools.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", "--prefix", str(tools), PRETTIER],
+            [
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--prefer-offline",
+                "--no-package-lock",
+                "--prefix",
+                str(tools),
+                PRETTIER,
+            ],
             check=True,
             capture_output=True,
             env=dict(os.environ),

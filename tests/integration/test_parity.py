@@ -32,18 +32,15 @@ def observe(contract: list[exchanges.Exchange], url: str) -> list[tuple]:
     seen = []
     with requests.Session() as session:
         for exchange in contract:
-            for _ in range(exchange.repeat):
-                response = session.request(
-                    exchange.method,
-                    url.rstrip("/") + exchange.path,
-                    headers=exchange.request_headers,
-                    data=exchange.body,
-                    timeout=10,
-                )
+            response = exchanges.send(session, exchange, url)
             problems = exchange.problems(response)
             # Compare what the contract pins: a body only where it names one (without the
             # error-handlers choice each framework keeps its own error page).
-            media = response.headers.get("Content-Type", "").split(";")[0] if exchange.media_type else None
+            media = (
+                response.headers.get("Content-Type", "").split(";")[0]
+                if exchange.media_type
+                else None
+            )
             body = None
             if exchange.text is not None:
                 body = response.content
@@ -78,7 +75,11 @@ def test_both_servers_answer_the_contract_identically(combo, rendered):
 
 @pytest.mark.parametrize(
     "combo",
-    [name for name, answers in COMBOS.items() if spec.build(answers).switches.count("production-server")],
+    [
+        name
+        for name, answers in COMBOS.items()
+        if spec.build(answers).switches.count("production-server")
+    ],
     ids=lambda name: name,
 )
 def test_production_servers_answer_the_contract(combo, rendered):
@@ -87,7 +88,9 @@ def test_production_servers_answer_the_contract(combo, rendered):
     for framework, project in projects.items():
         installed = runner.install(project)
         # One worker: the in-memory rate limiter counts per process (see the catalog's note).
-        with runner.serve(project, installed=installed, production=True, env={"WEB_CONCURRENCY": "1"}) as server:
+        with runner.serve(
+            project, installed=installed, production=True, env={"WEB_CONCURRENCY": "1"}
+        ) as server:
             results = exchanges.run(contract, server.url)
             output = server.output()
         failures = [(exchange.name, problems) for exchange, problems in results if problems]

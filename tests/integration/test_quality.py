@@ -43,7 +43,9 @@ def test_text_is_clean(combo, projects):
             assert text.endswith("\n") and not text.endswith("\n\n"), f"{where}: one final newline"
             assert "\n\n\n" not in text or path.suffix == ".py", f"{where}: a run of blank lines"
             assert "\n\n\n\n" not in text, f"{where}: a run of blank lines"
-            assert all(line == line.rstrip() for line in text.splitlines()), f"{where}: trailing space"
+            assert all(line == line.rstrip() for line in text.splitlines()), (
+                f"{where}: trailing space"
+            )
 
 
 def test_python_passes_ruff_format_and_check(projects):
@@ -52,9 +54,16 @@ def test_python_passes_ruff_format_and_check(projects):
             continue
         # Run inside the project, as its developer would: its own package counts as first-party.
         ruff = [sys.executable, "-m", "ruff"]
-        formatted = subprocess.run([*ruff, "format", "--check", *RUFF_CONFIG, "."], cwd=project, capture_output=True, text=True)
+        formatted = subprocess.run(
+            [*ruff, "format", "--check", *RUFF_CONFIG, "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
         assert formatted.returncode == 0, key + formatted.stdout + formatted.stderr
-        checked = subprocess.run([*ruff, "check", "--no-cache", "."], cwd=project, capture_output=True, text=True)
+        checked = subprocess.run(
+            [*ruff, "check", "--no-cache", "."], cwd=project, capture_output=True, text=True
+        )
         assert checked.returncode == 0, key + checked.stdout + checked.stderr
         for path in project.rglob("*.py"):
             ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -62,8 +71,15 @@ def test_python_passes_ruff_format_and_check(projects):
 
 def test_javascript_passes_prettier_and_node_check(projects, prettier):
     folders = [p for key, p in projects.items() if key.endswith("/express")]
-    files = [str(f) for folder in folders for f in generated_files(folder) if f.suffix in (".js", ".json", ".css")]
-    result = subprocess.run([str(prettier), "--single-quote", "--check", *files], capture_output=True, text=True)
+    files = [
+        str(f)
+        for folder in folders
+        for f in generated_files(folder)
+        if f.suffix in (".js", ".json", ".css")
+    ]
+    result = subprocess.run(
+        [str(prettier), "--single-quote", "--check", *files], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     for name in files:
         if name.endswith(".js"):

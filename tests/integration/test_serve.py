@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,12 +67,16 @@ def test_verify_reports_a_wrong_answer_with_the_server_output(framework, tmp_pat
 def test_a_server_that_never_listens_is_stopped_after_the_timeout(framework, tmp_path):
     project = render(framework, tmp_path)
     app = project / ("app.py" if framework == "flask" else "app.js")
-    hang = "import time\nprint('booting', flush=True)\ntime.sleep(600)\n" if framework == "flask" else (
-        "console.log('booting');\nsetInterval(() => {}, 1000);\n"
+    hang = (
+        "import time\nprint('booting', flush=True)\ntime.sleep(600)\n"
+        if framework == "flask"
+        else ("console.log('booting');\nsetInterval(() => {}, 1000);\n")
     )
     app.write_text(hang)
     installed = runner.install(project)
-    with pytest.raises(RunError, match=r"did not listen on port \d+ within 3 s; its output:\n(.|\n)*booting"):
+    with pytest.raises(
+        RunError, match=r"did not listen on port \d+ within 3 s; its output:\n(.|\n)*booting"
+    ):
         with runner.serve(project, installed=installed, timeout=3):
             pass  # pragma: no cover
 
@@ -103,16 +108,29 @@ def test_flask_debug_reloader_child_is_stopped_too(tmp_path):
 def test_plain_cookiecutter_renders_the_same_default_project(framework, tmp_path):
     plain = tmp_path / "plain"
     subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(plain), str(ROOT / "templates" / framework)],
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "-o",
+            str(plain),
+            str(ROOT / "templates" / framework),
+        ],
         check=True,
         capture_output=True,
         env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     title = "Hello Flask" if framework == "flask" else "Hello Express"
     ours = tmp_path / "ours"
-    assert run_dualgen("new", framework, title, "--no-input", "-o", str(ours), cwd=tmp_path).returncode == 0
+    assert (
+        run_dualgen("new", framework, title, "--no-input", "-o", str(ours), cwd=tmp_path).returncode
+        == 0
+    )
     slug = title.lower().replace(" ", "-")
-    plain_files = sorted(p.relative_to(plain / slug) for p in (plain / slug).rglob("*") if p.is_file())
+    plain_files = sorted(
+        p.relative_to(plain / slug) for p in (plain / slug).rglob("*") if p.is_file()
+    )
     our_files = sorted(p.relative_to(ours / slug) for p in (ours / slug).rglob("*") if p.is_file())
     assert our_files == sorted([*plain_files, Path(".dualgen.yaml")])
     for name in plain_files:
@@ -126,3 +144,27 @@ def test_cli_runs_as_python_dash_m_and_console_script(tmp_path):
     result = subprocess.run([script, "new", "django"], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS, ids=FRAMEWORKS)
+def test_env_file_settings_are_loaded_and_set_variables_win(framework, tmp_path):
+    project = render(framework, tmp_path, "--env-file")
+    installed = runner.install(project)
+    port = runner.free_port()
+    (project / ".env").write_text(f"PORT={port}\nHOST=127.0.0.1\n")
+    env = {k: v for k, v in installed.env.items() if k not in ("PORT", "HOST")}
+    process = subprocess.Popen(
+        installed.command(),
+        cwd=project,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not runner.port_in_use(port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert requests.get(f"http://127.0.0.1:{port}/", timeout=5).text == "Hello, World!"
+    finally:
+        runner.stop(process)

@@ -8,9 +8,9 @@ from generator import catalog, spec
 @pytest.mark.parametrize("framework", catalog.FRAMEWORKS, ids=catalog.FRAMEWORKS)
 def test_cookiecutter_json_is_derived_from_the_catalog(framework):
     path = catalog.TEMPLATES_DIR / framework / "cookiecutter.json"
-    assert json.loads(path.read_text()) == json.loads(json.dumps(catalog.cookiecutter_json(framework))), (
-        "templates drifted from the catalog: run `python -m generator.catalog`"
-    )
+    assert json.loads(path.read_text()) == json.loads(
+        json.dumps(catalog.cookiecutter_json(framework))
+    ), "templates drifted from the catalog: run `python -m generator.catalog`"
 
 
 @pytest.mark.parametrize("choice", catalog.MIDDLEWARE + catalog.CONFIG, ids=lambda c: c.key)
@@ -41,5 +41,8 @@ def test_the_production_preset_uses_every_middleware_but_static():
 
 
 def test_packages_follow_the_choices():
-    assert catalog.packages("flask", ["cors", "logging"]) == {"flask": "3.1.3", "flask-cors": "6.0.5"}
+    assert catalog.packages("flask", ["cors", "logging"]) == {
+        "flask": "3.1.3",
+        "flask-cors": "6.0.5",
+    }
     assert catalog.packages("express", ["tests"], dev=True) == {"supertest": "7.3.2"}

@@ -50,7 +50,13 @@ def test_new_flask_writes_the_hello_world(tmp_path, capsys):
     code, out, _ = dualgen("new", "flask", "--no-input", "-o", str(tmp_path), capsys=capsys)
     assert code == 0, out
     project = tmp_path / "hello"
-    assert files(project) == [".dualgen.yaml", ".gitignore", "README.md", "app.py", "requirements.txt"]
+    assert files(project) == [
+        ".dualgen.yaml",
+        ".gitignore",
+        "README.md",
+        "app.py",
+        "requirements.txt",
+    ]
     app = (project / "app.py").read_text()
     assert "@app.route('/')\ndef hello():\n    return 'Hello, World!'" in app
     assert "port=int(os.environ.get('PORT', '5000'))" in app
@@ -58,7 +64,9 @@ def test_new_flask_writes_the_hello_world(tmp_path, capsys):
 
 
 def test_new_express_writes_the_hello_world(tmp_path, capsys):
-    code, out, _ = dualgen("new", "express", "My App", "--no-input", "-o", str(tmp_path), capsys=capsys)
+    code, out, _ = dualgen(
+        "new", "express", "My App", "--no-input", "-o", str(tmp_path), capsys=capsys
+    )
     assert code == 0, out
     project = tmp_path / "my-app"
     assert files(project) == [".dualgen.yaml", ".gitignore", "README.md", "app.js", "package.json"]
@@ -78,14 +86,18 @@ def test_new_both_writes_side_by_side(tmp_path, capsys):
 
 
 def test_classic_reproduces_the_article_exactly(tmp_path, capsys):
-    code, _, _ = dualgen("new", "both", "--preset", "classic", "--no-input", "-o", str(tmp_path), capsys=capsys)
+    code, _, _ = dualgen(
+        "new", "both", "--preset", "classic", "--no-input", "-o", str(tmp_path), capsys=capsys
+    )
     assert code == 0
     assert (tmp_path / "hello-flask" / "app.py").read_text() == ARTICLE_FLASK
     assert (tmp_path / "hello-express" / "app.js").read_text() == ARTICLE_EXPRESS
 
 
 def test_dry_run_lists_files_and_writes_nothing(tmp_path, capsys):
-    code, out, _ = dualgen("new", "flask", "--preset", "api", "--dry-run", "-o", str(tmp_path), capsys=capsys)
+    code, out, _ = dualgen(
+        "new", "flask", "--preset", "api", "--dry-run", "-o", str(tmp_path), capsys=capsys
+    )
     assert code == 0
     assert "  hello/routes.py" in out and "  tests/test_app.py" in out
     assert list(tmp_path.iterdir()) == []
@@ -105,7 +117,9 @@ def test_force_replaces_template_files_and_keeps_the_others(tmp_path, capsys):
     project.mkdir()
     (project / "notes.txt").write_text("mine")
     (project / "app.py").write_text("old")
-    code, _, _ = dualgen("new", "flask", "--no-input", "--force", "-o", str(tmp_path), capsys=capsys)
+    code, _, _ = dualgen(
+        "new", "flask", "--no-input", "--force", "-o", str(tmp_path), capsys=capsys
+    )
     assert code == 0
     assert (project / "notes.txt").read_text() == "mine"
     assert "Hello, World!" in (project / "app.py").read_text()
@@ -118,7 +132,9 @@ def test_force_never_writes_through_a_symlink(tmp_path, capsys):
     project = tmp_path / "out" / "hello"
     project.mkdir(parents=True)
     (project / "app.py").symlink_to(outside / "app.py")
-    code, _, _ = dualgen("new", "flask", "--no-input", "--force", "-o", str(tmp_path / "out"), capsys=capsys)
+    code, _, _ = dualgen(
+        "new", "flask", "--no-input", "--force", "-o", str(tmp_path / "out"), capsys=capsys
+    )
     assert code == 0
     assert (outside / "app.py").read_text() == "precious"
     assert not (project / "app.py").is_symlink()
@@ -127,7 +143,9 @@ def test_force_never_writes_through_a_symlink(tmp_path, capsys):
 def test_a_symlinked_destination_is_refused(tmp_path, capsys):
     (tmp_path / "real").mkdir()
     (tmp_path / "hello").symlink_to(tmp_path / "real")
-    code, _, err = dualgen("new", "flask", "--no-input", "--force", "-o", str(tmp_path), capsys=capsys)
+    code, _, err = dualgen(
+        "new", "flask", "--no-input", "--force", "-o", str(tmp_path), capsys=capsys
+    )
     assert code == 2 and "is a symlink" in err
     assert list((tmp_path / "real").iterdir()) == []
 
@@ -153,12 +171,27 @@ def test_a_symlinked_destination_is_refused(tmp_path, capsys):
         (["new", "flask", "--answers", "missing.yaml"], "cannot be read"),
     ],
     ids=[
-        "framework", "name-path", "name-empty", "port-range", "port-word", "host", "middleware",
-        "preset", "route-slash", "route-duplicate", "route-shape", "setting-unchosen",
-        "setting-shape", "debug-host", "debug-production", "answers-missing",
+        "framework",
+        "name-path",
+        "name-empty",
+        "port-range",
+        "port-word",
+        "host",
+        "middleware",
+        "preset",
+        "route-slash",
+        "route-duplicate",
+        "route-shape",
+        "setting-unchosen",
+        "setting-shape",
+        "debug-host",
+        "debug-production",
+        "answers-missing",
     ],
 )
-def test_bad_input_exits_2_with_one_line_and_writes_nothing(args, message, tmp_path, capsys, monkeypatch):
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(
+    args, message, tmp_path, capsys, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     code, _, err = dualgen(*args, "--no-input", capsys=capsys)
     assert code == 2
@@ -177,21 +210,48 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(args, message, tmp_p
         ("routes: {GET: /}\n", "must be a list"),
         ("middleware: [cors]\nsettings: {cors: {origins: 5}}\n", "must be a list of origins"),
     ],
-    ids=["bad-yaml", "not-a-mapping", "unknown-key", "wrong-type", "routes-mapping", "origins-type"],
+    ids=[
+        "bad-yaml",
+        "not-a-mapping",
+        "unknown-key",
+        "wrong-type",
+        "routes-mapping",
+        "origins-type",
+    ],
 )
 def test_malformed_answer_files_are_refused(content, message, tmp_path, capsys):
     answers = tmp_path / "answers.yaml"
     answers.write_text(content)
-    code, _, err = dualgen("new", "flask", "--answers", str(answers), "-o", str(tmp_path / "out"), capsys=capsys)
+    code, _, err = dualgen(
+        "new", "flask", "--answers", str(answers), "-o", str(tmp_path / "out"), capsys=capsys
+    )
     assert code == 2 and message in err and err.count("\n") == 1
     assert not (tmp_path / "out").exists()
 
 
 def test_recorded_answers_reproduce_the_project_byte_for_byte(tmp_path, capsys):
-    args = ["new", "express", "Shop", "--preset", "production", "-m", "static", "-r", "GET /users/{id:int}"]
-    assert dualgen(*args, "--set", "rate-limit.max=7", "-o", str(tmp_path / "a"), capsys=capsys)[0] == 0
+    args = [
+        "new",
+        "express",
+        "Shop",
+        "--preset",
+        "production",
+        "-m",
+        "static",
+        "-r",
+        "GET /users/{id:int}",
+    ]
+    assert (
+        dualgen(*args, "--set", "rate-limit.max=7", "-o", str(tmp_path / "a"), capsys=capsys)[0]
+        == 0
+    )
     answers = tmp_path / "a" / "shop" / ".dualgen.yaml"
-    assert dualgen("new", "express", "--answers", str(answers), "-o", str(tmp_path / "b"), capsys=capsys)[0] == 0
+    assert (
+        dualgen(
+            "new", "express", "--answers", str(answers), "-o", str(tmp_path / "b"), capsys=capsys
+        )[0]
+        == 0
+    )
     first, second = tmp_path / "a" / "shop", tmp_path / "b" / "shop"
     assert files(first) == files(second)
     for name in files(first):
@@ -201,7 +261,17 @@ def test_recorded_answers_reproduce_the_project_byte_for_byte(tmp_path, capsys):
 def test_flags_override_the_answer_file(tmp_path, capsys):
     answers = tmp_path / "answers.yaml"
     answers.write_text("name: from-file\nport: 8000\nmiddleware: [cors]\n")
-    code, _, _ = dualgen("new", "flask", "--answers", str(answers), "--port", "9000", "-o", str(tmp_path), capsys=capsys)
+    code, _, _ = dualgen(
+        "new",
+        "flask",
+        "--answers",
+        str(answers),
+        "--port",
+        "9000",
+        "-o",
+        str(tmp_path),
+        capsys=capsys,
+    )
     assert code == 0
     recorded = (tmp_path / "from-file" / ".dualgen.yaml").read_text()
     assert "port: 9000" in recorded and "- cors" in recorded
@@ -224,9 +294,12 @@ def test_options_json_is_the_catalog(capsys):
 
 
 def test_help_does_not_import_cookiecutter_or_jinja():
-    code = "import sys; from generator.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\n"
+    code = "import sys; from generator.cli import main\n"
+    code += "try: main(['--help'])\nexcept SystemExit: pass\n"
     code += "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cookiecutter', 'jinja2')))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip().endswith("[]")
 
 

@@ -46,9 +46,20 @@ def test_str_is_the_default_type_and_is_normalised():
         ("/a/*", "may only hold"),
     ],
     ids=[
-        "no-leading-slash", "trailing-slash", "empty-segment", "open-brace", "close-brace",
-        "unknown-type", "repeated-name", "two-params-one-segment", "param-with-prefix",
-        "keyword-name", "digit-first-name", "space", "express-syntax", "wildcard",
+        "no-leading-slash",
+        "trailing-slash",
+        "empty-segment",
+        "open-brace",
+        "close-brace",
+        "unknown-type",
+        "repeated-name",
+        "two-params-one-segment",
+        "param-with-prefix",
+        "keyword-name",
+        "digit-first-name",
+        "space",
+        "express-syntax",
+        "wildcard",
     ],
 )
 def test_bad_paths_are_refused_with_the_reason(path, message):
@@ -69,7 +80,17 @@ def test_bad_paths_are_refused_with_the_reason(path, message):
         ({"method": "GET", "path": "/", "json": float("nan")}, "not a JSON number"),
         ({"method": "DELETE", "path": "/", "status": 204, "text": "x"}, "cannot carry a body"),
     ],
-    ids=["method", "status-range", "status-type", "two-bodies", "text-type", "unknown-key", "big-int", "nan", "204-body"],
+    ids=[
+        "method",
+        "status-range",
+        "status-type",
+        "two-bodies",
+        "text-type",
+        "unknown-key",
+        "big-int",
+        "nan",
+        "204-body",
+    ],
 )
 def test_bad_route_mappings_are_refused(data, message):
     with pytest.raises(SpecError, match=message):

@@ -14,7 +14,11 @@ def test_defaults_are_the_hello_world():
 
 def test_layers_merge_later_wins_and_lists_add_up():
     merged = spec.merge(
-        {"name": "a", "middleware": ["cors"], "settings": {"cors": {"origins": ["http://a.example"]}}},
+        {
+            "name": "a",
+            "middleware": ["cors"],
+            "settings": {"cors": {"origins": ["http://a.example"]}},
+        },
         {"name": "b", "middleware": ["logging"], "settings": {"rate-limit": {"max": 5}}},
     )
     assert merged == {
@@ -56,19 +60,41 @@ def test_a_get_root_route_replaces_the_hello_route():
         ({"preset": "nope"}, "preset 'nope' is unknown"),
         ({"colour": "red"}, "answer key 'colour' is unknown"),
         ({"debug": "yes"}, "must be true or false"),
-        ({"middleware": ["cors"], "settings": {"cors": {"origins": ["localhost"]}}}, "is not an origin"),
-        ({"middleware": ["rate-limit"], "settings": {"rate-limit": {"max": 0}}}, "out of range"),
-        ({"middleware": ["rate-limit"], "settings": {"rate-limit": {"burst": 1}}}, "setting 'burst' of rate-limit is unknown"),
-        ({"routes": [{"method": "GET", "path": "/a"}, {"method": "GET", "path": "/a"}]}, "duplicates"),
         (
-            {"routes": [{"method": "GET", "path": "/u/{id:int}"}, {"method": "GET", "path": "/u/{name}"}]},
+            {"middleware": ["cors"], "settings": {"cors": {"origins": ["localhost"]}}},
+            "is not an origin",
+        ),
+        ({"middleware": ["rate-limit"], "settings": {"rate-limit": {"max": 0}}}, "out of range"),
+        (
+            {"middleware": ["rate-limit"], "settings": {"rate-limit": {"burst": 1}}},
+            "setting 'burst' of rate-limit is unknown",
+        ),
+        (
+            {"routes": [{"method": "GET", "path": "/a"}, {"method": "GET", "path": "/a"}]},
             "duplicates",
         ),
         (
-            {"routes": [{"method": "GET", "path": "/u/{id:int}"}, {"method": "POST", "path": "/u/{name}"}]},
+            {
+                "routes": [
+                    {"method": "GET", "path": "/u/{id:int}"},
+                    {"method": "GET", "path": "/u/{name}"},
+                ]
+            },
+            "duplicates",
+        ),
+        (
+            {
+                "routes": [
+                    {"method": "GET", "path": "/u/{id:int}"},
+                    {"method": "POST", "path": "/u/{name}"},
+                ]
+            },
             "conflicts",
         ),
-        ({"middleware": ["static"], "routes": [{"method": "GET", "path": "/static/x"}]}, "collides with the static"),
+        (
+            {"middleware": ["static"], "routes": [{"method": "GET", "path": "/static/x"}]},
+            "collides with the static",
+        ),
         ({"settings": {"cors": {"origins": ["http://a.example"]}}}, "cors is not chosen"),
         ({"debug": True, "host": "0.0.0.0"}, "expose the debugger"),
         ({"debug": True, "production-server": True}, "debug with production-server"),
@@ -76,12 +102,36 @@ def test_a_get_root_route_replaces_the_hello_route():
         ({"preset": "classic", "middleware": ["cors"]}, "classic reproduces"),
     ],
     ids=[
-        "empty-name", "dotdot-name", "absolute-name", "nested-name", "parent-name", "control-name",
-        "digit-name", "long-name", "port-zero", "port-high", "port-word", "host-space",
-        "host-newline", "unknown-middleware", "middleware-not-list", "unknown-preset",
-        "unknown-key", "debug-not-bool", "bad-origin", "rate-limit-zero", "unknown-setting", "setting-without-middleware",
-        "duplicate-route", "duplicate-after-normalising", "conflicting-params", "static-collision",
-        "debug-public-host", "debug-production", "debug-docker", "classic-plus",
+        "empty-name",
+        "dotdot-name",
+        "absolute-name",
+        "nested-name",
+        "parent-name",
+        "control-name",
+        "digit-name",
+        "long-name",
+        "port-zero",
+        "port-high",
+        "port-word",
+        "host-space",
+        "host-newline",
+        "unknown-middleware",
+        "middleware-not-list",
+        "unknown-preset",
+        "unknown-key",
+        "debug-not-bool",
+        "bad-origin",
+        "rate-limit-zero",
+        "unknown-setting",
+        "setting-without-middleware",
+        "duplicate-route",
+        "duplicate-after-normalising",
+        "conflicting-params",
+        "static-collision",
+        "debug-public-host",
+        "debug-production",
+        "debug-docker",
+        "classic-plus",
     ],
 )
 def test_bad_answers_are_refused_naming_the_value(answers, message):

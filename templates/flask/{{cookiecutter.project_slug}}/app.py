@@ -14,6 +14,10 @@ if __name__ == '__main__':
 {% else -%}
 import os
 
+{% if cookiecutter.env_file -%}
+from dotenv import load_dotenv
+
+{% endif -%}
 {% if cookiecutter.__layout == 'single' -%}
 from flask import Flask
 
@@ -26,6 +30,10 @@ def hello():
 {%- else -%}
 from {{ cookiecutter.__package_name }} import create_app
 
+{% if cookiecutter.env_file -%}
+# Settings from .env, before anything reads the environment; set variables win.
+load_dotenv()
+{% endif -%}
 app = create_app()
 {%- endif %}
 

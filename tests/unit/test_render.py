@@ -1,0 +1,76 @@
+"""Nothing is ever lost: a failure at any point leaves the destination exactly as it was."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import render as render_module
+from generator import spec
+from generator.catalog import TEMPLATES_DIR
+from generator.errors import RunError
+from generator.render import render
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def existing(tmp_path: Path) -> Path:
+    """An output folder holding a user's earlier project with a sentinel file."""
+    for name in ("hello-flask", "hello-express"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "sentinel.txt").write_text("keep me")
+        (tmp_path / name / "app.py").write_text("# the user's own app\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "error", [RuntimeError("late failure"), KeyboardInterrupt()], ids=["error", "ctrl-c"]
+)
+def test_a_failure_while_rendering_leaves_every_destination_as_it_was(error, existing, monkeypatch):
+    before = snapshot(existing)
+    real = render_module.render_tree
+    calls = []
+
+    def failing_second(spec_, framework, into):
+        calls.append(framework)
+        if len(calls) == 2:
+            raise error
+        return real(spec_, framework, into)
+
+    monkeypatch.setattr(render_module, "render_tree", failing_second)
+    with pytest.raises(type(error)):
+        render(spec.build({}), ("flask", "express"), existing, force=True)
+    assert calls == ["flask", "express"]
+    assert snapshot(existing) == before
+    assert sorted(p.name for p in existing.iterdir()) == ["hello-express", "hello-flask"]
+
+
+def test_a_failing_hook_leaves_nothing_behind(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    hook = templates / "flask" / "hooks" / "post_gen_project.py"
+    hook.write_text("raise SystemExit('hook failed')\n")
+    monkeypatch.setattr(render_module, "templates_dir", lambda: templates)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sentinel.txt").write_text("keep me")
+    with pytest.raises(RunError, match="rendering the flask template failed"):
+        render(spec.build({}), ("flask",), out)
+    assert [p.name for p in out.iterdir()] == ["sentinel.txt"]
+
+
+def test_force_merges_in_one_rename_and_keeps_user_files(existing):
+    render(spec.build({"preset": "api"}), ("flask",), existing / "merge", force=False)
+    project = existing / "merge" / "hello"
+    (project / "notes.md").write_text("mine")
+    (project / "hello" / "extra.py").write_text("# mine\n")
+    render(spec.build({"preset": "production"}), ("flask",), existing / "merge", force=True)
+    assert (project / "notes.md").read_text() == "mine"
+    assert (project / "hello" / "extra.py").read_text() == "# mine\n"
+    assert (project / "gunicorn.conf.py").exists()
+    assert [p.name for p in (existing / "merge").iterdir()] == ["hello"]
