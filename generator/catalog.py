@@ -153,12 +153,14 @@ MIDDLEWARE: tuple[Choice, ...] = (
         flask=Side(
             ("flask-limiter",),
             "Flask-Limiter with in-memory storage and X-RateLimit-* headers; "
-            "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing.",
+            "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing. "
+            "Memory is per process: under gunicorn each worker counts alone (use Redis there).",
         ),
         express=Side(
             ("express-rate-limit",),
             "express-rate-limit with X-RateLimit-* headers; trust proxy stays off, "
-            "so a spoofed X-Forwarded-For changes nothing.",
+            "so a spoofed X-Forwarded-For changes nothing. "
+            "Memory is per process: in the cluster each worker counts alone (use Redis there).",
         ),
         settings=(
             Setting("max", "Requests allowed per window.", 100, 1, 1_000_000),
