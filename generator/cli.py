@@ -43,33 +43,73 @@ def _switch_options(function):
     return function
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="dualgen")
-def cli() -> None:
-    """Generate matching Flask and Express starter projects from one set of choices."""
+def _choice_options(function):
+    """The options that make a spec, shared by `new` and `compare`."""
+    function = _switch_options(function)
+    for option in reversed(
+        (
+            click.option(
+                "-p",
+                "--preset",
+                metavar="PRESET",
+                help=f"Start from a preset: {', '.join(catalog.PRESETS)}.",
+            ),
+            click.option(
+                "-a",
+                "--answers",
+                type=click.Path(dir_okay=False, path_type=Path),
+                metavar="FILE",
+                help="Answer file (YAML), e.g. a project's .dualgen.yaml.",
+            ),
+            click.option(
+                "-m",
+                "--middleware",
+                multiple=True,
+                metavar="KEY",
+                help="Add middleware (repeat or comma-separate); "
+                "see `dualgen options`.",
+            ),
+            click.option(
+                "-r",
+                "--route",
+                multiple=True,
+                metavar="'METHOD /path'",
+                help="Add a route, e.g. 'GET /users/{id:int}' (repeatable).",
+            ),
+            click.option(
+                "--set",
+                "settings",
+                multiple=True,
+                metavar="KEY.SETTING=VALUE",
+                help="A middleware setting, e.g. rate-limit.max=5 or "
+                "cors.origins=https://a.example,https://b.example.",
+            ),
+            click.option(
+                "--port",
+                metavar="PORT",
+                help="Default port (PORT overrides it at run time).",
+            ),
+            click.option(
+                "--host",
+                metavar="HOST",
+                help="Default host (HOST overrides it at run time).",
+            ),
+            click.option(
+                "--debug/--no-debug",
+                default=None,
+                help="Debug mode; refused with a non-loopback host.",
+            ),
+        )
+    ):
+        function = option(function)
+    return function
 
 
-@cli.command()
-@click.argument("framework", type=click.Choice(FRAMEWORK_CHOICES), metavar="FRAMEWORK")
-@click.argument("name", required=False)
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, metavar="DIR", help="Folder to create the project in.")
-@click.option("-p", "--preset", metavar="PRESET", help=f"Start from a preset: {', '.join(catalog.PRESETS)}.")
-@click.option("-a", "--answers", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Answer file (YAML), e.g. a project's .dualgen.yaml.")
-@click.option("-m", "--middleware", multiple=True, metavar="KEY", help="Add middleware (repeat or comma-separate); see `dualgen options`.")
-@click.option("-r", "--route", multiple=True, metavar="'METHOD /path'", help="Add a route, e.g. 'GET /users/{id:int}' (repeatable).")
-@click.option("--set", "settings", multiple=True, metavar="KEY.SETTING=VALUE", help="A middleware setting, e.g. rate-limit.max=5 or cors.origins=https://a.example,https://b.example.")
-@click.option("--port", metavar="PORT", help="Default port (PORT overrides it at run time).")
-@click.option("--host", metavar="HOST", help="Default host (HOST overrides it at run time).")
-@click.option("--debug/--no-debug", default=None, help="Debug mode; refused with a non-loopback host.")
-@_switch_options
-@click.option("--no-input", is_flag=True, help="Never prompt; use defaults, presets, answer files and flags.")
-@click.option("-f", "--force", is_flag=True, help="Write into an existing folder: replace the files dualgen writes, keep the others.")
-@click.option("--dry-run", is_flag=True, help="Print the files that would be written, write nothing.")
-def new(framework, name, output_dir, preset, answers, middleware, route, settings, port, host, debug, no_input, force, dry_run, **switches) -> None:
-    """Create a FRAMEWORK (flask, express or both) project called NAME."""
+def _answers_from_options(
+    name, preset, answers, middleware, route, settings, port, host, debug, switches
+) -> dict[str, object]:
+    """Merge preset, answer file and flags, in that order, into one answers mapping."""
     from . import spec as specs
-    from .render import dry_run as render_dry_run
-    from .render import render
 
     file_answers = specs.load_answers(answers) if answers else {}
     flags: dict[str, object] = {}
@@ -96,7 +136,32 @@ def new(framework, name, output_dir, preset, answers, middleware, route, setting
     layers = [{k: v for k, v in file_answers.items() if k != "preset"}, flags]
     if chosen_preset is not None:
         layers.insert(0, specs.preset(chosen_preset))
-    merged = specs.merge(*layers)
+    return specs.merge(*layers)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="dualgen")
+def cli() -> None:
+    """Generate matching Flask and Express starter projects from one set of choices."""
+
+
+@cli.command()
+@click.argument("framework", type=click.Choice(FRAMEWORK_CHOICES), metavar="FRAMEWORK")
+@click.argument("name", required=False)
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, metavar="DIR", help="Folder to create the project in.")
+@_choice_options
+@click.option("--no-input", is_flag=True, help="Never prompt; use defaults, presets, answer files and flags.")
+@click.option("-f", "--force", is_flag=True, help="Write into an existing folder: replace the files dualgen writes, keep the others.")
+@click.option("--dry-run", is_flag=True, help="Print the files that would be written, write nothing.")
+def new(framework, name, output_dir, preset, answers, middleware, route, settings, port, host, debug, no_input, force, dry_run, **switches) -> None:
+    """Create a FRAMEWORK (flask, express or both) project called NAME."""
+    from . import spec as specs
+    from .render import dry_run as render_dry_run
+    from .render import render
+
+    merged = _answers_from_options(
+        name, preset, answers, middleware, route, settings, port, host, debug, switches
+    )
     if not no_input and _interactive():
         merged = specs.merge(merged, _prompt(merged))
     spec = specs.build(merged)
@@ -222,7 +287,14 @@ def verify(project: Path, production: bool, timeout: float) -> None:
     click.echo(f"  install  {'reused' if installed.reused else 'installed'} in {installed.seconds:.2f} s")
     port = spec.port_for(framework) if spec.classic else None
     started = time.perf_counter()
-    with runner.serve(project, installed=installed, port=port, production=production, timeout=timeout) as server:
+    env = {}
+    if production and "rate-limit" in spec.middleware:
+        # The in-memory limiter counts per worker: check the contract with one.
+        env["WEB_CONCURRENCY"] = "1"
+        click.echo("  note     rate limits count per worker; checking with WEB_CONCURRENCY=1")
+    with runner.serve(
+        project, installed=installed, port=port, production=production, timeout=timeout, env=env
+    ) as server:
         click.echo(f"  start    listening on port {server.port} after {server.timings['start']:.2f} s")
         results = exchanges.run(contract, server.url)
         failures = [(exchange, problems) for exchange, problems in results if problems]
@@ -237,6 +309,146 @@ def verify(project: Path, production: bool, timeout: float) -> None:
         click.echo(f"\n{len(failures)} of {len(results)} exchanges failed. Server output:\n{output}", err=True)
         raise SystemExit(1)
     click.echo(f"{len(results)} exchanges passed; started, checked and stopped in {elapsed:.2f} s")
+
+
+def _color() -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set."""
+    import os
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@_choice_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Text for people, JSON for tools.",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="FILE",
+    help="Also write one self-contained HTML page with both trees and every concept "
+    "side by side.",
+)
+def compare(
+    name,
+    preset,
+    answers,
+    middleware,
+    route,
+    settings,
+    port,
+    host,
+    debug,
+    output_format,
+    html_file,
+    **switches,
+) -> None:
+    """Render the same choices in Flask and Express and show them side by side.
+
+    Prints both file trees, their sizes, and for each concept (the app, a route, each
+    middleware ...) where it lives in each tree, with the code.
+    """
+    from . import compare as comparing
+    from . import spec as specs
+
+    merged = _answers_from_options(
+        name, preset, answers, middleware, route, settings, port, host, debug, switches
+    )
+    result = comparing.compare(specs.build(merged))
+    if html_file is not None:
+        html_file.write_text(comparing.render_html(result), encoding="utf-8")
+    if output_format == "json":
+        click.echo(comparing.render_json(result), nl=False)
+    elif html_file is not None:
+        click.echo(f"Wrote {html_file}")
+    else:
+        color = _color()
+        click.echo(comparing.render_text(result, color=color), nl=False, color=color)
+
+
+@cli.command()
+@click.argument("target", metavar="FRAMEWORK|PROJECT_DIR")
+@click.option(
+    "--from",
+    "old",
+    metavar="SPEC",
+    help="Old choices: default, a preset or an answer file, optionally +KEY... "
+    "(e.g. api+rate-limit).",
+)
+@click.option(
+    "--to",
+    "new",
+    metavar="SPEC",
+    help="New choices, as for --from (e.g. default+cors).",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="FILE",
+    help="Also write the diff as one self-contained HTML page.",
+)
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 when there are differences, as git diff --exit-code does.",
+)
+def diff(
+    target: str,
+    old: str | None,
+    new: str | None,
+    html_file: Path | None,
+    exit_code: bool,
+) -> None:
+    """Show what two sets of choices change, or what changed since generation.
+
+    `dualgen diff flask --from classic --to default+cors` diffs two renderings of one
+    framework (`classic+KEY` reads as the default project plus KEY: classic takes no
+    choices). `dualgen diff PROJECT_DIR` diffs a fresh render of the project's
+    .dualgen.yaml against the project, showing what was changed by hand.
+    """
+    from . import compare as comparing
+
+    if old is not None or new is not None:
+        if target not in catalog.FRAMEWORKS:
+            raise click.BadParameter(
+                f"{target!r} is not flask or express; "
+                "--from and --to compare one framework",
+                param_hint="FRAMEWORK",
+            )
+        old_spec, old_note = comparing.spec_from_name(old or "default")
+        new_spec, new_note = comparing.spec_from_name(new or "default")
+        note = "\n".join(dict.fromkeys(n for n in (old_note, new_note) if n))
+        result = comparing.diff_specs(
+            target, old_spec, new_spec, (old or "default", new or "default"), note
+        )
+    else:
+        project = Path(target)
+        if not project.is_dir():
+            hint = (
+                " (give --from and --to to compare two sets of choices)"
+                if target in catalog.FRAMEWORKS
+                else ""
+            )
+            raise click.BadParameter(
+                f"{target!r} is not a project folder{hint}", param_hint="PROJECT_DIR"
+            )
+        result = comparing.diff_project(project)
+    if html_file is not None:
+        html_file.write_text(comparing.render_diff_html(result), encoding="utf-8")
+        click.echo(f"Wrote {html_file}", err=True)
+    color = _color()
+    click.echo(comparing.render_diff_text(result, color=color), nl=False, color=color)
+    if exit_code and result.changed:
+        raise SystemExit(1)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,516 @@
+"""compare.py: the concept map, text/HTML/JSON views, the highlighter and diffs."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from generator import _highlight as hl
+from generator import catalog
+from generator import compare as cmp
+from generator import spec as specs
+from generator.cli import main
+from generator.errors import SpecError
+from generator.render import ANSWERS_FILE, render_tree
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+EVERYTHING = {
+    "middleware": [choice.key for choice in catalog.MIDDLEWARE],
+    "routes": [{"method": "GET", "path": "/users/{id:int}"}],
+    **{key: True for key in specs.SWITCHES},
+}
+ANSWERS = {
+    "default": {},
+    "classic": {"preset": "classic"},
+    "api": {"preset": "api"},
+    "production": {"preset": "production"},
+    "everything": EVERYTHING,
+}
+#: Text each concept's code holds in each framework: the anchors found the right thing.
+EXPECTED_CODE = {
+    "app": ("Flask(__name__)", "express()"),
+    "route": ("'/'", "get('/'"),
+    "route-parameter": ("<int:", "/:"),
+    "error-handling": ("errorhandler", "(err, req, res, next)"),
+    "config": ("environ", "process.env"),
+    "start": ("app.run(", "listen("),
+    "dependencies": ("flask==", '"express"'),
+    "tests": ("def test_hello", "test('GET /'"),
+    "request-id": ("X-Request-ID", "X-Request-ID"),
+    "logging": ("log_request", "morgan("),
+    "security-headers": ("SECURITY_HEADERS", "helmet("),
+    "cors": ("CORS(", "cors("),
+    "compression": ("Compress(app)", "compression("),
+    "rate-limit": ("Limiter(", "rateLimit("),
+    "json-body": ("get_json", "express.json("),
+    "static": ("font-family", "express.static("),
+    "env-file": ("PORT=", "dotenv"),
+    "production-server": ("workers", "cluster"),
+    "docker": ("FROM python", "FROM node"),
+}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, tuple[specs.ProjectSpec, dict[str, Path]]]:
+    """Each spec rendered once per framework, kept on disk to check file:line."""
+    result = {}
+    for label, answers in ANSWERS.items():
+        spec = specs.build(answers)
+        base = tmp_path_factory.mktemp(label)
+        roots = {name: render_tree(spec, name, base / name) for name in catalog.FRAMEWORKS}
+        result[label] = (spec, roots)
+    return result
+
+
+@pytest.fixture(scope="module")
+def comparisons(rendered) -> dict[str, cmp.Comparison]:
+    return {label: cmp.comparison_of(spec, roots) for label, (spec, roots) in rendered.items()}
+
+
+@pytest.mark.parametrize("label", list(ANSWERS), ids=list(ANSWERS))
+def test_every_concept_that_applies_resolves_in_both_trees(label, comparisons):
+    comparison = comparisons[label]
+    unresolved = [c.key for c in comparison.concepts if c.applies and not c.resolved]
+    assert unresolved == []
+    for concept in comparison.concepts:
+        if not concept.applies:
+            assert set(concept.places.values()) == {None}
+            assert concept.hint
+
+
+@pytest.mark.parametrize("label", list(ANSWERS), ids=list(ANSWERS))
+def test_the_code_shown_is_at_the_file_and_line_given(label, rendered, comparisons):
+    _, roots = rendered[label]
+    checked = 0
+    for concept in comparisons[label].concepts:
+        for name, place in concept.places.items():
+            if place is None:
+                continue
+            lines = (roots[name] / place.path).read_text(encoding="utf-8").splitlines()
+            assert place.code, (concept.key, name)
+            assert tuple(lines[place.line - 1 : place.end_line]) == place.code, (
+                concept.key,
+                name,
+            )
+            checked += 1
+    applicable = [c for c in comparisons[label].concepts if c.applies]
+    assert checked == 2 * len(applicable) >= 8
+
+
+@pytest.mark.parametrize("label", list(ANSWERS), ids=list(ANSWERS))
+def test_each_concept_finds_its_own_code(label, comparisons):
+    for concept in comparisons[label].concepts:
+        if not concept.applies:
+            continue
+        for name, needle in zip(catalog.FRAMEWORKS, EXPECTED_CODE[concept.key], strict=True):
+            assert needle in "\n".join(concept.places[name].code), (concept.key, name)
+
+
+@pytest.mark.parametrize(
+    ("label", "applies"),
+    [
+        ("classic", {"app", "route", "start", "dependencies"}),
+        ("default", {"app", "route", "start", "dependencies", "config"}),
+    ],
+    ids=["classic", "default"],
+)
+def test_concepts_a_small_project_lacks_are_marked_absent(label, applies, comparisons):
+    assert {c.key for c in comparisons[label].concepts if c.applies} == applies
+
+
+def test_chosen_catalog_choices_become_concepts(comparisons):
+    keys = [c.key for c in comparisons["production"].concepts]
+    fixed = [concept.key for concept in cmp.CONCEPTS]
+    covered = {concept.covers for concept in cmp.CONCEPTS}
+    chosen = [k for k in specs.build(ANSWERS["production"]).choices() if k not in covered]
+    assert keys == fixed + chosen
+
+
+def test_every_catalog_choice_has_anchors_for_both_frameworks():
+    covered = {concept.covers for concept in cmp.CONCEPTS}
+    for choice in catalog.MIDDLEWARE + catalog.CONFIG:
+        if choice.key in covered:
+            continue
+        assert set(cmp.CATALOG_ANCHORS.get(choice.key, {})) == set(catalog.FRAMEWORKS), choice.key
+
+
+def test_a_new_catalog_choice_appears_unlocated_until_it_has_anchors(comparisons, monkeypatch):
+    side = catalog.Side((), "a note")
+    new = catalog.Choice("brand-new", "Brand new", "help", side, side)
+    monkeypatch.setattr(catalog, "MIDDLEWARE", (*catalog.MIDDLEWARE, new))
+    monkeypatch.setitem(catalog.CHOICES, new.key, new)
+    comparison = comparisons["default"]
+    spec = replace(comparison.spec, middleware=("brand-new",))
+    matches = cmp.resolve(spec, comparison.trees)
+    assert matches[-1].key == "brand-new"
+    assert matches[-1].applies and not matches[-1].resolved
+    assert matches[-1].notes == {"flask": "a note", "express": "a note"}
+    text = cmp.render_text(cmp.Comparison(spec, comparison.trees, tuple(matches)))
+    assert "flask: not found" in text
+    assert "not located: Brand new" in text
+
+
+def test_locations_follow_the_code_when_a_template_changes(rendered, tmp_path):
+    spec, roots = rendered["api"]
+    before = cmp.comparison_of(spec, roots)
+    moved = {name: Path(shutil.copytree(root, tmp_path / name)) for name, root in roots.items()}
+    routes = moved["express"] / "routes" / "index.js"
+    routes.write_text("// one\n// two\n\n" + routes.read_text(encoding="utf-8"), encoding="utf-8")
+    after = cmp.comparison_of(spec, moved)
+    old = {c.key: c.places for c in before.concepts}
+    for concept in after.concepts:
+        place = concept.places["express"]
+        if place is not None and place.path == "routes/index.js":
+            assert place.line == old[concept.key]["express"].line + 3
+            assert place.code == old[concept.key]["express"].code
+
+
+def test_figures_count_files_lines_and_code(comparisons):
+    tree = comparisons["classic"].trees["flask"]
+    figures = tree.figures()
+    assert figures["files"] == len(tree.files) == 4
+    app = tree.file("app.py")
+    assert app.code_lines == len([line for line in app.lines if line.strip()])
+    assert figures["code_lines"] == app.code_lines
+    assert all(item.path != ANSWERS_FILE for item in tree.files)
+
+
+@pytest.mark.parametrize("label", list(ANSWERS), ids=list(ANSWERS))
+def test_text_fits_100_columns_and_colour_is_optional(label, comparisons):
+    plain = cmp.render_text(comparisons[label], color=False)
+    coloured = cmp.render_text(comparisons[label], color=True)
+    assert "\x1b" not in plain
+    assert "\x1b[" in coloured
+    assert ANSI.sub("", coloured) == plain
+    assert max(len(line) for line in plain.splitlines()) <= cmp.WIDTH
+
+
+def test_text_shows_trees_side_by_side_and_the_code(comparisons):
+    text = cmp.render_text(comparisons["api"])
+    assert re.search(r"FLASK  hello/ +│ EXPRESS  hello/", text)
+    assert re.search(r"├── app\.py +\d+ │ ├── app\.js +\d+", text)
+    assert "flask: hello/routes.py:" in text and "express: routes/index.js:" in text
+    assert "── 3. A route parameter" in text
+
+
+def test_html_is_self_contained_with_both_columns_for_every_concept(comparisons):
+    comparison = comparisons["production"]
+    page = cmp.render_html(comparison)
+    assert "<style>" in page
+    for remote in ("<script", "<link", "src=", "@import", "url("):
+        assert remote not in page
+    for concept in comparison.concepts:
+        section = page.split(f'id="concept-{concept.key}"', 1)[1].split("</section>", 1)[0]
+        for name in catalog.FRAMEWORKS:
+            assert f'data-framework="{name}"' in section
+            assert concept.places[name].label in section
+
+
+def test_html_code_is_the_code_once_tags_are_removed(comparisons):
+    comparison = comparisons["production"]
+    page = cmp.render_html(comparison)
+    blocks = re.findall(r"<pre><code>(.*?)</code></pre>", page, re.DOTALL)
+    shown = [
+        html.unescape(re.sub(r"<[^>]+>", "", re.sub(r'<span class="ln">\d+</span>', "", block)))
+        for block in blocks
+    ]
+    for concept in comparison.concepts:
+        for place in concept.places.values():
+            assert "\n".join(place.code) in shown
+
+
+def test_json_has_the_same_data(comparisons):
+    data = json.loads(cmp.render_json(comparisons["api"]))
+    assert data["answers"]["middleware"] == [
+        "logging",
+        "cors",
+        "json-body",
+        "error-handlers",
+    ]
+    assert data["trees"]["flask"]["figures"]["files"] == len(data["trees"]["flask"]["files"])
+    route = next(c for c in data["concepts"] if c["key"] == "route-parameter")
+    assert route["places"]["flask"]["file"] == "hello/routes.py"
+    assert "<int:id>" in route["places"]["flask"]["code"]
+    assert route["places"]["express"]["end_line"] >= route["places"]["express"]["line"]
+
+
+SAMPLES = [
+    (
+        "python",
+        '@app.get(\'/\')\ndef f(x=None):  # hi\n    return """a\nb""" + \'c\' * 2\n',
+    ),
+    ("javascript", "const a = `x ${y}`; // c\n/* b */ if (a) { return 'q<'; }\n"),
+    ("json", '{"a": [1, true, null]}\n'),
+    ("conf", "# comment\nflask==3.1.3\n"),
+    ("dockerfile", 'FROM node:20-slim\nCMD ["node"]\n'),
+    ("text", "plain <text>\n"),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), SAMPLES, ids=[s[0] for s in SAMPLES])
+def test_highlighting_keeps_every_character(language, text):
+    assert "".join(value for _, value in hl.tokens(text, language)) == text
+    rows = hl.lines(text, language)
+    assert ["".join(v for _, v in row) for row in rows] == text.split("\n")
+    assert html.unescape(re.sub(r"<[^>]+>", "", hl.to_html(rows[0]))) == text.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "python",
+            "def f(): return None  # done",
+            {"kw": ["def", "return"], "lit": ["None"], "com": ["# done"]},
+        ),
+        ("python", "x = 'a' + \"b\"", {"str": ["'a'", '"b"']}),
+        (
+            "javascript",
+            "const x = 'a'; // c",
+            {"kw": ["const"], "str": ["'a'"], "com": ["// c"]},
+        ),
+        ("javascript", "if (x) return `t`;", {"kw": ["if", "return"], "str": ["`t`"]}),
+        ("dockerfile", "FROM python # base", {"kw": ["FROM"], "com": ["# base"]}),
+    ],
+    ids=["py-keywords", "py-strings", "js-keywords", "js-template", "docker"],
+)
+def test_highlighting_classifies_tokens(language, text, expected):
+    found: dict[str, list[str]] = {}
+    for kind, value in hl.tokens(text, language):
+        if kind:
+            found.setdefault(kind, []).append(value)
+    assert found == expected
+
+
+def test_html_escapes_code():
+    assert (
+        hl.to_html([("str", "'<b>'"), ("", " & ")])
+        == "<span class=\"str\">'&lt;b&gt;'</span> &amp; "
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "middleware", "switches", "classic", "noted"),
+    [
+        ("default", (), (), False, False),
+        ("classic", (), (), True, False),
+        (
+            "api",
+            ("logging", "cors", "json-body", "error-handlers"),
+            ("tests",),
+            False,
+            False,
+        ),
+        ("classic+cors", ("cors",), (), False, True),
+        ("default+cors,logging+docker", ("logging", "cors"), ("docker",), False, False),
+    ],
+    ids=["default", "classic", "preset", "classic-plus", "keys-and-switches"],
+)
+def test_spec_names(text, middleware, switches, classic, noted):
+    spec, note = cmp.spec_from_name(text)
+    assert (spec.middleware, spec.switches, spec.classic) == (
+        middleware,
+        switches,
+        classic,
+    )
+    assert bool(note) is noted
+
+
+def test_spec_names_read_answer_files(tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text("dualgen: 0.1.0\npreset: api\nname: shop\n", encoding="utf-8")
+    spec, _ = cmp.spec_from_name(str(path))
+    assert spec.name == "shop" and "cors" in spec.middleware
+    spec, _ = cmp.spec_from_name(f"{path}+rate-limit")
+    assert "rate-limit" in spec.middleware
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("nope", "is not default, a preset"),
+        ("api+nope", "'nope' is not one of"),
+        ("+cors", "empty"),
+    ],
+    ids=["unknown-base", "unknown-key", "empty"],
+)
+def test_bad_spec_names_are_refused(text, message):
+    with pytest.raises(SpecError, match=message):
+        cmp.spec_from_name(text)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_compare_prints_text_without_colour_when_not_a_tty(capsys, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    code, out, _ = run(capsys, "compare", "shop", "-p", "api", "-m", "rate-limit")
+    assert code == 0
+    assert "\x1b" not in out
+    assert "dualgen compare: shop" in out
+    assert "── 11. Rate limiting" in out
+
+
+@pytest.mark.parametrize(
+    ("no_color", "coloured"), [("1", False), (None, True)], ids=["NO_COLOR", "tty"]
+)
+def test_cli_compare_colours_a_terminal_unless_no_color(no_color, coloured, capsys, monkeypatch):
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    code, out, _ = run(capsys, "compare", "-p", "production")
+    assert code == 0
+    assert ("\x1b[" in out) is coloured
+    assert max(len(line) for line in ANSI.sub("", out).splitlines()) <= cmp.WIDTH
+
+
+def test_cli_compare_json_and_html(capsys, tmp_path):
+    page = tmp_path / "compare.html"
+    code, out, _ = run(
+        capsys,
+        "compare",
+        "--tests",
+        "-r",
+        "GET /a/{b}",
+        "--format",
+        "json",
+        "--html",
+        str(page),
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert all(c["resolved"] for c in data["concepts"] if c["applies"])
+    assert "route-parameter" in [c["key"] for c in data["concepts"] if c["applies"]]
+    assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_cli_compare_refuses_bad_choices(capsys):
+    code, _, err = run(capsys, "compare", "-m", "nope")
+    assert code == 2 and "middleware 'nope' is unknown" in err
+
+
+def test_compare_shares_the_choice_options_of_new():
+    from generator.cli import cli
+
+    def names(command: str) -> set[str]:
+        return {param.name for param in cli.commands[command].params}
+
+    shared = names("new") - {"framework", "output_dir", "no_input", "force", "dry_run"}
+    assert shared <= names("compare")
+
+
+def test_cli_diff_shows_what_adding_cors_changes(capsys):
+    code, out, _ = run(capsys, "diff", "flask", "--from", "default", "--to", "default+cors")
+    assert code == 0
+    assert "+flask-cors==" in out
+    assert "diff modified: requirements.txt" in out
+    assert re.search(r"\d+ files changed, \d+ insertions\(\+\), \d+ deletions\(-\)", out)
+
+
+def test_cli_diff_classic_plus_says_how_it_was_read(capsys, tmp_path):
+    page = tmp_path / "diff.html"
+    code, out, _ = run(
+        capsys,
+        "diff",
+        "express",
+        "--from",
+        "classic",
+        "--to",
+        "classic+cors",
+        "--html",
+        str(page),
+    )
+    assert code == 0
+    assert "read as the default project plus cors" in out
+    assert "+const cors = require('cors');" in out
+    text = page.read_text(encoding="utf-8")
+    assert 'class="add"' in text and 'class="del"' in text and "<script" not in text
+
+
+def test_cli_diff_of_one_spec_with_itself_has_no_changes(capsys):
+    code, out, _ = run(capsys, "diff", "express", "--from", "api", "--to", "api", "--exit-code")
+    assert code == 0 and out.strip().endswith("no changes")
+
+
+@pytest.fixture
+def project(tmp_path, capsys) -> Path:
+    main_args = ["new", "flask", "shop", "-p", "api", "--no-input", "-o", str(tmp_path)]
+    with pytest.raises(SystemExit):
+        main(main_args)
+    capsys.readouterr()
+    return tmp_path / "shop"
+
+
+def test_diff_of_an_untouched_project_says_no_changes(project, capsys):
+    code, out, _ = run(capsys, "diff", str(project), "--exit-code")
+    assert (code, out.splitlines()[-1]) == (0, "no changes")
+
+
+def test_diff_of_a_project_shows_hand_edits_and_ignores_installs(project, capsys):
+    app = project / "app.py"
+    app.write_text(app.read_text(encoding="utf-8").replace("5000", "8080"), encoding="utf-8")
+    (project / "tests" / "conftest.py").unlink()
+    (project / "NOTES.md").write_text("mine\n", encoding="utf-8")
+    for ignored in ("node_modules", ".venv", "__pycache__", "shop/__pycache__"):
+        (project / ignored).mkdir(parents=True, exist_ok=True)
+        (project / ignored / "junk.txt").write_text("x\n", encoding="utf-8")
+    code, out, _ = run(capsys, "diff", str(project), "--exit-code")
+    assert code == 1
+    assert "-        port=int(os.environ.get('PORT', '5000'))," in out
+    assert "+        port=int(os.environ.get('PORT', '8080'))," in out
+    assert "diff removed: tests/conftest.py" in out and "--- a/tests/conftest.py" in out
+    assert "diff added: NOTES.md" in out and "+mine" in out
+    assert "junk" not in out
+    assert "3 files changed" in out
+
+
+def test_diff_project_with_binary_files(project):
+    (project / "logo.png").write_bytes(b"\x89PNG\xff\x00")
+    result = cmp.diff_project(project)
+    assert [f.lines for f in result.files] == [("Binary files /dev/null and b/logo.png differ",)]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["diff", "flask"], "give --from and --to"),
+        (["diff", "django", "--from", "api"], "is not flask or express"),
+        (["diff", "."], "has no .dualgen.yaml"),
+        (["diff", "flask", "--from", "classic+nope"], "'nope' is not one of"),
+    ],
+    ids=["framework-without-specs", "bad-framework", "not-a-project", "bad-key"],
+)
+def test_diff_refuses_bad_input_with_exit_2(args, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["compare", "diff"], ids=["compare", "diff"])
+def test_help_of_the_new_commands_does_not_import_cookiecutter_or_jinja(command):
+    code = (
+        "import sys; from generator.cli import main\n"
+        f"try: main([{command!r}, '--help'])\nexcept SystemExit: pass\n"
+        "assert 'cookiecutter' not in sys.modules, 'cookiecutter'\n"
+        "assert 'jinja2' not in sys.modules, 'jinja2'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Usage: dualgen" in result.stdout
