@@ -388,7 +388,7 @@ CATALOG_ANCHORS: dict[str, dict[str, tuple[Anchor, ...]]] = {
         "express": (Anchor("app.js", r"^app\.use\('/static', express\.static\("),),
     },
     "env-file": {
-        "flask": (Anchor(".env.example", whole=True),),
+        "flask": (Anchor("app.py", r"^load_dotenv\(\)"), Anchor(".env.example", whole=True)),
         "express": (Anchor("app.js", r"^require\('dotenv'\)\.config\("),),
     },
     "production-server": {

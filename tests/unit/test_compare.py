@@ -52,7 +52,7 @@ EXPECTED_CODE = {
     "rate-limit": ("Limiter(", "rateLimit("),
     "json-body": ("get_json", "express.json("),
     "static": ("font-family", "express.static("),
-    "env-file": ("PORT=", "dotenv"),
+    "env-file": ("dotenv", "dotenv"),
     "production-server": ("workers", "cluster"),
     "docker": ("FROM python", "FROM node"),
 }
