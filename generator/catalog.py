@@ -154,13 +154,15 @@ MIDDLEWARE: tuple[Choice, ...] = (
             ("flask-limiter",),
             "Flask-Limiter with in-memory storage and X-RateLimit-* headers; "
             "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing. "
-            "Memory is per process: under gunicorn each worker counts alone (use Redis there).",
+            "Memory is per process: under gunicorn each worker counts alone (use Redis there). "
+            "Only requests that reach a view count (404 and 405 do not), unlike Express.",
         ),
         express=Side(
             ("express-rate-limit",),
             "express-rate-limit with X-RateLimit-* headers; trust proxy stays off, "
             "so a spoofed X-Forwarded-For changes nothing. "
-            "Memory is per process: in the cluster each worker counts alone (use Redis there).",
+            "Memory is per process: in the cluster each worker counts alone (use Redis there). "
+            "Every request counts, 404s included; cors answers preflights before it.",
         ),
         settings=(
             Setting("max", "Requests allowed per window.", 100, 1, 1_000_000),

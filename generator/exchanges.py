@@ -307,12 +307,19 @@ def _route_exchanges(spec: ProjectSpec, route) -> list[Exchange]:
 def _with_rate_limit(spec: ProjectSpec, found: list[Exchange]) -> list[Exchange]:
     """Keep the other exchanges under the limit, then exceed it."""
     limit = int(spec.setting("rate-limit", "max"))
-    kept = found[: max(limit - 1, 0)]
-    if kept:
-        first = kept[0]
-        kept[0] = Exchange(
-            **{**first.__dict__, "headers": {**first.headers, "X-RateLimit-Limit": str(limit)}}
+    kept = found[: max(limit - 2, 0)]
+    # Remaining is not part of the contract: Flask-Limiter counts only requests that reach a
+    # view, express-rate-limit counts every request (404s included). See the catalog note.
+    kept.append(
+        Exchange(
+            "rate limit: headers",
+            "GET",
+            "/",
+            200,
+            headers={"X-RateLimit-Limit": str(limit)},
+            header_patterns={"X-RateLimit-Remaining": r"\d+"},
         )
+    )
     body = (
         _error_body(spec, "Too Many Requests")
         if "error-handlers" in spec.middleware

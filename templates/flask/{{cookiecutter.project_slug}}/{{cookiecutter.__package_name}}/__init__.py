@@ -10,7 +10,7 @@ import {{ module }}
 {% endfor -%}
 {% if stdlib %}
 {% endif -%}
-from flask import Flask{% if c.request_id or c.logging %}, g{% endif %}{% if c.logging or c.json_body or c.request_id %}, request{% endif %}
+from flask import Flask{% if c.request_id or c.logging %}, g{% endif %}{% if c.logging or c.json_body or c.request_id or (c.rate_limit and c.cors) %}, request{% endif %}
 {%- if c.compression %}
 from flask_compress import Compress
 {%- endif %}
@@ -138,6 +138,10 @@ def create_app(test_config=None):
         default_limits=['{{ c.rate_limit_max|int }} per {{ c.rate_limit_window|int }} seconds'],
         headers_enabled=True,
         storage_uri='memory://',
+{%- if c.cors %}
+        # CORS preflights are answered before the limiter in Express; do not count them here.
+        default_limits_exempt_when=lambda: request.method == 'OPTIONS',
+{%- endif %}
     )
 {%- if not c.error_handlers %}
 
