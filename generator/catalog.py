@@ -212,7 +212,8 @@ CONFIG: tuple[Choice, ...] = (
         title=".env file",
         help="Load settings from a .env file (a .env.example is generated).",
         flask=Side(
-            ("python-dotenv",), "python-dotenv; app.run loads .env on its own once installed."
+            ("python-dotenv",),
+            "load_dotenv() in app.py and gunicorn.conf.py, before settings are read.",
         ),
         express=Side(("dotenv",), "require('dotenv').config() before anything reads process.env."),
     ),

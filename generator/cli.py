@@ -28,7 +28,9 @@ def _settings(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
         key, sep, value = item.partition("=")
         choice, dot, name = key.partition(".")
         if not sep or not dot:
-            raise SpecError(f"--set {item!r} must look like MIDDLEWARE.SETTING=VALUE, e.g. rate-limit.max=5")
+            raise SpecError(
+                f"--set {item!r} must look like MIDDLEWARE.SETTING=VALUE, e.g. rate-limit.max=5"
+            )
         settings.setdefault(choice.strip(), {})[name.strip()] = value.strip()
     return settings
 
@@ -66,8 +68,7 @@ def _choice_options(function):
                 "--middleware",
                 multiple=True,
                 metavar="KEY",
-                help="Add middleware (repeat or comma-separate); "
-                "see `dualgen options`.",
+                help="Add middleware (repeat or comma-separate); see `dualgen options`.",
             ),
             click.option(
                 "-r",
@@ -148,12 +149,45 @@ def cli() -> None:
 @cli.command()
 @click.argument("framework", type=click.Choice(FRAMEWORK_CHOICES), metavar="FRAMEWORK")
 @click.argument("name", required=False)
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, metavar="DIR", help="Folder to create the project in.")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    metavar="DIR",
+    help="Folder to create the project in.",
+)
 @_choice_options
-@click.option("--no-input", is_flag=True, help="Never prompt; use defaults, presets, answer files and flags.")
-@click.option("-f", "--force", is_flag=True, help="Write into an existing folder: replace the files dualgen writes, keep the others.")
-@click.option("--dry-run", is_flag=True, help="Print the files that would be written, write nothing.")
-def new(framework, name, output_dir, preset, answers, middleware, route, settings, port, host, debug, no_input, force, dry_run, **switches) -> None:
+@click.option(
+    "--no-input", is_flag=True, help="Never prompt; use defaults, presets, answer files and flags."
+)
+@click.option(
+    "-f",
+    "--force",
+    is_flag=True,
+    help="Write into an existing folder: replace the files dualgen writes, keep the others.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print the files that would be written, write nothing."
+)
+def new(
+    framework,
+    name,
+    output_dir,
+    preset,
+    answers,
+    middleware,
+    route,
+    settings,
+    port,
+    host,
+    debug,
+    no_input,
+    force,
+    dry_run,
+    **switches,
+) -> None:
     """Create a FRAMEWORK (flask, express or both) project called NAME."""
     from . import spec as specs
     from .render import dry_run as render_dry_run
@@ -200,14 +234,23 @@ def _prompt(current: dict[str, object]) -> dict[str, object]:
     if current.get("classic"):
         return answers
     if "port" not in current:
-        answers["port"] = click.prompt("Port (blank: 5000 for Flask, 3000 for Express)", default="", show_default=False) or None
+        answers["port"] = (
+            click.prompt(
+                "Port (blank: 5000 for Flask, 3000 for Express)", default="", show_default=False
+            )
+            or None
+        )
     keys = ", ".join(choice.key for choice in catalog.MIDDLEWARE)
     default = ",".join(current.get("middleware", []))
-    picked = click.prompt(f"Middleware, comma-separated ({keys})", default=default, show_default=bool(default))
+    picked = click.prompt(
+        f"Middleware, comma-separated ({keys})", default=default, show_default=bool(default)
+    )
     answers["middleware"] = [item.strip() for item in picked.split(",") if item.strip()]
     current_middleware = current.get("middleware")
     if current_middleware:
-        answers["middleware"] = [key for key in answers["middleware"] if key not in current_middleware]
+        answers["middleware"] = [
+            key for key in answers["middleware"] if key not in current_middleware
+        ]
     for choice in catalog.CONFIG:
         if choice.key not in current:
             answers[choice.key] = click.confirm(f"{choice.title}? {choice.help}", default=False)
@@ -224,12 +267,22 @@ def options(as_json: bool) -> None:
             "kind": "middleware" if choice in catalog.MIDDLEWARE else "config",
             "title": choice.title,
             "help": choice.help,
-            "flask": {"packages": catalog.packages("flask", [choice.key])
-                      | catalog.packages("flask", [choice.key], dev=True), "note": choice.flask.note},
-            "express": {"packages": catalog.packages("express", [choice.key])
-                        | catalog.packages("express", [choice.key], dev=True), "note": choice.express.note},
+            "flask": {
+                "packages": catalog.packages("flask", [choice.key])
+                | catalog.packages("flask", [choice.key], dev=True),
+                "note": choice.flask.note,
+            },
+            "express": {
+                "packages": catalog.packages("express", [choice.key])
+                | catalog.packages("express", [choice.key], dev=True),
+                "note": choice.express.note,
+            },
             "settings": [
-                {"key": s.key, "help": s.help, "default": list(s.default) if s.is_list else s.default}
+                {
+                    "key": s.key,
+                    "help": s.help,
+                    "default": list(s.default) if s.is_list else s.default,
+                }
                 for s in choice.settings
             ],
         }
@@ -238,7 +291,11 @@ def options(as_json: bool) -> None:
     if as_json:
         import json
 
-        click.echo(json.dumps({"choices": rows, "presets": catalog.PRESETS, "pins": catalog.PINS}, indent=2))
+        click.echo(
+            json.dumps(
+                {"choices": rows, "presets": catalog.PRESETS, "pins": catalog.PINS}, indent=2
+            )
+        )
         return
     import textwrap
 
@@ -248,11 +305,15 @@ def options(as_json: bool) -> None:
     for kind in ("middleware", "config"):
         click.echo(click.style(kind.upper(), bold=True))
         for row in (r for r in rows if r["kind"] == kind):
-            click.echo("  " + click.style(row["key"], bold=True) + " " * (20 - len(row["key"])), nl=False)
+            click.echo(
+                "  " + click.style(row["key"], bold=True) + " " * (20 - len(row["key"])), nl=False
+            )
             click.echo(wrap(row["help"], 22)[22:])
             for side in ("flask", "express"):
                 packages = row[side]["packages"]
-                shown = ", ".join(f"{n}=={v}" for n, v in packages.items() if n != side) or "built in"
+                shown = (
+                    ", ".join(f"{n}=={v}" for n, v in packages.items() if n != side) or "built in"
+                )
                 click.echo(wrap(f"{side:<8} {shown}", 6))
             for setting in row["settings"]:
                 default = setting["default"]
@@ -268,8 +329,17 @@ def options(as_json: bool) -> None:
 
 @cli.command()
 @click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--production", is_flag=True, help="Start the production command (gunicorn, the Node cluster).")
-@click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, metavar="SECONDS", help="How long to wait for the server to listen.")
+@click.option(
+    "--production", is_flag=True, help="Start the production command (gunicorn, the Node cluster)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 600),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for the server to listen.",
+)
 def verify(project: Path, production: bool, timeout: float) -> None:
     """Install, start and check a generated PROJECT over HTTP, then stop it."""
     from . import exchanges, runner
@@ -284,7 +354,9 @@ def verify(project: Path, production: bool, timeout: float) -> None:
     contract = exchanges.exchanges(spec)
     click.echo(f"verify {project} ({framework}{', production' if production else ''})")
     installed = runner.install(project)
-    click.echo(f"  install  {'reused' if installed.reused else 'installed'} in {installed.seconds:.2f} s")
+    click.echo(
+        f"  install  {'reused' if installed.reused else 'installed'} in {installed.seconds:.2f} s"
+    )
     port = spec.port_for(framework) if spec.classic else None
     started = time.perf_counter()
     env = {}
@@ -295,18 +367,25 @@ def verify(project: Path, production: bool, timeout: float) -> None:
     with runner.serve(
         project, installed=installed, port=port, production=production, timeout=timeout, env=env
     ) as server:
-        click.echo(f"  start    listening on port {server.port} after {server.timings['start']:.2f} s")
+        click.echo(
+            f"  start    listening on port {server.port} after {server.timings['start']:.2f} s"
+        )
         results = exchanges.run(contract, server.url)
         failures = [(exchange, problems) for exchange, problems in results if problems]
         for exchange, problems in results:
-            mark = click.style("ok  ", fg="green") if not problems else click.style("FAIL", fg="red")
+            mark = (
+                click.style("ok  ", fg="green") if not problems else click.style("FAIL", fg="red")
+            )
             click.echo(f"  {mark}     {exchange.name}")
             for problem in problems:
                 click.echo(f"           {problem}")
         output = server.output()
     elapsed = time.perf_counter() - started
     if failures:
-        click.echo(f"\n{len(failures)} of {len(results)} exchanges failed. Server output:\n{output}", err=True)
+        click.echo(
+            f"\n{len(failures)} of {len(results)} exchanges failed. Server output:\n{output}",
+            err=True,
+        )
         raise SystemExit(1)
     click.echo(f"{len(results)} exchanges passed; started, checked and stopped in {elapsed:.2f} s")
 
@@ -334,8 +413,7 @@ def _color() -> bool:
     "html_file",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     metavar="FILE",
-    help="Also write one self-contained HTML page with both trees and every concept "
-    "side by side.",
+    help="Also write one self-contained HTML page with both trees and every concept side by side.",
 )
 def compare(
     name,
@@ -420,8 +498,7 @@ def diff(
     if old is not None or new is not None:
         if target not in catalog.FRAMEWORKS:
             raise click.BadParameter(
-                f"{target!r} is not flask or express; "
-                "--from and --to compare one framework",
+                f"{target!r} is not flask or express; --from and --to compare one framework",
                 param_hint="FRAMEWORK",
             )
         old_spec, old_note = comparing.spec_from_name(old or "default")
