@@ -340,10 +340,10 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
         }
         for choice in MIDDLEWARE + CONFIG
     }
-    grows = " or ".join(f"cookiecutter.{choice.var}" for choice in MIDDLEWARE + CONFIG)
+    # One file until there are several routes; then an app factory and blueprint, or a router.
     context["__layout"] = (
-        "{{ 'classic' if cookiecutter.classic else 'package' if "
-        f"({grows} or cookiecutter._dualgen.routes|length > 1) else 'single' }}}}"
+        "{{ 'classic' if cookiecutter.classic else 'package' "
+        "if cookiecutter._dualgen.routes|length > 1 else 'single' }}"
     )
     context["__prompts__"] = prompts
     context["_extensions"] = [f"dualgen_{framework}_ext.Filters"]

@@ -55,6 +55,25 @@ COMBOS: dict[str, dict[str, object]] = {
         "port": 8123,
         "host": "localhost",
     },
+    "one-file-everything": {
+        "name": "single",
+        "middleware": [
+            "request-id",
+            "logging",
+            "security-headers",
+            "cors",
+            "compression",
+            "rate-limit",
+            "json-body",
+            "static",
+            "error-handlers",
+        ],
+        "routes": [{"method": "GET", "path": "/", "json": {"hello": "world"}}],
+        "tests": True,
+        "env-file": True,
+        "production-server": True,
+        "docker": True,
+    },
     "strings": {
         "name": 'Café "quoted" {{ name }}',
         "routes": [

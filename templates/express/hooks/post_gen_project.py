@@ -1,35 +1,20 @@
-"""Remove the files the chosen options do not use."""
+"""Remove the files the chosen options and the layout do not use."""
 
 import shutil
 from pathlib import Path
 
-LAYOUT = '{{ cookiecutter.__layout }}'
 UNUSED = {
-    'package files': LAYOUT != 'package',
-    'tests': {{ not cookiecutter.tests }},
-    'production-server': {{ not cookiecutter.production_server }},
-    'docker': {{ not cookiecutter.docker }},
-    'env-file': {{ not cookiecutter.env_file }},
-    'static': {{ not cookiecutter.static }},
-}
-FILES = {
-    'package files': [Path('routes')],
-    'tests': [Path('test')],
-    'production-server': [Path('server.js')],
-    'docker': [Path('Dockerfile'), Path('.dockerignore')],
-    'env-file': [Path('.env.example')],
-    'static': [Path('static')],
+    Path('routes'): '{{ cookiecutter.__layout }}' != 'package',
+    Path('test'): {{ not cookiecutter.tests }},
+    Path('server.js'): {{ not cookiecutter.production_server }},
+    Path('Dockerfile'): {{ not cookiecutter.docker }},
+    Path('.dockerignore'): {{ not cookiecutter.docker }},
+    Path('.env.example'): {{ not cookiecutter.env_file }},
+    Path('static'): {{ not cookiecutter.static }},
 }
 
-
-def remove(path):
-    if path.is_dir():
+for path, unused in UNUSED.items():
+    if unused and path.is_dir():
         shutil.rmtree(path)
-    elif path.exists():
+    elif unused and path.exists():
         path.unlink()
-
-
-for option, unused in UNUSED.items():
-    if unused:
-        for path in FILES[option]:
-            remove(path)

@@ -1,4 +1,7 @@
 {%- set c = cookiecutter -%}
+{%- set ns = namespace(chosen=false) -%}
+{%- for var in c._catalog if c[var] %}{% set ns.chosen = true %}{% endfor -%}
+{%- set bare = c.__layout == 'single' and not ns.chosen -%}
 {%- if c.__layout == 'classic' -%}
 const express = require('express');
 const app = express();
@@ -108,13 +111,21 @@ app.use(express.json({ limit: {{ c.json_body_limit|int }} }));
 {%- if c.static %}
 app.use('/static', express.static(path.join(__dirname, 'static')));
 {%- endif %}
-{%- if c.__layout == 'single' %}
+{%- if c.__layout == 'package' %}
+app.use(routes);
+{%- else %}
+{%- set target = 'app' %}{% include 'routes.js.j2' %}
+{%- endif %}
+{%- if bare %}
 
-app.get('/', (req, res) => {
-  res.send({{ c._dualgen.routes[0].text|jsstr }});
+const port = Number(process.env.PORT) || {{ c.port|int }};
+const host = process.env.HOST || {{ c.host|jsstr }};
+
+app.listen(port, host, (error) => {
+  if (error) throw error;
+  console.log(`Server running on http://localhost:${port}/`);
 });
 {%- else %}
-app.use(routes);
 {%- if c.error_handlers %}
 
 app.use((req, res) => {
@@ -139,9 +150,7 @@ app.use((err, req, res, next) => {
 {%- endif %}
 
 module.exports = app;
-{%- endif %}
 
-{% if c.__layout == 'package' -%}
 if (require.main === module) {
   const port = Number(process.env.PORT) || {{ c.port|int }};
   const host = process.env.HOST || {{ c.host|jsstr }};
@@ -150,13 +159,5 @@ if (require.main === module) {
     console.log(`Server running on http://localhost:${port}/`);
   });
 }
-{% else -%}
-const port = Number(process.env.PORT) || {{ c.port|int }};
-const host = process.env.HOST || {{ c.host|jsstr }};
-
-app.listen(port, host, (error) => {
-  if (error) throw error;
-  console.log(`Server running on http://localhost:${port}/`);
-});
-{% endif -%}
+{%- endif %}
 {% endif -%}

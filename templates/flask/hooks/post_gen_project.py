@@ -1,36 +1,24 @@
-"""Remove the files the chosen options do not use."""
+"""Remove the files the chosen options and the layout do not use."""
 
 import shutil
 from pathlib import Path
 
-LAYOUT = '{{ cookiecutter.__layout }}'
-PACKAGE = Path('{{ cookiecutter.__package_name }}')
+PACKAGE = '{{ cookiecutter.__layout }}' == 'package'
 UNUSED = {
-    'package files': LAYOUT != 'package',
-    'tests': {{ not cookiecutter.tests }},
-    'production-server': {{ not cookiecutter.production_server }},
-    'docker': {{ not cookiecutter.docker }},
-    'env-file': {{ not cookiecutter.env_file }},
-    'static': {{ not cookiecutter.static }},
-}
-FILES = {
-    'package files': [PACKAGE, Path('pyproject.toml')],
-    'tests': [Path('tests'), Path('requirements-dev.txt')],
-    'production-server': [Path('gunicorn.conf.py')],
-    'docker': [Path('Dockerfile'), Path('.dockerignore')],
-    'env-file': [Path('.env.example')],
-    'static': [PACKAGE / 'static'],
+    Path('{{ cookiecutter.__package_name }}'): not PACKAGE,
+    Path('static'): PACKAGE or {{ not cookiecutter.static }},
+    Path('{{ cookiecutter.__package_name }}', 'static'): {{ not cookiecutter.static }},
+    Path('pyproject.toml'): not PACKAGE and {{ not cookiecutter.tests }},
+    Path('tests'): {{ not cookiecutter.tests }},
+    Path('requirements-dev.txt'): {{ not cookiecutter.tests }},
+    Path('gunicorn.conf.py'): {{ not cookiecutter.production_server }},
+    Path('Dockerfile'): {{ not cookiecutter.docker }},
+    Path('.dockerignore'): {{ not cookiecutter.docker }},
+    Path('.env.example'): {{ not cookiecutter.env_file }},
 }
 
-
-def remove(path):
-    if path.is_dir():
+for path, unused in UNUSED.items():
+    if unused and path.is_dir():
         shutil.rmtree(path)
-    elif path.exists():
+    elif unused and path.exists():
         path.unlink()
-
-
-for option, unused in UNUSED.items():
-    if unused:
-        for path in FILES[option]:
-            remove(path)

@@ -1,4 +1,5 @@
-{%- if cookiecutter.__layout == 'classic' -%}
+{%- set c = cookiecutter -%}
+{%- if c.__layout == 'classic' -%}
 from flask import Flask
 
 app = Flask(__name__)
@@ -12,37 +13,41 @@ def hello():
 if __name__ == '__main__':
     app.run(debug=True)
 {% else -%}
-import os
-
-{% if cookiecutter.env_file -%}
-from dotenv import load_dotenv
-
-{% endif -%}
-{% if cookiecutter.__layout == 'single' -%}
-from flask import Flask
-
-app = Flask(__name__)
-
-
-@app.route('/')
-def hello():
-    return {{ cookiecutter._dualgen.routes[0].text|pystr }}
+{%- if c.__layout == 'single' -%}
+{%- set layout, blank, indent = 'single', '\n', 0 -%}
+{% filter trim %}{% include 'imports.py.j2' %}{% endfilter %}
 {%- else -%}
-from {{ cookiecutter.__package_name }} import create_app
+import os
+{%- if c.env_file %}
 
-{% if cookiecutter.env_file -%}
+from dotenv import load_dotenv
+{%- endif %}
+
+from {{ c.__package_name }} import create_app
+{%- endif %}
+{%- if c.env_file %}
+
 # Settings from .env, before anything reads the environment; set variables win.
 load_dotenv()
-{% endif -%}
+{%- endif %}
+{%- if c.__layout == 'single' %}
+{%- if c.request_id or c.security_headers %}
+
+{% include 'constants.py.j2' %}
+{%- endif %}
+
+{% include 'app.py.j2' %}
+{%- else %}
+
 app = create_app()
 {%- endif %}
 
 
 if __name__ == '__main__':
     app.run(
-        host=os.environ.get('HOST', {{ cookiecutter.host|pystr }}),
-        port=int(os.environ.get('PORT', '{{ cookiecutter.port|int }}')),
-{%- if cookiecutter.debug %}
+        host=os.environ.get('HOST', {{ c.host|pystr }}),
+        port=int(os.environ.get('PORT', '{{ c.port|int }}')),
+{%- if c.debug %}
         debug=True,
 {%- endif %}
     )
