@@ -45,6 +45,8 @@ def width(text):
 
 
 def jskey(key):
+    if key == "__proto__":  # a plain __proto__ key would set the prototype instead
+        return "['__proto__']"
     return key if _IDENTIFIER.fullmatch(key) else jsstr(key)
 
 

@@ -1,7 +1,10 @@
 {%- set c = cookiecutter -%}
-{%- set ns = namespace(chosen=false) -%}
-{%- for var in c._catalog if c[var] %}{% set ns.chosen = true %}{% endfor -%}
-{%- set bare = c.__layout == 'single' and not ns.chosen -%}
+{%- set package = c.__layout == 'package' -%}
+{#- Export the app (and listen only when run directly) once tests or a cluster load it. -#}
+{%- set exported = package or c.tests or c.production_server -%}
+{#- A final error handler once something can fail: no stack trace reaches a client. -#}
+{%- set can_fail = package or c.error_handlers or c.json_body or c.static
+    or c._dualgen.routes|selectattr('kind', 'equalto', 'error')|list -%}
 {%- if c.__layout == 'classic' -%}
 const express = require('express');
 const app = express();
@@ -116,16 +119,7 @@ app.use(routes);
 {%- else %}
 {%- set target = 'app' %}{% include 'routes.js.j2' %}
 {%- endif %}
-{%- if bare %}
-
-const port = Number(process.env.PORT) || {{ c.port|int }};
-const host = process.env.HOST || {{ c.host|jsstr }};
-
-app.listen(port, host, (error) => {
-  if (error) throw error;
-  console.log(`Server running on http://localhost:${port}/`);
-});
-{%- else %}
+{%- if can_fail %}
 {%- if c.error_handlers %}
 
 app.use((req, res) => {
@@ -148,6 +142,8 @@ app.use((err, req, res, next) => {
   res.sendStatus(status);
 });
 {%- endif %}
+{%- endif %}
+{%- if exported %}
 
 module.exports = app;
 
@@ -159,5 +155,14 @@ if (require.main === module) {
     console.log(`Server running on http://localhost:${port}/`);
   });
 }
+{%- else %}
+
+const port = Number(process.env.PORT) || {{ c.port|int }};
+const host = process.env.HOST || {{ c.host|jsstr }};
+
+app.listen(port, host, (error) => {
+  if (error) throw error;
+  console.log(`Server running on http://localhost:${port}/`);
+});
 {%- endif %}
 {% endif -%}
