@@ -96,3 +96,63 @@ COMBOS: dict[str, dict[str, object]] = {
         "tests": True,
     },
 }
+
+
+def pairwise_rows(factors: list[str], candidates: int = 400, seed: int = 7) -> list[frozenset[str]]:
+    """A small set of on/off rows in which every pair of factors appears in all four states.
+
+    Greedy covering array: from seeded random candidates, keep the row that covers most
+    uncovered pairs, until none is left.
+    """
+    import itertools
+    import random
+
+    rng = random.Random(seed)
+    uncovered = {
+        (a, b, va, vb)
+        for a, b in itertools.combinations(factors, 2)
+        for va in (False, True)
+        for vb in (False, True)
+    }
+    rows: list[frozenset[str]] = []
+    while uncovered:
+        best, best_gain = None, -1
+        for _ in range(candidates):
+            row = frozenset(f for f in factors if rng.random() < 0.5)
+            gain = sum((a in row) == va and (b in row) == vb for a, b, va, vb in uncovered)
+            if gain > best_gain:
+                best, best_gain = row, gain
+        rows.append(best)
+        uncovered = {
+            (a, b, va, vb)
+            for a, b, va, vb in uncovered
+            if not ((a in best) == va and (b in best) == vb)
+        }
+    return rows
+
+
+def _pairwise_combos() -> dict[str, dict[str, object]]:
+    from generator import catalog
+
+    factors = [c.key for c in catalog.MIDDLEWARE + catalog.CONFIG] + ["routes"]
+    combos = {}
+    for n, row in enumerate(pairwise_rows(factors)):
+        answers: dict[str, object] = {
+            "name": f"pair {n}",
+            "middleware": [c.key for c in catalog.MIDDLEWARE if c.key in row],
+        }
+        answers |= {c.key: c.key in row for c in catalog.CONFIG}
+        if "routes" in row:
+            answers["routes"] = [
+                {"method": "GET", "path": "/items/{id:int}"},
+                {"method": "POST", "path": "/items", "status": 201, "json": {"created": True}},
+                {"method": "GET", "path": "/big", "text": "big " * 400},
+            ]
+        combos[f"pairwise-{n}"] = answers
+    return combos
+
+
+PAIRWISE = _pairwise_combos()
+
+#: Every choice set the integration tests render and serve.
+ALL_COMBOS = {**COMBOS, **PAIRWISE}

@@ -12,7 +12,7 @@ import requests
 
 from generator import exchanges, runner, spec
 from generator.render import render
-from tests.combos import COMBOS
+from tests.combos import ALL_COMBOS as COMBOS
 
 
 @pytest.fixture(scope="module")

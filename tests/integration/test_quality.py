@@ -12,7 +12,7 @@ import pytest
 
 from generator import spec
 from generator.render import render
-from tests.combos import COMBOS
+from tests.combos import ALL_COMBOS as COMBOS
 
 RUFF_CONFIG = ["--config", "format.quote-style='single'", "--no-cache"]
 
