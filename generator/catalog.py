@@ -244,19 +244,22 @@ CONFIG: tuple[Choice, ...] = (
 
 CHOICES: dict[str, Choice] = {choice.key: choice for choice in MIDDLEWARE + CONFIG}
 
+_API: dict[str, object] = {
+    "middleware": ["logging", "cors", "json-body", "error-handlers"],
+    "routes": [
+        {"method": "GET", "path": "/api/items", "json": [{"id": 1, "name": "Example"}]},
+        {"method": "GET", "path": "/api/items/{id:int}"},
+        {"method": "POST", "path": "/api/items", "status": 201},
+    ],
+    "tests": True,
+}
+
 #: Presets: named sets of answers. Keys are the answer-file keys.
 PRESETS: dict[str, dict[str, object]] = {
     "classic": {"classic": True},
-    "api": {
-        "middleware": ["logging", "cors", "json-body", "error-handlers"],
-        "routes": [
-            {"method": "GET", "path": "/api/items", "json": [{"id": 1, "name": "Example"}]},
-            {"method": "GET", "path": "/api/items/{id:int}"},
-            {"method": "POST", "path": "/api/items", "status": 201},
-        ],
-        "tests": True,
-    },
+    "api": _API,
     "production": {
+        **_API,
         "middleware": [
             "request-id",
             "logging",
@@ -267,12 +270,6 @@ PRESETS: dict[str, dict[str, object]] = {
             "json-body",
             "error-handlers",
         ],
-        "routes": [
-            {"method": "GET", "path": "/api/items", "json": [{"id": 1, "name": "Example"}]},
-            {"method": "GET", "path": "/api/items/{id:int}"},
-            {"method": "POST", "path": "/api/items", "status": 201},
-        ],
-        "tests": True,
         "env-file": True,
         "production-server": True,
         "docker": True,

@@ -254,42 +254,15 @@ def exchanges(spec: ProjectSpec) -> list[Exchange]:
 def _route_exchanges(spec: ProjectSpec, route) -> list[Exchange]:
     kind = route.response_kind()
     if kind == "error":
-        return [
-            Exchange(
-                f"{route.label}: raises",
-                route.method,
-                route.sample_path(),
-                500,
-                **_error_body(spec, "Internal Server Error"),
-            )
-        ]
-    found = []
-    if kind == "text":
-        found.append(
-            Exchange(
-                route.label,
-                route.method,
-                route.sample_path(),
-                route.status,
-                text=route.text,
-                media_type="text/html",
-            )
-        )
+        status, body = 500, _error_body(spec, "Internal Server Error")
+    elif kind == "text":
+        status, body = route.status, {"text": route.text, "media_type": "text/html"}
     elif route.status in (204, 205, 304) and kind == "default":
-        found.append(
-            Exchange(route.label, route.method, route.sample_path(), route.status, text="")
-        )
+        status, body = route.status, {"text": ""}
     else:
-        found.append(
-            Exchange(
-                route.label,
-                route.method,
-                route.sample_path(),
-                route.status,
-                json=route.body(),
-                media_type="application/json",
-            )
-        )
+        status, body = route.status, {"json": route.body(), "media_type": "application/json"}
+    name = f"{route.label}: raises" if kind == "error" else route.label
+    found = [Exchange(name, route.method, route.sample_path(), status, **body)]
     for param in route.params:
         if param.type == "int":
             found.append(
