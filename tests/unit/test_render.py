@@ -59,7 +59,7 @@ def test_a_failing_hook_leaves_nothing_behind(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     (out / "sentinel.txt").write_text("keep me")
-    with pytest.raises(RunError, match="rendering the flask template failed"):
+    with pytest.raises(RunError, match="post-generation hook of flask failed: hook failed"):
         render(spec.build({}), ("flask",), out)
     assert [p.name for p in out.iterdir()] == ["sentinel.txt"]
 
