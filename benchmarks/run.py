@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     settings = QUICK if args.quick else FULL
     started = time.perf_counter()
+    measured_with = versions()  # before the run: the tree may change while it runs
     sections = [run_part(part, settings) for part in args.only]
     command = "python -m benchmarks" + (" --quick" if args.quick else "")
     if args.only != list(PARTS):
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
         command=command,
         mode="quick" if args.quick else "full",
         machine=machine(),
-        versions=versions(),
+        versions=measured_with,
         minutes=(time.perf_counter() - started) / 60,
     )
     log(f"wrote {RESULTS}")
