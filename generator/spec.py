@@ -134,7 +134,24 @@ def check_name(name: object) -> str:
         raise SpecError(
             f"name {name!r} gives the folder name {slug!r}; it must start with a letter a-z"
         )
+    if slug.replace("-", "_") in _reserved_names():
+        raise SpecError(
+            f"name {name!r} gives the package name {slug!r}, which a generated project already "
+            "uses (a module, a folder or a dependency); choose another name"
+        )
     return name.strip()
+
+
+def _reserved_names() -> frozenset[str]:
+    """Package names a project cannot take: its own files, its dependencies, the stdlib."""
+    import sys
+
+    own = {"app", "server", "routes", "static", "tests", "test", "node_modules"}
+    dependencies = {
+        name.replace("-", "_").lower() for pins in catalog.PINS.values() for name in pins
+    }
+    imported = {"werkzeug", "jinja2", "click", "itsdangerous", "markupsafe", "blinker", "limits"}
+    return frozenset(own | dependencies | imported | set(sys.stdlib_module_names))
 
 
 def check_port(port: object) -> int:
