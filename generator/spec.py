@@ -119,7 +119,9 @@ def slugify(name: str) -> str:
 
 
 def check_name(name: object) -> str:
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str):
+        raise SpecError(f"name {name!r} must be text, such as 'hello-api'")
+    if not name.strip():
         raise SpecError(f"name {name!r} is empty; give a project name such as 'hello-api'")
     if _CONTROL.search(name):
         raise SpecError(
@@ -189,12 +191,17 @@ def _check_bool(key: str, value: object) -> bool:
     return value
 
 
-def _check_setting(key: str, name: str, value: object) -> object:
+def _setting(key: str, name: object) -> catalog.Setting:
     choice = catalog.CHOICES[key]
     setting = next((s for s in choice.settings if s.key == name), None)
     if setting is None:
         allowed = ", ".join(s.key for s in choice.settings) or "none"
         raise SpecError(f"setting {name!r} of {key} is unknown; allowed: {allowed}")
+    return setting
+
+
+def _check_setting(key: str, name: str, value: object) -> object:
+    setting = _setting(key, name)
     if setting.is_list:
         items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, list | tuple) or not items:
@@ -296,6 +303,8 @@ def build(answers: dict[str, object]) -> ProjectSpec:
             raise SpecError(
                 f"settings of {key} are given but {key} is not chosen; add it with -m {key}"
             )
+        for name in values:
+            _setting(key, name)
     settings = {
         key: {
             s.key: _check_setting(key, s.key, settings_in.get(key, {}).get(s.key, s.default))
@@ -304,9 +313,6 @@ def build(answers: dict[str, object]) -> ProjectSpec:
         for key in spec.middleware
         if catalog.CHOICES[key].settings
     }
-    for key, values in settings_in.items():
-        for name in values:
-            _check_setting(key, name, values[name])
     spec = replace(spec, settings=settings)
 
     routes_in = answers.get("routes", [])

@@ -43,6 +43,7 @@ def test_a_get_root_route_replaces_the_hello_route():
     ("answers", "message"),
     [
         ({"name": ""}, "is empty"),
+        ({"name": 42}, "must be text"),
         ({"name": "../x"}, "is a path"),
         ({"name": "/abs"}, "is a path"),
         ({"name": "a/b"}, "is a path"),
@@ -107,6 +108,7 @@ def test_a_get_root_route_replaces_the_hello_route():
     ],
     ids=[
         "empty-name",
+        "number-name",
         "dotdot-name",
         "absolute-name",
         "nested-name",
