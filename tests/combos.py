@@ -3,6 +3,8 @@ choice, route kind and parameter type appears at least once."""
 
 from __future__ import annotations
 
+from generator import catalog
+
 TRICKY = "Quotes ' \" \\ back\\slash\nnew line\ttab `tick` ${x} </script> {{ 7*7 }} {% raw %} é ü 中文 🙂"  # noqa: E501
 
 COMBOS: dict[str, dict[str, object]] = {
@@ -57,17 +59,7 @@ COMBOS: dict[str, dict[str, object]] = {
     },
     "one-file-everything": {
         "name": "single",
-        "middleware": [
-            "request-id",
-            "logging",
-            "security-headers",
-            "cors",
-            "compression",
-            "rate-limit",
-            "json-body",
-            "static",
-            "error-handlers",
-        ],
+        "middleware": [choice.key for choice in catalog.MIDDLEWARE],
         "routes": [{"method": "GET", "path": "/", "json": {"hello": "world"}}],
         "tests": True,
         "env-file": True,
@@ -132,8 +124,6 @@ def pairwise_rows(factors: list[str], candidates: int = 400, seed: int = 7) -> l
 
 
 def _pairwise_combos() -> dict[str, dict[str, object]]:
-    from generator import catalog
-
     factors = [c.key for c in catalog.MIDDLEWARE + catalog.CONFIG] + ["routes"]
     combos = {}
     for n, row in enumerate(pairwise_rows(factors)):
