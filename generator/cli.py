@@ -107,9 +107,12 @@ def _choice_options(function):
 
 
 def _answers_from_options(
-    name, preset, answers, middleware, route, settings, port, host, debug, switches
+    name, preset, answers, middleware, route, settings, port, host, debug, **switches
 ) -> dict[str, object]:
-    """Merge preset, answer file and flags, in that order, into one answers mapping."""
+    """Merge preset, answer file and flags, in that order, into one answers mapping.
+
+    Takes the options `_choice_options` adds (plus NAME), as Click passes them.
+    """
     from . import spec as specs
 
     file_answers = specs.load_answers(answers) if answers else {}
@@ -171,31 +174,13 @@ def cli() -> None:
 @click.option(
     "--dry-run", is_flag=True, help="Print the files that would be written, write nothing."
 )
-def new(
-    framework,
-    name,
-    output_dir,
-    preset,
-    answers,
-    middleware,
-    route,
-    settings,
-    port,
-    host,
-    debug,
-    no_input,
-    force,
-    dry_run,
-    **switches,
-) -> None:
+def new(framework, output_dir, no_input, force, dry_run, **choices) -> None:
     """Create a FRAMEWORK (flask, express or both) project called NAME."""
     from . import spec as specs
     from .render import dry_run as render_dry_run
     from .render import render
 
-    merged = _answers_from_options(
-        name, preset, answers, middleware, route, settings, port, host, debug, switches
-    )
+    merged = _answers_from_options(**choices)
     if not no_input and _interactive():
         merged = specs.merge(merged, _prompt(merged))
     spec = specs.build(merged)
@@ -212,9 +197,9 @@ def new(
     elapsed = time.perf_counter() - started
     for project in projects:
         click.echo(f"Created {project} ({elapsed:.2f} s)")
-    for project, name_ in zip(projects, frameworks, strict=True):
+    for project, name in zip(projects, frameworks, strict=True):
         click.echo(f"\n  cd {project}")
-        if name_ == "flask":
+        if name == "flask":
             click.echo("  python -m venv .venv && . .venv/bin/activate")
             click.echo("  pip install -r requirements.txt && python app.py")
         else:
@@ -415,20 +400,7 @@ def _color() -> bool:
     metavar="FILE",
     help="Also write one self-contained HTML page with both trees and every concept side by side.",
 )
-def compare(
-    name,
-    preset,
-    answers,
-    middleware,
-    route,
-    settings,
-    port,
-    host,
-    debug,
-    output_format,
-    html_file,
-    **switches,
-) -> None:
+def compare(output_format, html_file, **choices) -> None:
     """Render the same choices in Flask and Express and show them side by side.
 
     Prints both file trees, their sizes, and for each concept (the app, a route, each
@@ -437,9 +409,7 @@ def compare(
     from . import compare as comparing
     from . import spec as specs
 
-    merged = _answers_from_options(
-        name, preset, answers, middleware, route, settings, port, host, debug, switches
-    )
+    merged = _answers_from_options(**choices)
     result = comparing.compare(specs.build(merged))
     if html_file is not None:
         html_file.write_text(comparing.render_html(result), encoding="utf-8")
