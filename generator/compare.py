@@ -157,14 +157,14 @@ def tree_lines(tree: Tree) -> list[str]:
 
 @dataclass(frozen=True)
 class Anchor:
-    """Where to look for a concept: a file glob and a regex.
+    """Where to look for a concept: a file glob (or several) and a regex.
 
     The match's lines, plus the rest of the statement or block its last line opens, are
     the concept's code; comment lines just above are included. With whole, the entire
     file is the code.
     """
 
-    file: str
+    file: str | tuple[str, ...]
     pattern: str = r"\A"
     whole: bool = False
 
@@ -337,12 +337,16 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
 )
 
+#: Where a Flask project wires its middleware: app.py while it is one file, the package's
+#: create_app() once it has several routes.
+FLASK_APP = ("app.py", "*/__init__.py")
+
 #: Anchors of the catalog's middleware and config choices, by catalog key.
 CATALOG_ANCHORS: dict[str, dict[str, tuple[Anchor, ...]]] = {
     "request-id": {
         "flask": (
             Anchor(
-                "*/__init__.py",
+                FLASK_APP,
                 r"^[ ]*@app\.before_request\n\s*def assign_request_id"
                 r"[\s\S]*?def send_request_id",
             ),
@@ -355,36 +359,36 @@ CATALOG_ANCHORS: dict[str, dict[str, tuple[Anchor, ...]]] = {
         ),
     },
     "logging": {
-        "flask": (Anchor("*/__init__.py", r"^[ ]*app\.logger\.setLevel\([\s\S]*?def log_request"),),
+        "flask": (Anchor(FLASK_APP, r"^[ ]*app\.logger\.setLevel\([\s\S]*?def log_request"),),
         "express": (Anchor("app.js", r"^app\.use\(morgan\("),),
     },
     "security-headers": {
         "flask": (
             Anchor(
-                "*/__init__.py",
+                FLASK_APP,
                 r"^[ ]*@app\.after_request\n\s*def set_security_headers",
             ),
         ),
         "express": (Anchor("app.js", r"^app\.use\(helmet\("),),
     },
     "cors": {
-        "flask": (Anchor("*/__init__.py", r"^[ ]*CORS\("),),
+        "flask": (Anchor(FLASK_APP, r"^[ ]*CORS\("),),
         "express": (Anchor("app.js", r"^app\.use\(\s*cors\("),),
     },
     "compression": {
-        "flask": (Anchor("*/__init__.py", r"^[ ]*Compress\(app\)"),),
+        "flask": (Anchor(FLASK_APP, r"^[ ]*Compress\(app\)"),),
         "express": (Anchor("app.js", r"^app\.use\(compression\("),),
     },
     "rate-limit": {
-        "flask": (Anchor("*/__init__.py", r"^[ ]*Limiter\("),),
+        "flask": (Anchor(FLASK_APP, r"^[ ]*Limiter\("),),
         "express": (Anchor("app.js", r"^app\.use\(\s*rateLimit\("),),
     },
     "json-body": {
-        "flask": (Anchor("*/__init__.py", r"^[ ]*@app\.before_request\n\s*def parse_json_body"),),
+        "flask": (Anchor(FLASK_APP, r"^[ ]*@app\.before_request\n\s*def parse_json_body"),),
         "express": (Anchor("app.js", r"^app\.use\(express\.json\("),),
     },
     "static": {
-        "flask": (Anchor("*/static/*", whole=True),),
+        "flask": (Anchor(("static/*", "*/static/*"), whole=True),),
         "express": (Anchor("app.js", r"^app\.use\('/static', express\.static\("),),
     },
     "env-file": {
@@ -436,7 +440,8 @@ def locate(tree: Tree, anchors: Iterable[Anchor], values: dict[str, str]) -> Loc
             continue
         regex = re.compile(pattern, re.MULTILINE)
         for item in tree.files:
-            if item.text is None or not fnmatch.fnmatchcase(item.path, anchor.file):
+            globs = (anchor.file,) if isinstance(anchor.file, str) else anchor.file
+            if item.text is None or not any(fnmatch.fnmatchcase(item.path, g) for g in globs):
                 continue
             lines = item.lines
             if anchor.whole:

@@ -33,6 +33,7 @@ ANSWERS = {
     "api": {"preset": "api"},
     "production": {"preset": "production"},
     "everything": EVERYTHING,
+    "one-file": {"middleware": [choice.key for choice in catalog.MIDDLEWARE]},
 }
 #: Text each concept's code holds in each framework: the anchors found the right thing.
 EXPECTED_CODE = {
