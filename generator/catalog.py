@@ -36,6 +36,39 @@ PINS: dict[str, dict[str, str]] = {
     },
 }
 
+#: The top-level modules that installing every Flask pin brings (the whole dependency closure,
+#: as importlib.metadata.packages_distributions() lists it): a project package with one of these
+#: names would shadow a dependency. tests/integration/test_closure.py fails when it drifts.
+DEPENDENCY_MODULES = (
+    "_brotli",
+    "_pytest",
+    "backports",
+    "blinker",
+    "brotli",
+    "click",
+    "deprecated",
+    "dotenv",
+    "flask",
+    "flask_compress",
+    "flask_cors",
+    "flask_limiter",
+    "gunicorn",
+    "iniconfig",
+    "itsdangerous",
+    "jinja2",
+    "limits",
+    "markupsafe",
+    "ordered_set",
+    "packaging",
+    "pluggy",
+    "py",
+    "pygments",
+    "pytest",
+    "typing_extensions",
+    "werkzeug",
+    "wrapt",
+)
+
 DEFAULT_PORTS = {"flask": 5000, "express": 3000}
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_NAME = "hello"

@@ -22,6 +22,9 @@ _LITERAL = re.compile(r"[A-Za-z0-9._~-]+")
 _PARAM = re.compile(r"\{([^{}:]*)(?::([^{}]*))?\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _MISSING = object()
+#: How deeply a route's JSON body may nest: deep enough for any real answer, shallow enough that
+#: neither language's parser or writer recurses out of its stack.
+MAX_JSON_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -226,16 +229,17 @@ def parse_route(text: object) -> Route:
     return make_route({"method": method, "path": path})
 
 
-_ROUTE_KEYS = ("method", "path", "status", "text", "json", "error")
+#: The fields of a route in an answer file.
+ROUTE_KEYS = ("method", "path", "status", "text", "json", "error")
 
 
 def make_route(data: object) -> Route:
     """Build a route from an answer-file mapping: method, path, and optionally status and a body."""
     if not isinstance(data, dict):
         raise SpecError(f"route {data!r} must be a mapping with 'method' and 'path'")
-    unknown = [key for key in data if key not in _ROUTE_KEYS]
+    unknown = [key for key in data if key not in ROUTE_KEYS]
     if unknown:
-        raise SpecError(f"route key {unknown[0]!r} is unknown; allowed: {', '.join(_ROUTE_KEYS)}")
+        raise SpecError(f"route key {unknown[0]!r} is unknown; allowed: {', '.join(ROUTE_KEYS)}")
     method = data.get("method")
     if not isinstance(method, str) or method.upper() not in METHODS:
         raise SpecError(f"route method {method!r} is not one of {', '.join(METHODS)}")
@@ -256,16 +260,30 @@ def make_route(data: object) -> Route:
     error = data.get("error")
     if "error" in data and not isinstance(error, str):
         raise SpecError(f"route error for {path} must be a string (the exception message)")
+    for what, value in (("text", text), ("error", error)):
+        if value is not None:
+            _check_text(value, f"route {what} for {path}")
     kwargs: dict[str, object] = {}
     if "json" in data:
         kwargs["json"] = _check_json(data["json"], path)
     return Route(method.upper(), path, params, status, text, error=error, **kwargs)
 
 
-def _check_json(value: object, path: str) -> object:
+def _check_text(text: str, what: str) -> str:
+    """Text must be encodable as UTF-8: a lone surrogate cannot be sent or written."""
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        raise SpecError(f"{what} holds a lone surrogate, which is not text; use UTF-8 characters")
+    return text
+
+
+def _check_json(value: object, path: str, depth: int = 0) -> object:
     """Keep JSON values both languages write alike: no floats that print differently."""
-    if value is None or isinstance(value, bool | str):
+    if depth > MAX_JSON_DEPTH:
+        raise SpecError(f"route json for {path} nests deeper than {MAX_JSON_DEPTH} levels")
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return _check_text(value, f"route json for {path}")
     if isinstance(value, int):
         if abs(value) > 2**53 - 1:
             raise SpecError(
@@ -279,12 +297,13 @@ def _check_json(value: object, path: str) -> object:
             return _check_json(int(value), path)
         return value
     if isinstance(value, list):
-        return [_check_json(item, path) for item in value]
+        return [_check_json(item, path, depth + 1) for item in value]
     if isinstance(value, dict):
         for key in value:
             if not isinstance(key, str):
                 raise SpecError(f"route json for {path}: key {key!r} must be a string")
-        return {key: _check_json(item, path) for key, item in value.items()}
+            _check_text(key, f"route json for {path}")
+        return {key: _check_json(item, path, depth + 1) for key, item in value.items()}
     raise SpecError(f"route json for {path}: {value!r} is not a JSON value")
 
 

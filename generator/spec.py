@@ -3,8 +3,12 @@ and flags, in that order, and validated once."""
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import keyword
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,26 +17,32 @@ from . import catalog
 from .errors import SpecError
 from .routes import Route, check_routes, hello_route, make_route, route_contexts
 
-#: The keys an answer file may hold.
+#: Every field of an answer file and the kind of value it takes: the one schema that `build`
+#: validates, `context` makes data, and the tests walk (tests/unit/test_answers_schema.py).
+#: The fields inside settings and routes come from the catalog and routes.ROUTE_KEYS.
 SWITCHES = tuple(choice.key for choice in catalog.CONFIG)
-ANSWER_KEYS = (
-    "dualgen",
-    "preset",
-    "name",
-    "port",
-    "host",
-    "debug",
-    "classic",
-    "middleware",
-    "settings",
-    "routes",
-    *SWITCHES,
-)
+FIELDS: dict[str, str] = {
+    "dualgen": "version",
+    "preset": "preset",
+    "name": "name",
+    "port": "port",
+    "host": "host",
+    "debug": "bool",
+    "classic": "bool",
+    "middleware": "middleware",
+    "settings": "settings",
+    "routes": "routes",
+    **{key: "bool" for key in SWITCHES},
+}
+ANSWER_KEYS = tuple(FIELDS)
+#: An answer file is a few hundred bytes; anything far bigger is a mistake or an attack.
+MAX_ANSWER_FILE = 1 << 20
 _HOSTNAME = re.compile(
     r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
 )
-_ORIGIN = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# No IPv6 literals: flask-cors reads an origin holding [ or ] as a regular expression.
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
+_DIGITS = re.compile(r"[0-9]{1,12}")
 RESERVED_PATHS = {"static": ("/static", "the static middleware")}
 
 
@@ -86,9 +96,9 @@ class ProjectSpec:
         return data
 
     def context(self, framework: str) -> dict[str, object]:
-        """The cookiecutter extra_context for one framework."""
-        context: dict[str, object] = {
-            "project_name": jinja_literal(self.name),
+        """The cookiecutter extra_context for one framework, every value made data."""
+        values: dict[str, object] = {
+            "project_name": self.name,
             "project_slug": self.slug,
             "port": str(self.port_for(framework)),
             "host": self.host,
@@ -96,26 +106,56 @@ class ProjectSpec:
             "classic": self.classic,
         }
         for choice in catalog.MIDDLEWARE + catalog.CONFIG:
-            context[choice.var] = choice.key in self.choices()
+            values[choice.var] = choice.key in self.choices()
             for setting in choice.settings:
                 value = self.setting(choice.key, setting.key)
                 text = ",".join(value) if isinstance(value, list) else str(value)
-                context[choice.setting_var(setting)] = jinja_literal(text)
-        context["_dualgen"] = {"routes": route_contexts(self.routes)}
-        return context
+                values[choice.setting_var(setting)] = text
+        values["_dualgen"] = {"routes": route_contexts(self.routes)}
+        return as_context(values)
+
+
+def as_context(values: dict[str, object]) -> dict[str, object]:
+    """The one boundary between answers and cookiecutter: no value ever reaches Jinja as source.
+
+    Cookiecutter renders every public context value as a Jinja template; text is wrapped so that
+    rendering gives it back unchanged, flags stay flags, and private (`_name`) values, which
+    cookiecutter never renders, carry structured data. Anything else is a programming error.
+    """
+    context: dict[str, object] = {}
+    for key, value in values.items():
+        if key.startswith("_") and not key.startswith("__"):
+            context[key] = value
+        elif isinstance(value, bool):
+            context[key] = value
+        elif isinstance(value, str):
+            context[key] = jinja_literal(value)
+        else:
+            raise TypeError(f"context value {key!r} must be text, a flag or private data")
+    return context
 
 
 def jinja_literal(text: str) -> str:
-    """Wrap text so that cookiecutter's rendering of variables gives it back unchanged."""
-    if "{" not in text and "%" not in text and "#" not in text:
+    """Text that cookiecutter's rendering of a variable gives back unchanged.
+
+    Anything Jinja would read (tags, comments, line breaks it normalises) goes in as one string
+    literal expression, every character escaped, so no part of it is ever parsed as template.
+    """
+    if not any(char in text for char in "{%#\r\n"):
         return text
-    pieces = text.split("endraw")
-    return "{{ 'endraw' }}".join(f"{{% raw %}}{piece}{{% endraw %}}" for piece in pieces)
+    escaped = text.encode("unicode_escape").decode("ascii").replace("'", "\\'")
+    return "{{ '" + escaped + "' }}"
 
 
 def slugify(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    """The folder name, exactly as cookiecutter's `slugify` filter (python-slugify) makes it."""
+    from slugify import slugify as python_slugify
+
+    return python_slugify(name)
+
+
+def _name_char(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LMN" or char in " -_.'"
 
 
 def check_name(name: object) -> str:
@@ -123,20 +163,28 @@ def check_name(name: object) -> str:
         raise SpecError(f"name {name!r} must be text, such as 'hello-api'")
     if not name.strip():
         raise SpecError(f"name {name!r} is empty; give a project name such as 'hello-api'")
-    if _CONTROL.search(name):
-        raise SpecError(
-            f"name {name!r} holds control characters; use letters, digits, spaces, - or _"
-        )
-    if "/" in name or "\\" in name or name.strip() in (".", ".."):
-        raise SpecError(f"name {name!r} is a path; give a plain name, the folder is --output-dir")
     if len(name) > 100:
         raise SpecError(f"name {name[:20]!r}… is {len(name)} characters long; the limit is 100")
+    if "/" in name or "\\" in name or name.strip() in (".", ".."):
+        raise SpecError(f"name {name!r} is a path; give a plain name, the folder is --output-dir")
+    bad = next((char for char in name if not _name_char(char)), None)
+    if bad is not None:
+        raise SpecError(f"name {name!r} holds {bad!r}; use letters, digits, spaces and - _ . '")
     slug = slugify(name)
     if not slug or not slug[0].isalpha():
         raise SpecError(
             f"name {name!r} gives the folder name {slug!r}; it must start with a letter a-z"
         )
-    if slug.replace("-", "_") in _reserved_names():
+    if len(slug) > 100:
+        raise SpecError(
+            f"name {name[:20]!r}… gives a folder name of {len(slug)} characters; the limit is 100"
+        )
+    package = slug.replace("-", "_")
+    if keyword.iskeyword(package):
+        raise SpecError(
+            f"name {name!r} gives the package name {package!r}, a Python keyword; choose another"
+        )
+    if package in _reserved_names():
         raise SpecError(
             f"name {name!r} gives the package name {slug!r}, which a generated project already "
             "uses (a module, a folder or a dependency); choose another name"
@@ -149,34 +197,41 @@ def _reserved_names() -> frozenset[str]:
     import sys
 
     own = {"app", "server", "routes", "static", "tests", "test", "node_modules"}
-    dependencies = {
-        name.replace("-", "_").lower() for pins in catalog.PINS.values() for name in pins
-    }
-    imported = {"werkzeug", "jinja2", "click", "itsdangerous", "markupsafe", "blinker", "limits"}
-    return frozenset(own | dependencies | imported | set(sys.stdlib_module_names))
+    packages = {name.replace("-", "_").lower() for pins in catalog.PINS.values() for name in pins}
+    modules = set(catalog.DEPENDENCY_MODULES)
+    return frozenset(own | packages | modules | set(sys.stdlib_module_names))
+
+
+def _whole_number(value: object) -> object:
+    """'42' -> 42; other text stays as it is (only ASCII digits make a number here)."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        return int(value.strip())
+    return value
 
 
 def check_port(port: object) -> int:
-    if isinstance(port, str) and port.strip().isdigit():
-        port = int(port)
+    port = _whole_number(port)
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         raise SpecError(f"port {port!r} is not a number from 1 to 65535")
     return port
 
 
 def check_host(host: object) -> str:
-    if isinstance(host, str):
+    """An IP address (without an IPv6 zone id) or a host name, normalised."""
+    if isinstance(host, str) and "%" not in host:
         try:
             return str(ipaddress.ip_address(host))
         except ValueError:
             if _HOSTNAME.fullmatch(host):
                 return host
     raise SpecError(
-        f"host {host!r} is not an IP address or a host name such as 127.0.0.1 or 0.0.0.0"
+        f"host {host!r} is not an IP address or a host name such as 127.0.0.1 or 0.0.0.0 "
+        "(IPv6 zone ids are not accepted)"
     )
 
 
 def is_loopback(host: str) -> bool:
+    """Whether host only ever means this machine: localhost or a loopback address."""
     if host == "localhost":
         return True
     try:
@@ -212,8 +267,7 @@ def _check_setting(key: str, name: str, value: object) -> object:
                     f"{key}.{name}: {item!r} is not an origin like https://app.example.com:8443"
                 )
         return tuple(dict.fromkeys(item.strip() for item in items))
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
+    value = _whole_number(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise SpecError(f"{key}.{name} {value!r} must be a whole number")
     if not setting.minimum <= value <= setting.maximum:
@@ -225,14 +279,14 @@ def _check_setting(key: str, name: str, value: object) -> object:
 
 def check_choice(key: object, group: tuple[catalog.Choice, ...]) -> str:
     keys = [choice.key for choice in group]
-    if key not in keys:
+    if not isinstance(key, str) or key not in keys:
         kind = "middleware" if group is catalog.MIDDLEWARE else "option"
         raise SpecError(f"{kind} {key!r} is unknown; allowed: {', '.join(keys)}")
     return key
 
 
 def preset(name: object) -> dict[str, object]:
-    if name not in catalog.PRESETS:
+    if not isinstance(name, str) or name not in catalog.PRESETS:
         raise SpecError(f"preset {name!r} is unknown; allowed: {', '.join(catalog.PRESETS)}")
     return catalog.PRESETS[name]
 
@@ -284,6 +338,13 @@ def build(answers: dict[str, object]) -> ProjectSpec:
     for key in ("debug", "classic"):
         if key in answers:
             spec = replace(spec, **{key: _check_bool(key, answers[key])})
+    if spec.classic:
+        if "debug" in answers and not spec.debug:
+            raise SpecError(
+                "classic with debug false is refused: the article's Flask program runs "
+                "app.run(debug=True); drop --no-debug, or leave classic out"
+            )
+        spec = replace(spec, debug=True)
     middleware = answers.get("middleware", [])
     if not isinstance(middleware, list):
         raise SpecError(f"middleware {middleware!r} must be a list of keys")
@@ -353,32 +414,80 @@ def _check_conflicts(spec: ProjectSpec) -> ProjectSpec:
 
 
 def load_answers(path: Path) -> dict[str, object]:
-    """Read an answer file (YAML or JSON). Raises SpecError on unreadable or malformed files."""
+    """Read an answer file (YAML or JSON). Raises SpecError on unreadable or malformed files.
+
+    Only a regular file of at most MAX_ANSWER_FILE bytes is read (never a device, a FIFO or a
+    folder), and YAML aliases are refused, so a shared file cannot exhaust memory.
+    """
     import yaml
 
+    shown = repr(str(path))
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"answer file {str(path)!r} cannot be read: {error}") from None
+        text = _read_regular_file(Path(path), MAX_ANSWER_FILE).decode("utf-8")
+    except OSError as error:
+        raise SpecError(f"answer file {shown} cannot be read: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise SpecError(f"answer file {shown} is not UTF-8 text") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_answer_loader())  # a SafeLoader without aliases
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise SpecError(f"answer file {str(path)!r} is not valid YAML{where}") from None
+        problem = getattr(error, "problem", None)
+        why = f": {problem}" if problem == _NO_ALIASES else ""
+        raise SpecError(f"answer file {shown} is not valid YAML{where}{why}") from None
+    except RecursionError:
+        raise SpecError(f"answer file {shown} is nested too deeply") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise SpecError(
-            f"answer file {str(path)!r} must hold a mapping of answers, not {type(data).__name__}"
+            f"answer file {shown} must hold a mapping of answers, not {type(data).__name__}"
         )
     return data
 
 
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, refusing devices, FIFOs and files over `limit` bytes."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SpecError(f"answer file {str(path)!r} is not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise SpecError(f"answer file {str(path)!r} is larger than {limit // 1024} KiB")
+    return data
+
+
+_NO_ALIASES = "aliases (*name) are not allowed in an answer file"
+
+
+@functools.cache
+def _answer_loader() -> type:
+    import yaml
+
+    class AnswerLoader(yaml.SafeLoader):
+        """YAML's safe loader, minus aliases: no billion-laughs expansion."""
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, _NO_ALIASES, event.start_mark)
+            return super().compose_node(parent, index)
+
+    return AnswerLoader
+
+
 def dump_answers(spec: ProjectSpec) -> str:
+    """The spec as YAML that loads back to the same answers, whatever characters it holds."""
     import yaml
 
     from . import __version__
 
     data = {"dualgen": __version__, **spec.answers()}
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    if yaml.safe_load(text) != data:
+        # PyYAML writes some characters raw that its reader takes for line breaks (U+0085 ...):
+        # escape everything outside ASCII rather than change the answers.
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=100)
+    return text

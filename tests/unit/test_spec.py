@@ -48,7 +48,7 @@ def test_a_get_root_route_replaces_the_hello_route():
         ({"name": "/abs"}, "is a path"),
         ({"name": "a/b"}, "is a path"),
         ({"name": ".."}, "is a path"),
-        ({"name": "a\nb"}, "control characters"),
+        ({"name": "a\nb"}, "holds '"),
         ({"name": "123"}, "must start with a letter"),
         ({"name": "x" * 101}, "the limit is 100"),
         ({"name": "Tests"}, "package name 'tests'"),
