@@ -74,3 +74,26 @@ def test_force_merges_in_one_rename_and_keeps_user_files(existing):
     assert (project / "hello" / "extra.py").read_text() == "# mine\n"
     assert (project / "gunicorn.conf.py").exists()
     assert [p.name for p in (existing / "merge").iterdir()] == ["hello"]
+
+
+def test_the_cookiecutter_internals_render_relies_on_keep_their_shape():
+    """render.py patches and calls these; a cookiecutter release that moves them must fail here."""
+    import inspect
+
+    import cookiecutter.generate as generate
+    import cookiecutter.hooks as hooks
+    import cookiecutter.prompt as prompt
+    import cookiecutter.utils as utils
+
+    assert list(inspect.signature(generate.create_env_with_context).parameters) == ["context"]
+    assert list(inspect.signature(utils.create_env_with_context).parameters) == ["context"]
+    assert {"repo_dir", "context", "output_dir", "accept_hooks"} <= set(
+        inspect.signature(generate.generate_files).parameters
+    )
+    assert {"context_file", "extra_context"} <= set(
+        inspect.signature(generate.generate_context).parameters
+    )
+    assert {"context", "no_input"} <= set(inspect.signature(prompt.prompt_for_config).parameters)
+    assert list(inspect.signature(hooks.find_hook).parameters)[:2] == ["hook_name", "hooks_dir"]
+    # generate_files must look the factory up at call time, or the shared bytecode cache is lost.
+    assert "create_env_with_context(" in inspect.getsource(generate.generate_files)
