@@ -67,7 +67,7 @@ COMBOS: dict[str, dict[str, object]] = {
         "docker": True,
     },
     "strings": {
-        "name": 'Café "quoted" {{ name }}',
+        "name": "Café 'quoted' été",
         "routes": [
             {"method": "GET", "path": "/tricky", "text": TRICKY},
             {
