@@ -83,6 +83,8 @@ class Setting:
     default: int | tuple[str, ...]
     minimum: int = 1
     maximum: int = 10**9
+    #: How spec checks a value: "number" (minimum..maximum) or "origins" (a list of origins).
+    kind: str = "number"
 
     @property
     def is_list(self) -> bool:
@@ -108,6 +110,8 @@ class Choice:
     flask: Side
     express: Side
     settings: tuple[Setting, ...] = field(default=())
+    #: URL prefixes the choice serves, which no route may take.
+    reserved_paths: tuple[str, ...] = ()
 
     @property
     def var(self) -> str:
@@ -165,7 +169,12 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "set to 200 here so both servers agree.",
         ),
         settings=(
-            Setting("origins", "Origins allowed to call the API.", ("http://localhost:5173",)),
+            Setting(
+                "origins",
+                "Origins allowed to call the API.",
+                ("http://localhost:5173",),
+                kind="origins",
+            ),
         ),
     ),
     Choice(
@@ -220,6 +229,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
         help="Serve the files of static/ under /static/.",
         flask=Side((), "Flask serves static/ at /static/ on its own."),
         express=Side((), "express.static mounted at /static, the same URL as Flask's."),
+        reserved_paths=("/static",),
     ),
     Choice(
         key="error-handlers",
@@ -363,9 +373,11 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
     context["_catalog"] = {
         choice.var: {
             "key": choice.key,
+            "kind": "middleware" if choice in MIDDLEWARE else "config",
             "title": choice.title,
             "help": choice.help,
             "packages": list(choice.side(framework).packages),
+            "dev_packages": list(choice.side(framework).dev_packages),
             "note": choice.side(framework).note,
         }
         for choice in MIDDLEWARE + CONFIG

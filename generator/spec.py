@@ -43,7 +43,6 @@ _HOSTNAME = re.compile(
 # No IPv6 literals: flask-cors reads an origin holding [ or ] as a regular expression.
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
 _DIGITS = re.compile(r"[0-9]{1,12}")
-RESERVED_PATHS = {"static": ("/static", "the static middleware")}
 
 
 @dataclass(frozen=True)
@@ -257,24 +256,30 @@ def _setting(key: str, name: object) -> catalog.Setting:
 
 def _check_setting(key: str, name: str, value: object) -> object:
     setting = _setting(key, name)
-    if setting.is_list:
-        items = value.split(",") if isinstance(value, str) else value
-        if not isinstance(items, list | tuple) or not items:
-            raise SpecError(f"{key}.{name} {value!r} must be a list of origins")
-        for item in items:
-            if not isinstance(item, str) or not _ORIGIN.fullmatch(item.strip()):
-                raise SpecError(
-                    f"{key}.{name}: {item!r} is not an origin like https://app.example.com:8443"
-                )
-        return tuple(dict.fromkeys(item.strip() for item in items))
+    return _SETTING_CHECKS[setting.kind](f"{key}.{name}", setting, value)
+
+
+def _check_origins(where: str, setting: catalog.Setting, value: object) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not items:
+        raise SpecError(f"{where} {value!r} must be a list of origins")
+    for item in items:
+        if not isinstance(item, str) or not _ORIGIN.fullmatch(item.strip()):
+            raise SpecError(f"{where}: {item!r} is not an origin like https://app.example.com:8443")
+    return tuple(dict.fromkeys(item.strip() for item in items))
+
+
+def _check_number(where: str, setting: catalog.Setting, value: object) -> int:
     value = _whole_number(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SpecError(f"{key}.{name} {value!r} must be a whole number")
+        raise SpecError(f"{where} {value!r} must be a whole number")
     if not setting.minimum <= value <= setting.maximum:
-        raise SpecError(
-            f"{key}.{name} {value} is out of range {setting.minimum}..{setting.maximum}"
-        )
+        raise SpecError(f"{where} {value} is out of range {setting.minimum}..{setting.maximum}")
     return value
+
+
+#: How each kind of setting is checked (catalog.Setting.kind).
+_SETTING_CHECKS = {"origins": _check_origins, "number": _check_number}
 
 
 def check_choice(key: object, group: tuple[catalog.Choice, ...]) -> str:
@@ -383,9 +388,9 @@ def build(answers: dict[str, object]) -> ProjectSpec:
     if not any(route.method == "GET" and route.path == "/" for route in routes):
         routes.insert(0, hello_route())
     reserved = {
-        RESERVED_PATHS[key][0]: RESERVED_PATHS[key][1]
+        prefix: f"the {key} middleware"
         for key in spec.middleware
-        if key in RESERVED_PATHS
+        for prefix in catalog.CHOICES[key].reserved_paths
     }
     spec = replace(spec, routes=tuple(check_routes(routes, reserved)))
     return _check_conflicts(spec)

@@ -1,10 +1,24 @@
 {%- set c = cookiecutter -%}
 {%- set package = c.__layout == 'package' -%}
+{%- set middleware = [] -%}
+{%- for var, choice in c._catalog.items() if c[var] and choice.kind == 'middleware' -%}
+{%- set _ = middleware.append(choice.key) -%}
+{%- endfor -%}
+{#- From each chosen middleware's partial: Node's modules, packages by name, constants; and
+    whether a request can fail, which calls for a final error handler (never a stack trace). -#}
+{%- set builtins, packages, constants = {}, {'express': "const express = require('express');"}, [] -%}
+{%- set can_fail = [package or c._dualgen.routes|selectattr('kind', 'equalto', 'error')|list] -%}
+{%- for key in middleware -%}
+{%- import 'middleware/' ~ key ~ '.js.j2' as partial with context -%}
+{%- for line in (partial.requires() if partial.requires is defined else '').strip().splitlines() -%}
+{%- set module = line.split("require('")[1].split("'")[0] -%}
+{%- if module.startswith('node:') %}{% set _ = builtins.update({module: line}) %}{% else %}{% set _ = packages.update({module: line}) %}{% endif -%}
+{%- endfor -%}
+{%- if partial.constants is defined %}{% set _ = constants.append(partial.constants()|trim) %}{% endif -%}
+{%- if partial.can_fail is defined %}{% set _ = can_fail.append(true) %}{% endif -%}
+{%- endfor -%}
 {#- Export the app (and listen only when run directly) once tests or a cluster load it. -#}
 {%- set exported = package or c.tests or c.production_server -%}
-{#- A final error handler once something can fail: no stack trace reaches a client. -#}
-{%- set can_fail = package or c.error_handlers or c.json_body or c.static
-    or c._dualgen.routes|selectattr('kind', 'equalto', 'error')|list -%}
 {%- if c.__layout == 'classic' -%}
 const express = require('express');
 const app = express();
@@ -22,118 +36,43 @@ app.listen(3000, () => {
 // Load .env before anything reads process.env.
 require('dotenv').config({ quiet: true });
 {% endif %}
-{%- if c.error_handlers %}
-const http = require('node:http');
-{%- endif %}
-{%- if c.request_id %}
-const { randomUUID } = require('node:crypto');
-{%- endif %}
-{%- if c.static %}
-const path = require('node:path');
-{%- endif %}
-{%- if c.error_handlers or c.request_id or c.static %}
+{%- for module, line in builtins|dictsort %}
+{{ line }}
+{%- endfor %}
+{%- if builtins %}
 {% endif %}
-{%- if c.compression %}
-const compression = require('compression');
-{%- endif %}
-{%- if c.cors %}
-const cors = require('cors');
-{%- endif %}
-const express = require('express');
-{%- if c.rate_limit %}
-const { rateLimit } = require('express-rate-limit');
-{%- endif %}
-{%- if c.security_headers %}
-const helmet = require('helmet');
-{%- endif %}
-{%- if c.logging %}
-const morgan = require('morgan');
-{%- endif %}
+{%- for module, line in packages|dictsort %}
+{{ line }}
+{%- endfor %}
 {%- if c.__layout == 'package' %}
 
 const routes = require('./routes');
 {%- endif %}
-{%- if c.request_id %}
+{%- for block in constants %}
 
-// A client's request id is echoed only when it is short and plain.
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-{%- endif %}
-{%- if c.error_handlers %}
-
-// Flask's names for error statuses: Express calls 413 'Payload Too Large'.
-const ERROR_NAMES = { ...http.STATUS_CODES, 413: 'Request Entity Too Large' };
-{%- endif %}
+{{ block }}
+{%- endfor %}
 
 const app = express();
 app.disable('x-powered-by');
-{%- if c.request_id %}
-
-app.use((req, res, next) => {
-  const incoming = req.get('X-Request-ID') ?? '';
-  req.id = REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  res.set('X-Request-ID', req.id);
-  next();
-});
+{%- for key in middleware %}
+{%- import 'middleware/' ~ key ~ '.js.j2' as partial with context %}
+{%- if partial.setup is defined %}
+{%- if partial.paragraph is defined %}
+{% endif %}
+{{ partial.setup()|trim }}
 {%- endif %}
-{%- if c.logging %}
-app.use(morgan('tiny'));
-{%- endif %}
-{%- if c.security_headers %}
-app.use(helmet());
-{%- endif %}
-{%- if c.cors %}
-app.use(
-  cors({
-    origin: {{ c.cors_origins.split(',')|jsval(4, 8, 1) }},
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    // cors answers preflights with 204 on its own; 200 matches flask-cors.
-    optionsSuccessStatus: 200,
-  }),
-);
-{%- endif %}
-{%- if c.compression %}
-app.use(compression());
-{%- endif %}
-{%- if c.rate_limit %}
-// Clients are told apart by socket address: trust proxy stays off.
-app.use(
-  rateLimit({
-    windowMs: {{ c.rate_limit_window|int }} * 1000,
-    limit: {{ c.rate_limit_max|int }},
-    standardHeaders: false,
-    legacyHeaders: true,
-{%- if c.error_handlers %}
-    message: { error: 'Too Many Requests' },
-{%- endif %}
-  }),
-);
-{%- endif %}
-{%- if c.json_body %}
-app.use(express.json({ limit: {{ c.json_body_limit|int }} }));
-{%- endif %}
-{%- if c.static %}
-app.use('/static', express.static(path.join(__dirname, 'static')));
-{%- endif %}
+{%- endfor %}
 {%- if c.__layout == 'package' %}
 app.use(routes);
 {%- else %}
 {%- set target = 'app' %}{% include 'routes.js.j2' %}
 {%- endif %}
-{%- if can_fail %}
 {%- if c.error_handlers %}
+{%- import 'middleware/error-handlers.js.j2' as partial with context %}
 
-app.use((req, res) => {
-  res.status(404).json({ error: 'Not Found' });
-});
-
-// Errors answer JSON, never a stack trace.
-app.use((err, req, res, next) => {
-  const status = err.status >= 400 ? err.status : 500;
-  if (status >= 500) console.error(err);
-  const error = status >= 500 ? 'Internal Server Error' : ERROR_NAMES[status];
-  res.status(status).json({ error });
-});
-{%- else %}
+{{ partial.after_routes()|trim }}
+{%- elif can_fail|select|list %}
 
 // Errors answer their status text, never a stack trace.
 app.use((err, req, res, next) => {
@@ -141,7 +80,6 @@ app.use((err, req, res, next) => {
   if (status >= 500) console.error(err);
   res.sendStatus(status);
 });
-{%- endif %}
 {%- endif %}
 {%- if exported %}
 

@@ -1,4 +1,8 @@
 {%- set c = cookiecutter -%}
+{%- set middleware = [] -%}
+{%- for var, choice in c._catalog.items() if c[var] and choice.kind == 'middleware' -%}
+{%- set _ = middleware.append(choice.key) -%}
+{%- endfor -%}
 {%- if c.__layout == 'classic' -%}
 from flask import Flask
 
@@ -31,9 +35,10 @@ from {{ c.__package_name }} import create_app
 load_dotenv()
 {%- endif %}
 {%- if c.__layout == 'single' %}
-{%- if c.request_id or c.security_headers %}
+{%- set constants %}{% include 'constants.py.j2' %}{% endset %}
+{%- if constants|trim %}
 
-{% include 'constants.py.j2' %}
+{{ constants|trim }}
 {%- endif %}
 
 {% include 'app.py.j2' %}

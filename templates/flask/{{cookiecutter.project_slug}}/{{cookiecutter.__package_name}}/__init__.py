@@ -1,13 +1,18 @@
 {%- set c = cookiecutter -%}
+{%- set middleware = [] -%}
+{%- for var, choice in c._catalog.items() if c[var] and choice.kind == 'middleware' -%}
+{%- set _ = middleware.append(choice.key) -%}
+{%- endfor -%}
 {%- set layout, blank, indent = 'package', '', 4 -%}
 """The application factory: create_app() builds and configures the Flask app."""
 
 {% filter trim %}{% include 'imports.py.j2' %}{% endfilter %}
 
 from .routes import bp
-{%- if c.request_id or c.security_headers %}
+{%- set constants %}{% include 'constants.py.j2' %}{% endset %}
+{%- if constants|trim %}
 
-{% include 'constants.py.j2' %}
+{{ constants|trim }}
 {%- endif %}
 
 
