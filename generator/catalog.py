@@ -139,10 +139,16 @@ MIDDLEWARE: tuple[Choice, ...] = (
         help="One access-log line per request: method, URL, status, length, time.",
         flask=Side(
             (),
-            "app.logger in an after_request hook, in morgan's 'tiny' format; "
-            "the development server's own werkzeug log is quietened to avoid doubles.",
+            "app.logger in an after_request hook, in morgan's 'tiny' format, with the URL "
+            "as the client sent it (RAW_URI) and anything but printable ASCII percent-encoded; "
+            "app.py runs the development server without werkzeug's own access log, "
+            "so each request is logged once.",
         ),
-        express=Side(("morgan",), "morgan('tiny'), registered before the routes."),
+        express=Side(
+            ("morgan",),
+            "morgan('tiny'), registered before the routes; it logs the URL as the client sent "
+            "it, and Node refuses control characters in a request line.",
+        ),
     ),
     Choice(
         key="security-headers",
@@ -194,17 +200,20 @@ MIDDLEWARE: tuple[Choice, ...] = (
         help="Answer 429 once a client (by socket address) exceeds MAX requests per WINDOW s.",
         flask=Side(
             ("flask-limiter",),
-            "Flask-Limiter with in-memory storage and X-RateLimit-* headers; "
+            "Flask-Limiter application_limits (one counter per client for the whole app) "
+            "with in-memory storage and X-RateLimit-* headers; "
             "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing. "
             "Memory is per process: under gunicorn each worker counts alone (use Redis there). "
-            "Only requests that reach a view count (404 and 405 do not), unlike Express.",
+            "Every request counts, 404, 405 and static files included, as in Express; "
+            "with CORS, OPTIONS requests do not.",
         ),
         express=Side(
             ("express-rate-limit",),
             "express-rate-limit with X-RateLimit-* headers; trust proxy stays off, "
             "so a spoofed X-Forwarded-For changes nothing. "
             "Memory is per process: in the cluster each worker counts alone (use Redis there). "
-            "Every request counts, 404s included; cors answers preflights before it.",
+            "Every request counts, 404, 405 and static files included; "
+            "with CORS, OPTIONS requests do not: cors answers them before the limiter.",
         ),
         settings=(
             Setting("max", "Requests allowed per window.", 100, 1, 1_000_000),

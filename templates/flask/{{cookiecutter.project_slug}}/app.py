@@ -22,9 +22,13 @@ if __name__ == '__main__':
 {% filter trim %}{% include 'imports.py.j2' %}{% endfilter %}
 {%- else -%}
 import os
+{%- if c.env_file or c.logging %}
+{% endif %}
 {%- if c.env_file %}
-
 from dotenv import load_dotenv
+{%- endif %}
+{%- if c.logging %}
+from werkzeug.serving import WSGIRequestHandler
 {%- endif %}
 
 from {{ c.__package_name }} import create_app
@@ -46,6 +50,15 @@ load_dotenv()
 
 app = create_app()
 {%- endif %}
+{%- if c.logging %}
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """The development server without its own access log: the app logs each request."""
+
+    def log_request(self, code='-', size='-'):
+        pass
+{%- endif %}
 
 
 if __name__ == '__main__':
@@ -54,6 +67,9 @@ if __name__ == '__main__':
         port=int(os.environ.get('PORT', '{{ c.port|int }}')),
 {%- if c.debug %}
         debug=True,
+{%- endif %}
+{%- if c.logging %}
+        request_handler=QuietRequestHandler,
 {%- endif %}
     )
 {% endif -%}
