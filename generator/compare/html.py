@@ -58,11 +58,29 @@ def _environment() -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     environment.filters.update(
         highlight=_highlight, highlight_line=_highlight_line, listing=_listing, diff_rows=_diff_rows
     )
     return environment
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs in the dualgen cache (compiling the compare page
+    takes longer than rendering it); none when that folder cannot be written."""
+    import os
+
+    import jinja2
+
+    from ..runner import cache_dir
+
+    folder = cache_dir() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
 
 
 def _template(name: str) -> jinja2.Template:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -602,3 +603,18 @@ def test_help_of_the_new_commands_does_not_import_cookiecutter_or_jinja(command)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Usage: dualgen" in result.stdout
+
+
+def test_pages_are_written_when_the_template_cache_cannot_be(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    page = tmp_path / "diff.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "diff", "flask", "--to", "default+cors"]
+        + ["--html", str(page)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DUALGEN_CACHE_DIR": str(blocked / "cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
