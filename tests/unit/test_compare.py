@@ -1,9 +1,11 @@
-"""compare.py: the concept map, text/HTML/JSON views, the highlighter and diffs."""
+"""generator.compare: the concept map, text/HTML/JSON views, the highlighter and diffs."""
 
 from __future__ import annotations
 
+import fnmatch
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -166,12 +168,91 @@ def test_locations_follow_the_code_when_a_template_changes(rendered, tmp_path):
     routes = moved["express"] / "routes" / "index.js"
     routes.write_text("// one\n// two\n\n" + routes.read_text(encoding="utf-8"), encoding="utf-8")
     after = cmp.comparison_of(spec, moved)
-    old = {c.key: c.places for c in before.concepts}
-    for concept in after.concepts:
-        place = concept.places["express"]
-        if place is not None and place.path == "routes/index.js":
-            assert place.line == old[concept.key]["express"].line + 3
-            assert place.code == old[concept.key]["express"].code
+
+    def shifted(place: cmp.Location | None) -> cmp.Location | None:
+        if place is None or place.path != "routes/index.js":
+            return place
+        return replace(place, line=place.line + 3)
+
+    in_routes = [c.key for c in before.concepts if c.places["express"].path == "routes/index.js"]
+    assert in_routes == ["route", "route-parameter"]
+    assert {c.key: c.places for c in after.concepts} == {
+        c.key: {name: shifted(place) for name, place in c.places.items()} for c in before.concepts
+    }
+
+
+BLOCKS = [
+    pytest.param(
+        "app.py",
+        "@app.get('/')\n@login_required\ndef index():\n    return '''(\n'''\n\n\nafter = 1\n",
+        r"^@app\.get\('/'\)",
+        (1, 5),
+        id="py-decorated-def-with-a-bracket-in-a-long-string",
+    ),
+    pytest.param(
+        "app.py",
+        "x = 0\nif ready:\n    go()\nelse:\n    wait(\n        ')',\n    )\nafter = 1\n",
+        r"^if ready:",
+        (2, 7),
+        id="py-if-else-with-an-open-call",
+    ),
+    pytest.param(
+        "app.py",
+        "app.run(\n    host='(',\n    port=5000,\n    debug=False,\n)\n",
+        r"^[ ]*host=[\s\S]*?port=",
+        (2, 3),
+        id="py-stops-at-the-last-line-when-it-opens-nothing",
+    ),
+    pytest.param(
+        "app.js",
+        "app.use((req, res) => {\n  // ) closes nothing\n  const s = `${req.path} {`;\n"
+        "  /* ( */ const r = /\\(|[(]/;\n  res.send('}' + \"{\" + s.length / 2);\n});\n"
+        "after();\n",
+        r"^app\.use\(",
+        (1, 6),
+        id="js-skips-comments-strings-templates-and-regexes",
+    ),
+    pytest.param(
+        "app.js",
+        "const page = `\n  <p class=\"{\">${items.map((i) => `<b>${i}</b>`).join('')}\n`;\n"
+        "after({\n});\n",
+        r"^const page",
+        (1, 3),
+        id="js-template-literal-over-several-lines",
+    ),
+    pytest.param(
+        "package.json",
+        '{\n  "dependencies": {\n    "a}": "^1.0.0"\n  },\n  "b": 1\n}\n',
+        r'^[ ]*"dependencies": \{',
+        (2, 4),
+        id="json-brace-in-a-key",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "text", "pattern", "lines"), BLOCKS)
+def test_code_runs_to_the_end_of_the_block_its_last_line_opens(path, text, pattern, lines):
+    tree = cmp.Tree("flask", "x", (cmp.SourceFile(path, text, len(text)),))
+    place = cmp.locate(tree, [cmp.Anchor(path, pattern)], {})
+    first, last = lines
+    assert (place.line, place.end_line) == (first, last)
+    assert place.code == tuple(text.splitlines()[first - 1 : last])
+
+
+def test_the_page_templates_are_installed_as_package_data():
+    tomllib = pytest.importorskip("tomllib")
+    root = Path(__file__).resolve().parents[2]
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = pyproject["tool"]["setuptools"]
+    packages = {
+        path.parent.relative_to(root).as_posix().replace("/", ".")
+        for path in (root / "generator").rglob("__init__.py")
+    }
+    assert packages <= set(setuptools["packages"])
+    package = Path(cmp.__file__).parent
+    globs = setuptools["package-data"]["generator.compare"]
+    data = [path.relative_to(package).as_posix() for path in (package / "templates").iterdir()]
+    assert data and all(any(fnmatch.fnmatch(name, g) for g in globs) for name in data)
 
 
 def test_figures_count_files_lines_and_code(comparisons):
@@ -487,6 +568,13 @@ def test_diff_project_with_binary_files(project):
     assert [f.lines for f in result.files] == [("Binary files /dev/null and b/logo.png differ",)]
 
 
+def test_pages_escape_what_the_user_named(project):
+    (project / "<b>notes&.md").write_text("<i>mine</i>\n", encoding="utf-8")
+    page = cmp.render_diff_html(cmp.diff_project(project))
+    assert "&lt;b&gt;notes&amp;.md" in page and "&lt;i&gt;mine&lt;/i&gt;" in page
+    assert "<b>" not in page and "<i>" not in page
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -515,3 +603,18 @@ def test_help_of_the_new_commands_does_not_import_cookiecutter_or_jinja(command)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Usage: dualgen" in result.stdout
+
+
+def test_pages_are_written_when_the_template_cache_cannot_be(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    page = tmp_path / "diff.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "diff", "flask", "--to", "default+cors"]
+        + ["--html", str(page)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DUALGEN_CACHE_DIR": str(blocked / "cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert page.read_text(encoding="utf-8").startswith("<!doctype html>")

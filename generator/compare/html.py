@@ -1,0 +1,121 @@
+"""HTML output: one self-contained page (no script, no network) for a comparison or a diff.
+
+The pages are Jinja templates in `templates/` (installed as package data), rendered with
+autoescape: every value is escaped unless it is markup the highlighter made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import _highlight as hl
+from .text import choices_summary
+from .tree import Tree, tree_lines
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from . import Comparison
+    from .diff import FileDiff, TreeDiff
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The size figures of the compare page, by key, with their row labels.
+FIGURE_ROWS = (
+    ("files", "Files"),
+    ("lines", "Lines"),
+    ("code_lines", "Lines of Python/JavaScript code"),
+)
+
+
+def render_html(comparison: Comparison) -> str:
+    """One self-contained page: figures, both trees, each concept side by side."""
+    spec = comparison.spec
+    return _template("compare.html.j2").render(
+        title=f"dualgen compare: {spec.name}",
+        spec=spec,
+        summary=choices_summary(spec),
+        names=list(comparison.trees),
+        trees=comparison.trees,
+        concepts=comparison.concepts,
+        figure_rows=FIGURE_ROWS,
+    )
+
+
+def render_diff_html(diff: TreeDiff) -> str:
+    """The diff as one self-contained page, one block per file, highlighted."""
+    return _template("diff.html.j2").render(title=f"dualgen diff: {diff.framework}", diff=diff)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
+    )
+    environment.filters.update(
+        highlight=_highlight, highlight_line=_highlight_line, listing=_listing, diff_rows=_diff_rows
+    )
+    return environment
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs in the dualgen cache (compiling the compare page
+    takes longer than rendering it); none when that folder cannot be written."""
+    import os
+
+    import jinja2
+
+    from ..runner import cache_dir
+
+    folder = cache_dir() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
+
+
+def _template(name: str) -> jinja2.Template:
+    return _environment().get_template(name)
+
+
+def _highlight(code: Iterable[str], path: str) -> list[str]:
+    """A file's lines as highlighted HTML, one Markup row per line."""
+    from markupsafe import Markup
+
+    rows = hl.lines("\n".join(code), hl.language_for(path))
+    return [Markup(hl.to_html(row)) for row in rows]
+
+
+def _highlight_line(text: str, path: str) -> str:
+    from markupsafe import Markup
+
+    return Markup(hl.to_html(hl.lines(text, hl.language_for(path))[0]))
+
+
+def _listing(tree: Tree) -> list[tuple[str, str]]:
+    """The tree listing as (label, line count) rows; a folder's count is empty."""
+    rows = []
+    for row in tree_lines(tree)[1:]:
+        label, _, count = row.partition("\t")
+        rows.append((label, count))
+    return rows
+
+
+def _diff_rows(item: FileDiff) -> Iterator[tuple[str, str, str]]:
+    """Each line a diff page shows: its class (add, del, ctx, hunk), its sign and its text."""
+    for line in item.lines:
+        if line.startswith(("+++", "---")):
+            continue
+        if line.startswith("@@") or line[:1] not in ("+", "-", " "):
+            yield "hunk", "", line
+        else:
+            yield {"+": "add", "-": "del"}.get(line[0], "ctx"), line[0], line[1:]
