@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import catalog
+from ..choices import FLASK_APP_FILES as FLASK_APP
 from ..spec import ProjectSpec
 from .concepts import (
     CATALOG_ANCHORS,
     CONCEPTS,
-    FLASK_APP,
     Anchor,
     Concept,
     ConceptMatch,

@@ -16,23 +16,10 @@ from dataclasses import dataclass, field
 
 from .. import _highlight as hl
 from .. import catalog
+from ..choices import Anchor as Anchor
 from ..spec import ProjectSpec
 from ._blocks import block_end, comments_above
 from .tree import Tree
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """Where to look for a concept: a file glob (or several) and a regex.
-
-    The match's lines, plus the rest of the statement or block its last line opens, are
-    the concept's code; comment lines just above are included. With whole, the entire
-    file is the code.
-    """
-
-    file: str | tuple[str, ...]
-    pattern: str = r"\A"
-    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,72 +190,9 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
 )
 
-#: Where a Flask project wires its middleware: app.py while it is one file, the package's
-#: create_app() once it has several routes.
-FLASK_APP = ("app.py", "*/__init__.py")
-
-#: Anchors of the catalog's middleware and config choices, by catalog key.
+#: Anchors of the catalog's middleware and config choices, by catalog key (from the catalog).
 CATALOG_ANCHORS: dict[str, dict[str, tuple[Anchor, ...]]] = {
-    "request-id": {
-        "flask": (
-            Anchor(
-                FLASK_APP,
-                r"^[ ]*@app\.before_request\n\s*def assign_request_id"
-                r"[\s\S]*?def send_request_id",
-            ),
-        ),
-        "express": (
-            Anchor(
-                "app.js",
-                r"^app\.use\(\(req, res, next\) => \{\n\s*const incoming = req\.get",
-            ),
-        ),
-    },
-    "logging": {
-        "flask": (Anchor(FLASK_APP, r"^[ ]*app\.logger\.setLevel\([\s\S]*?def log_request"),),
-        "express": (Anchor("app.js", r"^app\.use\(morgan\("),),
-    },
-    "security-headers": {
-        "flask": (
-            Anchor(
-                FLASK_APP,
-                r"^[ ]*@app\.after_request\n\s*def set_security_headers",
-            ),
-        ),
-        "express": (Anchor("app.js", r"^app\.use\(helmet\("),),
-    },
-    "cors": {
-        "flask": (Anchor(FLASK_APP, r"^[ ]*CORS\("),),
-        "express": (Anchor("app.js", r"^app\.use\(\s*cors\("),),
-    },
-    "compression": {
-        "flask": (Anchor(FLASK_APP, r"^[ ]*Compress\(app\)"),),
-        "express": (Anchor("app.js", r"^app\.use\(compression\("),),
-    },
-    "rate-limit": {
-        "flask": (Anchor(FLASK_APP, r"^[ ]*Limiter\("),),
-        "express": (Anchor("app.js", r"^app\.use\(\s*rateLimit\("),),
-    },
-    "json-body": {
-        "flask": (Anchor(FLASK_APP, r"^[ ]*@app\.before_request\n\s*def parse_json_body"),),
-        "express": (Anchor("app.js", r"^app\.use\(express\.json\("),),
-    },
-    "static": {
-        "flask": (Anchor(("static/*", "*/static/*"), whole=True),),
-        "express": (Anchor("app.js", r"^app\.use\('/static', express\.static\("),),
-    },
-    "env-file": {
-        "flask": (Anchor("app.py", r"^load_dotenv\(\)"), Anchor(".env.example", whole=True)),
-        "express": (Anchor("app.js", r"^require\('dotenv'\)\.config\("),),
-    },
-    "production-server": {
-        "flask": (Anchor("gunicorn.conf.py", whole=True),),
-        "express": (Anchor("server.js", whole=True),),
-    },
-    "docker": {
-        "flask": (Anchor("Dockerfile", whole=True),),
-        "express": (Anchor("Dockerfile", whole=True),),
-    },
+    key: choice.concepts for key, choice in catalog.CHOICES.items() if choice.concepts
 }
 
 

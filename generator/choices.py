@@ -1,0 +1,318 @@
+"""Every choice dualgen offers, one entry each: what it means in Flask and in Express, its
+packages and settings, the paths it reserves and where `dualgen compare` finds its code.
+
+With the choice's partial in each template (templates/*/templates/middleware/<key>.*.j2) and its
+exchanges (generator/exchanges.py), an entry here is everything about a choice; CONTRIBUTING.md
+has the recipe for adding one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Where a Flask project wires its middleware: app.py while it is one file, the package's
+#: create_app() once it has several routes.
+FLASK_APP_FILES = ("app.py", "*/__init__.py")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where to look for a concept: a file glob (or several) and a regex.
+
+    The match's lines, plus the rest of the statement or block its last line opens, are
+    the concept's code; comment lines just above are included. With whole, the entire
+    file is the code.
+    """
+
+    file: str | tuple[str, ...]
+    pattern: str = r"\A"
+    whole: bool = False
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of a choice, e.g. the origins CORS allows."""
+
+    key: str
+    help: str
+    default: int | tuple[str, ...]
+    minimum: int = 1
+    maximum: int = 10**9
+    #: How spec checks a value: "number" (minimum..maximum) or "origins" (a list of origins).
+    kind: str = "number"
+
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.default, tuple)
+
+
+@dataclass(frozen=True)
+class Side:
+    """What a choice means in one framework: the packages it adds and how it is wired."""
+
+    packages: tuple[str, ...]
+    note: str
+    dev_packages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A middleware or a config switch, the same idea in both frameworks."""
+
+    key: str
+    title: str
+    help: str
+    flask: Side
+    express: Side
+    settings: tuple[Setting, ...] = field(default=())
+    #: Where `dualgen compare` finds the choice's code in each framework's tree.
+    concepts: dict[str, tuple[Anchor, ...]] = field(default_factory=dict)
+    #: URL prefixes the choice serves, which no route may take.
+    reserved_paths: tuple[str, ...] = ()
+
+    @property
+    def var(self) -> str:
+        """The cookiecutter variable that switches the choice on."""
+        return self.key.replace("-", "_")
+
+    def setting_var(self, setting: Setting) -> str:
+        return f"{self.var}_{setting.key}"
+
+    def side(self, framework: str) -> Side:
+        return self.flask if framework == "flask" else self.express
+
+
+MIDDLEWARE: tuple[Choice, ...] = (
+    Choice(
+        key="request-id",
+        title="Request IDs",
+        help="Echo a client's X-Request-ID (letters, digits, . _ -, up to 128) or create one.",
+        flask=Side((), "before_request/after_request hooks; Flask has no built-in request id."),
+        express=Side((), "A five-line middleware with crypto.randomUUID(); no package needed."),
+        concepts={
+            "flask": (
+                Anchor(
+                    FLASK_APP_FILES,
+                    r"^[ ]*@app\.before_request\n\s*def assign_request_id"
+                    r"[\s\S]*?def send_request_id",
+                ),
+            ),
+            "express": (
+                Anchor(
+                    "app.js",
+                    r"^app\.use\(\(req, res, next\) => \{\n\s*const incoming = req\.get",
+                ),
+            ),
+        },
+    ),
+    Choice(
+        key="logging",
+        title="Request logging",
+        help="One access-log line per request: method, URL, status, length, time.",
+        flask=Side(
+            (),
+            "app.logger in an after_request hook, in morgan's 'tiny' format, with the URL "
+            "as the client sent it (RAW_URI) and anything but printable ASCII percent-encoded; "
+            "app.py runs the development server without werkzeug's own access log, "
+            "so each request is logged once.",
+        ),
+        express=Side(
+            ("morgan",),
+            "morgan('tiny'), registered before the routes; it logs the URL as the client sent "
+            "it, and Node refuses control characters in a request line.",
+        ),
+        concepts={
+            "flask": (
+                Anchor(FLASK_APP_FILES, r"^[ ]*app\.logger\.setLevel\([\s\S]*?def log_request"),
+            ),
+            "express": (Anchor("app.js", r"^app\.use\(morgan\("),),
+        },
+    ),
+    Choice(
+        key="security-headers",
+        title="Security headers",
+        help="helmet's default headers (CSP, HSTS, nosniff, frame options …) on every response.",
+        flask=Side(
+            (),
+            "The same headers helmet sets, added in an after_request hook; "
+            "Flask sends none of them on its own.",
+        ),
+        express=Side(("helmet",), "helmet() with its defaults; it also drops X-Powered-By."),
+        concepts={
+            "flask": (
+                Anchor(
+                    FLASK_APP_FILES,
+                    r"^[ ]*@app\.after_request\n\s*def set_security_headers",
+                ),
+            ),
+            "express": (Anchor("app.js", r"^app\.use\(helmet\("),),
+        },
+    ),
+    Choice(
+        key="cors",
+        title="CORS",
+        help="Allow browser requests from an explicit list of origins, without credentials.",
+        flask=Side(
+            ("flask-cors",),
+            "CORS(app, origins=[...]); flask-cors answers preflights with 200.",
+        ),
+        express=Side(
+            ("cors",),
+            "cors({ origin: [...] }); cors answers preflights with 204 on its own, "
+            "set to 200 here so both servers agree.",
+        ),
+        settings=(
+            Setting(
+                "origins",
+                "Origins allowed to call the API.",
+                ("http://localhost:5173",),
+                kind="origins",
+            ),
+        ),
+        concepts={
+            "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*CORS\("),),
+            "express": (Anchor("app.js", r"^app\.use\(\s*cors\("),),
+        },
+    ),
+    Choice(
+        key="compression",
+        title="Compression",
+        help="Compress responses of 1 KiB and more (br, gzip, deflate) when the client accepts it.",
+        flask=Side(
+            ("flask-compress",),
+            "Compress(app) with a 1 KiB threshold and br > gzip > deflate, "
+            "like the compression package (flask-compress defaults to 500 bytes and zstd first).",
+        ),
+        express=Side(("compression",), "compression() with its defaults (1 KiB threshold)."),
+        concepts={
+            "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*Compress\(app\)"),),
+            "express": (Anchor("app.js", r"^app\.use\(compression\("),),
+        },
+    ),
+    Choice(
+        key="rate-limit",
+        title="Rate limiting",
+        help="Answer 429 once a client (by socket address) exceeds MAX requests per WINDOW s.",
+        flask=Side(
+            ("flask-limiter",),
+            "Flask-Limiter application_limits (one counter per client for the whole app) "
+            "with in-memory storage and X-RateLimit-* headers; "
+            "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing. "
+            "Memory is per process: under gunicorn each worker counts alone (use Redis there). "
+            "Every request counts, 404, 405 and static files included, as in Express; "
+            "with CORS, OPTIONS requests do not.",
+        ),
+        express=Side(
+            ("express-rate-limit",),
+            "express-rate-limit with X-RateLimit-* headers; trust proxy stays off, "
+            "so a spoofed X-Forwarded-For changes nothing. "
+            "Memory is per process: in the cluster each worker counts alone (use Redis there). "
+            "Every request counts, 404, 405 and static files included; "
+            "with CORS, OPTIONS requests do not: cors answers them before the limiter.",
+        ),
+        settings=(
+            Setting("max", "Requests allowed per window.", 100, 1, 1_000_000),
+            Setting("window", "Window length in seconds.", 60, 1, 86_400),
+        ),
+        concepts={
+            "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*Limiter\("),),
+            "express": (Anchor("app.js", r"^app\.use\(\s*rateLimit\("),),
+        },
+    ),
+    Choice(
+        key="json-body",
+        title="JSON bodies",
+        help="Parse JSON request bodies up to LIMIT bytes: 413 above it, 400 when malformed.",
+        flask=Side(
+            (),
+            "MAX_CONTENT_LENGTH plus a before_request hook that parses JSON bodies up front; "
+            "Flask alone only checks a body when a view reads it.",
+        ),
+        express=Side((), "express.json({ limit }), built into Express."),
+        settings=(Setting("limit", "Largest body accepted, in bytes.", 102_400, 1, 1 << 30),),
+        concepts={
+            "flask": (
+                Anchor(FLASK_APP_FILES, r"^[ ]*@app\.before_request\n\s*def parse_json_body"),
+            ),
+            "express": (Anchor("app.js", r"^app\.use\(express\.json\("),),
+        },
+    ),
+    Choice(
+        key="static",
+        title="Static files",
+        help="Serve the files of static/ under /static/.",
+        flask=Side((), "Flask serves static/ at /static/ on its own."),
+        express=Side((), "express.static mounted at /static, the same URL as Flask's."),
+        reserved_paths=("/static",),
+        concepts={
+            "flask": (Anchor(("static/*", "*/static/*"), whole=True),),
+            "express": (Anchor("app.js", r"^app\.use\('/static', express\.static\("),),
+        },
+    ),
+    Choice(
+        key="error-handlers",
+        title="JSON errors",
+        help='Answer errors as JSON {"error": "Not Found"} (404 405 413 429 500), no stack traces.',
+        flask=Side(
+            (),
+            "errorhandler(HTTPException) and errorhandler(Exception); "
+            "Flask answers HTML error pages on its own.",
+        ),
+        express=Side(
+            (),
+            "A 405 handler per path, a 404 catch-all and the four-argument error handler last; "
+            "Express alone answers 404 to a wrong method and HTML with a stack trace outside "
+            "production.",
+        ),
+    ),
+)
+
+CONFIG: tuple[Choice, ...] = (
+    Choice(
+        key="env-file",
+        title=".env file",
+        help="Load settings from a .env file (a .env.example is generated).",
+        flask=Side(
+            ("python-dotenv",),
+            "load_dotenv() in app.py and gunicorn.conf.py, before settings are read.",
+        ),
+        express=Side(("dotenv",), "require('dotenv').config() before anything reads process.env."),
+        concepts={
+            "flask": (Anchor("app.py", r"^load_dotenv\(\)"), Anchor(".env.example", whole=True)),
+            "express": (Anchor("app.js", r"^require\('dotenv'\)\.config\("),),
+        },
+    ),
+    Choice(
+        key="production-server",
+        title="Production server",
+        help="A production start command: gunicorn for Flask, a Node cluster for Express.",
+        flask=Side(
+            ("gunicorn",), "gunicorn app:app, settings in gunicorn.conf.py (WEB_CONCURRENCY)."
+        ),
+        express=Side((), "node server.js: Node's cluster module, one worker per WEB_CONCURRENCY."),
+        concepts={
+            "flask": (Anchor("gunicorn.conf.py", whole=True),),
+            "express": (Anchor("server.js", whole=True),),
+        },
+    ),
+    Choice(
+        key="docker",
+        title="Dockerfile",
+        help="A Dockerfile and .dockerignore that run the server as a non-root user.",
+        flask=Side((), "python:3.12-slim image."),
+        express=Side((), "node:20-slim image, npm install --omit=dev."),
+        concepts={
+            "flask": (Anchor("Dockerfile", whole=True),),
+            "express": (Anchor("Dockerfile", whole=True),),
+        },
+    ),
+    Choice(
+        key="tests",
+        title="Tests",
+        help="Tests that pass as generated: pytest + Flask's test client, node --test + supertest.",
+        flask=Side((), "pytest fixtures app -> client.", dev_packages=("pytest",)),
+        express=Side((), "node --test with supertest.", dev_packages=("supertest",)),
+    ),
+)
+
+CHOICES: dict[str, Choice] = {choice.key: choice for choice in MIDDLEWARE + CONFIG}
