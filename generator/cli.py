@@ -325,54 +325,70 @@ def options(as_json: bool) -> None:
     metavar="SECONDS",
     help="How long to wait for the server to listen.",
 )
-def verify(project: Path, production: bool, timeout: float) -> None:
+@click.option(
+    "--budget",
+    type=click.FloatRange(1, 3600),
+    default=120.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long starting and checking may take in all; what is left is reported unchecked.",
+)
+def verify(project: Path, production: bool, timeout: float, budget: float) -> None:
     """Install, start and check a generated PROJECT over HTTP, then stop it."""
-    from . import exchanges, runner
-    from . import spec as specs
-    from .render import ANSWERS_FILE
+    from . import runner
+    from . import verify as verifying
 
-    answers_path = project / ANSWERS_FILE
-    answers = specs.load_answers(answers_path) if answers_path.exists() else {}
-    answers.pop("dualgen", None)
-    spec = specs.build(answers)
-    framework = runner.detect_framework(project)
-    contract = exchanges.exchanges(spec)
-    click.echo(f"verify {project} ({framework}{', production' if production else ''})")
-    installed = runner.install(project)
-    click.echo(
-        f"  install  {'reused' if installed.reused else 'installed'} in {installed.seconds:.2f} s"
-    )
-    port = spec.port_for(framework) if spec.classic else None
-    started = time.perf_counter()
-    env = {}
-    if production and "rate-limit" in spec.middleware:
-        # The in-memory limiter counts per worker: check the contract with one.
-        env["WEB_CONCURRENCY"] = "1"
-        click.echo("  note     rate limits count per worker; checking with WEB_CONCURRENCY=1")
-    with runner.serve(
-        project, installed=installed, port=port, production=production, timeout=timeout, env=env
-    ) as server:
-        click.echo(
-            f"  start    listening on port {server.port} after {server.timings['start']:.2f} s"
+    def show(event: str, value) -> None:
+        if event == "load":
+            production_note = ", production" if production else ""
+            click.echo(f"verify {project} ({value.framework}{production_note})")
+        elif event == "install":
+            done = "reused" if value.reused else "installed"
+            click.echo(f"  install  {done} in {value.seconds:.2f} s")
+        elif event == "note":
+            click.echo(f"  note     {value}")
+        elif event == "start":
+            seconds = value.timings["start"]
+            click.echo(f"  start    listening on port {value.port} after {seconds:.2f} s")
+        elif event == "check":
+            if value.skipped is not None:
+                mark, lines = click.style("skip", fg="yellow"), [f"not checked: {value.skipped}"]
+            elif value.problems:
+                mark, lines = click.style("FAIL", fg="red"), value.problems
+            else:
+                mark, lines = click.style("ok  ", fg="green"), []
+            click.echo(f"  {mark}     {value.exchange.name}")
+            for line in lines:
+                click.echo(f"           {line}")
+
+    with runner.stopping_on_signals():
+        result = verifying.verify(
+            project, production=production, timeout=timeout, budget=budget, observer=show
         )
-        results = exchanges.run(contract, server.url)
-        failures = [(exchange, problems) for exchange, problems in results if problems]
-        for exchange, problems in results:
-            mark = (
-                click.style("ok  ", fg="green") if not problems else click.style("FAIL", fg="red")
+        total, skipped = len(result.checks), len(result.skipped)
+        if result.failures:
+            click.echo(
+                f"\n{len(result.failures)} of {total} exchanges failed. "
+                f"Server output:\n{_tail(result.output, 30)}",
+                err=True,
             )
-            click.echo(f"  {mark}     {exchange.name}")
-            for problem in problems:
-                click.echo(f"           {problem}")
-        output = server.output()
-    elapsed = time.perf_counter() - started
-    if failures:
+            raise SystemExit(1)
+        if result.out_of_time:
+            click.echo(
+                f"\nverify ran out of its {budget:g} s budget: {skipped} of {total} exchanges "
+                "were not checked; give --budget more seconds",
+                err=True,
+            )
+            raise SystemExit(1)
+        unchecked = f", {skipped} not checked (see above)" if skipped else ""
         click.echo(
-            f"\n{len(failures)} of {len(results)} exchanges failed. Server output:\n{output}",
-            err=True,
+            f"{len(result.passed)} exchanges passed{unchecked}; started, checked and stopped "
+            f"in {result.seconds:.2f} s"
         )
-        raise SystemExit(1)
-    click.echo(f"{len(results)} exchanges passed; started, checked and stopped in {elapsed:.2f} s")
+
+
+def _tail(text: str, lines: int) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def _color() -> bool:
