@@ -339,56 +339,23 @@ def verify(project: Path, production: bool, timeout: float, budget: float) -> No
     from . import verify as verifying
 
     def show(event: str, value) -> None:
-        if event == "load":
-            production_note = ", production" if production else ""
-            click.echo(f"verify {project} ({value.framework}{production_note})")
-        elif event == "install":
-            done = "reused" if value.reused else "installed"
-            click.echo(f"  install  {done} in {value.seconds:.2f} s")
-        elif event == "note":
-            click.echo(f"  note     {value}")
-        elif event == "start":
-            seconds = value.timings["start"]
-            click.echo(f"  start    listening on port {value.port} after {seconds:.2f} s")
-        elif event == "check":
-            if value.skipped is not None:
-                mark, lines = click.style("skip", fg="yellow"), [f"not checked: {value.skipped}"]
-            elif value.problems:
-                mark, lines = click.style("FAIL", fg="red"), value.problems
-            else:
-                mark, lines = click.style("ok  ", fg="green"), []
-            click.echo(f"  {mark}     {value.exchange.name}")
-            for line in lines:
-                click.echo(f"           {line}")
+        if event != "check":
+            click.echo(verifying.describe(event, value))
+            return
+        state = "skip" if value.skipped is not None else "FAIL" if value.problems else "ok  "
+        colour = {"skip": "yellow", "FAIL": "red", "ok  ": "green"}[state]
+        click.echo(f"  {click.style(state, fg=colour)}     {value.exchange.name}")
+        for line in value.problems or [f"not checked: {value.skipped}"] * (state == "skip"):
+            click.echo(f"           {line}")
 
     with runner.stopping_on_signals():
         result = verifying.verify(
             project, production=production, timeout=timeout, budget=budget, observer=show
         )
-        total, skipped = len(result.checks), len(result.skipped)
-        if result.failures:
-            click.echo(
-                f"\n{len(result.failures)} of {total} exchanges failed. "
-                f"Server output:\n{_tail(result.output, 30)}",
-                err=True,
-            )
+        if not result.ok:
+            click.echo(result.complaint(), err=True)
             raise SystemExit(1)
-        if result.out_of_time:
-            click.echo(
-                f"\nverify ran out of its {budget:g} s budget: {skipped} of {total} exchanges "
-                "were not checked; give --budget more seconds",
-                err=True,
-            )
-            raise SystemExit(1)
-        unchecked = f", {skipped} not checked (see above)" if skipped else ""
-        click.echo(
-            f"{len(result.passed)} exchanges passed{unchecked}; started, checked and stopped "
-            f"in {result.seconds:.2f} s"
-        )
-
-
-def _tail(text: str, lines: int) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
+        click.echo(result.summary())
 
 
 def _color() -> bool:

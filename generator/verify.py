@@ -71,6 +71,8 @@ class Verification:
     seconds: float = 0.0
     #: The servers' output, one start after the other.
     output: str = ""
+    #: Seconds allowed for starting and checking.
+    budget: float = DEFAULT_BUDGET
     #: The time budget ran out before every exchange was checked.
     out_of_time: bool = False
 
@@ -90,6 +92,37 @@ class Verification:
     def ok(self) -> bool:
         """Every exchange that was checked held, and none was left out for lack of time."""
         return not self.failures and not self.out_of_time
+
+    def summary(self) -> str:
+        """One line for a verification that passed."""
+        unchecked = f", {len(self.skipped)} not checked (see above)" if self.skipped else ""
+        return (
+            f"{len(self.passed)} exchanges passed{unchecked}; started, checked and stopped "
+            f"in {self.seconds:.2f} s"
+        )
+
+    def complaint(self) -> str:
+        """What went wrong, for a verification that did not pass."""
+        total = len(self.checks)
+        if self.failures:
+            output = "\n".join(self.output.strip().splitlines()[-30:])
+            return f"\n{len(self.failures)} of {total} exchanges failed. Server output:\n{output}"
+        return (
+            f"\nverify ran out of its {self.budget:g} s budget: {len(self.skipped)} of {total} "
+            "exchanges were not checked; give --budget more seconds"
+        )
+
+
+def describe(event: str, value) -> str:
+    """The line `dualgen verify` prints for a progress event other than "check"."""
+    if event == "load":
+        production = ", production" if value.production else ""
+        return f"verify {value.project} ({value.framework}{production})"
+    if event == "install":
+        return f"  install  {'reused' if value.reused else 'installed'} in {value.seconds:.2f} s"
+    if event == "start":
+        return f"  start    listening on port {value.port} after {value.timings['start']:.2f} s"
+    return f"  {event:<8} {value}"
 
 
 def plan(spec: ProjectSpec) -> tuple[list[list[Exchange]], list[Check]]:
@@ -130,7 +163,7 @@ def verify(
     """
     project = Path(project)
     spec, framework = load_project(project)
-    result = Verification(project, framework, spec, production)
+    result = Verification(project, framework, spec, production, budget=budget)
     observe = observer or (lambda event, value: None)
     observe("load", result)
     result.installed = runner.install(project)
