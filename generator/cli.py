@@ -325,54 +325,37 @@ def options(as_json: bool) -> None:
     metavar="SECONDS",
     help="How long to wait for the server to listen.",
 )
-def verify(project: Path, production: bool, timeout: float) -> None:
+@click.option(
+    "--budget",
+    type=click.FloatRange(1, 3600),
+    default=120.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long starting and checking may take in all; what is left is reported unchecked.",
+)
+def verify(project: Path, production: bool, timeout: float, budget: float) -> None:
     """Install, start and check a generated PROJECT over HTTP, then stop it."""
-    from . import exchanges, runner
-    from . import spec as specs
-    from .render import ANSWERS_FILE
+    from . import runner
+    from . import verify as verifying
 
-    answers_path = project / ANSWERS_FILE
-    answers = specs.load_answers(answers_path) if answers_path.exists() else {}
-    answers.pop("dualgen", None)
-    spec = specs.build(answers)
-    framework = runner.detect_framework(project)
-    contract = exchanges.exchanges(spec)
-    click.echo(f"verify {project} ({framework}{', production' if production else ''})")
-    installed = runner.install(project)
-    click.echo(
-        f"  install  {'reused' if installed.reused else 'installed'} in {installed.seconds:.2f} s"
-    )
-    port = spec.port_for(framework) if spec.classic else None
-    started = time.perf_counter()
-    env = {}
-    if production and "rate-limit" in spec.middleware:
-        # The in-memory limiter counts per worker: check the contract with one.
-        env["WEB_CONCURRENCY"] = "1"
-        click.echo("  note     rate limits count per worker; checking with WEB_CONCURRENCY=1")
-    with runner.serve(
-        project, installed=installed, port=port, production=production, timeout=timeout, env=env
-    ) as server:
-        click.echo(
-            f"  start    listening on port {server.port} after {server.timings['start']:.2f} s"
+    def show(event: str, value) -> None:
+        if event != "check":
+            click.echo(verifying.describe(event, value))
+            return
+        state = "skip" if value.skipped is not None else "FAIL" if value.problems else "ok  "
+        colour = {"skip": "yellow", "FAIL": "red", "ok  ": "green"}[state]
+        click.echo(f"  {click.style(state, fg=colour)}     {value.exchange.name}")
+        for line in value.problems or [f"not checked: {value.skipped}"] * (state == "skip"):
+            click.echo(f"           {line}")
+
+    with runner.stopping_on_signals():
+        result = verifying.verify(
+            project, production=production, timeout=timeout, budget=budget, observer=show
         )
-        results = exchanges.run(contract, server.url)
-        failures = [(exchange, problems) for exchange, problems in results if problems]
-        for exchange, problems in results:
-            mark = (
-                click.style("ok  ", fg="green") if not problems else click.style("FAIL", fg="red")
-            )
-            click.echo(f"  {mark}     {exchange.name}")
-            for problem in problems:
-                click.echo(f"           {problem}")
-        output = server.output()
-    elapsed = time.perf_counter() - started
-    if failures:
-        click.echo(
-            f"\n{len(failures)} of {len(results)} exchanges failed. Server output:\n{output}",
-            err=True,
-        )
-        raise SystemExit(1)
-    click.echo(f"{len(results)} exchanges passed; started, checked and stopped in {elapsed:.2f} s")
+        if not result.ok:
+            click.echo(result.complaint(), err=True)
+            raise SystemExit(1)
+        click.echo(result.summary())
 
 
 def _color() -> bool:

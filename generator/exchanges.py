@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .spec import ProjectSpec
@@ -38,6 +39,30 @@ SECURITY_HEADERS = {
 
 
 @dataclass(frozen=True)
+class Padded:
+    """A request body made of `size` filler bytes between a prefix and a suffix, streamed in
+    chunks with its Content-Length, never built whole in memory (a limit can be 1 GiB)."""
+
+    prefix: bytes
+    size: int
+    suffix: bytes
+    filler: bytes = b"x"
+    chunk: int = 1 << 20
+
+    def __len__(self) -> int:
+        return len(self.prefix) + self.size + len(self.suffix)
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.prefix
+        block = self.filler * self.chunk
+        left = self.size
+        while left > 0:
+            yield block[:left] if left < self.chunk else block
+            left -= self.chunk
+        yield self.suffix
+
+
+@dataclass(frozen=True)
 class Exchange:
     """A request, and what must hold of its response."""
 
@@ -46,8 +71,10 @@ class Exchange:
     path: str
     status: int
     request_headers: dict[str, str] = field(default_factory=dict)
-    body: bytes | None = None
+    body: bytes | Padded | None = None
     repeat: int = 1
+    #: It uses up the rate limit: it must be the last exchange its server answers.
+    last: bool = False
     #: Send a different X-Forwarded-For on each repeat: a client must not dodge a limit that way.
     spoof_forwarded_for: bool = False
     text: str | None = None
@@ -202,7 +229,7 @@ def exchanges(spec: ProjectSpec) -> list[Exchange]:
     if "json-body" in chosen:
         limit = int(spec.setting("json-body", "limit"))
         json_headers = {"Content-Type": "application/json"}
-        too_big = b'{"data": "' + b"x" * limit + b'"}'
+        too_big = Padded(b'{"data": "', limit, b'"}')
         found += [
             Exchange(
                 "malformed JSON body",
@@ -278,63 +305,68 @@ def _route_exchanges(spec: ProjectSpec, route) -> list[Exchange]:
 
 
 def _with_rate_limit(spec: ProjectSpec, found: list[Exchange]) -> list[Exchange]:
-    """Keep the other exchanges under the limit, then exceed it."""
+    """Check the limit's headers, then exceed it: last, since it uses the limit up.
+
+    Every other exchange still runs: `verify` restarts the server whenever a run of exchanges
+    would reach the limit (see generator.verify).
+    """
     limit = int(spec.setting("rate-limit", "max"))
-    kept = found[: max(limit - 2, 0)]
     # Remaining is not part of the contract: Flask-Limiter counts only requests that reach a
     # view, express-rate-limit counts every request (404s included). See the catalog note.
-    kept.append(
-        Exchange(
-            "rate limit: headers",
-            "GET",
-            "/",
-            200,
-            headers={"X-RateLimit-Limit": str(limit)},
-            header_patterns={"X-RateLimit-Remaining": r"\d+"},
-        )
+    headers = Exchange(
+        "rate limit: headers",
+        "GET",
+        "/",
+        200,
+        headers={"X-RateLimit-Limit": str(limit)},
+        header_patterns={"X-RateLimit-Remaining": r"\d+"},
     )
     body = (
         _error_body(spec, "Too Many Requests")
         if "error-handlers" in spec.middleware
         else {"text": "Too many requests, please try again later."}
     )
-    kept.append(
-        Exchange(
-            f"rate limit: request {limit + 1} in the window",
-            "GET",
-            "/",
-            429,
-            repeat=limit + 1,
-            spoof_forwarded_for=True,
-            header_patterns={"Retry-After": r"\d+"},
-            headers={"X-RateLimit-Limit": str(limit)},
-            **body,
-        )
+    exceeded = Exchange(
+        f"rate limit: request {limit + 1} in the window",
+        "GET",
+        "/",
+        429,
+        repeat=limit + 1,
+        last=True,
+        spoof_forwarded_for=True,
+        header_patterns={"Retry-After": r"\d+"},
+        headers={"X-RateLimit-Limit": str(limit)},
+        **body,
     )
-    return kept
+    return [*found, headers, exceeded]
 
 
-def send(session, exchange: Exchange, base_url: str):
+def send(session, exchange: Exchange, base_url: str, *, timeout: float = 10.0):
     """Send an exchange's request (repeat times) with a requests session; return the last answer."""
-    url = base_url.rstrip("/") + exchange.path
     response = None
     for n in range(exchange.repeat):
-        headers = dict(exchange.request_headers)
-        if exchange.spoof_forwarded_for:
-            headers["X-Forwarded-For"] = f"203.0.113.{n % 250 + 1}"
-        response = session.request(
-            exchange.method,
-            url,
-            headers=headers,
-            data=exchange.body,
-            timeout=10,
-            allow_redirects=False,
-        )
+        response = request(session, exchange, base_url, n, timeout=timeout)
     return response
 
 
+def request(session, exchange: Exchange, base_url: str, n: int = 0, *, timeout: float = 10.0):
+    """Send the n-th request of an exchange; return the answer."""
+    headers = dict(exchange.request_headers)
+    if exchange.spoof_forwarded_for:
+        headers["X-Forwarded-For"] = f"203.0.113.{n % 250 + 1}"
+    return session.request(
+        exchange.method,
+        base_url.rstrip("/") + exchange.path,
+        headers=headers,
+        data=exchange.body,
+        timeout=timeout,
+        allow_redirects=False,
+    )
+
+
 def run(exchanges_: list[Exchange], base_url: str) -> list[tuple[Exchange, list[str]]]:
-    """Send each exchange to a server; return each with its problems (empty when it holds)."""
+    """Send each exchange to one running server; return each with its problems (empty when it
+    holds). A contract with a rate limit needs restarts: generator.verify plans them."""
     import requests
 
     with requests.Session() as session:

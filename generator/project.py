@@ -1,22 +1,111 @@
-"""A generated project on disk: the one reader of its `.dualgen.yaml`."""
+"""A generated project on disk: its recorded answers and its framework, read once and checked.
+
+`load_project(directory)` is the one reader of a project's `.dualgen.yaml`; `verify`, `diff` and
+`compare` call it. A folder that is no project, an answers file that is a link or a device, and a
+`package.json` that is not a valid manifest are refused (exit 2) before anything runs.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 from pathlib import Path
 
-from . import spec as specs
+from .errors import SpecError, UsageError
 from .render import ANSWERS_FILE
-from .runner import detect_framework
+from .spec import ProjectSpec
+
+#: Larger files than this are no answers file or manifest dualgen wrote.
+MAX_FILE_BYTES = 1 << 20
 
 
-def load_project(directory: Path) -> tuple[specs.ProjectSpec, str]:
-    """The spec recorded in a project's answer file, and the project's framework.
+def load_project(directory: Path) -> tuple[ProjectSpec, str]:
+    """The spec recorded in a project folder and the project's framework ("flask" or "express")."""
+    from . import spec as specs
 
-    A project without the file (rendered by plain cookiecutter) reads as the default choices.
-    Raises SpecError for a malformed answer file and RunError when the folder is neither a
-    Flask nor an Express project.
-    """
-    path = Path(directory) / ANSWERS_FILE
-    answers = specs.load_answers(path) if path.exists() else {}
+    directory = Path(directory)
+    framework = detect_framework(directory)
+    answers_path = directory / ANSWERS_FILE
+    if not os.path.lexists(answers_path):
+        raise UsageError(
+            f"{directory} has no {ANSWERS_FILE}; only projects made by `dualgen new` "
+            "record the choices to check"
+        )
+    _check_regular(answers_path, "answers file")
+    answers = specs.load_answers(answers_path)
     answers.pop("dualgen", None)
-    return specs.build(answers), detect_framework(Path(directory))
+    return specs.build(answers), framework
+
+
+def detect_framework(directory: Path) -> str:
+    """The framework of a project folder: express (package.json) or flask (app.py and
+    requirements.txt)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise UsageError(f"{str(directory)!r} is not a folder")
+    if os.path.lexists(directory / "package.json"):
+        read_manifest(directory)
+        return "express"
+    if os.path.lexists(directory / "requirements.txt") and os.path.lexists(directory / "app.py"):
+        _check_regular(directory / "requirements.txt", "requirements file")
+        return "flask"
+    raise UsageError(
+        f"{directory} is neither a Flask project (app.py, requirements.txt) nor an Express project "
+        "(package.json)"
+    )
+
+
+def read_manifest(directory: Path) -> dict[str, object]:
+    """An Express project's package.json, checked: an object whose dependencies map names to
+    version texts."""
+    path = Path(directory) / "package.json"
+    text = read_text(path, "package.json")
+    try:
+        manifest = json.loads(text)
+    except ValueError as error:
+        raise SpecError(f"{path} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise SpecError(f"{path} is nested too deeply to be a package.json") from None
+    if not isinstance(manifest, dict):
+        raise SpecError(f"{path} must hold a JSON object, not {type(manifest).__name__}")
+    for key in ("dependencies", "devDependencies"):
+        deps = manifest.get(key, {})
+        if not isinstance(deps, dict) or not all(
+            isinstance(name, str) and isinstance(version, str) for name, version in deps.items()
+        ):
+            raise SpecError(f"{path}: {key} must map package names to version texts")
+    return manifest
+
+
+def read_text(path: Path, what: str) -> str:
+    """A small regular file's text: never a link, a FIFO or a device, at most MAX_FILE_BYTES."""
+    _check_regular(path, what)
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        descriptor = os.open(path, flags)
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise UsageError(f"{what} {str(path)!r} is not a regular file")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise UsageError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise UsageError(f"{what} {str(path)!r} is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{what} {str(path)!r} is not UTF-8 text") from None
+
+
+def _check_regular(path: Path, what: str) -> None:
+    try:
+        info = os.lstat(path)
+    except OSError as error:
+        raise UsageError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise UsageError(f"{what} {str(path)!r} is a symbolic link; only a regular file is read")
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{what} {str(path)!r} is not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise UsageError(f"{what} {str(path)!r} is larger than {MAX_FILE_BYTES} bytes")

@@ -3,8 +3,12 @@
 `with serve(project) as server: requests.get(server.url)`. Dependencies are installed once per
 distinct requirement set: a virtualenv per requirements hash for Flask, a node_modules folder per
 package.json dependency hash for Express (given to Node through NODE_PATH, so the project folder
-is not touched). The server runs in its own process group; on exit the whole group is stopped and
-the port is checked closed.
+is not touched). An entry is built in a temporary folder beside its place and renamed into place
+when complete, with a manifest of its files; an entry that no longer matches its manifest is
+rebuilt. The server runs in its own process group (POSIX) or process group (Windows); on exit its
+whole process tree is stopped and the port is checked closed. Under `stopping_on_signals()`,
+SIGINT, SIGTERM and SIGHUP stop the servers and installs that run, then raise `Interrupted`.
+Works wherever psutil does (Linux, macOS, Windows).
 """
 
 from __future__ import annotations
@@ -13,20 +17,49 @@ import contextlib
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._processes import (
+    Interrupted,
+    deferred_signals,
+    group_processes,
+    start,
+    stop,
+    stopping_on_signals,
+)
 from .errors import RunError
+from .project import detect_framework, read_manifest, read_text
 
+__all__ = [
+    "Installed",
+    "Interrupted",
+    "Server",
+    "cache_dir",
+    "detect_framework",
+    "free_port",
+    "group_processes",
+    "install",
+    "port_in_use",
+    "serve",
+    "stop",
+    "stopping_on_signals",
+]
+
+#: The marker of a complete cache entry; it holds the entry's manifest (file -> size).
 COMPLETE = ".dualgen-complete"
+#: Part of every cache key: entries of an older layout are never mistaken for current ones.
+CACHE_FORMAT = "2"
+#: How long to wait for another dualgen that installs the same dependency set.
+LOCK_TIMEOUT = 900.0
 
 
 def cache_dir() -> Path:
@@ -37,15 +70,14 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def detect_framework(project: Path) -> str:
-    if (project / "package.json").is_file():
-        return "express"
-    if (project / "requirements.txt").is_file() and (project / "app.py").is_file():
-        return "flask"
-    raise RunError(
-        f"{project} is neither a Flask project (app.py, requirements.txt) nor an Express project "
-        "(package.json)"
-    )
+@contextlib.contextmanager
+def _os_errors(what: str) -> Iterator[None]:
+    """An OSError of the world becomes one line: what failed, and the system's reason."""
+    try:
+        yield
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        raise RunError(f"{what} failed: {error.strerror or error}{where}") from None
 
 
 @dataclass
@@ -64,79 +96,159 @@ class Installed:
             if production:
                 return [str(self.python), "-m", "gunicorn", "app:app"]
             return [str(self.python), "app.py"]
-        return ["npm", "run", "start:prod"] if production else ["npm", "start"]
+        return [_npm(), "run", "start:prod"] if production else [_npm(), "start"]
 
     def test_command(self) -> list[str]:
         if self.framework == "flask":
             return [str(self.python), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        return ["npm", "test", "--silent"]
+        return [_npm(), "test", "--silent"]
+
+
+def _npm() -> str:
+    return shutil.which("npm") or "npm"
+
+
+def _venv_python(venv: Path) -> Path:
+    return venv / "Scripts" / "python.exe" if os.name == "nt" else venv / "bin" / "python"
+
+
+def _run(command: list[str], cwd: Path | None, what: str, env: dict[str, str]) -> None:
+    """Run an install step; on any exception (a signal too) its whole tree is stopped."""
+    process = None
+    try:
+        process = start(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        output, _ = process.communicate()
+    finally:
+        if process is not None and process.returncode is None:
+            stop(process)
+    if process.returncode != 0:
+        text = output.decode("utf-8", "replace")
+        tail = "\n".join(text.strip().splitlines()[-15:])
+        raise RunError(f"{what} failed (exit {process.returncode}):\n{tail}")
+
+
+# -- the cache ------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    import fcntl
+    """An exclusive lock between processes (and machines sharing a home), on any platform."""
+    from filelock import FileLock, Timeout
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    lock = FileLock(str(path), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise RunError(
+            f"another dualgen has held {path} for {LOCK_TIMEOUT:g} s; "
+            "wait for it to finish or remove the lock file"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _manifest(folder: Path) -> dict[str, int]:
+    """Every file of an entry and its size (-1 for a link); bytecode caches left out."""
+    files: dict[str, int] = {}
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [name for name in dirs if name != "__pycache__"]
+        for name in names:
+            path = os.path.join(root, name)
+            relative = os.path.relpath(path, folder).replace(os.sep, "/")
+            if relative != COMPLETE:
+                files[relative] = -1 if os.path.islink(path) else os.path.getsize(path)
+    return files
+
+
+def healthy(folder: Path) -> bool:
+    """Whether a cache entry is complete and still has every file of its manifest, same size."""
+    try:
+        recorded = json.loads((folder / COMPLETE).read_text(encoding="utf-8"))["files"]
+        for relative, size in recorded.items():
+            info = os.stat(folder / relative)  # follows links: a dangling one fails
+            if size != -1 and info.st_size != size:
+                return False
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool:
+    """Reuse a healthy entry (True), or build one in a temporary folder, then rename it into
+    place (False). An interrupted build leaves no folder behind."""
+    with _locked(folder.with_name(folder.name + ".lock")):
+        if healthy(folder):
+            return True
+        for leftover in folder.parent.glob(f"{folder.name}.*-*"):  # of a killed run
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = folder.with_name(f"{folder.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
         try:
-            yield
+            scratch = staging / ".tmp"
+            scratch.mkdir(parents=True)
+            env = dict(os.environ, TMPDIR=str(scratch), TEMP=str(scratch), TMP=str(scratch))
+            build(staging, env)
+            with deferred_signals():
+                shutil.rmtree(scratch)
+                (staging / COMPLETE).write_text(
+                    json.dumps({"format": CACHE_FORMAT, "files": _manifest(staging)}),
+                    encoding="utf-8",
+                )
+                if folder.exists() or folder.is_symlink():
+                    broken = folder.with_name(f"{folder.name}.old-{secrets.token_hex(4)}")
+                    os.replace(folder, broken)
+                    shutil.rmtree(broken, ignore_errors=True)
+                os.replace(staging, folder)
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _run(
-    command: list[str], cwd: Path | None, what: str, env: dict[str, str] | None = None
-) -> None:
-    result = subprocess.run(
-        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
-        raise RunError(f"{what} failed (exit {result.returncode}):\n{tail}")
+            if staging.exists():
+                with deferred_signals():
+                    shutil.rmtree(staging, ignore_errors=True)
+    return False
 
 
 def install(project: Path, *, dev: bool = False) -> Installed:
-    """Install the project's dependencies into the cache, or reuse an identical set."""
+    """Install the project's dependencies into the cache, or reuse an identical healthy set."""
+    project = Path(project)
     framework = detect_framework(project)
     started = time.perf_counter()
-    if framework == "flask":
-        installed = _install_flask(project, dev)
-    else:
-        installed = _install_express(project, dev)
+    with _os_errors(f"installing the dependencies into {cache_dir()}"):
+        if framework == "flask":
+            installed = _install_flask(project, dev)
+        else:
+            installed = _install_express(project, dev)
     installed.seconds = time.perf_counter() - started
     return installed
 
 
 def _install_flask(project: Path, dev: bool) -> Installed:
     files = ["requirements.txt"] + (["requirements-dev.txt"] if dev else [])
-    files = [name for name in files if (project / name).is_file()]
-    digest = hashlib.sha256(sys.version.encode())
+    files = [name for name in files if os.path.lexists(project / name)]
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{sys.version}".encode())
     for name in files:
-        digest.update((project / name).read_bytes())
+        digest.update(read_text(project / name, "requirements file").encode())
     venv = cache_dir() / "venvs" / digest.hexdigest()[:16]
-    python = venv / "bin" / "python"
-    reused = True
-    with _locked(venv.with_suffix(".lock")):
-        if not (venv / COMPLETE).exists():
-            reused = False
-            shutil.rmtree(venv, ignore_errors=True)
-            _run(
-                [sys.executable, "-m", "venv", "--without-pip", str(venv)],
-                None,
-                "creating a virtualenv",
-            )
-            pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
-            pip += ["--disable-pip-version-check", "-r", files[-1]]
-            _run(pip, project, f"pip install -r {files[-1]}")
-            (venv / COMPLETE).touch()
+
+    def build(into: Path, env: dict[str, str]) -> None:
+        _run(
+            [sys.executable, "-m", "venv", "--without-pip", str(into)],
+            None,
+            "creating a virtualenv",
+            env,
+        )
+        pip = [sys.executable, "-m", "pip", "--python", str(_venv_python(into)), "install"]
+        pip += ["-q", "--disable-pip-version-check", "-r", files[-1]]
+        _run(pip, project, f"pip install -r {files[-1]}", env)
+
+    reused = _cached(venv, build)
     env = dict(
         os.environ,
         VIRTUAL_ENV=str(venv),
-        PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        PATH=f"{_venv_python(venv).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     )
     env.pop("PYTHONHOME", None)
-    return Installed("flask", env, python=python, reused=reused)
+    return Installed("flask", env, python=_venv_python(venv), reused=reused)
 
 
 def _install_express(project: Path, dev: bool) -> Installed:
@@ -144,28 +256,31 @@ def _install_express(project: Path, dev: bool) -> Installed:
         raise RunError(
             "node and npm are needed to run an Express project; install Node.js 20 or newer"
         )
-    manifest = json.loads((project / "package.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(project)
     deps = {
         "dependencies": manifest.get("dependencies", {}),
         "devDependencies": manifest.get("devDependencies", {}) if dev else {},
     }
-    node_version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
-    digest = hashlib.sha256((node_version + json.dumps(deps, sort_keys=True)).encode())
-    folder = cache_dir() / "node" / digest.hexdigest()[:16]
-    reused = True
-    with _locked(folder.with_suffix(".lock")):
-        if not (folder / COMPLETE).exists():
-            reused = False
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
-            (folder / "package.json").write_text(json.dumps({"private": True, **deps}, indent=2))
-            command = ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline"]
-            command += ["--no-package-lock", "--loglevel=error"]
-            _run(command, folder, "npm install")
-            (folder / COMPLETE).touch()
+    node = shutil.which("node") or "node"
+    node_version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout
+    key = f"{CACHE_FORMAT}\n{node_version}{json.dumps(deps, sort_keys=True)}"
+    folder = cache_dir() / "node" / hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def build(into: Path, env: dict[str, str]) -> None:
+        (into / "package.json").write_text(
+            json.dumps({"private": True, **deps}, indent=2), encoding="utf-8"
+        )
+        command = [_npm(), "install", "--no-audit", "--no-fund", "--prefer-offline"]
+        command += ["--no-package-lock", "--loglevel=error"]
+        _run(command, into, "npm install", env)
+
+    reused = _cached(folder, build)
     env = dict(os.environ, NODE_PATH=str(folder / "node_modules"))
     env["PATH"] = f"{folder / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}"
     return Installed("express", env, reused=reused)
+
+
+# -- serving --------------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -195,38 +310,6 @@ class Server:
         return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def group_processes(pgid: int) -> list[int]:
-    """Live (non-zombie) processes of a process group, read from /proc."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            pids.append(int(entry.name))
-    return pids
-
-
-def stop(process: subprocess.Popen, timeout: float = 5.0) -> None:
-    """Stop a server's whole process group: SIGTERM, then SIGKILL for what is left."""
-    pgid = process.pid
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, sig)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=0.05)
-            if process.poll() is not None and not group_processes(pgid):
-                return
-    if group_processes(pgid):
-        raise RunError(f"processes {group_processes(pgid)} of the server survived SIGKILL")
-
-
 @contextlib.contextmanager
 def serve(
     project: Path,
@@ -247,27 +330,32 @@ def serve(
     run_env = dict(installed.env, PORT=str(port), HOST="127.0.0.1", PYTHONUNBUFFERED="1")
     run_env.update(env or {})
     url = f"http://127.0.0.1:{port}/"
-    with tempfile.TemporaryDirectory(prefix="dualgen-run-") as tmp:
-        log = Path(tmp) / "server.log"
+    with _os_errors("starting the server"):
+        tmp = Path(tempfile.mkdtemp(prefix="dualgen-run-"))
+    process = None
+    try:
+        log = tmp / "server.log"
         started = time.perf_counter()
-        with open(log, "wb") as out:
-            process = subprocess.Popen(
+        with _os_errors("starting the server"), open(log, "wb") as out:
+            process = start(
                 installed.command(production),
                 cwd=project,
                 env=run_env,
-                stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
             )
         server = Server(url, port, process, log)
-        try:
-            _wait_until_ready(server, timeout)
-            server.timings["start"] = time.perf_counter() - started
-            yield server
-        finally:
-            stop(process)
-            _wait_until_closed(port)
+        _wait_until_ready(server, timeout)
+        server.timings["start"] = time.perf_counter() - started
+        yield server
+    finally:
+        with deferred_signals():
+            try:
+                if process is not None:
+                    stop(process)
+                    _wait_until_closed(port)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _wait_until_closed(port: int, timeout: float = 5.0) -> None:

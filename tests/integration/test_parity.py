@@ -8,9 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import requests
 
-from generator import exchanges, runner, spec
+from generator import exchanges, runner, spec, verify
 from generator.render import render
 from tests.combos import ALL_COMBOS as COMBOS
 
@@ -27,48 +26,40 @@ def rendered(tmp_path_factory) -> dict[str, tuple[spec.ProjectSpec, dict[str, Pa
     return result
 
 
-def observe(contract: list[exchanges.Exchange], url: str) -> list[tuple]:
-    """What each exchange saw: status, body, media type and the headers the contract names."""
-    seen = []
-    with requests.Session() as session:
-        for exchange in contract:
-            response = exchanges.send(session, exchange, url)
-            problems = exchange.problems(response)
-            # Compare what the contract pins: a body only where it names one (without the
-            # error-handlers choice each framework keeps its own error page).
-            media = (
-                response.headers.get("Content-Type", "").split(";")[0]
-                if exchange.media_type
-                else None
-            )
-            body = None
-            if exchange.text is not None:
-                body = response.content
-            elif exchange.json is not exchanges._MISSING:
-                body = json.loads(response.content)
-            names = [*exchange.headers, *exchange.header_sets, *exchange.absent]
-            headers = {n: response.headers.get(n) for n in names if n != "X-Request-ID"}
-            for name in exchange.header_sets:  # lists whose order the frameworks choose
-                headers[name] = sorted(item.strip() for item in headers[name].split(","))
-            seen.append((exchange.name, problems, response.status_code, body, media, headers))
-    return seen
+def observation(check: verify.Check) -> tuple:
+    """What an exchange saw: status, body, media type and the headers the contract names."""
+    exchange, response = check.exchange, check.response
+    # Compare what the contract pins: a body only where it names one (without the
+    # error-handlers choice each framework keeps its own error page).
+    media = response.headers.get("Content-Type", "").split(";")[0] if exchange.media_type else None
+    body = None
+    if exchange.text is not None:
+        body = response.content
+    elif exchange.json is not exchanges._MISSING:
+        body = json.loads(response.content)
+    names = [*exchange.headers, *exchange.header_sets, *exchange.absent]
+    headers = {n: response.headers.get(n) for n in names if n != "X-Request-ID"}
+    for name in exchange.header_sets:  # lists whose order the frameworks choose
+        headers[name] = sorted(item.strip() for item in headers[name].split(","))
+    return (exchange.name, response.status_code, body, media, headers)
+
+
+def unchecked_or_failed(result: verify.Verification) -> list[tuple[str, object]]:
+    return [(c.exchange.name, c.problems or c.skipped) for c in result.checks if not c.ok]
 
 
 @pytest.mark.parametrize("combo", list(COMBOS), ids=list(COMBOS))
 def test_both_servers_answer_the_contract_identically(combo, rendered):
     built, projects = rendered[combo]
-    contract = exchanges.exchanges(built)
     observed = {}
     for framework, project in projects.items():
-        installed = runner.install(project)
-        port = built.port_for(framework) if built.classic else None
-        with runner.serve(project, installed=installed, port=port) as server:
-            observed[framework] = observe(contract, server.url)
-            output = server.output(200)
-        failures = [(name, problems) for name, problems, *_ in observed[framework] if problems]
-        assert not failures, f"{framework}: {failures}\n{output}"
+        result = verify.verify(project)
+        assert result.spec == built, "the project records the spec it was made from"
+        assert not unchecked_or_failed(result), f"{framework}: {unchecked_or_failed(result)}"
+        assert len(result.checks) == len(exchanges.exchanges(built)), "every exchange ran"
         if "logging" in built.middleware:
-            assert "GET / 200" in output, f"{framework} logs one line per request:\n{output}"
+            assert "GET / 200" in result.output, f"{framework} logs each request:\n{result.output}"
+        observed[framework] = [observation(check) for check in result.checks]
     for flask_seen, express_seen in zip(observed["flask"], observed["express"], strict=True):
         assert flask_seen == express_seen
 
@@ -83,18 +74,11 @@ def test_both_servers_answer_the_contract_identically(combo, rendered):
     ids=lambda name: name,
 )
 def test_production_servers_answer_the_contract(combo, rendered):
-    built, projects = rendered[combo]
-    contract = exchanges.exchanges(built)
+    _, projects = rendered[combo]
     for framework, project in projects.items():
-        installed = runner.install(project)
-        # One worker: the in-memory rate limiter counts per process (see the catalog's note).
-        with runner.serve(
-            project, installed=installed, production=True, env={"WEB_CONCURRENCY": "1"}
-        ) as server:
-            results = exchanges.run(contract, server.url)
-            output = server.output()
-        failures = [(exchange.name, problems) for exchange, problems in results if problems]
-        assert not failures, f"{framework}: {failures}\n{output}"
+        result = verify.verify(project, production=True)
+        failures = unchecked_or_failed(result)
+        assert not failures, f"{framework}: {failures}\n{result.output}"
 
 
 @pytest.mark.parametrize(

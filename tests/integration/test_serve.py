@@ -3,12 +3,14 @@ documented command on a free port, answers over HTTP, and stops without leaving 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 import requests
 
@@ -102,6 +104,23 @@ def test_flask_debug_reloader_child_is_stopped_too(tmp_path):
         pgid = server.process.pid
         assert len(runner.group_processes(pgid)) >= 2, "the reloader runs the app in a child"
     assert runner.group_processes(pgid) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sessions and process groups are POSIX")
+def test_a_process_that_left_the_group_is_stopped_with_the_server(tmp_path):
+    project = render("flask", tmp_path)
+    app = project / "app.py"
+    app.write_text(
+        "import subprocess\nimport sys\n\n"
+        "escaped = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'],"
+        " start_new_session=True)\n"
+        "open('escaped.pid', 'w').write(str(escaped.pid))\n" + app.read_text()
+    )
+    with runner.serve(project) as server:
+        assert requests.get(server.url, timeout=5).text == "Hello, World!"
+        escaped = psutil.Process(int((project / "escaped.pid").read_text()))
+        assert escaped.is_running() and os.getpgid(escaped.pid) != server.process.pid
+    assert not escaped.is_running() or escaped.status() == psutil.STATUS_ZOMBIE
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS, ids=FRAMEWORKS)

@@ -1,0 +1,269 @@
+"""The verify policy: which exchanges run on which server start, with which limits and timeouts.
+
+`verify(project)` loads a project, installs its dependencies (cached), and checks every exchange
+of its contract over HTTP, then returns a `Verification`. The CLI prints it; the tests call the
+same function. Nothing goes unchecked silently: an exchange that is not checked carries the
+reason (`Check.skipped`).
+
+- A rate limit of MAX allows MAX requests per client and window: the contract is cut into runs
+  of at most MAX requests, each on a fresh server, and the exchange that exceeds the limit runs
+  last on the last one.
+- One exchange sends at most MAX_REQUESTS requests; exceeding a larger rate limit is reported
+  as not checked.
+- Starting and checking share one time budget (a server start under way may finish, within its
+  own timeout); what the budget leaves out is reported as not checked, and verify fails.
+- In production with a rate limit, one worker (WEB_CONCURRENCY=1): the in-memory limiter counts
+  per process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import runner
+from .exchanges import Exchange, exchanges, request
+from .project import load_project
+from .spec import ProjectSpec
+
+#: The most requests verify sends for one exchange.
+MAX_REQUESTS = 1000
+#: Seconds for starting the servers and checking, install excluded.
+DEFAULT_BUDGET = 120.0
+#: Seconds one request may take.
+REQUEST_TIMEOUT = 10.0
+
+Observer = Callable[[str, object], None]
+
+
+@dataclass
+class Check:
+    """One exchange of the contract, and what came of it."""
+
+    exchange: Exchange
+    problems: list[str] = field(default_factory=list)
+    #: Why it was not checked; None when it was.
+    skipped: str | None = None
+    #: The last answer (a requests.Response), for callers that compare two servers.
+    response: object = None
+
+    @property
+    def ok(self) -> bool:
+        return self.skipped is None and not self.problems
+
+
+@dataclass
+class Verification:
+    """What `verify` did and found."""
+
+    project: Path
+    framework: str
+    spec: ProjectSpec
+    production: bool = False
+    installed: runner.Installed | None = None
+    checks: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: Seconds each server start took until it listened.
+    starts: list[float] = field(default_factory=list)
+    #: Seconds for starting, checking and stopping, install excluded.
+    seconds: float = 0.0
+    #: The servers' output, one start after the other.
+    output: str = ""
+    #: Seconds allowed for starting and checking.
+    budget: float = DEFAULT_BUDGET
+    #: The time budget ran out before every exchange was checked.
+    out_of_time: bool = False
+
+    @property
+    def failures(self) -> list[Check]:
+        return [check for check in self.checks if check.problems]
+
+    @property
+    def skipped(self) -> list[Check]:
+        return [check for check in self.checks if check.skipped is not None]
+
+    @property
+    def passed(self) -> list[Check]:
+        return [check for check in self.checks if check.ok]
+
+    @property
+    def ok(self) -> bool:
+        """Every exchange that was checked held, and none was left out for lack of time."""
+        return not self.failures and not self.out_of_time
+
+    def summary(self) -> str:
+        """One line for a verification that passed."""
+        unchecked = f", {len(self.skipped)} not checked (see above)" if self.skipped else ""
+        return (
+            f"{len(self.passed)} exchanges passed{unchecked}; started, checked and stopped "
+            f"in {self.seconds:.2f} s"
+        )
+
+    def complaint(self) -> str:
+        """What went wrong, for a verification that did not pass."""
+        total = len(self.checks)
+        if self.failures:
+            output = "\n".join(self.output.strip().splitlines()[-30:])
+            return f"\n{len(self.failures)} of {total} exchanges failed. Server output:\n{output}"
+        return (
+            f"\nverify ran out of its {self.budget:g} s budget: {len(self.skipped)} of {total} "
+            "exchanges were not checked; give --budget more seconds"
+        )
+
+
+def describe(event: str, value) -> str:
+    """The line `dualgen verify` prints for a progress event other than "check"."""
+    if event == "load":
+        production = ", production" if value.production else ""
+        return f"verify {value.project} ({value.framework}{production})"
+    if event == "install":
+        return f"  install  {'reused' if value.reused else 'installed'} in {value.seconds:.2f} s"
+    if event == "start":
+        return f"  start    listening on port {value.port} after {value.timings['start']:.2f} s"
+    return f"  {event:<8} {value}"
+
+
+def plan(spec: ProjectSpec) -> tuple[list[list[Exchange]], list[Check]]:
+    """The exchanges to send on each server start, in order, and those verify leaves out."""
+    limit = int(spec.setting("rate-limit", "max")) if "rate-limit" in spec.middleware else None
+    starts: list[list[Exchange]] = [[]]
+    left_out: list[Check] = []
+    used = 0
+    for exchange in exchanges(spec):
+        if exchange.repeat > MAX_REQUESTS:
+            reason = (
+                f"it takes {exchange.repeat} requests; verify sends at most {MAX_REQUESTS} "
+                "for one exchange"
+            )
+            left_out.append(Check(exchange, skipped=reason))
+            continue
+        if limit is not None and not exchange.last and used + exchange.repeat > limit:
+            starts.append([])
+            used = 0
+        starts[-1].append(exchange)
+        used += limit + 1 if exchange.last and limit is not None else exchange.repeat
+    return starts, left_out
+
+
+def verify(
+    project: Path,
+    *,
+    production: bool = False,
+    timeout: float = 30.0,
+    budget: float = DEFAULT_BUDGET,
+    observer: Observer | None = None,
+) -> Verification:
+    """Install, start and check a generated project over HTTP; stop every server it started.
+
+    `timeout` bounds one server start, `budget` all starting and checking. `observer(event,
+    value)` hears of progress: "load" (the Verification), "install" (Installed), "note" (str),
+    "start" (Server), "check" (Check).
+    """
+    project = Path(project)
+    spec, framework = load_project(project)
+    result = Verification(project, framework, spec, production, budget=budget)
+    observe = observer or (lambda event, value: None)
+    observe("load", result)
+    result.installed = runner.install(project)
+    observe("install", result.installed)
+    started = time.monotonic()
+    deadline = started + budget
+    starts, left_out = plan(spec)
+    env = {}
+    if production and "rate-limit" in spec.middleware:
+        env["WEB_CONCURRENCY"] = "1"
+        _note(result, observe, "rate limits count per worker; checking with WEB_CONCURRENCY=1")
+    if len(starts) > 1:
+        limit = spec.setting("rate-limit", "max")
+        _note(
+            result,
+            observe,
+            f"a rate limit of {limit}: {len(starts)} server starts, so that every exchange "
+            "is checked",
+        )
+    port = spec.port_for(framework) if spec.classic else None
+    outputs = []
+    try:
+        for batch in starts:
+            if time.monotonic() >= deadline:
+                _skip_for_time(result, observe, batch, budget)
+                continue
+            with runner.serve(
+                project,
+                installed=result.installed,
+                port=port,
+                production=production,
+                timeout=timeout,
+                env=env,
+            ) as server:
+                result.starts.append(server.timings["start"])
+                observe("start", server)
+                _check_batch(result, observe, batch, server.url, deadline, budget)
+                outputs.append(server.output(200))
+    finally:
+        result.output = "\n".join(text for text in outputs if text)
+        result.seconds = time.monotonic() - started
+    for check in left_out:
+        result.checks.append(check)
+        observe("check", check)
+    return result
+
+
+def _note(result: Verification, observe: Observer, text: str) -> None:
+    result.notes.append(text)
+    observe("note", text)
+
+
+def _skip_for_time(
+    result: Verification, observe: Observer, batch: list[Exchange], budget: float
+) -> None:
+    result.out_of_time = True
+    for exchange in batch:
+        check = Check(exchange, skipped=f"the time budget of {budget:g} s ran out first")
+        result.checks.append(check)
+        observe("check", check)
+
+
+def _check_batch(
+    result: Verification,
+    observe: Observer,
+    batch: list[Exchange],
+    url: str,
+    deadline: float,
+    budget: float,
+) -> None:
+    import requests
+
+    with requests.Session() as session:
+        for position, exchange in enumerate(batch):
+            check = Check(exchange)
+            for n in range(exchange.repeat):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    result.out_of_time = True
+                    check.skipped = (
+                        f"the time budget of {budget:g} s ran out after {n} of "
+                        f"{exchange.repeat} requests"
+                    )
+                    break
+                try:
+                    check.response = request(
+                        session, exchange, url, n, timeout=min(REQUEST_TIMEOUT, remaining)
+                    )
+                except requests.RequestException as error:
+                    check.problems = [f"no answer: {_first_line(error)}"]
+                    break
+            else:
+                check.problems = exchange.problems(check.response)
+            result.checks.append(check)
+            observe("check", check)
+            if check.skipped is not None:
+                _skip_for_time(result, observe, batch[position + 1 :], budget)
+                return
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:200]

@@ -1,0 +1,80 @@
+"""The plan of verify's checks, without servers: every exchange runs, each start stays under the
+rate limit, what cannot be checked says so, and an over-limit body is never built in memory."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+
+import pytest
+
+from generator import exchanges, spec
+from generator.verify import MAX_REQUESTS, plan
+
+
+def limited(max_requests: int, **more) -> spec.ProjectSpec:
+    return spec.build(
+        {
+            "middleware": ["rate-limit", "json-body", "error-handlers", "request-id"],
+            "settings": {"rate-limit": {"max": max_requests}, **more},
+            "routes": [
+                {"method": "GET", "path": "/items/{id:int}"},
+                {"method": "POST", "path": "/items", "status": 201},
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize("max_requests", [1, 2, 3, 5, 100], ids=lambda n: f"max-{n}")
+def test_every_exchange_is_planned_under_a_small_rate_limit(max_requests):
+    built = limited(max_requests)
+    contract = exchanges.exchanges(built)
+    names = [exchange.name for exchange in contract]
+    assert "malformed JSON body" in names
+    assert "JSON body over 102400 bytes" in names
+    assert "request id echoed" in names
+    starts, left_out = plan(built)
+    assert [e for batch in starts for e in batch] == contract
+    assert left_out == []
+    exceeding = contract[-1]
+    assert exceeding.repeat == max_requests + 1
+    assert starts[-1][-1] == exceeding
+    for batch in starts:
+        counted = [e for e in batch if e != exceeding]
+        assert sum(e.repeat for e in counted) <= max_requests, [e.name for e in batch]
+    assert len(starts) == -(-(len(contract) - 1) // max_requests)
+
+
+def test_a_limit_too_large_to_exceed_is_reported_not_checked():
+    built = limited(1_000_000)
+    starts, left_out = plan(built)
+    assert [check.exchange.name for check in left_out] == [
+        "rate limit: request 1000001 in the window"
+    ]
+    assert left_out[0].skipped == (
+        f"it takes 1000001 requests; verify sends at most {MAX_REQUESTS} for one exchange"
+    )
+    assert len(starts) == 1
+    assert "rate limit: headers" in [exchange.name for exchange in starts[0]]
+
+
+def test_an_over_limit_body_is_streamed_not_built():
+    limit = 1 << 30
+    built = limited(5, **{"json-body": {"limit": limit}})
+    tracemalloc.start()
+    try:
+        over = next(e for e in exchanges.exchanges(built) if e.status == 413)
+        sizes = [len(chunk) for chunk in over.body]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(over.body) == sum(sizes) == limit + len(b'{"data": ""}')
+    assert max(sizes) <= 1 << 20
+    assert peak < 16 << 20, f"{peak} bytes allocated"
+
+
+def test_a_small_over_limit_body_is_the_json_it_was():
+    built = limited(5, **{"json-body": {"limit": 5}})
+    over = next(e for e in exchanges.exchanges(built) if e.status == 413)
+    assert b"".join(over.body) == b'{"data": "xxxxx"}'
+    assert json.loads(b"".join(over.body)) == {"data": "xxxxx"}

@@ -1,0 +1,148 @@
+"""The project verify reads, what it refuses before running anything, and a portable runner."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import spec
+from generator.cli import main
+from generator.project import load_project
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSWERS = "name: hello\nmiddleware: []\n"
+POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/zero are POSIX")
+
+
+def dualgen(*args: str, capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return exit_info.value.code, out, err
+
+
+def flask_files(project: Path, answers: str | None = ANSWERS) -> None:
+    project.mkdir()
+    (project / "app.py").write_text("print('never run')\n")
+    (project / "requirements.txt").write_text("flask\n")
+    if answers is not None:
+        (project / ".dualgen.yaml").write_text(answers)
+
+
+def express_files(project: Path, manifest: bytes) -> None:
+    project.mkdir()
+    (project / "app.js").write_text("console.log('never run');\n")
+    (project / "package.json").write_bytes(manifest)
+    (project / ".dualgen.yaml").write_text(ANSWERS)
+
+
+def answers_link(project: Path) -> None:
+    flask_files(project, answers=None)
+    (project / ".dualgen.yaml").symlink_to("/dev/zero")
+
+
+def answers_fifo(project: Path) -> None:
+    flask_files(project, answers=None)
+    os.mkfifo(project / ".dualgen.yaml")
+
+
+def answers_folder(project: Path) -> None:
+    flask_files(project, answers=None)
+    (project / ".dualgen.yaml").mkdir()
+
+
+def manifest_link(project: Path) -> None:
+    express_files(project, b"{}")
+    (project / "package.json").unlink()
+    (project / "package.json").symlink_to("/dev/zero")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(Path.mkdir, "is neither a Flask project", id="no-project"),
+        pytest.param(
+            lambda p: flask_files(p, answers=None), "has no .dualgen.yaml", id="answers-missing"
+        ),
+        pytest.param(
+            answers_link, "is a symbolic link", id="answers-link-to-dev-zero", marks=POSIX_ONLY
+        ),
+        pytest.param(answers_fifo, "is not a regular file", id="answers-fifo", marks=POSIX_ONLY),
+        pytest.param(answers_folder, "is not a regular file", id="answers-folder"),
+        pytest.param(lambda p: express_files(p, b"{"), "is not valid JSON", id="manifest-broken"),
+        pytest.param(
+            lambda p: express_files(p, b"[]"), "must hold a JSON object", id="manifest-list"
+        ),
+        pytest.param(
+            lambda p: express_files(p, b'{"dependencies": ["express"]}'),
+            "dependencies must map package names",
+            id="manifest-dependencies-list",
+        ),
+        pytest.param(lambda p: express_files(p, b"\xff{}"), "is not UTF-8", id="manifest-latin1"),
+        pytest.param(
+            manifest_link, "is a symbolic link", id="manifest-link-to-dev-zero", marks=POSIX_ONLY
+        ),
+        pytest.param(
+            lambda p: express_files(p, b"[" * 100_000 + b"]" * 100_000),
+            "nested too deeply",
+            id="manifest-deep",
+        ),
+    ],
+)
+def test_verify_refuses_what_is_no_valid_project_with_exit_2(make, message, tmp_path, capsys):
+    project = tmp_path / "project"
+    make(project)
+    code, out, err = dualgen("verify", str(project), capsys=capsys)
+    assert code == 2, out + err
+    assert err.startswith("dualgen: error: ") and err.count("\n") == 1, err
+    assert message in err
+
+
+def test_load_project_reads_the_recorded_spec_and_the_framework(tmp_path, capsys):
+    args = ["-m", "rate-limit,json-body", "--set", "rate-limit.max=7", "-r", "GET /items"]
+    code, _, err = dualgen(
+        "new", "both", "shop", "--no-input", "-o", str(tmp_path), *args, capsys=capsys
+    )
+    assert code == 0, err
+    expected = spec.build(
+        {
+            "name": "shop",
+            "middleware": ["rate-limit", "json-body"],
+            "settings": {"rate-limit": {"max": 7}},
+            "routes": [{"method": "GET", "path": "/items"}],
+        }
+    )
+    assert load_project(tmp_path / "shop-flask") == (expected, "flask")
+    assert load_project(tmp_path / "shop-express") == (expected, "express")
+
+
+def test_an_os_error_of_the_cache_is_one_line(tmp_path, capsys, monkeypatch):
+    code, _, err = dualgen("new", "flask", "--no-input", "-o", str(tmp_path), capsys=capsys)
+    assert code == 0, err
+    not_a_folder = tmp_path / "cache-file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("DUALGEN_CACHE_DIR", str(not_a_folder))
+    code, _, err = dualgen("verify", str(tmp_path / "hello"), capsys=capsys)
+    assert code == 1
+    assert (
+        err.startswith("dualgen: error: installing the dependencies into ") and err.count("\n") == 1
+    )
+    assert "Not a directory" in err or "cannot find the path" in err
+
+
+def test_the_runner_needs_neither_proc_nor_fcntl():
+    """Portability: processes through psutil, the cache lock through filelock."""
+    found = []
+    for path in sorted((ROOT / "generator").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value.startswith("/proc"):
+                    found.append(f"{path.name}:{node.lineno} reads {node.value}")
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                modules = [alias.name for alias in node.names] + [getattr(node, "module", None)]
+                if "fcntl" in modules:
+                    found.append(f"{path.name}:{node.lineno} imports fcntl")
+    assert found == []
