@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .spec import ProjectSpec
 
 _MISSING = object()
+#: Exchange phases: most run in any order; then one uses the rate limit up; then those that
+#: need it used up.
+ANY, USE_UP, AFTER = 0, 1, 2
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 STATIC_FILE = ("/static/style.css", "body {\n  font-family: system-ui, sans-serif;\n}\n")
 COMPRESSION_THRESHOLD = 1024
@@ -73,8 +76,8 @@ class Exchange:
     request_headers: dict[str, str] = field(default_factory=dict)
     body: bytes | Padded | None = None
     repeat: int = 1
-    #: It uses up the rate limit: it must be the last exchange its server answers.
-    last: bool = False
+    #: When it runs: USE_UP uses the rate limit up, AFTER needs it used up; both come last.
+    phase: int = 0
     #: Send a different X-Forwarded-For on each repeat: a client must not dodge a limit that way.
     spoof_forwarded_for: bool = False
     text: str | None = None
@@ -84,6 +87,11 @@ class Exchange:
     header_sets: dict[str, frozenset[str]] = field(default_factory=dict)
     header_patterns: dict[str, str] = field(default_factory=dict)
     absent: tuple[str, ...] = ()
+
+    @property
+    def last(self) -> bool:
+        """It uses the rate limit up or needs it used up: nothing else may follow it."""
+        return self.phase > 0
 
     def problems(self, response) -> list[str]:
         """What differs between a `requests` response and this exchange; empty when it holds."""
@@ -142,140 +150,154 @@ def _error_body(spec: ProjectSpec, name: str) -> dict[str, object]:
 
 
 def exchanges(spec: ProjectSpec) -> list[Exchange]:
-    """Every exchange the project made from spec must answer, in an order safe to run."""
-    chosen = set(spec.middleware)
+    """Every exchange the project made from spec must answer, in an order safe to run: the
+    routes', then each chosen middleware's (CHOICE_EXCHANGES, in catalog order), then those
+    that use the rate limit up or need it used up."""
     found: list[Exchange] = []
     for route in spec.routes:
         found.extend(_route_exchanges(spec, route))
     if not spec.classic:
         found.append(Exchange("no X-Powered-By", "GET", "/", 200, absent=("X-Powered-By",)))
-    if "error-handlers" in chosen:
-        found.append(
-            Exchange("unknown path", "GET", "/no/such/path", 404, **_error_body(spec, "Not Found"))
-        )
-        route = spec.routes[0]
-        wrong = next(
-            m
-            for m in ("DELETE", "PATCH", "PUT", "POST")
-            if not any(r.method == m and r.shape == route.shape for r in spec.routes)
-        )
-        allowed = {r.method for r in spec.routes if r.shape == route.shape} | {"OPTIONS"}
-        if "GET" in allowed:
-            allowed.add("HEAD")
-        found.append(
-            Exchange(
-                f"{wrong} {route.path}: wrong method",
-                wrong,
-                route.sample_path(),
-                405,
-                header_sets={"Allow": frozenset(allowed)},
-                **_error_body(spec, "Method Not Allowed"),
-            )
-        )
-    if "security-headers" in chosen:
-        found.append(Exchange("security headers", "GET", "/", 200, headers=SECURITY_HEADERS))
-    if "cors" in chosen:
-        origins = spec.setting("cors", "origins")
-        allowed_origin = origins[0]
-        found += [
-            Exchange(
-                "CORS: allowed origin",
-                "GET",
-                "/",
-                200,
-                request_headers={"Origin": allowed_origin},
-                headers={"Access-Control-Allow-Origin": allowed_origin},
-                absent=("Access-Control-Allow-Credentials",),
-            ),
-            Exchange(
-                "CORS: refused origin",
-                "GET",
-                "/",
-                200,
-                request_headers={"Origin": "https://refused.example"},
-                absent=("Access-Control-Allow-Origin",),
-            ),
-            Exchange(
-                "CORS: preflight",
-                "OPTIONS",
-                "/",
-                200,
-                request_headers={"Origin": allowed_origin, "Access-Control-Request-Method": "POST"},
-                headers={"Access-Control-Allow-Origin": allowed_origin},
-                header_sets={
-                    "Access-Control-Allow-Methods": frozenset(
-                        {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
-                    )
-                },
-            ),
-        ]
-    if "compression" in chosen:
-        for route in spec.routes:
-            if route.response_kind() != "text" or route.method != "GET":
-                continue
-            big = len(route.text.encode()) >= COMPRESSION_THRESHOLD
-            found.append(
-                Exchange(
-                    f"compression of {route.label} ({len(route.text.encode())} bytes)",
-                    "GET",
-                    route.sample_path(),
-                    route.status,
-                    request_headers={"Accept-Encoding": "gzip"},
-                    text=route.text,
-                    headers={"Content-Encoding": "gzip"} if big else {},
-                    absent=() if big else ("Content-Encoding",),
+    for key in spec.middleware:
+        found.extend(CHOICE_EXCHANGES[key](spec))
+    return sorted(found, key=lambda exchange: exchange.phase)
+
+
+def _error_handlers(spec: ProjectSpec) -> list[Exchange]:
+    route = spec.routes[0]
+    wrong = next(
+        m
+        for m in ("DELETE", "PATCH", "PUT", "POST")
+        if not any(r.method == m and r.shape == route.shape for r in spec.routes)
+    )
+    allowed = {r.method for r in spec.routes if r.shape == route.shape} | {"OPTIONS"}
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return [
+        Exchange("unknown path", "GET", "/no/such/path", 404, **_error_body(spec, "Not Found")),
+        Exchange(
+            f"{wrong} {route.path}: wrong method",
+            wrong,
+            route.sample_path(),
+            405,
+            header_sets={"Allow": frozenset(allowed)},
+            **_error_body(spec, "Method Not Allowed"),
+        ),
+    ]
+
+
+def _security_headers(spec: ProjectSpec) -> list[Exchange]:
+    return [Exchange("security headers", "GET", "/", 200, headers=SECURITY_HEADERS)]
+
+
+def _cors(spec: ProjectSpec) -> list[Exchange]:
+    allowed_origin = spec.setting("cors", "origins")[0]
+    return [
+        Exchange(
+            "CORS: allowed origin",
+            "GET",
+            "/",
+            200,
+            request_headers={"Origin": allowed_origin},
+            headers={"Access-Control-Allow-Origin": allowed_origin},
+            absent=("Access-Control-Allow-Credentials",),
+        ),
+        Exchange(
+            "CORS: refused origin",
+            "GET",
+            "/",
+            200,
+            request_headers={"Origin": "https://refused.example"},
+            absent=("Access-Control-Allow-Origin",),
+        ),
+        Exchange(
+            "CORS: preflight",
+            "OPTIONS",
+            "/",
+            200,
+            request_headers={"Origin": allowed_origin, "Access-Control-Request-Method": "POST"},
+            headers={"Access-Control-Allow-Origin": allowed_origin},
+            header_sets={
+                "Access-Control-Allow-Methods": frozenset(
+                    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
                 )
+            },
+        ),
+    ]
+
+
+def _compression(spec: ProjectSpec) -> list[Exchange]:
+    found = []
+    for route in spec.routes:
+        if route.response_kind() != "text" or route.method != "GET":
+            continue
+        big = len(route.text.encode()) >= COMPRESSION_THRESHOLD
+        found.append(
+            Exchange(
+                f"compression of {route.label} ({len(route.text.encode())} bytes)",
+                "GET",
+                route.sample_path(),
+                route.status,
+                request_headers={"Accept-Encoding": "gzip"},
+                text=route.text,
+                headers={"Content-Encoding": "gzip"} if big else {},
+                absent=() if big else ("Content-Encoding",),
             )
-    if "json-body" in chosen:
-        limit = int(spec.setting("json-body", "limit"))
-        json_headers = {"Content-Type": "application/json"}
-        too_big = Padded(b'{"data": "', limit, b'"}')
-        found += [
-            Exchange(
-                "malformed JSON body",
-                "POST",
-                "/",
-                400,
-                json_headers,
-                b'{"broken": ',
-                **_error_body(spec, "Bad Request"),
-            ),
-            Exchange(
-                f"JSON body over {limit} bytes",
-                "POST",
-                "/",
-                413,
-                json_headers,
-                too_big,
-                **_error_body(spec, "Request Entity Too Large"),
-            ),
-        ]
-    if "static" in chosen:
-        path, content = STATIC_FILE
-        found.append(Exchange("static file", "GET", path, 200, text=content, media_type="text/css"))
-    if "request-id" in chosen:
-        found += [
-            Exchange(
-                "request id echoed",
-                "GET",
-                "/",
-                200,
-                {"X-Request-ID": "abc-123.X_y"},
-                headers={"X-Request-ID": "abc-123.X_y"},
-            ),
-            Exchange("request id created", "GET", "/", 200, header_patterns={"X-Request-ID": UUID}),
-            Exchange(
-                "request id replaced",
-                "GET",
-                "/",
-                200,
-                {"X-Request-ID": "not valid"},
-                header_patterns={"X-Request-ID": UUID},
-            ),
-        ]
-    if "rate-limit" in chosen:
-        found = _with_rate_limit(spec, found)
+        )
     return found
+
+
+def _json_body(spec: ProjectSpec) -> list[Exchange]:
+    limit = int(spec.setting("json-body", "limit"))
+    json_headers = {"Content-Type": "application/json"}
+    too_big = Padded(b'{"data": "', limit, b'"}')
+    return [
+        Exchange(
+            "malformed JSON body",
+            "POST",
+            "/",
+            400,
+            json_headers,
+            b'{"broken": ',
+            **_error_body(spec, "Bad Request"),
+        ),
+        Exchange(
+            f"JSON body over {limit} bytes",
+            "POST",
+            "/",
+            413,
+            json_headers,
+            too_big,
+            **_error_body(spec, "Request Entity Too Large"),
+        ),
+    ]
+
+
+def _static(spec: ProjectSpec) -> list[Exchange]:
+    path, content = STATIC_FILE
+    return [Exchange("static file", "GET", path, 200, text=content, media_type="text/css")]
+
+
+def _request_id(spec: ProjectSpec) -> list[Exchange]:
+    return [
+        Exchange(
+            "request id echoed",
+            "GET",
+            "/",
+            200,
+            {"X-Request-ID": "abc-123.X_y"},
+            headers={"X-Request-ID": "abc-123.X_y"},
+        ),
+        Exchange("request id created", "GET", "/", 200, header_patterns={"X-Request-ID": UUID}),
+        Exchange(
+            "request id replaced",
+            "GET",
+            "/",
+            200,
+            {"X-Request-ID": "not valid"},
+            header_patterns={"X-Request-ID": UUID},
+        ),
+    ]
 
 
 def _route_exchanges(spec: ProjectSpec, route) -> list[Exchange]:
@@ -304,15 +326,13 @@ def _route_exchanges(spec: ProjectSpec, route) -> list[Exchange]:
     return found
 
 
-def _with_rate_limit(spec: ProjectSpec, found: list[Exchange]) -> list[Exchange]:
+def _rate_limit(spec: ProjectSpec) -> list[Exchange]:
     """Check the limit's headers, then exceed it: last, since it uses the limit up.
 
     Every other exchange still runs: `verify` restarts the server whenever a run of exchanges
     would reach the limit (see generator.verify).
     """
     limit = int(spec.setting("rate-limit", "max"))
-    # Remaining is not part of the contract: Flask-Limiter counts only requests that reach a
-    # view, express-rate-limit counts every request (404s included). See the catalog note.
     headers = Exchange(
         "rate limit: headers",
         "GET",
@@ -332,13 +352,32 @@ def _with_rate_limit(spec: ProjectSpec, found: list[Exchange]) -> list[Exchange]
         "/",
         429,
         repeat=limit + 1,
-        last=True,
+        phase=USE_UP,
         spoof_forwarded_for=True,
         header_patterns={"Retry-After": r"\d+"},
         headers={"X-RateLimit-Limit": str(limit)},
         **body,
     )
-    return [*found, headers, exceeded]
+    return [headers, exceeded]
+
+
+def _no_exchanges(spec: ProjectSpec) -> list[Exchange]:
+    return []
+
+
+#: The exchanges that prove each middleware, by catalog key: both servers must answer them alike.
+#: Logging shows only in the server's output (tests/integration/test_server_security.py).
+CHOICE_EXCHANGES: dict[str, Callable[[ProjectSpec], list[Exchange]]] = {
+    "request-id": _request_id,
+    "logging": _no_exchanges,
+    "security-headers": _security_headers,
+    "cors": _cors,
+    "compression": _compression,
+    "rate-limit": _rate_limit,
+    "json-body": _json_body,
+    "static": _static,
+    "error-handlers": _error_handlers,
+}
 
 
 def send(session, exchange: Exchange, base_url: str, *, timeout: float = 10.0):

@@ -46,3 +46,14 @@ def test_packages_follow_the_choices():
         "flask-cors": "6.0.5",
     }
     assert catalog.packages("express", ["tests"], dev=True) == {"supertest": "7.3.2"}
+
+
+def test_every_middleware_has_a_partial_per_framework_and_its_exchanges():
+    from generator.exchanges import CHOICE_EXCHANGES
+
+    for choice in catalog.MIDDLEWARE:
+        assert choice.key in CHOICE_EXCHANGES, choice.key
+        for framework, suffix in (("flask", "py"), ("express", "js")):
+            partial = catalog.TEMPLATES_DIR / framework / "templates" / "middleware"
+            assert (partial / f"{choice.key}.{suffix}.j2").is_file(), (framework, choice.key)
+    assert set(CHOICE_EXCHANGES) == {choice.key for choice in catalog.MIDDLEWARE}
