@@ -84,6 +84,26 @@ class Choice:
 
 MIDDLEWARE: tuple[Choice, ...] = (
     Choice(
+        key="proxy",
+        title="Behind proxies",
+        help="Trust X-Forwarded-For, -Proto and -Host from HOPS proxies in front of the server.",
+        flask=Side(
+            (),
+            "werkzeug's ProxyFix with x_for, x_proto and x_host set to HOPS: request.remote_addr "
+            "(and so the rate limiter) sees the client the proxies name.",
+        ),
+        express=Side(
+            (),
+            "app.set('trust proxy', HOPS): req.ip, req.protocol and req.hostname (and so "
+            "express-rate-limit) come from the X-Forwarded-* headers of that many proxies.",
+        ),
+        settings=(Setting("hops", "How many proxies stand in front of the server.", 1, 0, 10),),
+        concepts={
+            "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*app\.wsgi_app = ProxyFix\("),),
+            "express": (Anchor("app.js", r"^app\.set\('trust proxy',"),),
+        },
+    ),
+    Choice(
         key="request-id",
         title="Request IDs",
         help="Echo a client's X-Request-ID (letters, digits, . _ -, up to 128) or create one.",
@@ -197,15 +217,16 @@ MIDDLEWARE: tuple[Choice, ...] = (
             ("flask-limiter",),
             "Flask-Limiter application_limits (one counter per client for the whole app) "
             "with in-memory storage and X-RateLimit-* headers; "
-            "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing. "
+            "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing "
+            "unless the proxy choice says whom to trust. "
             "Memory is per process: under gunicorn each worker counts alone (use Redis there). "
             "Every request counts, 404, 405 and static files included, as in Express; "
             "with CORS, OPTIONS requests do not.",
         ),
         express=Side(
             ("express-rate-limit",),
-            "express-rate-limit with X-RateLimit-* headers; trust proxy stays off, "
-            "so a spoofed X-Forwarded-For changes nothing. "
+            "express-rate-limit with X-RateLimit-* headers, keyed on req.ip: trust proxy stays "
+            "off unless the proxy choice sets it, so a spoofed X-Forwarded-For changes nothing. "
             "Memory is per process: in the cluster each worker counts alone (use Redis there). "
             "Every request counts, 404, 405 and static files included; "
             "with CORS, OPTIONS requests do not: cors answers them before the limiter.",

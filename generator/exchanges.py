@@ -353,12 +353,36 @@ def _rate_limit(spec: ProjectSpec) -> list[Exchange]:
         429,
         repeat=limit + 1,
         phase=USE_UP,
-        spoof_forwarded_for=True,
+        spoof_forwarded_for=_trusted_proxies(spec) == 0,
         header_patterns={"Retry-After": r"\d+"},
         headers={"X-RateLimit-Limit": str(limit)},
         **body,
     )
     return [headers, exceeded]
+
+
+def _trusted_proxies(spec: ProjectSpec) -> int:
+    return int(spec.setting("proxy", "hops")) if "proxy" in spec.middleware else 0
+
+
+def _proxy(spec: ProjectSpec) -> list[Exchange]:
+    """Behind proxies, the client the proxies name has a rate limit of its own. (With none
+    trusted, the rate limit's own exchange forges X-Forwarded-For and must still be limited.)"""
+    hops = _trusted_proxies(spec)
+    if "rate-limit" not in spec.middleware or hops == 0:
+        return []
+    # The client, then one address per further proxy: each proxy appends the one it saw.
+    forwarded = ", ".join(["198.51.100.7"] + [f"10.0.0.{n}" for n in range(1, hops)])
+    return [
+        Exchange(
+            "proxy: the forwarded client has a limit of its own",
+            "GET",
+            "/",
+            200,
+            {"X-Forwarded-For": forwarded},
+            phase=AFTER,
+        )
+    ]
 
 
 def _no_exchanges(spec: ProjectSpec) -> list[Exchange]:
@@ -368,6 +392,7 @@ def _no_exchanges(spec: ProjectSpec) -> list[Exchange]:
 #: The exchanges that prove each middleware, by catalog key: both servers must answer them alike.
 #: Logging shows only in the server's output (tests/integration/test_server_security.py).
 CHOICE_EXCHANGES: dict[str, Callable[[ProjectSpec], list[Exchange]]] = {
+    "proxy": _proxy,
     "request-id": _request_id,
     "logging": _no_exchanges,
     "security-headers": _security_headers,

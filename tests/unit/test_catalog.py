@@ -34,9 +34,10 @@ def test_presets_build(name):
     assert built.routes[0].label == "GET /"
 
 
-def test_the_production_preset_uses_every_middleware_but_static():
+def test_the_production_preset_uses_every_middleware_but_static_and_proxy():
+    # Trusting a proxy that is not there would let any client forge its address.
     built = spec.build({"preset": "production"})
-    assert set(built.middleware) == {c.key for c in catalog.MIDDLEWARE} - {"static"}
+    assert set(built.middleware) == {c.key for c in catalog.MIDDLEWARE} - {"static", "proxy"}
     assert set(built.switches) == {c.key for c in catalog.CONFIG}
 
 
