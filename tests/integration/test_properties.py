@@ -54,7 +54,7 @@ def run_cli(*args: str) -> tuple[int, str]:
 @given(name=st.text(max_size=40))
 def test_any_name_is_refused_in_one_line_or_renders(name):
     with tempfile.TemporaryDirectory() as tmp:
-        code, err = run_cli("new", "flask", name, "--no-input", "-o", tmp)
+        code, err = run_cli("new", "flask", "--no-input", "-o", tmp, "--", name)
         if code == 2:
             assert err.count("\n") == 1 and err.startswith("dualgen: error: ")
             assert list(Path(tmp).iterdir()) == []
