@@ -55,12 +55,15 @@ const routes = require('./routes');
 
 const app = express();
 app.disable('x-powered-by');
+{#- A long middleware (paragraph) is set apart from the others by blank lines. -#}
+{%- set spacing = namespace(after=false) %}
 {%- for key in middleware %}
 {%- import 'middleware/' ~ key ~ '.js.j2' as partial with context %}
 {%- if partial.setup is defined %}
-{%- if partial.paragraph is defined %}
+{%- if partial.paragraph is defined or spacing.after %}
 {% endif %}
 {{ partial.setup()|trim }}
+{%- set spacing.after = partial.paragraph is defined %}
 {%- endif %}
 {%- endfor %}
 {%- if c.__layout == 'package' %}
