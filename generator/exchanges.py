@@ -385,6 +385,22 @@ def _proxy(spec: ProjectSpec) -> list[Exchange]:
     ]
 
 
+def _health(spec: ProjectSpec) -> list[Exchange]:
+    """/healthz answers ahead of every other middleware: even once the rate limit is used up."""
+    healthy = {"json": {"status": "ok"}, "media_type": "application/json"}
+    found = [
+        Exchange("health check", "GET", "/healthz", 200, **healthy),
+        Exchange("health check: HEAD", "HEAD", "/healthz", 200, text=""),
+    ]
+    if "rate-limit" in spec.middleware:
+        found.append(
+            Exchange(
+                "health check: past the rate limit", "GET", "/healthz", 200, phase=AFTER, **healthy
+            )
+        )
+    return found
+
+
 def _no_exchanges(spec: ProjectSpec) -> list[Exchange]:
     return []
 
@@ -392,6 +408,7 @@ def _no_exchanges(spec: ProjectSpec) -> list[Exchange]:
 #: The exchanges that prove each middleware, by catalog key: both servers must answer them alike.
 #: Logging shows only in the server's output (tests/integration/test_server_security.py).
 CHOICE_EXCHANGES: dict[str, Callable[[ProjectSpec], list[Exchange]]] = {
+    "health": _health,
     "proxy": _proxy,
     "request-id": _request_id,
     "logging": _no_exchanges,

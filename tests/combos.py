@@ -45,7 +45,7 @@ COMBOS: dict[str, dict[str, object]] = {
     },
     "limited-json": {
         "name": "limited",
-        "middleware": ["proxy", "rate-limit", "error-handlers", "logging"],
+        "middleware": ["health", "proxy", "rate-limit", "error-handlers", "logging"],
         "settings": {"rate-limit": {"max": 5, "window": 30}, "proxy": {"hops": 2}},
         "routes": [{"method": "GET", "path": "/items", "json": [1, 2.5, "three", None, False]}],
         "production-server": True,

@@ -34,10 +34,12 @@ def test_presets_build(name):
     assert built.routes[0].label == "GET /"
 
 
-def test_the_production_preset_uses_every_middleware_but_static_and_proxy():
-    # Trusting a proxy that is not there would let any client forge its address.
+def test_the_production_preset_uses_every_middleware_but_static_proxy_and_health():
+    # Trusting a proxy that is not there would let any client forge its address; a health check
+    # is the deployment's choice.
     built = spec.build({"preset": "production"})
-    assert set(built.middleware) == {c.key for c in catalog.MIDDLEWARE} - {"static", "proxy"}
+    expected = {c.key for c in catalog.MIDDLEWARE} - {"static", "proxy", "health"}
+    assert set(built.middleware) == expected
     assert set(built.switches) == {c.key for c in catalog.CONFIG}
 
 

@@ -47,6 +47,7 @@ EXPECTED_CODE = {
     "start": ("app.run(", "listen("),
     "dependencies": ("flask==", '"express"'),
     "tests": ("def test_hello", "test('GET /'"),
+    "health": ("def answer_health_checks", "/healthz"),
     "proxy": ("ProxyFix(app.wsgi_app", "trust proxy"),
     "request-id": ("X-Request-ID", "X-Request-ID"),
     "logging": ("log_request", "morgan("),
