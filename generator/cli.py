@@ -499,15 +499,25 @@ def diff(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; errors become one line on stderr and exit code 2 (bad input) or 1."""
+    """Run the CLI; errors become one line on stderr and exit code 2 (bad input) or 1.
+
+    SIGTERM and SIGHUP stop a command as Ctrl-C does, cleaning up on the way out; the exit code
+    is then 128 + the signal number (130 for Ctrl-C).
+    """
+    from .interrupts import Interrupted, stop_on_signals
+
     try:
-        code = cli.main(args=argv, prog_name="dualgen", standalone_mode=False)
+        with stop_on_signals():
+            code = cli.main(args=argv, prog_name="dualgen", standalone_mode=False)
     except click.UsageError as error:
         click.echo(f"dualgen: error: {error.format_message()}", err=True)
         raise SystemExit(2) from None
     except click.Abort:
         click.echo("dualgen: aborted", err=True)
         raise SystemExit(130) from None
+    except Interrupted as error:
+        click.echo(f"dualgen: stopped by {error}", err=True)
+        raise SystemExit(error.exit_code) from None
     except DualgenError as error:
         click.echo(f"dualgen: error: {error}", err=True)
         raise SystemExit(error.exit_code) from None
