@@ -17,7 +17,7 @@ from generator import render as render_module
 from generator import spec
 from generator.cli import main
 from generator.errors import DestinationError
-from generator.files import Claim, claim_path
+from generator.files import Claim, claim_path, write_file
 from generator.interrupts import Interrupted, stop_on_signals, uninterrupted
 from generator.render import render
 
@@ -39,6 +39,71 @@ def assert_refused(code: int, err: str, message: str) -> None:
     assert code == 2, err
     assert err.count("\n") == 1 and err.startswith("dualgen: error: "), err
     assert message in err, err
+
+
+HTML_COMMANDS = [
+    pytest.param(["compare"], id="compare"),
+    pytest.param(["diff", "flask", "--from", "classic", "--to", "default+cors"], id="diff"),
+]
+
+
+# --- item 10: --html files -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", HTML_COMMANDS)
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["", "force"])
+def test_html_never_writes_through_a_symlink(command, force, tmp_path, capsys):
+    target = tmp_path / "precious.txt"
+    target.write_text("precious")
+    (tmp_path / "page.html").symlink_to(target)
+    html = str(tmp_path / "page.html")
+    code, _, err = dualgen(*command, "--html", html, *force, capsys=capsys)
+    assert_refused(code, err, "is a symlink; dualgen never writes through one")
+    assert target.read_text() == "precious"
+    assert (tmp_path / "page.html").is_symlink()
+    assert entries(tmp_path) == ["page.html", "precious.txt"]
+
+
+@pytest.mark.parametrize("command", HTML_COMMANDS)
+def test_html_replaces_a_file_only_with_force(command, tmp_path, capsys):
+    page = tmp_path / "page.html"
+    page.write_text("mine")
+    code, _, err = dualgen(*command, "--html", str(page), capsys=capsys)
+    assert_refused(code, err, "already exists; use --force to replace it")
+    assert page.read_text() == "mine"
+    code, _, err = dualgen(*command, "--html", str(page), "--force", capsys=capsys)
+    assert code == 0, err
+    assert page.read_text().lower().startswith("<!doctype html>")
+    assert entries(tmp_path) == ["page.html"]
+
+
+@pytest.mark.parametrize("command", HTML_COMMANDS)
+def test_html_is_written_once_complete_and_nothing_else(command, tmp_path, capsys):
+    page = tmp_path / "page.html"
+    code, _, err = dualgen(*command, "--html", str(page), capsys=capsys)
+    assert code == 0, err
+    assert page.read_text().rstrip().endswith("</html>")
+    assert entries(tmp_path) == ["page.html"]
+
+
+@pytest.mark.parametrize("command", HTML_COMMANDS)
+def test_html_in_a_missing_folder_is_one_line(command, capsys):
+    code, _, err = dualgen(*command, "--html", "/nonexistent/x.html", capsys=capsys)
+    assert_refused(code, err, "folder '/nonexistent' does not exist")
+
+
+@POSIX
+@pytest.mark.parametrize("command", HTML_COMMANDS)
+def test_html_onto_a_named_pipe_is_refused_without_waiting(command, tmp_path, capsys):
+    os.mkfifo(tmp_path / "pipe.html")
+    code, _, err = dualgen(*command, "--html", str(tmp_path / "pipe.html"), "-f", capsys=capsys)
+    assert_refused(code, err, "is not a regular file")
+
+
+def test_write_file_keeps_the_mode_a_new_file_gets(tmp_path):
+    write_file(tmp_path / "a.html", "<p>", force=False)
+    (tmp_path / "b.html").write_text("<p>")
+    assert (tmp_path / "a.html").stat().st_mode == (tmp_path / "b.html").stat().st_mode
 
 
 # --- item 8: bad -o folders ----------------------------------------------------------------
