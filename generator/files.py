@@ -277,7 +277,7 @@ def _mirror(source: Path, target: Path, top: Path) -> None:
                     _mirror(Path(entry.path), into, top)
                 elif entry.is_file(follow_symlinks=False):
                     try:
-                        os.link(entry.path, into, follow_symlinks=False)
+                        os.link(entry.path, into)
                     except OSError:
                         shutil.copy2(entry.path, into, follow_symlinks=False)
                 else:
