@@ -224,7 +224,12 @@ class Claim:
             if os.path.lexists(destination):
                 staging = self.scratch / f"staging-{number}"
                 _mirror(destination, staging, destination)
-                _overlay(project, staging)
+                try:
+                    _overlay(project, staging)
+                except OSError as error:
+                    raise RunError(
+                        f"merging into {str(destination)!r} failed: {error.strerror}"
+                    ) from None
                 moves.append((destination, self.scratch / f"previous-{number}"))
                 moves.append((staging, destination))
             else:
@@ -290,9 +295,9 @@ def _mirror(source: Path, target: Path, top: Path) -> None:
                     )
         shutil.copystat(source, target, follow_symlinks=False)
     except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
         raise DestinationError(
-            f"cannot copy output folder {str(top)!r} to merge into it: "
-            f"{error.strerror} ({error.filename})"
+            f"cannot copy output folder {str(top)!r} to merge into it: {error.strerror}{where}"
         ) from None
 
 
