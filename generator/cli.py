@@ -383,19 +383,23 @@ def _color() -> bool:
     metavar="FILE",
     help="Also write one self-contained HTML page with both trees and every concept side by side.",
 )
-def compare(output_format, html_file, **choices) -> None:
+@click.option("-f", "--force", is_flag=True, help="Replace an existing --html file.")
+def compare(output_format, html_file, force, **choices) -> None:
     """Render the same choices in Flask and Express and show them side by side.
 
     Prints both file trees, their sizes, and for each concept (the app, a route, each
     middleware ...) where it lives in each tree, with the code.
     """
     from . import compare as comparing
+    from . import files
     from . import spec as specs
 
     merged = _answers_from_options(**choices)
+    if html_file is not None:
+        files.check_output_file(html_file, force=force)
     result = comparing.compare(specs.build(merged))
     if html_file is not None:
-        html_file.write_text(comparing.render_html(result), encoding="utf-8")
+        files.write_file(html_file, comparing.render_html(result), force=force)
     if output_format == "json":
         click.echo(comparing.render_json(result), nl=False)
     elif html_file is not None:
@@ -427,6 +431,7 @@ def compare(output_format, html_file, **choices) -> None:
     metavar="FILE",
     help="Also write the diff as one self-contained HTML page.",
 )
+@click.option("-f", "--force", is_flag=True, help="Replace an existing --html file.")
 @click.option(
     "--exit-code",
     is_flag=True,
@@ -437,6 +442,7 @@ def diff(
     old: str | None,
     new: str | None,
     html_file: Path | None,
+    force: bool,
     exit_code: bool,
 ) -> None:
     """Show what two sets of choices change, or what changed since generation.
@@ -447,7 +453,10 @@ def diff(
     .dualgen.yaml against the project, showing what was changed by hand.
     """
     from . import compare as comparing
+    from . import files
 
+    if html_file is not None:
+        files.check_output_file(html_file, force=force)
     if old is not None or new is not None:
         if target not in catalog.FRAMEWORKS:
             raise click.BadParameter(
@@ -473,7 +482,7 @@ def diff(
             )
         result = comparing.diff_project(project)
     if html_file is not None:
-        html_file.write_text(comparing.render_diff_html(result), encoding="utf-8")
+        files.write_file(html_file, comparing.render_diff_html(result), force=force)
         click.echo(f"Wrote {html_file}", err=True)
     color = _color()
     click.echo(comparing.render_diff_text(result, color=color), nl=False, color=color)
@@ -482,15 +491,25 @@ def diff(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; errors become one line on stderr and exit code 2 (bad input) or 1."""
+    """Run the CLI; errors become one line on stderr and exit code 2 (bad input) or 1.
+
+    SIGTERM and SIGHUP stop a command as Ctrl-C does, cleaning up on the way out; the exit code
+    is then 128 + the signal number (130 for Ctrl-C).
+    """
+    from .interrupts import Interrupted, stop_on_signals
+
     try:
-        code = cli.main(args=argv, prog_name="dualgen", standalone_mode=False)
+        with stop_on_signals():
+            code = cli.main(args=argv, prog_name="dualgen", standalone_mode=False)
     except click.UsageError as error:
         click.echo(f"dualgen: error: {error.format_message()}", err=True)
         raise SystemExit(2) from None
     except click.Abort:
         click.echo("dualgen: aborted", err=True)
         raise SystemExit(130) from None
+    except Interrupted as error:
+        click.echo(f"dualgen: stopped by {error}", err=True)
+        raise SystemExit(error.exit_code) from None
     except DualgenError as error:
         click.echo(f"dualgen: error: {error}", err=True)
         raise SystemExit(error.exit_code) from None

@@ -1,13 +1,12 @@
 """Render a spec with a Cookiecutter template, and place the result without ever losing a file.
 
-Every project is rendered into a temporary folder beside its destination and moved into place at
-the end, so a failure at any point leaves the destination as it was.
+Every project is rendered into a scratch folder beside its claimed destination and moved into
+place at the end (generator.files), so a failure at any point leaves the destination as it was.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from .catalog import FRAMEWORKS, templates_dir
 from .errors import DestinationError, RunError
+from .files import Claim
 from .spec import ProjectSpec, dump_answers
 
 ANSWERS_FILE = ".dualgen.yaml"
@@ -146,19 +146,21 @@ def _template_on_path(template: Path) -> Iterator[None]:
 
 def check_destination(destination: Path, *, force: bool) -> None:
     """Refuse a destination that would lose the user's files or follow a symlink."""
-    if destination.is_symlink():
-        raise DestinationError(
-            f"output folder {str(destination)!r} is a symlink; dualgen never follows one"
-        )
-    if destination.exists() and not destination.is_dir():
-        raise DestinationError(
-            f"output folder {str(destination)!r} is a file; choose another name or --output-dir"
-        )
-    if destination.exists() and not force:
-        raise DestinationError(
-            f"output folder {str(destination)!r} already exists; use --force to replace the "
-            "files dualgen writes and keep the others"
-        )
+    shown = repr(str(destination))
+    try:
+        if destination.is_symlink():
+            raise DestinationError(f"output folder {shown} is a symlink; dualgen never follows one")
+        if destination.exists() and not destination.is_dir():
+            raise DestinationError(
+                f"output folder {shown} is a file; choose another name or --output-dir"
+            )
+        if destination.exists() and not force:
+            raise DestinationError(
+                f"output folder {shown} already exists; use --force to replace the "
+                "files dualgen writes and keep the others"
+            )
+    except OSError as error:
+        raise DestinationError(f"cannot use output folder {shown}: {error.strerror}") from None
 
 
 def render(
@@ -170,48 +172,22 @@ def render(
 ) -> list[Path]:
     """Render each framework into output_dir and return the project folders.
 
-    Nothing appears in output_dir until every project has rendered; with force, files the
-    template writes replace those in the destination and every other file is kept.
+    The destinations are claimed first, so an overlapping run stops instead of merging; the
+    projects render in a scratch folder beside them and move into place together at the end.
+    On any failure or signal the destinations are as they were and nothing is left behind,
+    not even the output folders this call created. With force, files the template writes
+    replace those in a destination and every other file is kept.
     """
     both = len(frameworks) > 1
     output_dir = Path(output_dir)
     destinations = [output_dir / folder_name(spec, name, both=both) for name in frameworks]
     for destination in destinations:
         check_destination(destination, force=force)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".dualgen-", dir=output_dir) as tmp:
-        rendered = [render_tree(spec, name, Path(tmp) / name) for name in frameworks]
-        for project, destination in zip(rendered, destinations, strict=True):
-            if destination.exists():
-                _merge_into(project, destination, Path(tmp))
-            else:
-                os.rename(project, destination)
-    return destinations
-
-
-def _merge_into(project: Path, destination: Path, tmp: Path) -> None:
-    """Replace destination by its files overlaid with the project's, in one rename."""
-    staging = tmp / "staging"
-    shutil.copytree(destination, staging, symlinks=True)
-    for source in sorted(project.rglob("*")):
-        target = staging / source.relative_to(project)
-        for parent in reversed(target.relative_to(staging).parents[:-1]):
-            folder = staging / parent
-            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-                folder.unlink()
-        if source.is_dir():
-            if target.is_symlink() or (target.exists() and not target.is_dir()):
-                target.unlink()
-            target.mkdir(exist_ok=True)
-        else:
-            if target.is_symlink() or target.is_file():
-                target.unlink()
-            elif target.is_dir():
-                shutil.rmtree(target)
-            shutil.copy2(source, target)
-    backup = tmp / "previous"
-    os.rename(destination, backup)
-    os.rename(staging, destination)
+    with Claim(destinations) as claim:
+        for destination in destinations:  # again: a run that just finished may have made it
+            check_destination(destination, force=force)
+        projects = [render_tree(spec, name, claim.scratch / name) for name in frameworks]
+        return claim.place(projects)
 
 
 def dry_run(spec: ProjectSpec, frameworks: tuple[str, ...]) -> dict[str, list[str]]:

@@ -1,0 +1,99 @@
+"""Signals as exceptions, and blocks that a signal cannot cut in two.
+
+SIGINT already raises KeyboardInterrupt; `stop_on_signals` makes SIGTERM and SIGHUP raise
+`Interrupted`, so that every `finally` and `with` block cleans up as it does for Ctrl-C.
+`uninterrupted` holds those signals while a few renames must happen together.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+class Interrupted(BaseException):
+    """A signal (SIGTERM, SIGHUP) asked dualgen to stop; exit code 128 + the signal number.
+
+    Like KeyboardInterrupt it is no Exception, so `except Exception` never swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def _restore(previous: dict[int, object]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGHUP raise Interrupted (unless they are ignored,
+    as under nohup); the previous handlers come back afterwards."""
+    if not _in_main_thread():
+        yield
+        return
+    previous: dict[int, object] = {}
+    for signum in STOP_SIGNALS:
+        if signum != signal.SIGINT and signal.getsignal(signum) is not signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, _stop)
+    try:
+        yield
+    finally:
+        _restore(previous)
+
+
+_held: list[int] = []
+_depth = 0
+
+
+def _hold(signum: int, frame: object) -> None:
+    _held.append(signum)
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP until the block ends, then deliver the first one held
+    as it would have been delivered (an exception, or the default action)."""
+    global _depth
+    if not _in_main_thread():
+        yield
+        return
+    if _depth:
+        _depth += 1
+        try:
+            yield
+        finally:
+            _depth -= 1
+        return
+    previous = {
+        signum: signal.signal(signum, _hold)
+        for signum in STOP_SIGNALS
+        if signal.getsignal(signum) is not signal.SIG_IGN
+    }
+    _depth = 1
+    try:
+        yield
+    finally:
+        _depth = 0
+        _restore(previous)
+        if _held:
+            signum = _held[0]
+            _held.clear()
+            signal.raise_signal(signum)
