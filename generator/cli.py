@@ -246,70 +246,13 @@ def _prompt(current: dict[str, object]) -> dict[str, object]:
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON, for tools.")
 def options(as_json: bool) -> None:
     """List every middleware and config choice, with what it means in Flask and in Express."""
-    rows = [
-        {
-            "key": choice.key,
-            "kind": "middleware" if choice in catalog.MIDDLEWARE else "config",
-            "title": choice.title,
-            "help": choice.help,
-            "flask": {
-                "packages": catalog.packages("flask", [choice.key])
-                | catalog.packages("flask", [choice.key], dev=True),
-                "note": choice.flask.note,
-            },
-            "express": {
-                "packages": catalog.packages("express", [choice.key])
-                | catalog.packages("express", [choice.key], dev=True),
-                "note": choice.express.note,
-            },
-            "settings": [
-                {
-                    "key": s.key,
-                    "help": s.help,
-                    "default": list(s.default) if s.is_list else s.default,
-                }
-                for s in choice.settings
-            ],
-        }
-        for choice in catalog.MIDDLEWARE + catalog.CONFIG
-    ]
+    from . import options as listing
+
+    rows = listing.rows()
     if as_json:
-        import json
-
-        click.echo(
-            json.dumps(
-                {"choices": rows, "presets": catalog.PRESETS, "pins": catalog.PINS}, indent=2
-            )
-        )
-        return
-    import textwrap
-
-    def wrap(text: str, indent: int) -> str:
-        return textwrap.fill(text, 100, initial_indent=" " * indent, subsequent_indent=" " * indent)
-
-    for kind in ("middleware", "config"):
-        click.echo(click.style(kind.upper(), bold=True))
-        for row in (r for r in rows if r["kind"] == kind):
-            click.echo(
-                "  " + click.style(row["key"], bold=True) + " " * (20 - len(row["key"])), nl=False
-            )
-            click.echo(wrap(row["help"], 22)[22:])
-            for side in ("flask", "express"):
-                packages = row[side]["packages"]
-                shown = (
-                    ", ".join(f"{n}=={v}" for n, v in packages.items() if n != side) or "built in"
-                )
-                click.echo(wrap(f"{side:<8} {shown}", 6))
-            for setting in row["settings"]:
-                default = setting["default"]
-                value = ",".join(default) if isinstance(default, list) else default
-                line = f"--set {row['key']}.{setting['key']}=…  {setting['help']} (default {value})"
-                click.echo(wrap(line, 6))
-        click.echo()
-    click.echo(click.style("PRESETS", bold=True))
-    for name, answers in catalog.PRESETS.items():
-        what = ", ".join(answers.get("middleware", [])) or "the comparison article's Hello World"
-        click.echo(wrap(f"{name:<12} {what}", 2))
+        click.echo(listing.render_json(rows))
+    else:
+        click.echo(listing.render_text(rows, style=click.style), nl=False)
 
 
 @cli.command()
