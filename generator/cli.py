@@ -109,7 +109,8 @@ def _choice_options(function):
 def _answers_from_options(
     name, preset, answers, middleware, route, settings, port, host, debug, **switches
 ) -> dict[str, object]:
-    """Merge preset, answer file and flags, in that order, into one answers mapping.
+    """Merge preset, answer file and flags, in that order, into one answers mapping (a --preset
+    flag replaces the answer file's preset).
 
     Takes the options `_choice_options` adds (plus NAME), as Click passes them.
     """
@@ -136,11 +137,10 @@ def _answers_from_options(
     for key, value in switches.items():
         if value is not None:
             flags[key.replace("_", "-")] = value
-    chosen_preset = preset or file_answers.get("preset")
-    layers = [{k: v for k, v in file_answers.items() if k != "preset"}, flags]
-    if chosen_preset is not None:
-        layers.insert(0, specs.preset(chosen_preset))
-    return specs.merge(*layers)
+    if preset is not None:
+        flags["preset"] = preset
+    # spec merges the preset under the answers, in the one place presets are merged.
+    return specs.expand_presets(specs.merge(file_answers, flags))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
