@@ -21,6 +21,7 @@ import secrets
 import shutil
 import socket
 import stat
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,13 +37,9 @@ def claim_path(destination: Path) -> Path:
 
 
 def _me() -> dict[str, object]:
-    import psutil
-
-    return {
-        "pid": os.getpid(),
-        "started": psutil.Process().create_time(),
-        "host": socket.gethostname(),
-    }
+    # The time of the claim, not of the process start: reading that would cost every run the
+    # import of psutil, which only a run that finds someone else's claim needs.
+    return {"pid": os.getpid(), "claimed": time.time(), "host": socket.gethostname()}
 
 
 def _owner(claim: Path) -> dict[str, object] | None:
@@ -60,12 +57,13 @@ def _alive(owner: dict[str, object]) -> bool:
 
     if owner.get("host") != socket.gethostname():
         return bool(owner.get("host"))  # another machine's run: it cannot be checked here
-    pid, started = owner.get("pid"), owner.get("started")
-    if not isinstance(pid, int) or not isinstance(started, float):
+    pid, claimed = owner.get("pid"), owner.get("claimed")
+    if not isinstance(pid, int) or not isinstance(claimed, float):
         return False
     try:
         process = psutil.Process(pid)
-        return abs(process.create_time() - started) < 1 and process.status() != psutil.STATUS_ZOMBIE
+        # A process that holds the pid now but started after the claim reuses a dead run's pid.
+        return process.create_time() <= claimed + 1 and process.status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
     except psutil.AccessDenied:

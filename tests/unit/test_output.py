@@ -192,8 +192,8 @@ def dead_process() -> int:
 @pytest.mark.parametrize(
     "owner",
     [
-        pytest.param(lambda: {"pid": dead_process(), "started": 1.0}, id="dead-process"),
-        pytest.param(lambda: {"pid": os.getpid(), "started": 1.0}, id="reused-pid"),
+        pytest.param(lambda: {"pid": dead_process(), "claimed": 1.0}, id="dead-process"),
+        pytest.param(lambda: {"pid": os.getpid(), "claimed": 1.0}, id="reused-pid"),
         pytest.param(lambda: "not json", id="unreadable"),
     ],
 )
@@ -212,7 +212,7 @@ def test_a_stale_claim_is_taken_over(owner, tmp_path, capsys):
 def test_a_claim_from_another_machine_is_respected(tmp_path, capsys):
     held = claim_path(tmp_path / "hello")
     held.mkdir()
-    (held / "owner.json").write_text(json.dumps({"pid": 1, "started": 1.0, "host": "elsewhere"}))
+    (held / "owner.json").write_text(json.dumps({"pid": 1, "claimed": 1.0, "host": "elsewhere"}))
     code, _, err = dualgen("new", "flask", "--no-input", "-o", str(tmp_path), capsys=capsys)
     assert_refused(code, err, "another dualgen run (process 1 on elsewhere) is writing")
 
