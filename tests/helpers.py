@@ -34,3 +34,22 @@ def run_dualgen(*args: str, cwd: Path, check: bool = False) -> subprocess.Comple
         stdin=subprocess.DEVNULL,
         check=check,
     )
+
+
+def run_main(*args: str) -> tuple[int, str]:
+    """`dualgen ARGS` in this process, as the console script runs it: exit code and stderr.
+
+    For tests that run the CLI many times (property tests); stdout is thrown away.
+    """
+    import contextlib
+    import io
+
+    from generator.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            main(list(args))
+        except SystemExit as exit_:
+            return exit_.code, err.getvalue()
+    raise AssertionError("main() always exits")

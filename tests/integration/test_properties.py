@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from generator import spec
 from generator.catalog import TEMPLATES_DIR
-from generator.cli import main
 from generator.errors import SpecError
 from generator.render import render
+from tests.helpers import run_main
 
 sys.path[:0] = [str(TEMPLATES_DIR / "flask"), str(TEMPLATES_DIR / "express")]
 from dualgen_express_ext import jsstr, jsval  # noqa: E402
@@ -36,25 +36,11 @@ json_values = st.recursive(
 )
 
 
-def run_cli(*args: str) -> tuple[int, str]:
-    """main() as the console script runs it: exit code and stderr."""
-    import contextlib
-    import io
-
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            main(list(args))
-        except SystemExit as exit_:
-            return exit_.code, err.getvalue()
-    raise AssertionError("main() always exits")
-
-
 @FAST
 @given(name=st.text(max_size=40))
 def test_any_name_is_refused_in_one_line_or_renders(name):
     with tempfile.TemporaryDirectory() as tmp:
-        code, err = run_cli("new", "flask", "--no-input", "-o", tmp, "--", name)
+        code, err = run_main("new", "flask", "--no-input", "-o", tmp, "--", name)
         if code == 2:
             assert err.count("\n") == 1 and err.startswith("dualgen: error: ")
             assert list(Path(tmp).iterdir()) == []

@@ -10,8 +10,6 @@ and `compare` on a project whose recorded answers hold the payload.
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import catalog, routes, spec
-from generator.cli import main
+from tests.helpers import run_main
 
 CANARY = "CANARY-RAN"
 #: Each payload is an attack on one language the answers may reach. The tests run in a fresh
@@ -91,16 +89,6 @@ def test_the_walk_covers_every_field_of_the_schema():
 STEMS = {"host": "::1%eth0", "port": "8080", "name": "shop ", "routes.path": "/x/"}
 
 
-def run(*args: str) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            main(list(args))
-        except SystemExit as exit_:
-            return exit_.code, err.getvalue()
-    raise AssertionError("main() always exits")
-
-
 def files_of(folder: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(folder)): path.read_bytes()
@@ -140,7 +128,9 @@ def test_hostile_text_in_any_field_is_refused_or_written_as_data(
     answers_file.write_text(yaml.safe_dump(answers), encoding="utf-8")
     out = tmp_path / "out"
 
-    code, err = run("new", "both", "--answers", str(answers_file), "--no-input", "-o", str(out))
+    code, err = run_main(
+        "new", "both", "--answers", str(answers_file), "--no-input", "-o", str(out)
+    )
 
     assert code in (0, 2), err
     if code == 2:
@@ -187,7 +177,7 @@ def test_diff_and_compare_read_hostile_recorded_answers_as_data(
         ("diff", str(project)),
         ("compare", "--answers", str(recorded), "--format", "json"),
     ):
-        code, err = run(*args)
+        code, err = run_main(*args)
         assert code in (0, 2), err
         assert code == 0 or err.count("\n") == 1, err
     assert not canary.exists()
@@ -239,7 +229,9 @@ def test_any_answer_file_renders_reproducibly_or_is_refused_in_one_line(answers,
     answers_file.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
     out = tmp / "out"
 
-    code, err = run("new", "flask", "--answers", str(answers_file), "--no-input", "-o", str(out))
+    code, err = run_main(
+        "new", "flask", "--answers", str(answers_file), "--no-input", "-o", str(out)
+    )
 
     assert code in (0, 2), err
     if code == 2:
@@ -248,7 +240,7 @@ def test_any_answer_file_renders_reproducibly_or_is_refused_in_one_line(answers,
         return
     (project,) = out.iterdir()
     again = tmp / "again"
-    code, err = run(
+    code, err = run_main(
         "new", "flask", "--answers", str(project / ".dualgen.yaml"), "--no-input", "-o", str(again)
     )
     assert code == 0, err
