@@ -309,7 +309,7 @@ def test_prompts_when_interactive(tmp_path, monkeypatch, capsys):
     from generator.cli import cli
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("generator.cli._interactive", lambda: True)
+    monkeypatch.setattr("generator.cli._new._interactive", lambda: True)
     result = CliRunner().invoke(cli, ["new", "flask"], input="Shop\n8080\ncors\nn\nn\nn\ny\n")
     assert result.exit_code == 0, result.output
     assert "Project name [hello]: Shop" in result.output

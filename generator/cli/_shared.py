@@ -1,0 +1,146 @@
+"""What the commands share: the options that make a spec, and how answers are gathered."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import catalog
+from ..errors import SpecError
+
+FRAMEWORK_CHOICES = ("flask", "express", "both")
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """Repeatable options also take comma-separated lists: -m cors,logging."""
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _settings(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    settings: dict[str, dict[str, str]] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        choice, dot, name = key.partition(".")
+        if not sep or not dot:
+            raise SpecError(
+                f"--set {item!r} must look like MIDDLEWARE.SETTING=VALUE, e.g. rate-limit.max=5"
+            )
+        settings.setdefault(choice.strip(), {})[name.strip()] = value.strip()
+    return settings
+
+
+def _switch_options(function):
+    for choice in reversed(catalog.CONFIG):
+        function = click.option(
+            f"--{choice.key}/--no-{choice.key}",
+            default=None,
+            help=f"{choice.title}: {choice.help}",
+        )(function)
+    return function
+
+
+def _choice_options(function):
+    """The options that make a spec, shared by `new` and `compare`."""
+    function = _switch_options(function)
+    for option in reversed(
+        (
+            click.option(
+                "-p",
+                "--preset",
+                metavar="PRESET",
+                help=f"Start from a preset: {', '.join(catalog.PRESETS)}.",
+            ),
+            click.option(
+                "-a",
+                "--answers",
+                type=click.Path(dir_okay=False, path_type=Path),
+                metavar="FILE",
+                help="Answer file (YAML), e.g. a project's .dualgen.yaml.",
+            ),
+            click.option(
+                "-m",
+                "--middleware",
+                multiple=True,
+                metavar="KEY",
+                help="Add middleware (repeat or comma-separate); see `dualgen options`.",
+            ),
+            click.option(
+                "-r",
+                "--route",
+                multiple=True,
+                metavar="'METHOD /path'",
+                help="Add a route, e.g. 'GET /users/{id:int}' (repeatable).",
+            ),
+            click.option(
+                "--set",
+                "settings",
+                multiple=True,
+                metavar="KEY.SETTING=VALUE",
+                help="A middleware setting, e.g. rate-limit.max=5 or "
+                "cors.origins=https://a.example,https://b.example.",
+            ),
+            click.option(
+                "--port",
+                metavar="PORT",
+                help="Default port (PORT overrides it at run time).",
+            ),
+            click.option(
+                "--host",
+                metavar="HOST",
+                help="Default host (HOST overrides it at run time).",
+            ),
+            click.option(
+                "--debug/--no-debug",
+                default=None,
+                help="Debug mode; refused with a non-loopback host.",
+            ),
+        )
+    ):
+        function = option(function)
+    return function
+
+
+def _answers_from_options(
+    name, preset, answers, middleware, route, settings, port, host, debug, **switches
+) -> dict[str, object]:
+    """Merge preset, answer file and flags, in that order, into one answers mapping (a --preset
+    flag replaces the answer file's preset).
+
+    Takes the options `_choice_options` adds (plus NAME), as Click passes them.
+    """
+    from .. import spec as specs
+
+    file_answers = specs.load_answers(answers) if answers else {}
+    flags: dict[str, object] = {}
+    if name is not None:
+        flags["name"] = name
+    if port is not None:
+        flags["port"] = port
+    if host is not None:
+        flags["host"] = host
+    if debug is not None:
+        flags["debug"] = debug
+    if middleware:
+        flags["middleware"] = _split(middleware)
+    if route:
+        from ..routes import parse_route
+
+        flags["routes"] = [parse_route(item) for item in route]
+    if settings:
+        flags["settings"] = _settings(settings)
+    for key, value in switches.items():
+        if value is not None:
+            flags[key.replace("_", "-")] = value
+    if preset is not None:
+        flags["preset"] = preset
+    # spec merges the preset under the answers, in the one place presets are merged.
+    return specs.expand_presets(specs.merge(file_answers, flags))
+
+
+def _color() -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set."""
+    import os
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
