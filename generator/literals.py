@@ -14,7 +14,6 @@ default body, the Allow header) come computed in each route's context (generator
 from __future__ import annotations
 
 import bisect
-import math
 import re
 import unicodedata
 from decimal import Decimal
@@ -60,6 +59,7 @@ class _Dialect:
 
     line_length = 0
     step = 0  # columns of one indentation level
+    trailing_comma = ""  # after the last argument of a call broken over lines
     null, true, false = "", "", ""
     _widths: tuple[list[int], list[tuple[int, int]]] = ([], [])
 
@@ -156,8 +156,13 @@ class _Dialect:
             pad + head + self.value(item, indent, self.width(head), 1) + "," for head, item in items
         ]
 
-    def call(self, head: str, argument: str, indent: int) -> str:
-        raise NotImplementedError
+    def call(self, head: str, argument: str, indent: int, tail: str = "") -> str:
+        """head(argument) + tail; when too long, the argument goes on a line of its own."""
+        line = f"{head}({argument}){tail}"
+        if self.width(line) <= self.line_length:
+            return line
+        comma = self.trailing_comma
+        return f"{head}(\n{' ' * (indent + self.step)}{argument}{comma}\n{' ' * indent}){tail}"
 
 
 class Python(_Dialect):
@@ -171,17 +176,25 @@ class Python(_Dialect):
             return f"\\x{code:02x}"
         return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
-    def call(self, head: str, argument: str, indent: int) -> str:
-        """head(argument), split over three lines when too long, as ruff does."""
-        line = f"{head}({argument})"
-        if self.width(line) <= self.line_length:
-            return line
-        return f"{head}(\n{' ' * (indent + self.step)}{argument}\n{' ' * indent})"
+    def value(self, value: object, indent: int = 0, head: int = 0, tail: int = 0) -> str:
+        """The literal; tail 0 means it ends a statement (`x = literal`, `return literal`), where
+        ruff wraps a string too long for the line in parentheses if that makes it fit."""
+        literal = super().value(value, indent, head, tail)
+        inner = indent + self.step
+        if (
+            tail == 0
+            and not isinstance(value, list | dict)
+            and indent + head + self.width(literal) > self.line_length
+            and inner + self.width(literal) <= self.line_length
+        ):
+            return f"(\n{' ' * inner}{literal}\n{' ' * indent})"
+        return literal
 
 
 class JavaScript(_Dialect):
     line_length = 80
     step = 2
+    trailing_comma = ","
     null, true, false = "null", "true", "false"
     _widths = _width_table(_PRETTIER_WIDTHS)
 
@@ -225,12 +238,20 @@ class JavaScript(_Dialect):
             )
         )
 
+    def held_open(self, value: object, literal: str) -> bool:
+        """The literal holds a group prettier will not join again: an object written over
+        several lines (prettier keeps those as written) or an array that must break."""
+        return self.must_break(value) or any(line.endswith("{") for line in literal.splitlines())
+
     def lines(self, value: object, items: list[tuple[str, object]], indent: int) -> list[str]:
         pad = " " * indent
         if isinstance(value, list) and all(_is_number(item) for item in value):
             return self._fill([self.number(item) + "," for item in value], pad)
         lines = []
         for head, item in items:
+            if isinstance(item, Code):
+                lines.append(pad + self._code_entry(head, item, indent) + ",")
+                continue
             line = pad + head + self.value(item, indent, self.width(head), 1) + ","
             if self._breaks_after_key(head, item) and self.width(line) > self.line_length:
                 line = pad + head.rstrip() + "\n" + pad + " " * self.step + self.inline(item) + ","
@@ -243,6 +264,34 @@ class JavaScript(_Dialect):
         short = self.width(head) < len(": ") + 5
         return not short and (item is None or isinstance(item, str) or item in ([], {}))
 
+    def _code_entry(self, head: str, code: Code, indent: int) -> str:
+        """A parameter's value beside its key: `req.params.x` moves below a long key like a string;
+        `Number(...)` stays beside it unless not even `Number(` fits."""
+        column = indent + self.width(head)
+        if self.width(head) >= len(": ") + 5:
+            if code.startswith("Number("):
+                below = column + len("Number(") > self.line_length
+            else:
+                below = column + self.width(code) + 1 > self.line_length
+            if below:
+                inner = indent + self.step
+                return f"{head.rstrip()}\n{' ' * inner}{self.expression(code, inner, inner)}"
+        return head + self.expression(code, column, indent)
+
+    def expression(self, code: str, column: int, indent: int, tail: int = 1) -> str:
+        """A parameter's expression (`req.params.x`, `Number(req.params.x)`) starting at column on
+        a line indented by indent, tail columns before the line can end: broken inside the call's
+        parentheses, then before `.x`, when too long."""
+        if column + self.width(code) + tail <= self.line_length:
+            return code
+        inner = indent + self.step
+        if code.endswith(")"):
+            callee, _, argument = code[:-1].partition("(")
+            argument = self.expression(argument, inner, inner)
+            return f"{callee}(\n{' ' * inner}{argument},\n{' ' * indent})"
+        head, _, last = code.rpartition(".")
+        return f"{head}\n{' ' * inner}.{last}"
+
     def _fill(self, cells: list[str], pad: str) -> list[str]:
         """Numbers fill each line, as prettier prints an array of numbers."""
         lines, line = [], pad + cells[0]
@@ -254,12 +303,12 @@ class JavaScript(_Dialect):
                 line = pad + cell
         return [*lines, line]
 
-    def call(self, head: str, argument: str, indent: int) -> str:
-        """head(argument), its argument on a line of its own when too long, as prettier does."""
-        line = f"{head}({argument})"
-        if self.width(line) + 1 <= self.line_length:
-            return line
-        return f"{head}(\n{' ' * (indent + self.step)}{argument},\n{' ' * indent})"
+
+class _JavaScriptExpanded(JavaScript):
+    """JavaScript with every non-empty object written over several lines."""
+
+    def must_break(self, value: object) -> bool:
+        return (isinstance(value, dict) and len(value) > 0) or super().must_break(value)
 
 
 def _is_number(value: object) -> bool:
@@ -277,52 +326,21 @@ def _js_identifier(key: str) -> bool:
 
 
 def _js_simple_number(key: str) -> bool:
-    """A key prettier writes as a number: digits that JavaScript prints back unchanged."""
-    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", key) or not math.isfinite(float(key)):
+    """A key prettier writes as a number: digits that JavaScript prints back unchanged (it
+    prints numbers from 1e-6 up to 1e21 without an exponent, with their shortest digits)."""
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", key):
         return False
-    sign, digits, exponent = Decimal(repr(float(key))).normalize().as_tuple()
-    text, size = "".join(map(str, digits)), len(digits)
-    point = exponent + size  # the number is 0.<text> * 10**point
-    if text == "0":
-        printed = "0"
-    elif size <= point <= 21:
-        printed = text + "0" * (point - size)
-    elif 0 < point <= 21:
-        printed = text[:point] + "." + text[point:]
-    elif -6 < point <= 0:
-        printed = "0." + "0" * -point + text
-    else:
-        mantissa = text[0] + ("." + text[1:] if size > 1 else "")
-        printed = f"{mantissa}e{'+' if point > 0 else '-'}{abs(point - 1)}"
-    return printed == key
+    number = float(key)
+    if number != 0 and not 1e-6 <= number < 1e21:
+        return False
+    return format(Decimal(repr(number)).normalize(), "f") == key
 
 
 PYTHON = Python()
 JAVASCRIPT = JavaScript()
-
-
-def pystr(text: str) -> str:
-    """A Python string literal for text."""
-    return PYTHON.string(text)
-
-
-def pyval(value: object, indent: int = 0, head: int = 0, tail: int = 0) -> str:
-    """A Python literal for a JSON value, broken as ruff breaks it."""
-    return PYTHON.value(value, indent, head, tail)
-
-
-def jsstr(text: str) -> str:
-    """A JavaScript string literal for text."""
-    return JAVASCRIPT.string(text)
-
-
-def jsval(value: object, indent: int = 0, head: int = 0, tail: int = 0) -> str:
-    """A JavaScript literal for a JSON value, broken as prettier breaks it."""
-    return JAVASCRIPT.value(value, indent, head, tail)
-
-
-def jskey(key: str) -> str:
-    return JAVASCRIPT.key(key)
+# The filters the templates call: pystr/jsstr(text), pyval/jsval(value, indent, head, tail), jskey.
+pystr, pyval = PYTHON.string, PYTHON.value
+jsstr, jsval, jskey = JAVASCRIPT.string, JAVASCRIPT.value, JAVASCRIPT.key
 
 
 def jsconst(value: object, name: str, indent: int = 2) -> str:
@@ -359,7 +377,7 @@ def view_body(route: dict, indent: int = 4) -> str:
     body = _written_body(route, lambda param: Code(param["name"]))
     tail = "" if status == 200 else f", {status}"
     if kind == "json" and not isinstance(body, dict | list):
-        return py.call(pad + "return jsonify", py.inline(body), indent) + tail
+        return py.call(pad + "return jsonify", py.inline(body), indent, tail)
     literal = py.value(body, indent, len("return "), len(tail))
     line = f"{pad}return {literal}{tail}"
     if "\n" in literal or py.width(line) <= py.line_length or status == 200:
@@ -385,14 +403,10 @@ def handler_body(route: dict, indent: int = 2) -> str:
     """The statements of an Express handler, formatted as prettier writes them."""
     js = JAVASCRIPT
     pad = " " * indent
-    lines = [
-        f"{pad}if (!isInt(req.params.{p['name']})) return next('route');"
-        for p in route["params"]
-        if p["type"] == "int"
-    ]
+    lines = [_int_guard(p["name"], indent) for p in route["params"] if p["type"] == "int"]
     status, kind = route["status"], route["kind"]
     if kind == "error":
-        lines.append(js.call(f"{pad}throw new Error", js.string(route["error"]), indent) + ";")
+        lines.append(js.call(f"{pad}throw new Error", js.string(route["error"]), indent, ";"))
     elif route["no_body"]:
         lines.append(f"{pad}res.status({status}).end();")
     else:
@@ -400,29 +414,52 @@ def handler_body(route: dict, indent: int = 2) -> str:
     return "\n".join(lines)
 
 
+def _int_guard(name: str, indent: int) -> str:
+    """`if (!isInt(req.params.name)) return next('route');`, broken as prettier breaks it."""
+    js = JAVASCRIPT
+    pad, inner = " " * indent, " " * (indent + js.step)
+    test = f"!isInt(req.params.{name})"
+    line = f"{pad}if ({test}) return next('route');"
+    if js.width(line) <= js.line_length:
+        return line
+    condition = f"if ({test})"
+    if js.width(pad + condition) > js.line_length:
+        test = js.expression(test, indent + js.step, indent + js.step, 0)
+        condition = f"if (\n{inner}{test}\n{pad})"
+    return f"{pad}{condition}\n{inner}return next('route');"
+
+
 def _respond(route: dict, body: object, indent: int) -> str:
+    """res.json(body) or res.status(status).json(body), laid out as prettier lays it out."""
     js = JAVASCRIPT
     pad = " " * indent
     status = route["status"]
     method = "send" if route["kind"] == "text" else "json"
-    head = "res." if status == 200 else f"res.status({status})."
-    line = f"{pad}{head}{method}({js.inline(body)});"
-    if js.width(line) <= js.line_length and not js.must_break(body):
-        return line
+    head = f"{pad}res.{method}" if status == 200 else f"{pad}res.status({status}).{method}"
+    if js.width(f"{head}({js.inline(body)});") <= js.line_length and not js.must_break(body):
+        return f"{head}({js.inline(body)});"
     if status == 200:
-        return _hug(f"{pad}res.{method}", body, indent)
+        return _hug(js, head, body, indent)
+    # res.status().json() is a member chain: prettier puts each call on its own line, unless the
+    # body holds an object written over several lines (or an array that must break): then the
+    # chain stays on one line and the body hugs its parentheses.
     inner = " " * (indent + js.step)
-    return f"{pad}res\n{inner}.status({status})\n" + _hug(
-        f"{inner}.{method}", body, indent + js.step
-    )
+    chained = _hug(js, f"{inner}.{method}", body, indent + js.step)
+    if not js.items(body) or not js.held_open(body, chained):
+        return f"{pad}res\n{inner}.status({status})\n{chained}"
+    hugged = _hug(js, head, body, indent)
+    if js.held_open(body, hugged):
+        return hugged
+    # The body breaks only in the chain's deeper indentation: write its objects expanded, which
+    # prettier keeps, so that it settles on the hugging layout.
+    return _hug(_JavaScriptExpanded(), head, body, indent)
 
 
-def _hug(head: str, body: object, indent: int) -> str:
+def _hug(js: JavaScript, head: str, body: object, indent: int) -> str:
     """head(body); a collection hugs the parentheses, anything else goes on its own line."""
-    js = JAVASCRIPT
     if js.items(body):
         return f"{head}({js.value(body, indent, js.width(head) - indent + 1, 2)});"
-    return js.call(head, js.inline(body), indent) + ";"
+    return js.call(head, js.inline(body), indent, ";")
 
 
 def path_groups(routes: list[dict]) -> list[dict]:
@@ -444,21 +481,15 @@ def needs_is_int(routes: list[dict]) -> bool:
     return any(p["type"] == "int" for route in routes for p in route["params"])
 
 
+_FILTERS = (
+    "pystr pyval jsstr jsval jskey jsconst "
+    "view_body handler_body needs_jsonify needs_is_int path_groups"
+).split()
+
+
 class Filters(Extension):
     """The filters both templates use, registered under the names the templates call."""
 
     def __init__(self, environment):
         super().__init__(environment)
-        environment.filters.update(
-            pystr=pystr,
-            pyval=pyval,
-            view_body=view_body,
-            needs_jsonify=needs_jsonify,
-            jsstr=jsstr,
-            jsval=jsval,
-            jsconst=jsconst,
-            jskey=jskey,
-            handler_body=handler_body,
-            needs_is_int=needs_is_int,
-            path_groups=path_groups,
-        )
+        environment.filters.update({name: globals()[name] for name in _FILTERS})
