@@ -260,10 +260,13 @@ class JavaScript(_Dialect):
         return lines
 
     def _breaks_after_key(self, head: str, item: object) -> bool:
-        """prettier moves a string, null or empty collection below its key when it does not fit,
-        unless the key is short (under 5 columns); numbers and booleans stay."""
-        short = self.width(head) < len(": ") + 5
-        return not short and (item is None or isinstance(item, str) or item in ([], {}))
+        """A value prettier moves below a key of 5 columns or more when it does not fit."""
+        return self.width(head) >= len(": ") + 5 and self.moves_below(item)
+
+    def moves_below(self, value: object) -> bool:
+        """prettier moves a string, null, negative number or empty collection below its key or
+        `=` when it does not fit there; a positive number, boolean or collection stays."""
+        return value is None or isinstance(value, str) or value in ([], {}) or _negative(value)
 
     def _code_entry(self, head: str, code: Code, indent: int) -> str:
         """A parameter's value beside its key: `req.params.x` moves below a long key like a string;
@@ -316,6 +319,10 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _negative(value: object) -> bool:  # -1 is a unary expression to prettier, not a number
+    return _is_number(value) and value < 0
+
+
 def _js_identifier(key: str) -> bool:
     """An identifier name by Unicode category: prettier unquotes every key that is one."""
     return (
@@ -345,16 +352,12 @@ jsstr, jsval, jskey = JAVASCRIPT.string, JAVASCRIPT.value, JAVASCRIPT.key
 
 
 def jsconst(value: object, name: str, indent: int = 2) -> str:
-    """`const name = value;`, broken after `=` when a long string does not fit, as prettier does."""
+    """`const name = value;`, the value below the `=` where prettier puts it there."""
     js = JAVASCRIPT
     pad = " " * indent
     head = f"const {name} = "
     literal = js.value(value, indent, js.width(head), 1)
-    if (
-        "\n" in literal
-        or js.items(value)
-        or indent + js.width(head + literal) + 1 <= js.line_length
-    ):
+    if not js.moves_below(value) or indent + js.width(head + literal) + 1 <= js.line_length:
         return f"{pad}{head}{literal};"
     return f"{pad}{head.rstrip()}\n{pad}{' ' * js.step}{literal};"
 
