@@ -1,7 +1,8 @@
 """The option catalog: every choice dualgen offers, described once, for Flask and for Express.
 
 Prompts, `dualgen options`, the templates' `cookiecutter.json` files, the docs and the tests all
-read this module. `python -m generator.catalog` rewrites the two `cookiecutter.json` files from it;
+read this module. `python -m generator.catalog` rewrites the files each template holds copies of:
+its `cookiecutter.json` (from this catalog) and its Jinja extension (from generator/literals.py);
 a unit test fails when they drift apart.
 """
 
@@ -114,6 +115,7 @@ PRESETS: dict[str, dict[str, object]] = {
 }
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+LITERALS = Path(__file__).resolve().parent / "literals.py"
 
 
 def templates_dir() -> Path:
@@ -182,8 +184,19 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
         "if cookiecutter._dualgen.routes|length > 1 else 'single' }}"
     )
     context["__prompts__"] = prompts
-    context["_extensions"] = [f"dualgen_{framework}_ext.Filters"]
+    context["_extensions"] = [f"{extension_module(framework)}.Filters"]
     return context
+
+
+def extension_module(framework: str) -> str:
+    """The module a template's `_extensions` names: its copy of generator/literals.py."""
+    return f"dualgen_{framework}_ext"
+
+
+def extension_source() -> str:
+    """The text of each template's extension module: generator/literals.py, marked as a copy."""
+    note = "# Copied from generator/literals.py by `python -m generator.catalog`: edit that file.\n"
+    return note + LITERALS.read_text(encoding="utf-8")
 
 
 def write_cookiecutter_json(framework: str, root: Path = TEMPLATES_DIR) -> Path:
@@ -192,6 +205,13 @@ def write_cookiecutter_json(framework: str, root: Path = TEMPLATES_DIR) -> Path:
     return path
 
 
+def write_extension(framework: str, root: Path = TEMPLATES_DIR) -> Path:
+    path = root / framework / f"{extension_module(framework)}.py"
+    path.write_text(extension_source(), encoding="utf-8")
+    return path
+
+
 if __name__ == "__main__":
     for name in FRAMEWORKS:
         print(write_cookiecutter_json(name))
+        print(write_extension(name))

@@ -17,6 +17,8 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 PARAM_TYPES = ("str", "int")
 #: A value of each type that matches it, used by the exchanges and the generated tests.
 SAMPLES = {"int": "42", "str": "example"}
+#: Statuses whose responses never carry a body (RFC 9110): a route answering one sends nothing.
+NO_BODY_STATUSES = (204, 205, 304)
 
 _LITERAL = re.compile(r"[A-Za-z0-9._~-]+")
 _PARAM = re.compile(r"\{([^{}:]*)(?::([^{}]*))?\}")
@@ -100,6 +102,11 @@ class Route:
         """The documented response of a route that sets none: its label and its parameters."""
         return {"route": self.label, "params": self.sample_params()}
 
+    @property
+    def no_body(self) -> bool:
+        """The route answers with an empty body: a default response of a no-body status."""
+        return self.status in NO_BODY_STATUSES and self.error is None
+
     def response_kind(self) -> str:
         if self.error is not None:
             return "error"
@@ -145,6 +152,9 @@ class Route:
             "sample_params": self.sample_params(),
             "sort_key": list(self.sort_key),
             "view": self.view_name(),
+            "no_body": self.no_body,
+            # What the sample request gets back (none when the route raises or sends no body).
+            "body": None if self.no_body or self.error is not None else self.body(),
         }
 
     def view_name(self) -> str:
@@ -158,11 +168,21 @@ class Route:
         return "_".join(word for word in words if word)
 
 
+def allowed_methods(routes: list[Route] | tuple[Route, ...], route: Route) -> list[str]:
+    """What the Allow header lists for the route's URLs, as Flask sends it: the methods of every
+    route of the same shape, OPTIONS, and HEAD wherever GET is."""
+    methods = {other.method for other in routes if other.shape == route.shape} | {"OPTIONS"}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def route_contexts(routes: list[Route] | tuple[Route, ...]) -> list[dict[str, object]]:
     """The template context of each route, with function names made unique."""
     contexts, used = [], set()
     for route in routes:
         context = route.context()
+        context["allow"] = ", ".join(allowed_methods(routes, route))
         name, n = context["view"], 2
         while context["view"] in used:
             context["view"], n = f"{name}_{n}", n + 1
@@ -247,7 +267,7 @@ def make_route(data: object) -> Route:
     status = data.get("status", 200)
     if isinstance(status, bool) or not isinstance(status, int) or not 200 <= status <= 599:
         raise SpecError(f"route status {status!r} for {path} must be a number from 200 to 599")
-    if status in (204, 205, 304) and ("text" in data or "json" in data):
+    if status in NO_BODY_STATUSES and ("text" in data or "json" in data):
         raise SpecError(f"route status {status} for {path} cannot carry a body")
     bodies = [key for key in ("text", "json", "error") if key in data]
     if len(bodies) > 1:

@@ -1,132 +1,499 @@
-"""Jinja filters of the Flask template: user text becomes Python literals, never code.
+# Copied from generator/literals.py by `python -m generator.catalog`: edit that file.
+"""User values as Python and JavaScript literals, and the bodies of the route functions.
 
-Literals come out the way `ruff format` (quote-style single) writes them, so generated code is
-already formatted.
+User text always becomes a literal, never code. Each literal comes out as the generated project's
+formatter writes it, so the code is formatter-clean as rendered: Python as `ruff format` with
+quote-style single (line length 88), JavaScript as prettier with singleQuote (print width 80).
+
+This file is the one source of both templates' Jinja filters: `python -m generator.catalog` copies
+it into each template as the module its cookiecutter.json `_extensions` names, so plain
+`cookiecutter templates/flask` works without dualgen; a unit test fails when a copy drifts. It
+imports only the standard library and jinja2. The HTTP rules (which routes answer no body, the
+default body, the Allow header) come computed in each route's context (generator/routes.py).
 """
 
+from __future__ import annotations
+
+import bisect
+import re
 import unicodedata
+from decimal import Decimal
 
 from jinja2.ext import Extension
 
-LINE_LENGTH = 88
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def width(text):
-    """Columns text takes, as ruff counts them: wide East Asian characters take two."""
-    return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        for c in text
-    )
-
-
-def pystr(text):
-    """A Python string literal for text: single quotes unless it holds more of them."""
-    quote = '"' if text.count("'") > text.count('"') else "'"
-    out = []
-    for char in text:
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif char == quote:
-            out.append("\\" + quote)
-        elif not char.isprintable():
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(char)
-    return quote + "".join(out) + quote
-
-
-def pyval(value, indent=0, head=0, tail=0):
-    """A Python literal for a JSON value; collections too long for one line get one item a line.
-
-    indent: the columns before the statement; head/tail: the characters around the literal on
-    its first and last line.
-    """
-    inline = _inline(value)
-    if indent + head + width(inline) + tail <= LINE_LENGTH or not _items(value):
-        return inline
-    pad = " " * (indent + 4)
-    lines = []
-    for item_head, item in _items(value):
-        lines.append(pad + item_head + pyval(item, indent + 4, width(item_head), 1) + ",")
-    opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
-    return opening + "\n" + "\n".join(lines) + "\n" + " " * indent + closing
+_NAME_START = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nl")
+_NAME_PART = (*_NAME_START, "Mn", "Mc", "Nd", "Pc")
+# Columns where ruff (the unicode-width crate) and prettier (its getStringWidth) differ from the
+# rule in _Dialect.char_width: `first[-last]:columns`, hexadecimal code points.
+_RUFF_WIDTHS = (
+    "9be:0 9d7:0 b3e:0 b57:0 bbe:0 bd7:0 cc0:0 cc2:0 cc7-cc8:0 cca-ccb:0 cd5-cd6:0 d3e:0 d4e:0 "
+    "d57:0 dcf:0 ddf:0 1160-11ff:0 1715:0 1734:0 17a4:2 17d8:2 1b35:0 1b3b:0 1b3d:0 1b43-1b44:0 "
+    "1baa:0 1bf2-1bf3:0 2630-2637:2 268a-268f:2 2d7f:1 302e-302f:0 3164:0 4dc0-4dff:2 a8fa:0 "
+    "a953:0 a9c0:0 d7b0-d7c6:0 d7cb-d7fb:0 ff9e-ffa0:0 111c0:0 111c2-111c3:0 11235:0 1133e:0 "
+    "1134d:0 11357:0 114b0:0 114bd:0 115af:0 116b6:0 1171e:1 11930:0 1193d:0 1193f:0 11941:0 "
+    "11a84-11a89:0 11d46:0 16ff0-16ff1:0 1d165-1d166:0 1d16d-1d172:0 1d300-1d356:2 1d360-1d376:2"
+)
+_PRETTIER_WIDTHS = (
+    "261d:2 2630-2637:2 268a-268f:2 26f9:2 270c-270d:2 4dc0-4dff:2 1171e:1 1d300-1d356:2 "
+    "1d360-1d376:2 1f3cb-1f3cc:2 1f574-1f575:2 1f590:2"
+)
 
 
 class Code(str):
-    """Python code to write as it is, e.g. a view argument inside a response body."""
+    """Code to write as it is, e.g. a route parameter's value inside a response body."""
 
 
-def _items(value):
-    if isinstance(value, dict):
-        return [(pystr(key) + ": ", item) for key, item in value.items()]
-    if isinstance(value, list):
-        return [("", item) for item in value]
-    return []
+def _width_table(text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    starts, spans = [], []
+    for entry in text.split():
+        span, columns = entry.split(":")
+        first, _, last = span.partition("-")
+        starts.append(int(first, 16))
+        spans.append((int(last or first, 16), int(columns)))
+    return starts, spans
 
 
-def _inline(value):
-    if isinstance(value, Code):
-        return str(value)
-    if value is None:
-        return "None"
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, int | float):
+class _Dialect:
+    """What both languages share: a literal for every JSON value, broken into lines where their
+    formatter breaks it."""
+
+    line_length = 0
+    step = 0  # columns of one indentation level
+    trailing_comma = ""  # after the last argument of a call broken over lines
+    null, true, false = "", "", ""
+    _widths: tuple[list[int], list[tuple[int, int]]] = ([], [])
+
+    def width(self, text: str) -> int:
+        """Columns text takes in the formatter's count: wide East Asian characters take two."""
+        return sum(map(self.char_width, text))
+
+    def char_width(self, char: str) -> int:
+        code = ord(char)
+        starts, spans = self._widths
+        at = bisect.bisect_right(starts, code) - 1
+        if at >= 0 and code <= spans[at][0]:
+            return spans[at][1]
+        if code < 0x20 or 0x7F <= code < 0xA0 or unicodedata.category(char) in ("Mn", "Me"):
+            return 0
+        return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+    def string(self, text: str) -> str:
+        """A string literal: single quotes unless the text holds more of them than double."""
+        quote = '"' if text.count("'") > text.count('"') else "'"
+        out = []
+        for char in text:
+            if char in _ESCAPES:
+                out.append(_ESCAPES[char])
+            elif char == quote:
+                out.append("\\" + quote)
+            elif not self.printable(char):
+                out.append(self.escape(ord(char)))
+            else:
+                out.append(char)
+        return quote + "".join(out) + quote
+
+    def printable(self, char: str) -> bool:
+        return char.isprintable()
+
+    def escape(self, code: int) -> str:
+        raise NotImplementedError
+
+    def number(self, value: int | float) -> str:
         return repr(value)
-    if isinstance(value, str):
-        return pystr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_inline(item) for item in value) + "]"
-    return "{" + ", ".join(f"{pystr(k)}: {_inline(v)}" for k, v in value.items()) + "}"
+
+    def key(self, key: str) -> str:
+        return self.string(key)
+
+    def inline(self, value: object) -> str:
+        """The literal on one line."""
+        if isinstance(value, Code):
+            return str(value)
+        if value is None:
+            return self.null
+        if isinstance(value, bool):
+            return self.true if value else self.false
+        if isinstance(value, int | float):
+            return self.number(value)
+        if isinstance(value, str):
+            return self.string(value)
+        if isinstance(value, list):
+            return "[" + ", ".join(self.inline(item) for item in value) + "]"
+        return self.braces([f"{self.key(k)}: {self.inline(v)}" for k, v in value.items()])
+
+    def braces(self, entries: list[str]) -> str:
+        return "{" + ", ".join(entries) + "}"
+
+    def items(self, value: object) -> list[tuple[str, object]]:
+        """The entries of a collection, each with what precedes its value on its line."""
+        if isinstance(value, dict):
+            return [(self.key(key) + ": ", item) for key, item in value.items()]
+        if isinstance(value, list):
+            return [("", item) for item in value]
+        return []
+
+    def must_break(self, value: object) -> bool:
+        """The formatter breaks this collection even when it fits on one line."""
+        return False
+
+    def value(self, value: object, indent: int = 0, head: int = 0, tail: int = 0) -> str:
+        """The literal; a collection too long for its line gets one item a line.
+
+        indent: the columns before the statement; head/tail: the columns of what precedes and
+        follows the literal on its first and last line.
+        """
+        inline = self.inline(value)
+        items = self.items(value)
+        fits = indent + head + self.width(inline) + tail <= self.line_length
+        if not items or (fits and not self.must_break(value)):
+            return inline
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        lines = self.lines(value, items, indent + self.step)
+        return opening + "\n" + "\n".join(lines) + "\n" + " " * indent + closing
+
+    def lines(self, value: object, items: list[tuple[str, object]], indent: int) -> list[str]:
+        pad = " " * indent
+        return [
+            pad + head + self.value(item, indent, self.width(head), 1) + "," for head, item in items
+        ]
+
+    def call(self, head: str, argument: str, indent: int, tail: str = "") -> str:
+        """head(argument) + tail; when too long, the argument goes on a line of its own."""
+        line = f"{head}({argument}){tail}"
+        if self.width(line) <= self.line_length:
+            return line
+        comma = self.trailing_comma
+        return f"{head}(\n{' ' * (indent + self.step)}{argument}{comma}\n{' ' * indent}){tail}"
 
 
-def view_body(route, indent=4):
-    """The body of a view function: the statement that answers the route, formatted."""
+class Python(_Dialect):
+    line_length = 88
+    step = 4
+    null, true, false = "None", "True", "False"
+    _widths = _width_table(_RUFF_WIDTHS)
+
+    def escape(self, code: int) -> str:
+        if code < 0x100:
+            return f"\\x{code:02x}"
+        return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+    def value(self, value: object, indent: int = 0, head: int = 0, tail: int = 0) -> str:
+        """The literal; tail 0 means it ends a statement (`x = literal`, `return literal`), where
+        ruff wraps a string too long for the line in parentheses if that makes it fit."""
+        literal = super().value(value, indent, head, tail)
+        inner = indent + self.step
+        if (
+            tail == 0
+            and not isinstance(value, list | dict)
+            and indent + head + self.width(literal) > self.line_length
+            and inner + self.width(literal) <= self.line_length
+        ):
+            return f"(\n{' ' * inner}{literal}\n{' ' * indent})"
+        return literal
+
+
+class JavaScript(_Dialect):
+    line_length = 80
+    step = 2
+    trailing_comma = ","
+    null, true, false = "null", "true", "false"
+    _widths = _width_table(_PRETTIER_WIDTHS)
+
+    def printable(self, char: str) -> bool:
+        return char.isprintable() and char not in "\u2028\u2029"
+
+    def escape(self, code: int) -> str:
+        if code < 0x100:
+            return f"\\x{code:02x}"
+        return f"\\u{code:04x}" if code < 0x10000 else f"\\u{{{code:x}}}"
+
+    def number(self, value: int | float) -> str:
+        """The number as prettier prints it: no `+` or leading zeros in the exponent."""
+        text = re.sub(r"e(?:\+|(-))?0*(\d)", r"e\1\2", repr(value))
+        return re.sub(r"\.0(?=e|$)", "", text)
+
+    def key(self, key: str) -> str:
+        """A property name, quoted only where prettier (quoteProps as-needed) keeps quotes."""
+        if key == "__proto__":  # a plain __proto__ key would set the prototype instead
+            return "['__proto__']"
+        if _js_identifier(key) or _js_simple_number(key):
+            return key
+        return self.string(key)
+
+    def braces(self, entries: list[str]) -> str:
+        return "{ " + ", ".join(entries) + " }" if entries else "{}"
+
+    def must_break(self, value: object) -> bool:
+        """prettier breaks an array of two or more objects (or arrays) of two or more entries."""
+        children = value if isinstance(value, list) else []
+        if isinstance(value, dict):
+            children = list(value.values())
+        if any(self.must_break(child) for child in children):
+            return True
+        return (
+            isinstance(value, list)
+            and len(value) > 1
+            and (
+                all(isinstance(item, dict) and len(item) > 1 for item in value)
+                or all(isinstance(item, list) and len(item) > 1 for item in value)
+            )
+        )
+
+    def held_open(self, value: object, literal: str) -> bool:
+        """The literal holds a group prettier will not join again: an object written over
+        several lines (prettier keeps those as written) or an array that must break."""
+        return self.must_break(value) or any(line.endswith("{") for line in literal.splitlines())
+
+    def lines(self, value: object, items: list[tuple[str, object]], indent: int) -> list[str]:
+        pad = " " * indent
+        if isinstance(value, list) and all(_is_number(item) for item in value):
+            return self._fill([self.number(item) + "," for item in value], pad)
+        lines = []
+        for head, item in items:
+            if isinstance(item, Code):
+                lines.append(pad + self._code_entry(head, item, indent) + ",")
+                continue
+            line = pad + head + self.value(item, indent, self.width(head), 1) + ","
+            if self._breaks_after_key(head, item) and self.width(line) > self.line_length:
+                line = pad + head.rstrip() + "\n" + pad + " " * self.step + self.inline(item) + ","
+            lines.append(line)
+        return lines
+
+    def _breaks_after_key(self, head: str, item: object) -> bool:
+        """A value prettier moves below a key of 5 columns or more when it does not fit."""
+        return self.width(head) >= len(": ") + 5 and self.moves_below(item)
+
+    def moves_below(self, value: object) -> bool:
+        """prettier moves a string, null, negative number or empty collection below its key or
+        `=` when it does not fit there; a positive number, boolean or collection stays."""
+        return value is None or isinstance(value, str) or value in ([], {}) or _negative(value)
+
+    def _code_entry(self, head: str, code: Code, indent: int) -> str:
+        """A parameter's value beside its key: `req.params.x` moves below a long key like a string;
+        `Number(...)` stays beside it unless not even `Number(` fits."""
+        column = indent + self.width(head)
+        if self.width(head) >= len(": ") + 5:
+            if code.startswith("Number("):
+                below = column + len("Number(") > self.line_length
+            else:
+                below = column + self.width(code) + 1 > self.line_length
+            if below:
+                inner = indent + self.step
+                return f"{head.rstrip()}\n{' ' * inner}{self.expression(code, inner, inner)}"
+        return head + self.expression(code, column, indent)
+
+    def expression(self, code: str, column: int, indent: int, tail: int = 1) -> str:
+        """A parameter's expression (`req.params.x`, `Number(req.params.x)`) starting at column on
+        a line indented by indent, tail columns before the line can end: broken inside the call's
+        parentheses, then before `.x`, when too long."""
+        if column + self.width(code) + tail <= self.line_length:
+            return code
+        inner = indent + self.step
+        if code.endswith(")"):
+            callee, _, argument = code[:-1].partition("(")
+            argument = self.expression(argument, inner, inner)
+            return f"{callee}(\n{' ' * inner}{argument},\n{' ' * indent})"
+        head, _, last = code.rpartition(".")
+        return f"{head}\n{' ' * inner}.{last}"
+
+    def _fill(self, cells: list[str], pad: str) -> list[str]:
+        """Numbers fill each line, as prettier prints an array of numbers."""
+        lines, line = [], pad + cells[0]
+        for cell in cells[1:]:
+            if self.width(line) + 1 + self.width(cell) <= self.line_length:
+                line += " " + cell
+            else:
+                lines.append(line)
+                line = pad + cell
+        return [*lines, line]
+
+
+class _JavaScriptExpanded(JavaScript):
+    """JavaScript with every non-empty object written over several lines."""
+
+    def must_break(self, value: object) -> bool:
+        return (isinstance(value, dict) and len(value) > 0) or super().must_break(value)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _negative(value: object) -> bool:  # -1 is a unary expression to prettier, not a number
+    return _is_number(value) and value < 0
+
+
+def _js_identifier(key: str) -> bool:
+    """An identifier name by Unicode category: prettier unquotes every key that is one."""
+    return (
+        key != ""
+        and (key[0] in "$_" or unicodedata.category(key[0]) in _NAME_START)
+        and all(c in "$_" or unicodedata.category(c) in _NAME_PART for c in key)
+        and "\u2e2f" not in key  # a letter, but not in a JavaScript identifier
+    )
+
+
+def _js_simple_number(key: str) -> bool:
+    """A key prettier writes as a number: digits that JavaScript prints back unchanged (it
+    prints numbers from 1e-6 up to 1e21 without an exponent, with their shortest digits)."""
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", key):
+        return False
+    number = float(key)
+    if number != 0 and not 1e-6 <= number < 1e21:
+        return False
+    return format(Decimal(repr(number)).normalize(), "f") == key
+
+
+PYTHON = Python()
+JAVASCRIPT = JavaScript()
+# The filters the templates call: pystr/jsstr(text), pyval/jsval(value, indent, head, tail), jskey.
+pystr, pyval = PYTHON.string, PYTHON.value
+jsstr, jsval, jskey = JAVASCRIPT.string, JAVASCRIPT.value, JAVASCRIPT.key
+
+
+def jsconst(value: object, name: str, indent: int = 2) -> str:
+    """`const name = value;`, the value below the `=` where prettier puts it there."""
+    js = JAVASCRIPT
     pad = " " * indent
-    status = route["status"]
-    kind = route["kind"]
+    head = f"const {name} = "
+    literal = js.value(value, indent, js.width(head), 1)
+    if not js.moves_below(value) or indent + js.width(head + literal) + 1 <= js.line_length:
+        return f"{pad}{head}{literal};"
+    return f"{pad}{head.rstrip()}\n{pad}{' ' * js.step}{literal};"
+
+
+def _written_body(route: dict, value_of) -> object:
+    """The route's body as its function writes it: a default body holds the parameters' values."""
+    if route["kind"] != "default":
+        return route["body"]
+    return {**route["body"], "params": {p["name"]: value_of(p) for p in route["params"]}}
+
+
+def view_body(route: dict, indent: int = 4) -> str:
+    """The body of a Flask view: the statement that answers the route, formatted."""
+    py = PYTHON
+    pad = " " * indent
+    status, kind = route["status"], route["kind"]
     if kind == "error":
-        return _call(pad + "raise RuntimeError", pystr(route["error"]), indent)
-    if status in (204, 205, 304) and kind == "default":
+        return py.call(pad + "raise RuntimeError", py.string(route["error"]), indent)
+    if route["no_body"]:
         return f"{pad}return '', {status}"
-    if kind == "default":
-        body = {
-            "route": f"{route['method']} {route['path']}",
-            "params": {p["name"]: Code(p["name"]) for p in route["params"]},
-        }
-    elif kind == "text":
-        body = route["text"]
-    else:
-        body = route["json"]
-    if kind == "json" and not isinstance(body, dict | list):
-        value = _call(pad + "return jsonify", pyval(body), indent)
-        return value if status == 200 else value + f", {status}"
+    body = _written_body(route, lambda param: Code(param["name"]))
     tail = "" if status == 200 else f", {status}"
-    literal = pyval(body, indent, len("return "), len(tail))
+    if kind == "json" and not isinstance(body, dict | list):
+        return py.call(pad + "return jsonify", py.inline(body), indent, tail)
+    literal = py.value(body, indent, len("return "), len(tail))
     line = f"{pad}return {literal}{tail}"
-    if "\n" in literal or width(line) <= LINE_LENGTH or status == 200:
+    if "\n" in literal or py.width(line) <= py.line_length or status == 200:
         return line
-    inner = " " * (indent + 4)
-    return f"{pad}return (\n{inner}{pyval(body, indent + 4, 0, 1)},\n{inner}{status},\n{pad})"
+    inner = " " * (indent + py.step)
+    return (
+        f"{pad}return (\n{inner}{py.value(body, indent + py.step, 0, 1)},\n{inner}{status},\n{pad})"
+    )
 
 
-def _call(head, argument, indent):
-    """head(argument), split over three lines when too long, as ruff does."""
-    line = f"{head}({argument})"
-    if width(line) <= LINE_LENGTH:
-        return line
-    return f"{head}(\n{' ' * (indent + 4)}{argument}\n{' ' * indent})"
-
-
-def needs_jsonify(routes):
+def needs_jsonify(routes: list[dict]) -> bool:
+    """Flask answers a dict or list as JSON on its own; any other JSON value needs jsonify."""
     return any(r["kind"] == "json" and not isinstance(r["json"], dict | list) for r in routes)
 
 
+def param_value(param: dict) -> Code:
+    """The handler's value of a route parameter: a number for int, as Flask converts it."""
+    value = f"req.params.{param['name']}"
+    return Code(f"Number({value})" if param["type"] == "int" else value)
+
+
+def handler_body(route: dict, indent: int = 2) -> str:
+    """The statements of an Express handler, formatted as prettier writes them."""
+    js = JAVASCRIPT
+    pad = " " * indent
+    lines = [_int_guard(p["name"], indent) for p in route["params"] if p["type"] == "int"]
+    status, kind = route["status"], route["kind"]
+    if kind == "error":
+        lines.append(js.call(f"{pad}throw new Error", js.string(route["error"]), indent, ";"))
+    elif route["no_body"]:
+        lines.append(f"{pad}res.status({status}).end();")
+    else:
+        lines.append(_respond(route, _written_body(route, param_value), indent))
+    return "\n".join(lines)
+
+
+def _int_guard(name: str, indent: int) -> str:
+    """`if (!isInt(req.params.name)) return next('route');`, broken as prettier breaks it."""
+    js = JAVASCRIPT
+    pad, inner = " " * indent, " " * (indent + js.step)
+    test = f"!isInt(req.params.{name})"
+    line = f"{pad}if ({test}) return next('route');"
+    if js.width(line) <= js.line_length:
+        return line
+    condition = f"if ({test})"
+    if js.width(pad + condition) > js.line_length:
+        test = js.expression(test, indent + js.step, indent + js.step, 0)
+        condition = f"if (\n{inner}{test}\n{pad})"
+    return f"{pad}{condition}\n{inner}return next('route');"
+
+
+def _respond(route: dict, body: object, indent: int) -> str:
+    """res.json(body) or res.status(status).json(body), laid out as prettier lays it out."""
+    js = JAVASCRIPT
+    pad = " " * indent
+    status = route["status"]
+    method = "send" if route["kind"] == "text" else "json"
+    head = f"{pad}res.{method}" if status == 200 else f"{pad}res.status({status}).{method}"
+    if js.width(f"{head}({js.inline(body)});") <= js.line_length and not js.must_break(body):
+        return f"{head}({js.inline(body)});"
+    if status == 200:
+        return _hug(js, head, body, indent)
+    # res.status().json() is a member chain: prettier puts each call on its own line, unless the
+    # body holds an object written over several lines (or an array that must break): then the
+    # chain stays on one line and the body hugs its parentheses.
+    inner = " " * (indent + js.step)
+    chained = _hug(js, f"{inner}.{method}", body, indent + js.step)
+    if not js.items(body) or not js.held_open(body, chained):
+        return f"{pad}res\n{inner}.status({status})\n{chained}"
+    hugged = _hug(js, head, body, indent)
+    if js.held_open(body, hugged):
+        return hugged
+    # The body breaks only in the chain's deeper indentation: write its objects expanded, which
+    # prettier keeps, so that it settles on the hugging layout.
+    return _hug(_JavaScriptExpanded(), head, body, indent)
+
+
+def _hug(js: JavaScript, head: str, body: object, indent: int) -> str:
+    """head(body); a collection hugs the parentheses, anything else goes on its own line."""
+    if js.items(body):
+        return f"{head}({js.value(body, indent, js.width(head) - indent + 1, 2)});"
+    return js.call(head, js.inline(body), indent, ";")
+
+
+def path_groups(routes: list[dict]) -> list[dict]:
+    """Each path once, with its integer parameters and the Allow header a wrong method gets."""
+    groups: dict[str, dict] = {}
+    for route in sorted(routes, key=lambda r: r["sort_key"]):
+        groups.setdefault(
+            route["express_path"],
+            {
+                "express_path": route["express_path"],
+                "int_params": [p["name"] for p in route["params"] if p["type"] == "int"],
+                "allow": route["allow"],
+            },
+        )
+    return list(groups.values())
+
+
+def needs_is_int(routes: list[dict]) -> bool:
+    return any(p["type"] == "int" for route in routes for p in route["params"])
+
+
+_FILTERS = (
+    "pystr pyval jsstr jsval jskey jsconst "
+    "view_body handler_body needs_jsonify needs_is_int path_groups"
+).split()
+
+
 class Filters(Extension):
+    """The filters both templates use, registered under the names the templates call."""
+
     def __init__(self, environment):
         super().__init__(environment)
-        environment.filters.update(
-            pystr=pystr, pyval=pyval, view_body=view_body, needs_jsonify=needs_jsonify
-        )
+        environment.filters.update({name: globals()[name] for name in _FILTERS})

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import json
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -15,14 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import spec
-from generator.catalog import TEMPLATES_DIR
 from generator.errors import SpecError
+from generator.literals import jsstr, jsval, pystr, pyval
 from generator.render import render
 from tests.helpers import run_main
-
-sys.path[:0] = [str(TEMPLATES_DIR / "flask"), str(TEMPLATES_DIR / "express")]
-from dualgen_express_ext import jsstr, jsval  # noqa: E402
-from dualgen_flask_ext import pystr, pyval  # noqa: E402
 
 FAST = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -13,6 +13,18 @@ def test_cookiecutter_json_is_derived_from_the_catalog(framework):
     ), "templates drifted from the catalog: run `python -m generator.catalog`"
 
 
+@pytest.mark.parametrize("framework", catalog.FRAMEWORKS, ids=catalog.FRAMEWORKS)
+def test_each_template_extension_is_a_copy_of_the_literal_writer(framework):
+    context = catalog.cookiecutter_json(framework)
+    (extension,) = context["_extensions"]
+    module = extension.rsplit(".", 1)[0]
+    path = catalog.TEMPLATES_DIR / framework / f"{module}.py"
+    assert path.read_text(encoding="utf-8") == catalog.extension_source(), (
+        f"{path.name} drifted from generator/literals.py: run `python -m generator.catalog`"
+    )
+    assert catalog.extension_source().endswith(catalog.LITERALS.read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("choice", catalog.MIDDLEWARE + catalog.CONFIG, ids=lambda c: c.key)
 def test_every_choice_exists_in_both_frameworks_with_pinned_packages(choice):
     for framework in catalog.FRAMEWORKS:

@@ -106,3 +106,45 @@ def test_view_names_are_readable_and_unique():
 
     routes = [parse_route("GET /a-b"), parse_route("GET /a_b"), parse_route("GET /users/{id:int}")]
     assert [c["view"] for c in route_contexts(routes)] == ["get_a_b", "get_a_b_2", "get_users_id"]
+
+
+@pytest.mark.parametrize(
+    ("data", "no_body", "body"),
+    [
+        pytest.param({"status": 204}, True, None, id="204-default"),
+        pytest.param({"status": 205}, True, None, id="205-default"),
+        pytest.param({"status": 304}, True, None, id="304-default"),
+        pytest.param({"status": 204, "error": "x"}, False, None, id="204-error-raises"),
+        pytest.param(
+            {"status": 201},
+            False,
+            {"route": "PUT /items/{id:int}", "params": {"id": 42}},
+            id="201-default",
+        ),
+        pytest.param({"text": "hi"}, False, "hi", id="text"),
+        pytest.param({"json": None}, False, None, id="json-null"),
+        pytest.param({"json": [1]}, False, [1], id="json-list"),
+    ],
+)
+def test_the_context_says_once_what_a_route_answers(data, no_body, body):
+    from generator.routes import route_contexts
+
+    route = make_route({"method": "PUT", "path": "/items/{id:int}", **data})
+    (context,) = route_contexts([route])
+    assert context["no_body"] is no_body
+    assert context["body"] == body
+
+
+def test_the_context_carries_the_allow_header_of_each_path():
+    from generator.routes import route_contexts
+
+    routes = [
+        parse_route("POST /items"),
+        parse_route("GET /items"),
+        parse_route("DELETE /items/{id:int}"),
+    ]
+    assert [c["allow"] for c in route_contexts(routes)] == [
+        "GET, HEAD, OPTIONS, POST",
+        "GET, HEAD, OPTIONS, POST",
+        "DELETE, OPTIONS",
+    ]

@@ -21,8 +21,8 @@ test({{ (route.method ~ ' ' ~ route.path)|jsstr }}, async () => {
 {%- if route.kind == 'text' %}
 {{ route.text|jsconst('expected') }}
   assert.equal(response.text, expected);
-{%- elif route.kind == 'json' or route.status not in (204, 205, 304) %}
-{{ (route.json if route.kind == 'json' else {'route': route.method ~ ' ' ~ route.path, 'params': route.sample_params})|jsconst('expected') }}
+{%- elif not route.no_body %}
+{{ route.body|jsconst('expected') }}
   assert.deepEqual(response.body, expected);
 {%- endif %}
 {%- endif %}

@@ -24,8 +24,8 @@ def test_{{ route.view }}(client):
 {%- if route.kind == 'text' %}
     expected = {{ route.text|pyval(4, 11) }}
     assert response.text == expected
-{%- elif route.kind == 'json' or route.status not in (204, 205, 304) %}
-    expected = {{ (route.json if route.kind == 'json' else {'route': route.method ~ ' ' ~ route.path, 'params': route.sample_params})|pyval(4, 11) }}
+{%- elif not route.no_body %}
+    expected = {{ route.body|pyval(4, 11) }}
     assert response.get_json() == expected
 {%- endif %}
 {%- endif %}
