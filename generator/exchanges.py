@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .routes import allowed_methods
 from .spec import ProjectSpec
 
 _MISSING = object()
@@ -170,9 +171,7 @@ def _error_handlers(spec: ProjectSpec) -> list[Exchange]:
         for m in ("DELETE", "PATCH", "PUT", "POST")
         if not any(r.method == m and r.shape == route.shape for r in spec.routes)
     )
-    allowed = {r.method for r in spec.routes if r.shape == route.shape} | {"OPTIONS"}
-    if "GET" in allowed:
-        allowed.add("HEAD")
+    allowed = allowed_methods(spec.routes, route)
     return [
         Exchange("unknown path", "GET", "/no/such/path", 404, **_error_body(spec, "Not Found")),
         Exchange(
@@ -306,7 +305,7 @@ def _route_exchanges(spec: ProjectSpec, route) -> list[Exchange]:
         status, body = 500, _error_body(spec, "Internal Server Error")
     elif kind == "text":
         status, body = route.status, {"text": route.text, "media_type": "text/html"}
-    elif route.status in (204, 205, 304) and kind == "default":
+    elif route.no_body:
         status, body = route.status, {"text": ""}
     else:
         status, body = route.status, {"json": route.body(), "media_type": "application/json"}
