@@ -262,7 +262,10 @@ def _check_origins(where: str, setting: catalog.Setting, value: object) -> tuple
         raise SpecError(f"{where} {value!r} must be a list of origins")
     for item in items:
         if not isinstance(item, str) or not _ORIGIN.fullmatch(item.strip()):
-            raise SpecError(f"{where}: {item!r} is not an origin like https://app.example.com:8443")
+            raise SpecError(
+                f"{where}: {item!r} is not an origin like https://app.example.com:8443 "
+                "(no IPv6 literals: flask-cors would read the brackets as a pattern)"
+            )
     return tuple(dict.fromkeys(item.strip() for item in items))
 
 
