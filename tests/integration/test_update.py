@@ -256,7 +256,7 @@ def test_dry_run_prints_the_diff_and_html_shows_it_side_by_side(tmp_path):
     assert html.count('<div class="col"><header><span>now</span>') == 3  # app, manifest, answers
     assert html.count("<span>after the update</span>") == 3
     assert "<script" not in html
-    assert 'const</span> cors = require(' in html.split("after the update</span>")[1]
+    assert "const</span> cors = require(" in html.split("after the update</span>")[1]
     # 9 lines added to app.js, 1 to package.json, 6 to .dualgen.yaml; one deleted there.
     assert "3 files changed, 16 insertions(+), 1 deletions(-)" in result.stdout
     assert html.count('<span class="add">') == 16 and html.count('<span class="del">') == 1
