@@ -289,7 +289,7 @@ def check_clean(project: Path) -> None:
                 "uncommitted changes; use --force to update anyway"
             )
         return
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}  # messages in English
     inside = _git(["rev-parse", "--is-inside-work-tree"], project, env)
     if inside.returncode != 0:
         if "not a git repository" in inside.stderr:
@@ -346,13 +346,17 @@ def apply_update(update: Update) -> None:
             with uninterrupted():
                 failure = _move_in(project, staging, writes)
         except OSError as error:
-            raise RunError(f"cannot stage the update in {project}: {error.strerror}") from None
+            raise RunError(
+                f"cannot stage the update in {project}: {error.strerror or error}"
+            ) from None
         finally:
             if failure is None or not failure[1]:
                 shutil.rmtree(staging, ignore_errors=True)
         if failure is not None:
             error, lost = failure
-            why = error.strerror + (f" ({error.filename})" if error.filename else "")
+            why = (error.strerror or str(error)) + (
+                f" ({error.filename})" if error.filename else ""
+            )
             if lost:
                 raise RunError(
                     f"the update failed ({why}) and could not be undone for {', '.join(lost)}; "

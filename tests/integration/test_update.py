@@ -181,6 +181,23 @@ def test_a_second_route_moves_to_the_package_layout_keeping_hand_edits(framework
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS, ids=FRAMEWORKS)
+def test_a_file_the_update_deletes_but_was_edited_is_kept_as_a_conflict(framework, tmp_path):
+    project = new(tmp_path, framework, "-r", "GET /items")
+    routes = project / PACKAGE_FILES[framework][-1]
+    comment = {"flask": "# kept by hand", "express": "// kept by hand"}[framework]
+    routes.write_text(routes.read_text(encoding="utf-8") + f"\n{comment}\n")
+    edited = routes.read_bytes()
+
+    result = update(project, "--remove-route", "GET /items")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    path = PACKAGE_FILES[framework][-1]
+    assert f"conflict  {path}" in result.stdout and "the update deletes it" in result.stdout
+    assert routes.read_bytes() == edited
+    assert "/items" not in (project / APP[framework]).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS, ids=FRAMEWORKS)
 def test_a_failure_in_the_middle_leaves_the_project_as_it_was(framework, tmp_path, monkeypatch):
     from generator import update as updating
 
