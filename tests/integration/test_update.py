@@ -136,6 +136,10 @@ ORIGINS = {
 def test_an_edit_on_the_lines_the_update_changes_is_a_conflict(framework, tmp_path):
     project = new(tmp_path, framework, "-m", "cors")
     edit(project, framework, [ORIGINS[framework], EDITS[framework][0]])
+    before = snapshot(project)
+    preview = update(project, "--set", "cors.origins=https://api.example", "--dry-run")
+    assert preview.returncode == 1 and snapshot(project) == before
+    assert preview.stderr == f"dualgen: would have conflicts: {APP[framework]}\n"
 
     result = update(project, "--set", "cors.origins=https://api.example")
 
