@@ -13,6 +13,7 @@ from ..errors import DualgenError
 from ._compare import compare, diff
 from ._new import new
 from ._options import options
+from ._update import update
 from ._verify import verify
 
 
@@ -24,6 +25,7 @@ def cli() -> None:
 
 for command in (new, options, verify, compare, diff):
     cli.add_command(command)
+cli.add_command(update)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,204 @@
+"""The pure parts of `dualgen update`: the new answers, what happens to each file, the merge3
+fallback, the side-by-side rows, what the output says; and bad input (exit 2, one line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import spec as specs
+from generator import update as updating
+from generator._update_view import describe_changes, render_summary, side_by_side
+from generator.cli import main
+from generator.errors import SpecError
+from generator.render import render_tree
+
+OLD = specs.build(
+    {
+        "name": "shop",
+        "middleware": ["logging", "cors"],
+        "settings": {"cors": {"origins": ["https://a.example"]}},
+        "routes": [{"method": "GET", "path": "/items"}, {"method": "POST", "path": "/items"}],
+    }
+)
+
+
+def dualgen(*args: str, capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return exit_info.value.code, out, err
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_new_answers_are_the_recorded_ones_with_the_flags_merged_in():
+    new = updating.new_spec(OLD, {"middleware": ["json-body"], "docker": True})
+    assert new.middleware == ("logging", "cors", "json-body")
+    assert new.settings["cors"] == {"origins": ("https://a.example",)}
+    assert new.switches == ("docker",)
+    assert [route.label for route in new.routes] == ["GET /", "GET /items", "POST /items"]
+
+
+def test_removing_middleware_drops_its_settings_and_removing_a_route_keeps_the_others():
+    new = updating.new_spec(OLD, {}, remove_middleware=["cors"], remove_routes=["POST /items"])
+    assert new.middleware == ("logging",)
+    assert "cors" not in new.settings
+    assert [route.label for route in new.routes] == ["GET /", "GET /items"]
+    assert describe_changes(OLD, new) == ["- middleware cors", "- route POST /items"]
+
+
+def test_the_changes_are_described_one_line_each():
+    new = updating.new_spec(
+        OLD,
+        {"settings": {"cors": {"origins": "https://b.example"}}, "port": 8000, "tests": True},
+        remove_middleware=["logging"],
+        remove_routes=["GET /items"],
+    )
+    assert describe_changes(OLD, new) == [
+        "port None -> 8000",
+        "- middleware logging",
+        "cors.origins: ['https://a.example'] -> ['https://b.example']",
+        "- route GET /items",
+        "+ tests",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("layer", "remove_middleware", "remove_routes", "message"),
+    [
+        ({}, ["nope"], [], "middleware 'nope' is unknown; allowed: health,"),
+        ({}, ["rate-limit"], [], "middleware 'rate-limit' is not in the project; it has: logging"),
+        ({"middleware": ["cors"]}, ["cors"], [], "middleware 'cors' is both added and removed"),
+        ({}, [], ["DELETE /items"], "route 'DELETE /items' is not in the project; it has: GET /,"),
+        ({}, [], ["/items"], "route '/items' must be 'METHOD /path'"),
+    ],
+    ids=["unknown", "not-chosen", "added-and-removed", "route-absent", "route-malformed"],
+)
+def test_removing_what_is_not_there_is_refused(layer, remove_middleware, remove_routes, message):
+    with pytest.raises(SpecError, match="^" + message.replace("(", r"\(")):
+        updating.new_spec(
+            OLD, layer, remove_middleware=remove_middleware, remove_routes=remove_routes
+        )
+
+
+def no_merge(current: bytes, base: bytes, target: bytes, path: str) -> tuple[bytes, bool]:
+    raise AssertionError("no merge is needed here")
+
+
+def merge3(current: bytes, base: bytes, target: bytes, path: str) -> tuple[bytes, bool]:
+    return updating.merge_file(current, base, target, path, "merge3")
+
+
+B, T, P = b"a\nb\nc\n", b"a\nB\nc\n", b"a\nb\nc\nmine\n"
+
+
+@pytest.mark.parametrize(
+    ("base", "target", "current", "action", "after"),
+    [
+        (B, B, P, None, None),
+        (B, T, T, None, None),
+        (None, T, None, "added", T),
+        (B, None, B, "removed", None),
+        (B, None, None, None, None),
+        (B, None, P, "conflict", P),
+        (B, T, None, "restored", T),
+        (B, T, B, "updated", T),
+        (B, T, P, "merged", b"a\nB\nc\nmine\n"),
+        (B, T, b"a\nX\nc\n", "conflict", None),
+        (None, T, b"other\n", "conflict", None),
+        (B, T, b"a\0b\nc\n", "conflict", b"a\0b\nc\n"),
+    ],
+    ids=[
+        "unchanged-by-the-update",
+        "already-there",
+        "new-file",
+        "removed",
+        "deleted-and-removed",
+        "removed-but-edited",
+        "deleted-but-changed",
+        "untouched-by-hand",
+        "merged",
+        "same-lines",
+        "added-both-ways",
+        "binary",
+    ],
+)
+def test_each_file_is_decided_from_base_target_and_project(base, target, current, action, after):
+    item = updating.decide("f.txt", base, target, current, merge3 if action else no_merge)
+    assert (item.action if item else None) == action
+    if action == "conflict" and after is None:
+        assert item.after.startswith(b"a\n" if base else b"") and b"<<<<<<< f.txt (yours)\n" in (
+            item.after
+        )
+        assert b"=======\n" in item.after and b">>>>>>> f.txt (new answers)\n" in item.after
+    elif item is not None:
+        assert item.after == after
+
+
+def test_merge3_marks_a_conflict_as_git_does():
+    merged, clean = updating.merge_file(b"a\nX\nc\n", B, T, "app.py", "merge3")
+    assert not clean
+    assert merged == (
+        b"a\n<<<<<<< app.py (yours)\nX\n=======\nB\n>>>>>>> app.py (new answers)\nc\n"
+    )
+
+
+def test_side_by_side_rows_align_both_sides():
+    rows = side_by_side(["a", "b", "c"], ["a", "B", "B2", "c"])
+    assert rows == [
+        (("hunk", "", "@@ -1,3 +1,4 @@"), ("hunk", "", "@@ -1,3 +1,4 @@")),
+        (("ctx", "1", "a"), ("ctx", "1", "a")),
+        (("del", "2", "b"), ("add", "2", "B")),
+        (("ctx", "", ""), ("add", "3", "B2")),
+        (("ctx", "3", "c"), ("ctx", "4", "c")),
+    ]
+
+
+def test_a_base_from_another_dualgen_version_is_said_plainly(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path)
+    answers = project / ".dualgen.yaml"
+    answers.write_text(answers.read_text().replace("dualgen: ", "dualgen: 0.0.1-"))
+    plan = updating.plan_update(project, {"middleware": ["cors"]})
+    summary = render_summary(plan)
+    assert "the project was made with dualgen 0.0.1-" in summary
+    assert f"rendered with dualgen {updating.__version__}, the only version here" in summary
+
+
+def test_an_update_with_nothing_to_change_writes_nothing(tmp_path, capsys):
+    project = render_tree(
+        specs.build({"name": "shop", "middleware": ["cors"]}), "express", tmp_path
+    )
+    before = snapshot(project)
+    code, out, err = dualgen("update", str(project), "-m", "cors", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert "shop is up to date: nothing to change." in out
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing"], "'missing' is not a folder"),
+        (["."], "is neither a Flask project"),
+        (["shop", "-m", "nope"], "middleware 'nope' is unknown"),
+        (["shop", "--remove-middleware", "cors"], "middleware 'cors' is not in the project"),
+        (["shop", "--remove-route", "GET /x"], "route 'GET /x' is not in the project"),
+        (["shop", "--set", "cors.origins=x"], "settings of cors are given but cors is not chosen"),
+        (["shop", "--html", "shop"], "File 'shop' is a directory"),
+    ],
+    ids=["missing", "not-a-project", "unknown", "remove-absent", "route-absent", "setting", "html"],
+)
+def test_bad_input_exits_2_with_one_line_and_changes_nothing(
+    args, message, tmp_path, capsys, monkeypatch
+):
+    render_tree(specs.build({"name": "shop"}), "flask", tmp_path)
+    before = snapshot(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = dualgen("update", *args, capsys=capsys)
+    assert code == 2 and err.count("\n") == 1, err
+    assert message in err
+    assert snapshot(tmp_path) == before
