@@ -14,6 +14,7 @@ from ._compare import compare, diff
 from ._new import new
 from ._options import options
 from ._verify import verify
+from ._workshop import check, workshop
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -22,7 +23,7 @@ def cli() -> None:
     """Generate matching Flask and Express starter projects from one set of choices."""
 
 
-for command in (new, options, verify, compare, diff):
+for command in (new, options, verify, compare, diff, workshop, check):
     cli.add_command(command)
 
 
