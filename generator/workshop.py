@@ -156,12 +156,20 @@ def read_workshop_file(path: Path) -> dict[str, object]:
     shown = f"workshop file {str(path)!r}"
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise SpecError(f"{shown} is not a regular file")
-            data = handle.read(MAX_WORKSHOP_FILE + 1)
+        try:
+            regular = stat.S_ISREG(os.fstat(descriptor).st_mode)
+            data = b""
+            while regular and len(data) <= MAX_WORKSHOP_FILE:
+                chunk = os.read(descriptor, MAX_WORKSHOP_FILE + 1 - len(data))
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            os.close(descriptor)
     except OSError as error:
         raise SpecError(f"{shown} cannot be read: {error.strerror or error}") from None
+    if not regular:
+        raise SpecError(f"{shown} is not a regular file")
     if len(data) > MAX_WORKSHOP_FILE:
         raise SpecError(f"{shown} is larger than {MAX_WORKSHOP_FILE // 1024} KiB")
     try:

@@ -107,6 +107,7 @@ def print_pdf(chromium: str, page: Path, pdf: Path, timeout: float = 120.0) -> N
     """Print the page to pdf with headless Chromium; every process it starts is stopped."""
     from .._processes import start, stop
 
+    page, pdf = page.resolve(), pdf.resolve()
     with tempfile.TemporaryDirectory(prefix="dualgen-chromium-") as profile:
         command = [
             chromium,

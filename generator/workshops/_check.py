@@ -31,7 +31,8 @@ WIDTH = 100
 
 @dataclass
 class Outcome:
-    """One check: "ok", "fail", or "skip" (too many requests to send; see generator.verify)."""
+    """One check: "ok", "fail", "not run" (the server did not start), or "skip" (too many
+    requests to send; see generator.verify)."""
 
     name: str
     state: str = "ok"
@@ -84,7 +85,7 @@ def check_project(
     spec = step.spec
     # A rate limit needs a fresh server for each run of requests that would reach it.
     batches, left_out = plan(spec)
-    start = Outcome(START, sent=[f"PORT=… HOST=127.0.0.1 {report.command}"])
+    start = Outcome(START)
     start.expected = ["the server starts and listens on the port in PORT"]
     if spec.classic:
         start.expected = [f"the server listens on port {spec.port_for(report.framework)}"]
@@ -94,10 +95,12 @@ def check_project(
     try:
         installed = runner.install(project)
         for batch in batches:
+            port = spec.port_for(report.framework) if spec.classic else runner.free_port()
+            start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {report.command}"]
             with runner.serve(
                 project,
                 installed=installed,
-                port=spec.port_for(report.framework) if spec.classic else None,
+                port=port,
                 production=step.production,
                 timeout=timeout,
                 env={"WEB_CONCURRENCY": "1"} if "rate-limit" in spec.middleware else {},
@@ -108,13 +111,12 @@ def check_project(
                     results[id(exchange)] = _run(exchange, server.url, hint)
     except RunError as error:
         lines = str(error).splitlines()
-        start.state, start.problems = "fail", lines[:1]
+        start.state, start.problems = "fail", [lines[0].removesuffix("; its output:")]
         start.received = [line for line in lines[1:] if line.strip()][-12:]
     for exchange in (e for batch in batches for e in batch):
         outcome = results.get(id(exchange))
         if outcome is None:
-            outcome = Outcome(exchange.name, "fail", _sent(exchange), [], _expected(exchange))
-            outcome.problems = ["not run: the server did not start, or stopped"]
+            outcome = Outcome(exchange.name, "not run")
         report.outcomes.append(outcome)
     for check in left_out:
         report.outcomes.append(Outcome(check.exchange.name, "skip", problems=[check.skipped]))
@@ -246,10 +248,18 @@ def format_report(report: Report, workshop: Workshop, style=None) -> str:
         f"{report.label}: {report.framework} project, started with `{report.command}`",
         "",
     ]
-    marks = {"ok": style("ok  ", fg="green"), "fail": style("FAIL", fg="red")}
+    marks = {
+        "ok": style("ok  ", fg="green"),
+        "fail": style("FAIL", fg="red"),
+        "not run": style("--  ", fg="yellow"),
+        "skip": style("skip", fg="yellow"),
+    }
     for outcome in report.outcomes:
-        out.append(f"  {marks.get(outcome.state, style('skip', fg='yellow'))}  {outcome.name}")
-        if outcome.ok:
+        line = f"  {marks[outcome.state]}  {outcome.name}"
+        if outcome.state == "not run":
+            line += "  (not run: the server did not start)"
+        out.append(line)
+        if outcome.state in ("ok", "not run"):
             continue
         for title, lines in (
             ("sent", outcome.sent),
@@ -301,11 +311,12 @@ def format_table(reports: list[Report], workshop: Workshop, style=None) -> str:
             cells.append(" " * (4 - len(text)) + style(text, fg=colour))
             if state == "fail":
                 problem = outcome.problems[0] if outcome.problems else ""
-                details.append(f"  {report.label}: {n} {name}: {problem}")
+                details.append(_clip(f"  {report.label}: {n} {name}: {problem}"))
         passed = f"{report.passed}/{len(report.outcomes)}"
         out.append(f"{report.label:<{width}}  " + " ".join(cells) + f"  {passed}")
     if details:
-        out += ["", "Failures (run `dualgen check --step N DIR` alone for the full report):"]
+        alone = f"`dualgen check --step {step.number} DIR`"
+        out += ["", f"Failures (run {alone} alone for the full report):"]
         out += details
     return "\n".join(out) + "\n"
 
