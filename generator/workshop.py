@@ -34,10 +34,13 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import catalog
 from .errors import SpecError, UsageError
-from .spec import SWITCHES, ProjectSpec
+
+if TYPE_CHECKING:
+    from .spec import ProjectSpec
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "workshops"
 DEFAULT_WORKSHOP = "flask-vs-express"
@@ -51,7 +54,7 @@ START, TESTS = "start", "tests"
 WORKSHOP_KEYS = ("title", "name", "description", "steps")
 STEP_KEYS = ("id", "title", "explanation", "change", "exercises", "hints")
 #: Answer keys a change sets directly (null puts the default back).
-SCALAR_CHANGES = ("port", "host", "debug", "classic", *SWITCHES)
+SCALAR_CHANGES = ("port", "host", "debug", "classic", *(choice.key for choice in catalog.CONFIG))
 CHANGE_KEYS = (
     *SCALAR_CHANGES,
     "add-middleware",

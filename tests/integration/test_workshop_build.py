@@ -135,6 +135,22 @@ def test_rebuilding_gives_identical_files_and_commit_ids(built, tmp_path):
     assert files_of(again) == files_of(built)
 
 
+def test_force_rebuilds_in_place_and_keeps_other_files(built, tmp_path):
+    target = Path(shutil.copytree(built, tmp_path / "out", symlinks=True))
+    (target / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = build(target)
+    assert refused.returncode == 2 and "already exists; use --force" in refused.stderr
+    result = build(target, "--force")
+    assert result.returncode == 0, result.stderr
+    assert (target / "notes.txt").read_text(encoding="utf-8") == "mine"
+    for framework in FRAMEWORKS:
+        assert git(target / framework, "rev-list", "--all") == git(
+            built / framework, "rev-list", "--all"
+        )
+        assert git(target / framework, "status", "--porcelain") == ""
+        assert git(target / framework, "fsck", "--no-progress") == ""
+
+
 STEPS = [
     pytest.param(folder, framework, False, id=f"{folder}-{framework}")
     for folder in FOLDERS

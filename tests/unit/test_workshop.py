@@ -264,6 +264,20 @@ def test_the_handout_escapes_the_workshop_file_and_keeps_its_markdown(tmp_path):
     assert "dualgen check --step 1 --workshop w.yaml ." in page
 
 
+def test_the_readme_example_is_a_valid_workshop_file(tmp_path):
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Teaching a workshop") :]
+    example = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
+    path = tmp_path / "my-workshop.yaml"
+    path.write_text(example, encoding="utf-8")
+    found = workshops.load_workshop(str(path))
+    assert [step.folder for step in found.steps] == ["01-hello-world", "02-route-parameter"]
+    assert found.hint(2, "GET /users/{id:int}") == "Answer JSON with the id as a number."
+    assert found.reference == "my-workshop.yaml"
+
+
 def test_the_workshop_files_are_installed_as_package_data():
     tomllib = pytest.importorskip("tomllib")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
