@@ -49,7 +49,12 @@ def list_workshops() -> None:
     help="Write into an existing folder: replace the files the build writes, keep the others.",
 )
 @click.option("--pdf", is_flag=True, help="Also print the handout to PDF with headless Chromium.")
-def build(source: str, output_dir: Path, force: bool, pdf: bool) -> None:
+@click.option(
+    "--annotate",
+    is_flag=True,
+    help="Add mirrored teaching comments (from the catalog) to the code of every step.",
+)
+def build(source: str, output_dir: Path, force: bool, pdf: bool, annotate: bool) -> None:
     """Build the workshop SOURCE (a workshop file or a built-in NAME) into DIR.
 
     Writes flask/ and express/ (git repositories, one commit per step, tagged step-1 ...),
@@ -61,7 +66,7 @@ def build(source: str, output_dir: Path, force: bool, pdf: bool) -> None:
 
     found = workshops.load_workshop(source)
     with runner.stopping_on_signals():
-        built = workshops.build(found, output_dir, force=force, pdf=pdf)
+        built = workshops.build(found, output_dir, force=force, pdf=pdf, annotate=annotate)
     steps = len(found.steps)
     click.echo(f"Built {found.title!r} ({steps} steps) into {output_dir} in {built.seconds:.2f} s:")
     click.echo(f"  flask/, express/   git repositories, {steps} commits each, tags step-1..{steps}")

@@ -45,9 +45,17 @@ class Built:
     seconds: float = 0.0
 
 
-def build(workshop: Workshop, output: Path, *, force: bool = False, pdf: bool = False) -> Built:
+def build(
+    workshop: Workshop,
+    output: Path,
+    *,
+    force: bool = False,
+    pdf: bool = False,
+    annotate: bool = False,
+) -> Built:
     """Write the workshop into `output`, which must not exist unless force (then the files the
-    build writes replace those there and every other file is kept)."""
+    build writes replace those there and every other file is kept). With annotate, every step's
+    code carries mirrored teaching comments (workshops._annotate)."""
     from ..compare import read_tree
     from ..files import Claim
     from ..render import check_destination, render_tree
@@ -63,13 +71,17 @@ def build(workshop: Workshop, output: Path, *, force: bool = False, pdf: bool = 
         trees = {}
         snapshots: dict[str, list[_git.Commit]] = {name: [] for name in catalog.FRAMEWORKS}
         for step in workshop.steps:
+            folders = {}
             for name in catalog.FRAMEWORKS:
-                rendered = render_tree(
-                    step.spec, name, claim.scratch / "render" / step.folder / name
-                )
-                folder = root / "steps" / step.folder / name
-                folder.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(rendered, folder)
+                scratch = claim.scratch / "render" / step.folder / name
+                folders[name] = root / "steps" / step.folder / name
+                folders[name].parent.mkdir(parents=True, exist_ok=True)
+                os.replace(render_tree(step.spec, name, scratch), folders[name])
+            if annotate:
+                from ._annotate import annotate as annotating
+
+                annotating(step.spec, folders)
+            for name, folder in folders.items():
                 trees[(step.number, name)] = read_tree(folder, name)
                 snapshots[name].append(_git.snapshot(folder, step.title, step.tag))
         for name in catalog.FRAMEWORKS:
