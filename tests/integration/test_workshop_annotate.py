@@ -68,7 +68,7 @@ def test_annotations_are_comments_mirrored_in_both_frameworks(builds, folder):
     assert "[workshop] Starting the server." in comments["flask"]
     if folder == "05-logging-and-cors":
         assert (
-            "[workshop] CORS: Allow browser requests from an explicit list of origins,"
+            "[workshop] CORS: Allow browser requests from an explicit list of"
             in (comments["express"])
         )
 
