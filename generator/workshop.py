@@ -22,8 +22,9 @@ one per exchange of its spec (generator.exchanges) and, once the spec has tests,
 project's own tests pass). A hint applies to its check from its step on, until a later step
 gives that check another hint.
 
-The rest lives in generator/workshops/: _build (files, repositories), _git, _handout,
-_markdown, _check, and the built-in workshops (*.yaml).
+The rest lives in generator/workshops/: _build (the output folder), _git (the repositories),
+_handout (HTML and Markdown), _markdown, _annotate (--annotate), _check (participants), the
+built-in workshops (*.yaml) and the handout's template.
 """
 
 from __future__ import annotations
