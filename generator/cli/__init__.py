@@ -15,6 +15,7 @@ from ._new import new
 from ._options import options
 from ._update import update
 from ._verify import verify
+from ._workshop import check, workshop
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -23,7 +24,7 @@ def cli() -> None:
     """Generate matching Flask and Express starter projects from one set of choices."""
 
 
-for command in (new, options, verify, compare, diff):
+for command in (new, options, verify, compare, diff, workshop, check):
     cli.add_command(command)
 cli.add_command(update)
 

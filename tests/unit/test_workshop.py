@@ -1,0 +1,294 @@
+"""Workshop files: the built-in workshop, validation (exit 2, one line, nothing written), the
+change rules, hints, the handout's Markdown and escaping, and the package data."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import workshop as workshops
+from generator.errors import SpecError
+from generator.workshops import _handout, _markdown
+from tests.helpers import ROOT, run_main
+
+BUILTIN = "flask-vs-express"
+IDS = [
+    "hello-world",
+    "environment",
+    "route-parameter",
+    "json",
+    "logging-and-cors",
+    "tests",
+    "production",
+]
+
+
+def test_the_builtin_workshop_follows_the_article():
+    found = workshops.load_workshop(BUILTIN)
+    assert [step.id for step in found.steps] == IDS
+    assert [step.folder for step in found.steps][2] == "03-route-parameter"
+    first, second, third, fourth, fifth, sixth, seventh = found.steps
+    assert first.spec.classic and first.spec.debug
+    assert not second.spec.classic and second.spec.port is None
+    assert [route.label for route in third.spec.routes] == ["GET /", "GET /users/{id:int}"]
+    assert fourth.added == ("json-body", "error-handlers")
+    assert [route.label for route in fourth.spec.routes][-1] == "POST /users"
+    assert fifth.added == ("logging", "cors")
+    assert sixth.added == ("tests",) and "tests" in sixth.checks()
+    assert seventh.added == ("production-server",) and seventh.production
+    assert all(step.explanation and step.exercises for step in found.steps)
+
+
+def test_workshop_list_names_the_builtin_workshop_and_its_steps(invoke):
+    result = invoke("workshop", "list")
+    assert result.exit_code == 0
+    assert "flask-vs-express: Flask and Express, side by side (7 steps)" in result.output
+    assert "   3  A route with a typed parameter" in result.output
+
+
+def test_a_hint_holds_from_its_step_until_a_later_step_gives_another():
+    found = workshops.load_workshop(BUILTIN)
+    not_int = "GET /users/{id:int}: id not an int"
+    assert found.hint(3, not_int) == found.steps[2].hints[not_int]
+    assert found.hint(4, not_int) == found.steps[3].hints[not_int] != found.hint(3, not_int)
+    assert found.hint(6, not_int) == found.steps[3].hints[not_int]
+    assert found.hint(3, "start") == found.steps[1].hints["start"]
+    assert found.hint(7, "start") == found.steps[6].hints["start"]
+    assert found.hint(1, "no X-Powered-By") == ""
+
+
+def step(**fields) -> dict[str, object]:
+    return {"id": "one", "title": "One", "explanation": "Text.", **fields}
+
+
+def parse(*steps: dict[str, object], **top) -> workshops.Workshop:
+    data = {"title": "T", "steps": list(steps), **top}
+    return workshops.parse_workshop(data, "w", reference="w.yaml")
+
+
+def test_changes_add_and_remove_middleware_routes_and_settings():
+    found = parse(
+        step(change={"add-middleware": ["cors"], "port": 8080, "add-routes": ["GET /a/{n:int}"]}),
+        step(
+            id="two",
+            change={
+                "settings": {"cors": {"origins": ["https://app.example"]}},
+                "add-routes": [{"method": "POST", "path": "/a", "status": 201}],
+            },
+        ),
+        step(
+            id="three", change={"remove-middleware": ["cors"], "remove-routes": ["GET /a/{n:int}"]}
+        ),
+        step(id="four", change={"port": None}),
+    )
+    one, two, three, four = (s.spec for s in found.steps)
+    assert one.middleware == ("cors",) and one.port == 8080
+    assert [r.label for r in one.routes] == ["GET /", "GET /a/{n:int}"]
+    assert two.setting("cors", "origins") == ["https://app.example"]
+    assert [r.label for r in two.routes] == ["GET /", "GET /a/{n:int}", "POST /a"]
+    assert three.middleware == () and three.settings == {}
+    assert [r.label for r in three.routes] == ["GET /", "POST /a"]
+    assert four.port is None
+    assert found.steps[2].removed == ("cors",)
+
+
+BAD_FILES = [
+    pytest.param("title: &t x\nsteps: *t\n", "aliases (*name) are not allowed", id="alias"),
+    pytest.param("- a\n- b\n", "must hold a mapping (title, name, steps), not list", id="list"),
+    pytest.param("title: [\n", "is not valid YAML at line", id="bad-yaml"),
+    pytest.param("title: T\nsteps: []\ncolour: red\n", "key 'colour' is unknown", id="unknown-key"),
+    pytest.param("steps: []\n", "title must be a line of text, got nothing", id="no-title"),
+    pytest.param('title: "a\\nb"\nsteps: []\n', "holds the character '\\n'", id="two-line-title"),
+    pytest.param("title: T\nsteps: []\n", "steps must be a list of 1 to 50 steps", id="no-steps"),
+    pytest.param("title: T\nname: ../x\nsteps: []\n", "name '../x' is a path", id="bad-name"),
+]
+BAD_STEPS = [
+    pytest.param({"id": "Route Param"}, "id 'Route Param' must be 1 to 40", id="bad-id"),
+    pytest.param({"colour": "red"}, "step 1: key 'colour' is unknown", id="unknown-step-key"),
+    pytest.param({"explanation": None}, "explanation must be text, got nothing", id="no-text"),
+    pytest.param({"explanation": "a\x07b"}, "holds the character '\\x07'", id="control-char"),
+    pytest.param({"title": "x" * 121}, "title is 121 characters long", id="long-title"),
+    pytest.param(
+        {"change": {"add-middleware": ["teleport"]}},
+        "step 1 (two): middleware 'teleport' is unknown",
+        id="unknown-middleware",
+    ),
+    pytest.param({"change": {"colour": 1}}, "change: key 'colour' is unknown", id="change-key"),
+    pytest.param(
+        {"change": {"remove-middleware": ["cors"]}},
+        "remove-middleware 'cors' is not chosen",
+        id="remove-unchosen",
+    ),
+    pytest.param(
+        {"change": {"remove-routes": ["GET /nope"]}},
+        "remove-routes 'GET /nope' is not a route",
+        id="remove-unknown-route",
+    ),
+    pytest.param(
+        {"change": {"add-routes": ["GET users"]}}, "route path 'users' must start", id="bad-route"
+    ),
+    pytest.param(
+        {"change": {"classic": True, "add-middleware": ["cors"]}},
+        "classic reproduces the article's programs exactly",
+        id="spec-conflict",
+    ),
+    pytest.param(
+        {"change": {"settings": {"cors": {"origins": ["https://a.example"]}}}},
+        "settings of cors are given but cors is not chosen",
+        id="settings-unchosen",
+    ),
+    pytest.param({"change": {"port": 99999}}, "port 99999 is not a number", id="bad-port"),
+    pytest.param(
+        {"hints": {"GET /nope": "x"}},
+        "a hint for 'GET /nope', which is not one of this step's checks: start, GET /,",
+        id="hint-for-no-check",
+    ),
+]
+
+
+def build_exit(tmp_path: Path, source: str) -> tuple[int, str]:
+    code, err = run_main("workshop", "build", source, "-o", str(tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
+    return code, err
+
+
+def assert_one_line(code: int, err: str, message: str) -> None:
+    assert code == 2, err
+    assert err.count("\n") == 1 and err.startswith("dualgen: error: "), err
+    assert message in err
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_FILES)
+def test_a_bad_workshop_file_exits_2_in_one_line_and_writes_nothing(text, message, tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert_one_line(*build_exit(tmp_path, str(path)), message)
+
+
+@pytest.mark.parametrize(("fields", "message"), BAD_STEPS)
+def test_a_bad_step_exits_2_naming_the_step(fields, message, tmp_path):
+    import yaml
+
+    second = {**step(id="two"), **fields}
+    path = tmp_path / "w.yaml"
+    path.write_text(yaml.safe_dump({"title": "T", "steps": [second]}), encoding="utf-8")
+    code, err = build_exit(tmp_path, str(path))
+    assert_one_line(code, err, message)
+    assert f"workshop file {str(path)!r}: step 1" in err
+
+
+def test_ids_are_unique(tmp_path):
+    with pytest.raises(SpecError, match="id 'one' is already the id of an earlier step"):
+        parse(step(), step())
+
+
+@pytest.mark.parametrize(
+    "kind", ["folder", "fifo", "big", "latin-1", "missing"], ids=lambda kind: kind
+)
+def test_only_a_small_regular_utf8_file_is_read(kind, tmp_path):
+    path = tmp_path / "w.yaml"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "big":
+        path.write_text("title: T\n" + "#" * workshops.MAX_WORKSHOP_FILE, encoding="utf-8")
+    elif kind == "latin-1":
+        path.write_bytes("title: caf\xe9\n".encode("latin-1"))
+    messages = {
+        "folder": "is not a regular file",
+        "fifo": "is not a regular file",
+        "big": "is larger than 1024 KiB",
+        "latin-1": "is not UTF-8 text",
+        "missing": "is neither a built-in workshop (flask-vs-express) nor a file",
+    }
+    assert_one_line(*build_exit(tmp_path, str(path)), messages[kind])
+
+
+def test_an_existing_output_folder_is_refused_without_force(tmp_path):
+    (tmp_path / "out").mkdir()
+    code, err = run_main("workshop", "build", BUILTIN, "-o", str(tmp_path / "out"))
+    assert_one_line(code, err, "already exists; use --force")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+HOSTILE = [
+    pytest.param("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;", id="tag"),
+    pytest.param("[x](javascript:alert(1))", "[x](javascript:alert(1))", id="js-link"),
+    pytest.param("[x](JavaScript:alert`1`)", "[x](JavaScript:alert`1`)", id="js-link-case"),
+    pytest.param("[x](data:text/html,hi)", "[x](data:text/html,hi)", id="data-link"),
+    pytest.param('`a" onmouseover="x`', "<code>a&quot; onmouseover=&quot;x</code>", id="code"),
+    pytest.param(
+        "[ok](https://a.example/?q=1&r=2)", '<a href="https://a.example/?q=1&amp;r=2">ok', id="link"
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HOSTILE)
+def test_markdown_escapes_everything_and_links_only_to_safe_addresses(text, expected):
+    html = _markdown.to_html(text)
+    assert expected in html
+    assert "<script" not in html and 'href="javascript' not in html.lower()
+    assert 'href="data' not in html
+
+
+def test_markdown_blocks():
+    html = _markdown.to_html("# Big\n\n- a\n- *b*\n\n1. one\n\n```python\nx = 'y'\n```\n\n> q")
+    assert "<h3>Big</h3>" in html
+    assert "<ul><li>a</li><li><em>b</em></li></ul>" in html
+    assert "<ol><li>one</li></ol>" in html
+    assert "x = <span class=\"str\">'y'</span>" in html
+    assert "<blockquote><p>q</p></blockquote>" in html
+
+
+def test_the_handout_escapes_the_workshop_file_and_keeps_its_markdown(tmp_path):
+    from generator.compare import read_tree
+    from generator.render import render_tree
+
+    evil = "</title><script>alert(1)</script>"
+    found = parse(step(title=evil, explanation=f"**{evil}**", exercises=[evil]), title=evil)
+    trees = {
+        (1, name): read_tree(render_tree(found.steps[0].spec, name, tmp_path / name), name)
+        for name in ("flask", "express")
+    }
+    lessons = _handout.lessons(found, trees)
+    page = _handout.render_html(found, lessons)
+    assert "<script>" not in page
+    # <title>, <h1>, the contents, the step's <h2>, its explanation, its exercise
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 6
+    markdown = _handout.render_markdown(found, lessons)
+    assert f"## Step 1: {evil}" in markdown and f"**{evil}**" in markdown
+    assert "dualgen check --step 1 --workshop w.yaml ." in page
+
+
+def test_the_readme_example_is_a_valid_workshop_file(tmp_path):
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Teaching a workshop") :]
+    example = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
+    path = tmp_path / "my-workshop.yaml"
+    path.write_text(example, encoding="utf-8")
+    found = workshops.load_workshop(str(path))
+    assert [step.folder for step in found.steps] == ["01-hello-world", "02-route-parameter"]
+    assert found.hint(2, "GET /users/{id:int}") == "Answer JSON with the id as a number."
+    assert found.reference == "my-workshop.yaml"
+
+
+def test_the_workshop_files_are_installed_as_package_data():
+    tomllib = pytest.importorskip("tomllib")
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = pyproject["tool"]["setuptools"]
+    assert "generator.workshops" in setuptools["packages"]
+    globs = setuptools["package-data"]["generator.workshops"]
+    package = ROOT / "generator" / "workshops"
+    data = [
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc")
+    ]
+    assert "flask-vs-express.yaml" in data and "templates/handout.html.j2" in data
+    assert all(any(fnmatch.fnmatch(name, glob) for glob in globs) for name in data), data
