@@ -13,11 +13,25 @@ from ..errors import DualgenError
 from ._compare import compare, diff
 from ._new import new
 from ._options import options
+from ._shared import color_option, examples
 from ._verify import verify
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 100,
+        "show_default": True,
+    },
+    epilog=examples(
+        "dualgen new both shop --preset api        # shop-flask/ and shop-express/",
+        "dualgen verify shop-flask                  # install, start, check over HTTP",
+        "dualgen compare --preset api | less -R",
+        'eval "$(_DUALGEN_COMPLETE=bash_source dualgen)"   # completion (README: zsh, fish)',
+    ),
+)
 @click.version_option(__version__, prog_name="dualgen")
+@color_option
 def cli() -> None:
     """Generate matching Flask and Express starter projects from one set of choices."""
 
@@ -38,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
         with stop_on_signals():
             code = cli.main(args=argv, prog_name="dualgen", standalone_mode=False)
     except click.UsageError as error:
-        click.echo(f"dualgen: error: {error.format_message()}", err=True)
+        click.echo(f"dualgen: error: {_with_hint(error)}", err=True)
         raise SystemExit(2) from None
     except click.Abort:
         click.echo("dualgen: aborted", err=True)
@@ -50,3 +64,13 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"dualgen: error: {error}", err=True)
         raise SystemExit(error.exit_code) from None
     raise SystemExit(code or 0)
+
+
+def _with_hint(error: click.UsageError) -> str:
+    """Click's message and its hint, on one line: "... Try 'dualgen new -h' for help."."""
+    message = error.format_message().rstrip()
+    if error.ctx is None:
+        return message
+    option = error.ctx.help_option_names[0]
+    stop = "" if message.endswith((".", "!", "?")) else "."
+    return f"{message}{stop} Try '{error.ctx.command_path} {option}' for help."
