@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _with_hint(error: click.UsageError) -> str:
     """Click's message and its hint, on one line: "... Try 'dualgen new -h' for help."."""
-    message = error.format_message().rstrip()
+    message = " ".join(error.format_message().split())
     if error.ctx is None:
         return message
     option = error.ctx.help_option_names[0]

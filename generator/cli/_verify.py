@@ -19,7 +19,7 @@ from ._shared import color_option, examples
         "dualgen verify shop-flask                # install (cached), start, check, stop",
         "dualgen verify shop-express --production # the production command: the Node cluster",
         "dualgen verify shop-flask -q && echo ok  # silent unless something fails",
-        "dualgen verify shop-flask --verbose      # pip's output, every exchange",
+        "dualgen verify shop-flask --verbose      # pip's or npm's output too",
     )
 )
 @click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -44,7 +44,9 @@ from ._shared import color_option, examples
     help="How long starting and checking may take in all; what is left is reported unchecked.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only what failed (for scripts).")
-@click.option("-v", "--verbose", is_flag=True, help="Also print pip's or npm's output while installing.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also print pip's or npm's output while installing."
+)
 @color_option
 def verify(
     project: Path, production: bool, timeout: float, budget: float, quiet: bool, verbose: bool

@@ -57,41 +57,45 @@ def _pair(layout: _Layout, left: str, right: str, left_plain: str | None = None)
 def wrap_tokens(row: list[hl.Token], width: int) -> list[list[hl.Token]]:
     """A line of tokens as rows of at most width characters.
 
-    Lines break at spaces or between tokens; a string, keyword or number is split only when it
-    is longer than a whole row. Continuation rows are indented four spaces past the line.
+    Lines break at spaces; a word too long for a row of its own breaks between its tokens,
+    and a token is split only when it alone is longer than a row. A string, keyword or number
+    never breaks at a space inside it. Continuation rows are indented four spaces past the
+    line (less when a word needs the room).
     """
     if sum(len(value) for _, value in row) <= width:
         return [row]
     text = "".join(value for _, value in row)
-    indent = " " * min(len(text) - len(text.lstrip(" ")) + 4, width // 2)
-    pieces: list[hl.Token] = []
-    for kind, value in row:
-        if kind in ("", "com"):
-            pieces.extend((kind, piece) for piece in _PIECES.findall(value))
-        else:
-            pieces.append((kind, value))
+    indent = min(len(text) - len(text.lstrip(" ")) + 4, width // 2)
     rows: list[list[hl.Token]] = [[]]
     used = 0
-    for kind, value in pieces:
-        if used + len(value) <= width:
+
+    def new_row(room_for: int) -> None:
+        nonlocal used
+        used = max(0, min(indent, width - room_for))
+        rows.append([("", " " * used)] if used else [])
+
+    for word in _words(row):
+        size = sum(len(value) for _, value in word)
+        if word[0][1].isspace():
+            if used + size <= width:
+                rows[-1].extend(word)
+                used += size
+            else:
+                new_row(0)
+            continue
+        if used + size > width and any(value.strip() for _, value in rows[-1]):
+            new_row(size)
+        for kind, value in word:
+            while used + len(value) > width:
+                if any(v.strip() for _, v in rows[-1]) and len(value) <= width - indent:
+                    new_row(len(value))
+                    continue
+                room = max(width - used, 1)
+                rows[-1].append((kind, value[:room]))
+                value = value[room:]
+                new_row(len(value))
             rows[-1].append((kind, value))
             used += len(value)
-            continue
-        if value.isspace():
-            rows.append([("", indent)])
-            used = len(indent)
-            continue
-        if used > (0 if len(rows) == 1 else len(indent)):
-            rows.append([("", indent)])
-            used = len(indent)
-        while used + len(value) > width:
-            room = width - used
-            rows[-1].append((kind, value[:room]))
-            rows.append([("", indent)])
-            used = len(indent)
-            value = value[room:]
-        rows[-1].append((kind, value))
-        used += len(value)
     cleaned = []
     for tokens in rows:
         while tokens and tokens[-1][1].isspace():
@@ -99,6 +103,22 @@ def wrap_tokens(row: list[hl.Token], width: int) -> list[list[hl.Token]]:
         if any(value.strip() for _, value in tokens):
             cleaned.append(tokens)
     return cleaned
+
+
+def _words(row: list[hl.Token]) -> list[list[hl.Token]]:
+    """The tokens grouped into words and runs of spaces; only plain text and comments break
+    at a space."""
+    words: list[list[hl.Token]] = []
+    for kind, value in row:
+        pieces = _PIECES.findall(value) if kind in ("", "com") else [value]
+        for piece in pieces:
+            space = piece.isspace() and kind in ("", "com")
+            last_space = bool(words) and words[-1][0][1].isspace()
+            if not words or space or last_space:
+                words.append([(kind, piece)])
+            else:
+                words[-1].append((kind, piece))
+    return words
 
 
 def choices_summary(spec: ProjectSpec) -> str:
@@ -126,7 +146,7 @@ def _code_cells(layout: _Layout, place: Location, color: bool) -> list[tuple[str
             gutter = number if part == 0 else f"{CONTINUED:>{number_width}} "
             plain = gutter + hl.to_ansi(piece, color=False)
             coloured = _style(gutter.rstrip(), "2", color) + " " + hl.to_ansi(piece, color=color)
-            cells.append((coloured.rstrip(), plain.rstrip()))
+            cells.append((coloured, plain))
     if len(rows) > _MAX_SNIPPET:
         more = f"… {len(rows) - _MAX_SNIPPET} more lines"
         cells.append((_style(more, "2", color), more))

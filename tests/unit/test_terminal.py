@@ -200,3 +200,38 @@ def test_no_input_asks_nothing_at_a_terminal(tmp_path):
     code, output = finish(spawn("new", "flask", "--no-input", cwd=tmp_path))
     assert code == 0, output
     assert "?" not in output and "[" not in output
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "coloured"),
+    [
+        pytest.param([], {}, True, id="terminal"),
+        pytest.param([], {"NO_COLOR": "1"}, False, id="NO_COLOR"),
+        pytest.param(["--no-color"], {}, False, id="no-color"),
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [pytest.param(["options"], id="options"), pytest.param(["compare"], id="compare")],
+)
+def test_colour_at_a_terminal_unless_the_user_says_no(command, args, env, coloured, tmp_path):
+    code, output = finish(spawn(*command, *args, cwd=tmp_path, env=env))
+    assert code == 0, output
+    assert bool(ANSI.search(output)) is coloured
+
+
+@pytest.mark.parametrize("columns", [80, 120], ids=["80", "120"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["compare", "--preset", "production"], id="compare"),
+        pytest.param(["options"], id="options"),
+        pytest.param(["diff", "express", "--to", "production"], id="diff"),
+    ],
+)
+def test_output_fits_the_terminal_it_runs_in(command, columns, tmp_path):
+    code, output = finish(spawn(*command, cwd=tmp_path, columns=columns))
+    assert code == 0, output
+    widths = [len(ANSI.sub("", line)) for line in output.split("\r\n")]
+    assert max(widths) <= columns
+    assert max(widths) > columns - 10  # and uses it
