@@ -42,8 +42,11 @@ from .project import detect_framework, read_manifest, read_text
 __all__ = [
     "Installed",
     "Interrupted",
+    "CacheEntry",
     "Server",
     "cache_dir",
+    "cache_entries",
+    "clean_cache",
     "detect_framework",
     "free_port",
     "group_processes",
@@ -225,6 +228,75 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
                 with deferred_signals():
                     shutil.rmtree(staging, ignore_errors=True)
     return False
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One entry of the cache: an installed dependency set, a tool, or a leftover."""
+
+    kind: str
+    path: Path
+    size: int
+    #: Complete and matching its manifest; None for kinds without one.
+    healthy: bool | None
+
+
+#: What each folder of the cache holds (others are listed as they are).
+CACHE_KINDS = {
+    "venvs": "virtualenvs of Flask projects",
+    "node": "node_modules of Express projects",
+    "tools": "tools the tests install",
+}
+
+
+def _size(path: Path) -> int:
+    """Bytes under path; links count as themselves, never followed."""
+    if not path.is_dir() or path.is_symlink():
+        return path.lstat().st_size
+    total = 0
+    for root, _, names in os.walk(path):
+        for name in names:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(root, name)).st_size
+    return total
+
+
+def cache_entries() -> list[CacheEntry]:
+    """Every entry of the cache (lock files left out), by kind then name."""
+    root = cache_dir()
+    entries = []
+    for kind in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        for path in sorted(kind.iterdir()):
+            if path.suffix == ".lock":
+                continue
+            leftover = ".tmp-" in path.name or ".old-" in path.name
+            checked = kind.name in ("venvs", "node") and not leftover
+            entries.append(
+                CacheEntry(
+                    "leftover" if leftover else kind.name,
+                    path,
+                    _size(path),
+                    healthy(path) if checked else None,
+                )
+            )
+    return entries
+
+
+def clean_cache() -> list[CacheEntry]:
+    """Remove every entry of the cache, an installed set under its lock (an install under way
+    finishes first); return what was removed. The cache folder and lock files stay."""
+    removed = []
+    with _os_errors(f"cleaning {cache_dir()}"):
+        for entry in cache_entries():
+            name = entry.path.name.split(".tmp-")[0].split(".old-")[0]
+            lock = entry.path.parent / f"{name}.lock"
+            with _locked(lock) if lock.exists() else contextlib.nullcontext():
+                if entry.path.is_dir() and not entry.path.is_symlink():
+                    shutil.rmtree(entry.path)
+                else:
+                    entry.path.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
 
 
 def install(project: Path, *, dev: bool = False, output: Output | None = None) -> Installed:

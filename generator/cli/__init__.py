@@ -10,6 +10,7 @@ import click
 
 from .. import __version__
 from ..errors import DualgenError
+from ._cache import cache
 from ._compare import compare, diff
 from ._new import new
 from ._options import options
@@ -36,7 +37,7 @@ def cli() -> None:
     """Generate matching Flask and Express starter projects from one set of choices."""
 
 
-for command in (new, options, verify, compare, diff):
+for command in (new, options, verify, compare, diff, cache):
     cli.add_command(command)
 
 
