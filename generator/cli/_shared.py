@@ -33,6 +33,17 @@ def _settings(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
     return settings
 
 
+def _complete(values):
+    """Shell completion (Click's) of a free-text option from a fixed list."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        head, _, last = incomplete.rpartition(",")
+        prefix = f"{head}," if head else ""
+        return [prefix + value for value in values() if value.startswith(last)]
+
+    return complete
+
+
 def _switch_options(function):
     for choice in reversed(catalog.CONFIG):
         function = click.option(
@@ -53,6 +64,7 @@ def _choice_options(function):
                 "--preset",
                 metavar="PRESET",
                 help=f"Start from a preset: {', '.join(catalog.PRESETS)}.",
+                shell_complete=_complete(lambda: list(catalog.PRESETS)),
             ),
             click.option(
                 "-a",
@@ -67,6 +79,7 @@ def _choice_options(function):
                 multiple=True,
                 metavar="KEY",
                 help="Add middleware (repeat or comma-separate); see `dualgen options`.",
+                shell_complete=_complete(lambda: [c.key for c in catalog.MIDDLEWARE]),
             ),
             click.option(
                 "-r",

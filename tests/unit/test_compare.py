@@ -534,7 +534,13 @@ def test_cli_diff_shows_what_adding_cors_changes(capsys):
     assert code == 0
     assert "+flask-cors==" in out
     assert "diff modified: requirements.txt" in out
-    assert re.search(r"\d+ files changed, \d+ insertions\(\+\), \d+ deletions\(-\)", out)
+    assert re.search(r"\d+ files changed, \d+ insertions\(\+\), \d+ deletions?\(-\)", out)
+
+
+def test_diff_summary_counts_in_the_singular_too():
+    one = cmp.FileDiff("a.txt", "modified", ("--- a/a.txt", "+++ b/a.txt", "@@ -1 +1,2 @@", "+x"))
+    text = cmp.render_diff_text(cmp.TreeDiff("flask", "old", "new", (one,)))
+    assert text.splitlines()[-1] == "1 file changed, 1 insertion(+), 0 deletions(-)"
 
 
 @pytest.mark.parametrize(
