@@ -69,7 +69,7 @@ def _ask_all(current: dict[str, object], frameworks: tuple[str, ...]) -> dict[st
     if "port" not in answers:
         answers["port"] = _ask("Port", _port, "", shown=_default_ports(frameworks))
     if "host" not in answers:
-        answers["host"] = _ask("Host", specs.check_host, catalog.DEFAULT_HOST)
+        answers["host"] = _ask("Host", _host(answers.get("debug") is True), catalog.DEFAULT_HOST)
     if "middleware" not in current:
         answers["middleware"] = _ask_middleware(list(answers.get("middleware", [])))
     chosen = answers.get("middleware", [])
@@ -90,14 +90,40 @@ def _ask_all(current: dict[str, object], frameworks: tuple[str, ...]) -> dict[st
         answers["routes"] = _ask_routes(list(answers.get("routes", [])), chosen)
     for choice in catalog.CONFIG:
         if choice.key not in current:
-            default = bool(answers.get(choice.key, False))
-            answers[choice.key] = click.confirm(f"{choice.title}: {choice.help}", default=default)
+            answers[choice.key] = _confirm_switch(choice, answers)
     if "debug" not in answers and _debug_allowed(answers):
         answers["debug"] = click.confirm(
             "Debug mode: the reloader and the interactive debugger (development only)",
             default=False,
         )
     return answers
+
+
+def _host(debug: bool) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        host = specs.check_host(text)
+        if debug and not specs.is_loopback(host):
+            raise click.BadParameter(
+                f"host {host!r} with --debug would expose the debugger to the network; "
+                "use 127.0.0.1 or localhost"
+            )
+        return host
+
+    return check
+
+
+#: Switches that debug mode excludes (spec refuses them together).
+_NOT_WITH_DEBUG = ("production-server", "docker")
+
+
+def _confirm_switch(choice: catalog.Choice, answers: dict[str, object]) -> bool:
+    """A yes/no question; yes is asked again when the flags already chose debug mode."""
+    while True:
+        default = bool(answers.get(choice.key, False))
+        value = click.confirm(f"{choice.title}: {choice.help}", default=default)
+        if not (value and answers.get("debug") is True and choice.key in _NOT_WITH_DEBUG):
+            return value
+        click.echo(f"Error: {choice.key} is refused with --debug; answer n or drop --debug")
 
 
 def _echo_wrapped(text: str, indent: int = 0) -> None:

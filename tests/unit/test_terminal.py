@@ -235,3 +235,26 @@ def test_output_fits_the_terminal_it_runs_in(command, columns, tmp_path):
     widths = [len(ANSI.sub("", line)) for line in output.split("\r\n")]
     assert max(widths) <= columns
     assert max(widths) > columns - 10  # and uses it
+
+
+def test_an_answer_that_conflicts_with_a_flag_is_asked_again(tmp_path):
+    flags = ["--debug", "--port=8000", "-m", "health", "-r", "GET /x", "--no-env-file"]
+    child = spawn("new", "flask", "s", *flags, "--no-docker", "--no-tests", cwd=tmp_path)
+    converse(
+        child,
+        [
+            (r"Choose from .*: ", ""),
+            (r"Host \[127\.0\.0\.1\]: ", "0.0.0.0"),
+            (r"Error: host '0\.0\.0\.0' with --debug would expose .*\r\nHost .*: ", "localhost"),
+            (r"Production server: .*\[y/N\]: ", "y"),
+            (r"Error: production-server is refused with --debug.*\r\nProduction .*: ", "n"),
+        ],
+    )
+    code, output = finish(child)
+    assert code == 0, output
+    answers = recorded(tmp_path / "s")
+    assert (answers["host"], answers["debug"], answers["production-server"]) == (
+        "localhost",
+        True,
+        False,
+    )
