@@ -27,7 +27,7 @@ from ._verify import verify
     epilog=examples(
         "dualgen new both shop --preset api        # shop-flask/ and shop-express/",
         "dualgen verify shop-flask                  # install, start, check over HTTP",
-        "dualgen compare --preset api | less -R",
+        "dualgen compare --preset api --color | less -R",
         'eval "$(_DUALGEN_COMPLETE=bash_source dualgen)"   # completion (README: zsh, fish)',
     ),
 )

@@ -13,7 +13,7 @@ from ._shared import _answers_from_options, _choice_options, _color, _width, col
 @click.command(
     epilog=examples(
         "dualgen compare                          # the Hello World of each framework",
-        "dualgen compare --preset api | less -R   # --color keeps colour through a pager",
+        "dualgen compare --preset api --color | less -R   # colour through a pager",
         "dualgen compare -m cors,rate-limit --html compare.html",
         "dualgen compare --answers shop/.dualgen.yaml --format json",
     )
