@@ -175,6 +175,10 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
             "packages": list(choice.side(framework).packages),
             "dev_packages": list(choice.side(framework).dev_packages),
             "note": choice.side(framework).note,
+            "settings": [
+                {"var": choice.setting_var(setting), "help": setting.help}
+                for setting in choice.settings
+            ],
         }
         for choice in MIDDLEWARE + CONFIG
     }

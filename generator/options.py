@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Callable
 
 from . import catalog
 
+#: The default width of the listing; the CLI passes the terminal's.
 WIDTH = 100
+#: Where the text column starts: labels (keys, frameworks, --set) stand to its left.
+_TEXT = 22
+#: A route label (method and path) is never split across lines.
+_ROUTE = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE) /")
 
 
 def rows() -> list[dict[str, object]]:
@@ -23,6 +29,7 @@ def rows() -> list[dict[str, object]]:
                 framework: {
                     "packages": catalog.packages(framework, [choice.key])
                     | catalog.packages(framework, [choice.key], dev=True),
+                    "dev_packages": catalog.packages(framework, [choice.key], dev=True),
                     "note": choice.side(framework).note,
                 }
                 for framework in catalog.FRAMEWORKS
@@ -31,7 +38,9 @@ def rows() -> list[dict[str, object]]:
                 {
                     "key": s.key,
                     "help": s.help,
+                    "kind": s.kind,
                     "default": list(s.default) if s.is_list else s.default,
+                    **({"minimum": s.minimum, "maximum": s.maximum} if s.kind == "number" else {}),
                 }
                 for s in choice.settings
             ],
@@ -40,38 +49,104 @@ def rows() -> list[dict[str, object]]:
     ]
 
 
+def preset_summary(name: str | None) -> str:
+    """What a preset holds, in one sentence (None: the default project)."""
+    if name is None:
+        return "the Hello World; add the middleware, routes and config you choose"
+    answers = catalog.PRESETS[name]
+    if answers.get("classic"):
+        return (
+            'the two Hello World programs of the comparison article "Flask vs Express: Key '
+            'Differences and When to Use Each", exactly; it takes no other choice'
+        )
+    parts = []
+    middleware = answers.get("middleware", [])
+    if middleware:
+        parts.append("middleware " + ", ".join(middleware))
+    routes = [f"{route['method']} {route['path']}" for route in answers.get("routes", [])]
+    if routes:
+        parts.append("routes " + ", ".join(routes))
+    switches = [choice.key for choice in catalog.CONFIG if answers.get(choice.key)]
+    if switches:
+        parts.append("config " + ", ".join(switches))
+    return "; ".join(parts)
+
+
 def render_json(rows_: list[dict[str, object]]) -> str:
     return json.dumps(
         {"choices": rows_, "presets": catalog.PRESETS, "pins": catalog.PINS}, indent=2
     )
 
 
-def _wrap(text: str, indent: int) -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=" " * indent, subsequent_indent=" " * indent)
+def wrap(text: str, width: int, indent: str = "", subsequent: str = "") -> list[str]:
+    """Text wrapped to width without splitting a word at a hyphen or a route from its method."""
+    text = _ROUTE.sub(lambda match: match.group(1) + "\0/", text)
+    lines = textwrap.wrap(
+        text,
+        width,
+        initial_indent=indent,
+        subsequent_indent=subsequent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [line.replace("\0", " ") for line in lines]
 
 
-def render_text(rows_: list[dict[str, object]], style: Callable[..., str]) -> str:
-    """The catalog for a terminal; `style` is click.style (or a function that ignores styles)."""
+def _row(label: str, text: str, width: int, indent: int = 2) -> list[str]:
+    """A label and its text wrapped into the text column; a long label gets a line of its own."""
+    head = " " * indent + label
+    lines = wrap(text, width - _TEXT) or [""]
+    body = [" " * _TEXT + line for line in lines]
+    if len(head) < _TEXT - 1:
+        return [head.ljust(_TEXT) + lines[0], *body[1:]]
+    return [head, *body]
+
+
+def _side(row: dict[str, object], framework: str) -> str:
+    """What a choice adds to one framework: its pinned packages (or none) and how it is wired."""
+    side = row[framework]
+    dev = side["dev_packages"]
+    packages = [
+        f"{name}=={version}" + (" (dev)" if name in dev else "")
+        for name, version in side["packages"].items()
+        if name != framework
+    ]
+    what = ", ".join(packages) if packages else f"no package beyond {framework.title()}"
+    return f"{what}. {side['note']}"
+
+
+def render_text(
+    rows_: list[dict[str, object]], style: Callable[..., str], width: int = WIDTH
+) -> str:
+    """The catalog for a terminal `width` columns wide (80 at least); `style` is click.style
+    (or a function that ignores styles). Wrapped text stays in its column."""
+    width = max(width, 80)
     out: list[str] = []
-    for kind in ("middleware", "config"):
-        out.append(style(kind.upper(), bold=True))
+    for kind, heading in (
+        ("middleware", "MIDDLEWARE (in the order it runs)"),
+        ("config", "CONFIG (--KEY / --no-KEY)"),
+    ):
+        out.append(style(heading, bold=True))
         for row in (r for r in rows_ if r["kind"] == kind):
             key = row["key"]
-            out.append(
-                "  " + style(key, bold=True) + " " * (20 - len(key)) + _wrap(row["help"], 22)[22:]
-            )
-            for side in catalog.FRAMEWORKS:
-                packages = row[side]["packages"]
-                shown = ", ".join(f"{n}=={v}" for n, v in packages.items() if n != side)
-                out.append(_wrap(f"{side:<8} {shown or 'built in'}", 6))
+            lines = _row(key, row["help"], width)
+            lines[0] = lines[0].replace(key, style(key, bold=True), 1)
+            out.extend(lines)
+            for framework in catalog.FRAMEWORKS:
+                out.extend(_row(framework, _side(row, framework), width, indent=4))
             for setting in row["settings"]:
-                default = setting["default"]
-                value = ",".join(default) if isinstance(default, list) else default
-                line = f"--set {key}.{setting['key']}=…  {setting['help']} (default {value})"
-                out.append(_wrap(line, 6))
+                value = setting["default"]
+                value = ",".join(value) if isinstance(value, list) else value
+                bounds = (
+                    f", {setting['minimum']}-{setting['maximum']}"
+                    if setting["kind"] == "number"
+                    else ", comma-separated"
+                )
+                label = f"--set {key}.{setting['key']}=…"
+                text = f"{setting['help'].rstrip('.')} (default {value}{bounds})."
+                out.extend(_row(label, text, width, indent=4))
         out.append("")
-    out.append(style("PRESETS", bold=True))
-    for name, answers in catalog.PRESETS.items():
-        what = ", ".join(answers.get("middleware", [])) or "the comparison article's Hello World"
-        out.append(_wrap(f"{name:<12} {what}", 2))
+    out.append(style("PRESETS (--preset NAME)", bold=True))
+    for name in catalog.PRESETS:
+        out.extend(_row(name, preset_summary(name) + ".", width))
     return "\n".join(out) + "\n"

@@ -42,8 +42,11 @@ from .project import detect_framework, read_manifest, read_text
 __all__ = [
     "Installed",
     "Interrupted",
+    "CacheEntry",
     "Server",
     "cache_dir",
+    "cache_entries",
+    "clean_cache",
     "detect_framework",
     "free_port",
     "group_processes",
@@ -112,12 +115,31 @@ def _venv_python(venv: Path) -> Path:
     return venv / "Scripts" / "python.exe" if os.name == "nt" else venv / "bin" / "python"
 
 
-def _run(command: list[str], cwd: Path | None, what: str, env: dict[str, str]) -> None:
-    """Run an install step; on any exception (a signal too) its whole tree is stopped."""
+#: Receives the output of an install step line by line (`install(output=...)`).
+Output = Callable[[str], None]
+
+
+def _run(
+    command: list[str],
+    cwd: Path | None,
+    what: str,
+    env: dict[str, str],
+    lines: Output | None = None,
+) -> None:
+    """Run an install step; on any exception (a signal too) its whole tree is stopped. With
+    `lines`, its output is passed on line by line as it comes."""
     process = None
     try:
         process = start(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        output, _ = process.communicate()
+        if lines is None:
+            output, _ = process.communicate()
+        else:
+            chunks = []
+            for raw in process.stdout:
+                chunks.append(raw)
+                lines(raw.decode("utf-8", "replace").rstrip())
+            process.wait()
+            output = b"".join(chunks)
     finally:
         if process is not None and process.returncode is None:
             stop(process)
@@ -208,21 +230,93 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
     return False
 
 
-def install(project: Path, *, dev: bool = False) -> Installed:
-    """Install the project's dependencies into the cache, or reuse an identical healthy set."""
+@dataclass(frozen=True)
+class CacheEntry:
+    """One entry of the cache: an installed dependency set, a tool, or a leftover."""
+
+    kind: str
+    path: Path
+    size: int
+    #: Complete and matching its manifest; None for kinds without one.
+    healthy: bool | None
+
+
+#: What each folder of the cache holds (others are listed as they are).
+CACHE_KINDS = {
+    "venvs": "virtualenvs of Flask projects",
+    "node": "node_modules of Express projects",
+    "tools": "tools the tests install",
+}
+
+
+def _size(path: Path) -> int:
+    """Bytes under path; links count as themselves, never followed."""
+    if not path.is_dir() or path.is_symlink():
+        return path.lstat().st_size
+    total = 0
+    for root, _, names in os.walk(path):
+        for name in names:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(root, name)).st_size
+    return total
+
+
+def cache_entries() -> list[CacheEntry]:
+    """Every entry of the cache (lock files left out), by kind then name."""
+    root = cache_dir()
+    entries = []
+    for kind in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        for path in sorted(kind.iterdir()):
+            if path.suffix == ".lock":
+                continue
+            leftover = ".tmp-" in path.name or ".old-" in path.name
+            checked = kind.name in ("venvs", "node") and not leftover
+            entries.append(
+                CacheEntry(
+                    "leftover" if leftover else kind.name,
+                    path,
+                    _size(path),
+                    healthy(path) if checked else None,
+                )
+            )
+    return entries
+
+
+def clean_cache() -> list[CacheEntry]:
+    """Remove every entry of the cache, an installed set under its lock (an install under way
+    finishes first); return what was removed. The cache folder and lock files stay."""
+    removed = []
+    with _os_errors(f"cleaning {cache_dir()}"):
+        for entry in cache_entries():
+            name = entry.path.name.split(".tmp-")[0].split(".old-")[0]
+            lock = entry.path.parent / f"{name}.lock"
+            with _locked(lock) if lock.exists() else contextlib.nullcontext():
+                if entry.path.is_dir() and not entry.path.is_symlink():
+                    shutil.rmtree(entry.path)
+                else:
+                    entry.path.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+def install(project: Path, *, dev: bool = False, output: Output | None = None) -> Installed:
+    """Install the project's dependencies into the cache, or reuse an identical healthy set.
+
+    With `output`, pip's or npm's own output (not quietened) goes to it line by line.
+    """
     project = Path(project)
     framework = detect_framework(project)
     started = time.perf_counter()
     with _os_errors(f"installing the dependencies into {cache_dir()}"):
         if framework == "flask":
-            installed = _install_flask(project, dev)
+            installed = _install_flask(project, dev, output)
         else:
-            installed = _install_express(project, dev)
+            installed = _install_express(project, dev, output)
     installed.seconds = time.perf_counter() - started
     return installed
 
 
-def _install_flask(project: Path, dev: bool) -> Installed:
+def _install_flask(project: Path, dev: bool, output: Output | None = None) -> Installed:
     files = ["requirements.txt"] + (["requirements-dev.txt"] if dev else [])
     files = [name for name in files if os.path.lexists(project / name)]
     digest = hashlib.sha256(f"{CACHE_FORMAT}\n{sys.version}".encode())
@@ -238,8 +332,8 @@ def _install_flask(project: Path, dev: bool) -> Installed:
             env,
         )
         pip = [sys.executable, "-m", "pip", "--python", str(_venv_python(into)), "install"]
-        pip += ["-q", "--disable-pip-version-check", "-r", files[-1]]
-        _run(pip, project, f"pip install -r {files[-1]}", env)
+        pip += ["-q"] * (output is None) + ["--disable-pip-version-check", "-r", files[-1]]
+        _run(pip, project, f"pip install -r {files[-1]}", env, output)
 
     reused = _cached(venv, build)
     env = dict(
@@ -251,7 +345,7 @@ def _install_flask(project: Path, dev: bool) -> Installed:
     return Installed("flask", env, python=_venv_python(venv), reused=reused)
 
 
-def _install_express(project: Path, dev: bool) -> Installed:
+def _install_express(project: Path, dev: bool, output: Output | None = None) -> Installed:
     if shutil.which("npm") is None or shutil.which("node") is None:
         raise RunError(
             "node and npm are needed to run an Express project; install Node.js 20 or newer"
@@ -271,8 +365,8 @@ def _install_express(project: Path, dev: bool) -> Installed:
             json.dumps({"private": True, **deps}, indent=2), encoding="utf-8"
         )
         command = [_npm(), "install", "--no-audit", "--no-fund", "--prefer-offline"]
-        command += ["--no-package-lock", "--loglevel=error"]
-        _run(command, into, "npm install", env)
+        command += ["--no-package-lock"] + ["--loglevel=error"] * (output is None)
+        _run(command, into, "npm install", env, output)
 
     reused = _cached(folder, build)
     env = dict(os.environ, NODE_PATH=str(folder / "node_modules"))

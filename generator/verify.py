@@ -23,7 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import runner
+from . import catalog, runner
+from .errors import UsageError
 from .exchanges import Exchange, exchanges, request
 from .project import load_project
 from .spec import ProjectSpec
@@ -97,20 +98,33 @@ class Verification:
         """One line for a verification that passed."""
         unchecked = f", {len(self.skipped)} not checked (see above)" if self.skipped else ""
         return (
-            f"{len(self.passed)} exchanges passed{unchecked}; started, checked and stopped "
-            f"in {self.seconds:.2f} s"
+            f"{plural(len(self.passed), 'exchange')} passed{unchecked}; started, checked and "
+            f"stopped in {self.seconds:.2f} s"
         )
 
     def complaint(self) -> str:
         """What went wrong, for a verification that did not pass."""
-        total = len(self.checks)
+        total = plural(len(self.checks), "exchange")
         if self.failures:
             output = "\n".join(self.output.strip().splitlines()[-30:])
-            return f"\n{len(self.failures)} of {total} exchanges failed. Server output:\n{output}"
+            return f"\n{len(self.failures)} of {total} failed. Server output:\n{output}"
+        were = "was" if len(self.skipped) == 1 else "were"
         return (
             f"\nverify ran out of its {self.budget:g} s budget: {len(self.skipped)} of {total} "
-            "exchanges were not checked; give --budget more seconds"
+            f"{were} not checked; give --budget more seconds"
         )
+
+
+def plural(count: int, word: str) -> str:
+    """`1 exchange`, `2 exchanges`."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def install_what(result: Verification) -> str:
+    """What verify installs for a project: its pinned packages and the tool, on one line."""
+    pins = catalog.packages(result.framework, result.spec.choices())
+    tool = "pip" if result.framework == "flask" else "npm"
+    return f"{', '.join(f'{name}=={pin}' for name, pin in pins.items())} ({tool})"
 
 
 def describe(event: str, value) -> str:
@@ -118,8 +132,11 @@ def describe(event: str, value) -> str:
     if event == "load":
         production = ", production" if value.production else ""
         return f"verify {value.project} ({value.framework}{production})"
+    if event == "installing":
+        return f"  install  {install_what(value)}"
     if event == "install":
-        return f"  install  {'reused' if value.reused else 'installed'} in {value.seconds:.2f} s"
+        how = "reused from the cache" if value.reused else "installed"
+        return f"  install  {how} in {value.seconds:.2f} s"
     if event == "start":
         return f"  start    listening on port {value.port} after {value.timings['start']:.2f} s"
     return f"  {event:<8} {value}"
@@ -154,19 +171,29 @@ def verify(
     timeout: float = 30.0,
     budget: float = DEFAULT_BUDGET,
     observer: Observer | None = None,
+    install_output: runner.Output | None = None,
 ) -> Verification:
     """Install, start and check a generated project over HTTP; stop every server it started.
 
     `timeout` bounds one server start, `budget` all starting and checking. `observer(event,
-    value)` hears of progress: "load" (the Verification), "install" (Installed), "note" (str),
-    "start" (Server), "check" (Check).
+    value)` hears of progress: "load" and "installing" (the Verification), "install"
+    (Installed), "note" (str), "start" (Server), "check" (Check). With `install_output`, pip's
+    or npm's own output goes to it line by line.
+
+    Raises UsageError when production is asked of a project without a production server.
     """
     project = Path(project)
     spec, framework = load_project(project)
+    if production and "production-server" not in spec.switches:
+        raise UsageError(
+            f"{project} has no production server (production-server was not chosen); "
+            "verify it without --production"
+        )
     result = Verification(project, framework, spec, production, budget=budget)
     observe = observer or (lambda event, value: None)
     observe("load", result)
-    result.installed = runner.install(project)
+    observe("installing", result)
+    result.installed = runner.install(project, output=install_output)
     observe("install", result.installed)
     started = time.monotonic()
     deadline = started + budget

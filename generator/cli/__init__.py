@@ -10,23 +10,37 @@ import click
 
 from .. import __version__
 from ..errors import DualgenError
+from ._cache import cache
 from ._compare import compare, diff
 from ._new import new
 from ._options import options
+from ._shared import color_option, examples
 from ._update import update
 from ._verify import verify
 from ._workshop import check, workshop
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 100,
+        "show_default": True,
+    },
+    epilog=examples(
+        "dualgen new both shop --preset api        # shop-flask/ and shop-express/",
+        "dualgen verify shop-flask                  # install, start, check over HTTP",
+        "dualgen compare --preset api --color | less -R",
+        'eval "$(_DUALGEN_COMPLETE=bash_source dualgen)"   # completion (README: zsh, fish)',
+    ),
+)
 @click.version_option(__version__, prog_name="dualgen")
+@color_option
 def cli() -> None:
     """Generate matching Flask and Express starter projects from one set of choices."""
 
 
-for command in (new, options, verify, compare, diff, workshop, check):
+for command in (new, options, verify, compare, diff, cache, update, workshop, check):
     cli.add_command(command)
-cli.add_command(update)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -41,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
         with stop_on_signals():
             code = cli.main(args=argv, prog_name="dualgen", standalone_mode=False)
     except click.UsageError as error:
-        click.echo(f"dualgen: error: {error.format_message()}", err=True)
+        click.echo(f"dualgen: error: {_with_hint(error)}", err=True)
         raise SystemExit(2) from None
     except click.Abort:
         click.echo("dualgen: aborted", err=True)
@@ -53,3 +67,13 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"dualgen: error: {error}", err=True)
         raise SystemExit(error.exit_code) from None
     raise SystemExit(code or 0)
+
+
+def _with_hint(error: click.UsageError) -> str:
+    """Click's message and its hint, on one line: "... Try 'dualgen new -h' for help."."""
+    message = " ".join(error.format_message().split())
+    if error.ctx is None:
+        return message
+    option = error.ctx.help_option_names[0]
+    stop = "" if message.endswith((".", "!", "?")) else "."
+    return f"{message}{stop} Try '{error.ctx.command_path} {option}' for help."

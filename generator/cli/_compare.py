@@ -7,10 +7,17 @@ from pathlib import Path
 import click
 
 from .. import catalog
-from ._shared import _answers_from_options, _choice_options, _color
+from ._shared import _answers_from_options, _choice_options, _color, _width, color_option, examples
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "dualgen compare                          # the Hello World of each framework",
+        "dualgen compare --preset api --color | less -R   # colour through a pager",
+        "dualgen compare -m cors,rate-limit --html compare.html",
+        "dualgen compare --answers shop/.dualgen.yaml --format json",
+    )
+)
 @click.argument("name", required=False)
 @_choice_options
 @click.option(
@@ -18,7 +25,6 @@ from ._shared import _answers_from_options, _choice_options, _color
     "output_format",
     type=click.Choice(("text", "json")),
     default="text",
-    show_default=True,
     help="Text for people, JSON for tools.",
 )
 @click.option(
@@ -29,11 +35,13 @@ from ._shared import _answers_from_options, _choice_options, _color
     help="Also write one self-contained HTML page with both trees and every concept side by side.",
 )
 @click.option("-f", "--force", is_flag=True, help="Replace an existing --html file.")
+@color_option
 def compare(output_format, html_file, force, **choices) -> None:
     """Render the same choices in Flask and Express and show them side by side.
 
     Prints both file trees, their sizes, and for each concept (the app, a route, each
-    middleware ...) where it lives in each tree, with the code.
+    middleware ...) where it lives in each tree, with the code, side by side in the width of
+    the terminal (COLUMNS, at least 80).
     """
     from .. import compare as comparing
     from .. import files
@@ -51,22 +59,32 @@ def compare(output_format, html_file, force, **choices) -> None:
         click.echo(f"Wrote {html_file}")
     else:
         color = _color()
-        click.echo(comparing.render_text(result, color=color), nl=False, color=color)
+        text = comparing.render_text(result, color=color, width=_width())
+        click.echo(text, nl=False, color=color)
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "dualgen diff flask --from default --to default+cors   # what one choice adds",
+        "dualgen diff express --from api --to api-cors+rate-limit",
+        "dualgen diff flask --from answers.yaml --to production --html diff.html",
+        "dualgen diff shop-flask --exit-code     # exit 1 when it was edited by hand",
+    )
+)
 @click.argument("target", metavar="FRAMEWORK|PROJECT_DIR")
 @click.option(
     "--from",
     "old",
     metavar="SPEC",
-    help="Old choices: default, a preset or an answer file, optionally +KEY... "
-    "(e.g. api+rate-limit).",
+    default="default",
+    help="Old choices: default, a preset or an answer file, then +KEY to add a choice and "
+    "-KEY to remove one (e.g. api+rate-limit-cors).",
 )
 @click.option(
     "--to",
     "new",
     metavar="SPEC",
+    default="default",
     help="New choices, as for --from (e.g. default+cors).",
 )
 @click.option(
@@ -82,7 +100,10 @@ def compare(output_format, html_file, force, **choices) -> None:
     is_flag=True,
     help="Exit 1 when there are differences, as git diff --exit-code does.",
 )
+@color_option
+@click.pass_context
 def diff(
+    ctx: click.Context,
     target: str,
     old: str | None,
     new: str | None,
@@ -92,28 +113,32 @@ def diff(
 ) -> None:
     """Show what two sets of choices change, or what changed since generation.
 
-    `dualgen diff flask --from classic --to default+cors` diffs two renderings of one
-    framework (`classic+KEY` reads as the default project plus KEY: classic takes no
-    choices). `dualgen diff PROJECT_DIR` diffs a fresh render of the project's
-    .dualgen.yaml against the project, showing what was changed by hand.
+    `dualgen diff FRAMEWORK --from SPEC --to SPEC` diffs two renderings of one framework.
+    `dualgen diff PROJECT_DIR` diffs a fresh render of the project's .dualgen.yaml against
+    the project: what was changed by hand. It leaves out what the project's .gitignore
+    ignores and what installing creates (node_modules, package-lock.json, .venv), and never
+    prints the contents of .env files.
     """
     from .. import compare as comparing
     from .. import files
 
     if html_file is not None:
         files.check_output_file(html_file, force=force)
-    if old is not None or new is not None:
+    given = {
+        name
+        for name in ("old", "new")
+        if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+    }
+    if given:
         if target not in catalog.FRAMEWORKS:
             raise click.BadParameter(
                 f"{target!r} is not flask or express; --from and --to compare one framework",
                 param_hint="FRAMEWORK",
             )
-        old_spec, old_note = comparing.spec_from_name(old or "default")
-        new_spec, new_note = comparing.spec_from_name(new or "default")
+        old_spec, old_note = comparing.spec_from_name(old)
+        new_spec, new_note = comparing.spec_from_name(new)
         note = "\n".join(dict.fromkeys(n for n in (old_note, new_note) if n))
-        result = comparing.diff_specs(
-            target, old_spec, new_spec, (old or "default", new or "default"), note
-        )
+        result = comparing.diff_specs(target, old_spec, new_spec, (old, new), note)
     else:
         project = Path(target)
         if not project.is_dir():
@@ -130,6 +155,15 @@ def diff(
         files.write_file(html_file, comparing.render_diff_html(result), force=force)
         click.echo(f"Wrote {html_file}", err=True)
     color = _color()
-    click.echo(comparing.render_diff_text(result, color=color), nl=False, color=color)
+    text = comparing.render_diff_text(result, color=color, width=_diff_width())
+    click.echo(text, nl=False, color=color)
     if exit_code and result.changed:
         raise SystemExit(1)
+
+
+def _diff_width() -> int | None:
+    """Wrap a diff for a terminal (or an explicit COLUMNS); a piped diff stays a patch."""
+    import os
+    import sys
+
+    return _width() if sys.stdout.isatty() or os.environ.get("COLUMNS") else None

@@ -9,10 +9,25 @@ from pathlib import Path
 import click
 
 from .. import catalog
-from ._shared import FRAMEWORK_CHOICES, _answers_from_options, _choice_options
+from ._shared import (
+    FRAMEWORK_CHOICES,
+    _answers_from_options,
+    _choice_options,
+    color_option,
+    examples,
+)
+from ._steps import next_steps
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "dualgen new flask shop                   # asks for what the flags leave open",
+        "dualgen new both shop --preset api --no-input",
+        "dualgen new express shop -m cors,logging -r 'GET /users/{id:int}' --tests",
+        "dualgen new flask shop --set rate-limit.max=5 -m rate-limit --docker",
+        "dualgen new flask --answers shop/.dualgen.yaml -o copy",
+    )
+)
 @click.argument("framework", type=click.Choice(FRAMEWORK_CHOICES), metavar="FRAMEWORK")
 @click.argument("name", required=False)
 @click.option(
@@ -20,13 +35,15 @@ from ._shared import FRAMEWORK_CHOICES, _answers_from_options, _choice_options
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
-    show_default=True,
     metavar="DIR",
     help="Folder to create the project in.",
 )
 @_choice_options
 @click.option(
-    "--no-input", is_flag=True, help="Never prompt; use defaults, presets, answer files and flags."
+    "--no-input",
+    is_flag=True,
+    help="Never prompt; use defaults, presets, answer files and flags. "
+    "Without it, dualgen asks when stdin is a terminal.",
 )
 @click.option(
     "-f",
@@ -37,18 +54,25 @@ from ._shared import FRAMEWORK_CHOICES, _answers_from_options, _choice_options
 @click.option(
     "--dry-run", is_flag=True, help="Print the files that would be written, write nothing."
 )
+@color_option
 def new(framework, output_dir, no_input, force, dry_run, **choices) -> None:
-    """Create a FRAMEWORK (flask, express or both) project called NAME."""
+    """Create a FRAMEWORK (flask, express or both) project called NAME (default: hello).
+
+    At a terminal, dualgen asks for every choice the flags and the answer file leave open;
+    a bad answer is asked again at once. Nothing is written until the last answer.
+    """
     from .. import spec as specs
     from ..render import dry_run as render_dry_run
     from ..render import render
 
-    merged = _answers_from_options(**choices)
+    frameworks = catalog.FRAMEWORKS if framework == "both" else (framework,)
+    merged = _answers_from_options(**choices, expand=False)
     if not no_input and _interactive():
-        merged = specs.merge(merged, _prompt(merged))
+        from ._prompts import ask
+
+        merged = ask(merged, frameworks)
     spec = specs.build(merged)
 
-    frameworks = catalog.FRAMEWORKS if framework == "both" else (framework,)
     if dry_run:
         for folder, files in render_dry_run(spec, frameworks).items():
             click.echo(f"{output_dir / folder}/")
@@ -58,48 +82,11 @@ def new(framework, output_dir, no_input, force, dry_run, **choices) -> None:
     started = time.perf_counter()
     projects = render(spec, frameworks, output_dir, force=force)
     elapsed = time.perf_counter() - started
-    for project in projects:
-        click.echo(f"Created {project} ({elapsed:.2f} s)")
-    for project, name in zip(projects, frameworks, strict=True):
-        click.echo(f"\n  cd {project}")
-        if name == "flask":
-            click.echo("  python -m venv .venv && . .venv/bin/activate")
-            click.echo("  pip install -r requirements.txt && python app.py")
-        else:
-            click.echo("  npm install && npm start")
+    click.echo(f"Created {', '.join(map(str, projects))} ({elapsed:.2f} s)")
+    for line in next_steps(spec, list(zip(frameworks, projects, strict=True))):
+        click.echo(line)
 
 
 def _interactive() -> bool:
     """Prompt only when a person is at the terminal, as cookiecutter does."""
     return sys.stdin.isatty()
-
-
-def _prompt(current: dict[str, object]) -> dict[str, object]:
-    """Ask for what the flags and the answer file left open, cookiecutter-style."""
-    answers: dict[str, object] = {}
-    if "name" not in current:
-        answers["name"] = click.prompt("Project name", default=catalog.DEFAULT_NAME)
-    if current.get("classic"):
-        return answers
-    if "port" not in current:
-        answers["port"] = (
-            click.prompt(
-                "Port (blank: 5000 for Flask, 3000 for Express)", default="", show_default=False
-            )
-            or None
-        )
-    keys = ", ".join(choice.key for choice in catalog.MIDDLEWARE)
-    default = ",".join(current.get("middleware", []))
-    picked = click.prompt(
-        f"Middleware, comma-separated ({keys})", default=default, show_default=bool(default)
-    )
-    answers["middleware"] = [item.strip() for item in picked.split(",") if item.strip()]
-    current_middleware = current.get("middleware")
-    if current_middleware:
-        answers["middleware"] = [
-            key for key in answers["middleware"] if key not in current_middleware
-        ]
-    for choice in catalog.CONFIG:
-        if choice.key not in current:
-            answers[choice.key] = click.confirm(f"{choice.title}? {choice.help}", default=False)
-    return answers

@@ -4,15 +4,32 @@ from __future__ import annotations
 
 import click
 
+from ._shared import _width, color_option, examples
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON, for tools.")
-def options(as_json: bool) -> None:
-    """List every middleware and config choice, with what it means in Flask and in Express."""
+
+@click.command(
+    epilog=examples(
+        "dualgen options                  # for people, in the width of the terminal",
+        "dualgen options --format json    # for tools: choices, presets and pins",
+    )
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    help="Text for people, JSON for tools.",
+)
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")
+@color_option
+def options(output_format: str, as_json: bool) -> None:
+    """List every middleware and config choice, with what it means in Flask and in Express:
+    the packages it adds (pinned), how it is wired, its settings, and the presets."""
     from .. import options as listing
 
     rows = listing.rows()
-    if as_json:
+    if as_json or output_format == "json":
         click.echo(listing.render_json(rows))
     else:
-        click.echo(listing.render_text(rows, style=click.style), nl=False)
+        text = listing.render_text(rows, style=click.style, width=min(_width(), 120))
+        click.echo(text, nl=False)

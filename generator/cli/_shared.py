@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -31,6 +33,17 @@ def _settings(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
     return settings
 
 
+def _complete(values):
+    """Shell completion (Click's) of a free-text option from a fixed list."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        head, _, last = incomplete.rpartition(",")
+        prefix = f"{head}," if head else ""
+        return [prefix + value for value in values() if value.startswith(last)]
+
+    return complete
+
+
 def _switch_options(function):
     for choice in reversed(catalog.CONFIG):
         function = click.option(
@@ -51,6 +64,7 @@ def _choice_options(function):
                 "--preset",
                 metavar="PRESET",
                 help=f"Start from a preset: {', '.join(catalog.PRESETS)}.",
+                shell_complete=_complete(lambda: list(catalog.PRESETS)),
             ),
             click.option(
                 "-a",
@@ -65,6 +79,7 @@ def _choice_options(function):
                 multiple=True,
                 metavar="KEY",
                 help="Add middleware (repeat or comma-separate); see `dualgen options`.",
+                shell_complete=_complete(lambda: [c.key for c in catalog.MIDDLEWARE]),
             ),
             click.option(
                 "-r",
@@ -78,8 +93,8 @@ def _choice_options(function):
                 "settings",
                 multiple=True,
                 metavar="KEY.SETTING=VALUE",
-                help="A middleware setting, e.g. rate-limit.max=5 or "
-                "cors.origins=https://a.example,https://b.example.",
+                help="A middleware setting, e.g. rate-limit.max=5; a list is comma-separated "
+                "(cors.origins=ORIGIN,ORIGIN). See `dualgen options`.",
             ),
             click.option(
                 "--port",
@@ -103,10 +118,10 @@ def _choice_options(function):
 
 
 def _answers_from_options(
-    name, preset, answers, middleware, route, settings, port, host, debug, **switches
+    name, preset, answers, middleware, route, settings, port, host, debug, expand=True, **switches
 ) -> dict[str, object]:
     """Merge preset, answer file and flags, in that order, into one answers mapping (a --preset
-    flag replaces the answer file's preset).
+    flag replaces the answer file's preset); with expand false the preset stays a name.
 
     Takes the options `_choice_options` adds (plus NAME), as Click passes them.
     """
@@ -136,11 +151,44 @@ def _answers_from_options(
     if preset is not None:
         flags["preset"] = preset
     # spec merges the preset under the answers, in the one place presets are merged.
-    return specs.expand_presets(specs.merge(file_answers, flags))
+    merged = specs.merge(file_answers, flags)
+    return specs.expand_presets(merged) if expand else merged
+
+
+def _set_color(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    """--color/--no-color decide; without them NO_COLOR turns colour off, and otherwise Click
+    colours only what goes to a terminal (a subcommand inherits its group's choice)."""
+    if value is not None:
+        ctx.color = value
+    elif os.environ.get("NO_COLOR"):
+        ctx.color = False
+
+
+#: `--color/--no-color`, on the group and on every command that colours its output.
+color_option = click.option(
+    "--color/--no-color",
+    default=None,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_color,
+    help="Colour the output (default: only on a terminal, never when NO_COLOR is set).",
+)
 
 
 def _color() -> bool:
-    """Colour only for a terminal, and never when NO_COLOR is set."""
-    import os
-
+    """Whether what goes to stdout is coloured: --color/--no-color, else NO_COLOR (off), else
+    only for a terminal."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.color is not None:
+        return ctx.color
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _width() -> int:
+    """The terminal's width (COLUMNS first, 100 when unknown), at least 80 columns."""
+    return max(80, shutil.get_terminal_size((100, 24)).columns)
+
+
+def examples(*lines: str) -> str:
+    """An epilog of example command lines, kept as written (\b stops Click rewrapping)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)

@@ -6,10 +6,16 @@ from pathlib import Path
 
 import click
 
-from ._shared import _answers_from_options, _choice_options, _color, _split
+from ._shared import _answers_from_options, _choice_options, _color, _split, examples
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "dualgen update shop-flask -m cors",
+        "dualgen update shop-flask --remove-middleware logging --dry-run",
+        "dualgen update shop-express -r 'GET /items' --html update.html",
+    )
+)
 @click.argument("project", type=click.Path(path_type=Path), metavar="PROJECT_DIR")
 @_choice_options
 @click.option(

@@ -8,9 +8,15 @@ from pathlib import Path
 import click
 
 from ..workshop import DEFAULT_WORKSHOP
+from ._shared import examples
 
 
-@click.group()
+@click.group(
+    epilog=examples(
+        "dualgen workshop list                               # built-in workshops",
+        "dualgen workshop build flask-vs-express -o class",
+    )
+)
 def workshop() -> None:
     """Teach Flask and Express side by side, one step at a time.
 
@@ -19,7 +25,9 @@ def workshop() -> None:
     """
 
 
-@workshop.command("list")
+@workshop.command(
+    "list", epilog=examples("dualgen workshop list   # the built-in workshops and their steps")
+)
 def list_workshops() -> None:
     """List the built-in workshops and their steps."""
     from .. import workshop as workshops
@@ -32,7 +40,12 @@ def list_workshops() -> None:
     click.echo("\nBuild one: dualgen workshop build NAME -o DIR")
 
 
-@workshop.command()
+@workshop.command(
+    epilog=examples(
+        "dualgen workshop build flask-vs-express -o class",
+        "dualgen workshop build my-workshop.yaml -o class --pdf --annotate",
+    )
+)
 @click.argument("source", metavar="FILE|NAME")
 @click.option(
     "-o",
@@ -74,7 +87,12 @@ def build(source: str, output_dir: Path, force: bool, pdf: bool, annotate: bool)
     click.echo("  " + ", ".join(name for name in built.files if name.startswith("handout")))
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "dualgen check --step 3                      # the project in this folder",
+        "dualgen check --step 5 alice/ bob/ carol/   # a class, one table",
+    )
+)
 @click.argument(
     "projects",
     nargs=-1,

@@ -6,6 +6,8 @@ The answer file `.dualgen.yaml` is dualgen's own record and is left out of the d
 from __future__ import annotations
 
 import difflib
+import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,7 @@ from pathlib import Path
 from .. import catalog
 from ..errors import SpecError, UsageError
 from ..spec import SWITCHES, ProjectSpec
-from .tree import Tree, read_tree, tree_order
+from .tree import IGNORED_DIRS, Tree, read_tree, tree_order
 
 
 @dataclass(frozen=True)
@@ -81,50 +83,104 @@ def diff_trees(old: Tree, new: Tree, old_label: str, new_label: str, note: str =
 
 
 def spec_from_name(text: str) -> tuple[ProjectSpec, str]:
-    """Read a SPEC: `default`, a preset or an answer file, then optional `+KEY`s.
+    """Read a SPEC: `default`, a preset or an answer file, then `+KEY` to add a choice and
+    `-KEY` to remove one (`api+rate-limit`, `production-docker`, `api+cors,logging`).
 
-    KEYs are middleware or config switches (`classic+cors`, `api+rate-limit+docker`).
-    The classic preset takes no choices, so `classic+KEY` means the default project
-    plus KEY; the returned note says so (it is empty otherwise). Presets are merged by
-    `generator.spec`, as for every other answer layer.
+    KEYs are middleware or config switches. The base stays the base: `api-cors` is the api
+    preset without CORS. `classic` takes no choices (it is the article's code, exactly), so
+    `classic+KEY` is refused. The note is empty (kept for callers that print one).
     """
     from .. import spec as specs
 
-    base, *extras = [part.strip() for part in text.split("+")]
-    if Path(text).is_file():
-        base, extras = text, []
-    if not base:
-        raise SpecError(f"spec {text!r} is empty; give default, a preset or an answer file")
-    keys = [key for extra in extras for key in extra.split(",") if key]
+    base, changes = _split_spec(text)
     if base == "default":
         answers: dict[str, object] = {}
     elif base in catalog.PRESETS:
         answers = {"preset": base}
-    elif Path(base).is_file():
+    else:
         answers = specs.load_answers(Path(base))
         answers.pop("dualgen", None)
-    else:
+    answers = specs.expand_presets(answers)
+    if not changes:
+        return specs.build(answers), ""
+    if answers.get("classic"):
         raise SpecError(
-            f"spec {base!r} is not default, a preset ({', '.join(catalog.PRESETS)}) "
-            "or an answer file"
+            f"spec {text!r}: {base} is the comparison article's code exactly and takes no "
+            f"choices; start from default instead (default{text[len(base) :]})"
         )
-    layer: dict[str, object] = {}
-    note = ""
-    if keys and specs.expand_presets(answers).get("classic"):
-        layer["classic"] = False
-        note = (
-            f"note: the classic preset takes no choices; {text!r} is read as the "
-            f"default project plus {', '.join(keys)}"
+    middleware = list(answers.get("middleware", []))
+    for sign, key in changes:
+        chosen = key in middleware if key not in SWITCHES else bool(answers.get(key))
+        if sign == "-" and not chosen:
+            raise SpecError(f"spec {text!r}: {key} is not in {base}, so it cannot be removed")
+        if key in SWITCHES:
+            answers[key] = sign == "+"
+        elif sign == "+" and key not in middleware:
+            middleware.append(key)
+        elif sign == "-":
+            middleware.remove(key)
+    answers["middleware"] = middleware
+    settings = answers.get("settings")
+    if isinstance(settings, dict):
+        answers["settings"] = {key: value for key, value in settings.items() if key in middleware}
+    return specs.build(answers), ""
+
+
+#: What may follow a SPEC's base: +KEY or -KEY, and more KEYs after a comma.
+_KEYS = sorted(
+    [choice.key for choice in catalog.MIDDLEWARE] + list(SWITCHES), key=len, reverse=True
+)
+
+
+def _split_spec(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The base of a SPEC and its changes, as (sign, key) pairs. Keys hold hyphens, so each
+    is matched whole (the longest key that ends at a sign, a comma or the end)."""
+    if not text.strip():
+        raise SpecError(f"spec {text!r} is empty; give default, a preset or an answer file")
+    text = text.strip()
+    if Path(text).is_file():
+        return text, []
+    cuts = [i for i, char in enumerate(text) if char in "+-"] + [len(text)]
+    base = next(
+        (
+            text[:cut]
+            for cut in cuts
+            if text[:cut] in ("default", *catalog.PRESETS) or Path(text[:cut]).is_file()
+        ),
+        None,
+    )
+    if base is None and text[0] in "+-":
+        raise SpecError(
+            f"spec {text!r}: its base is empty; give default, a preset or an answer file "
+            f"first (default{text})"
         )
-    allowed = [choice.key for choice in catalog.MIDDLEWARE] + list(SWITCHES)
-    for key in keys:
-        if key not in allowed:
-            raise SpecError(f"spec {text!r}: {key!r} is not one of {', '.join(allowed)}")
-    middleware = [key for key in keys if key not in SWITCHES]
-    layer |= {key: True for key in keys if key in SWITCHES}
-    if middleware:
-        layer["middleware"] = middleware
-    return specs.build(specs.merge(answers, layer)), note
+    if base is None:
+        raise SpecError(
+            f"spec {text!r} does not start with default, a preset "
+            f"({', '.join(catalog.PRESETS)}) or an answer file"
+        )
+    rest = text[len(base) :]
+    changes: list[tuple[str, str]] = []
+    sign = ""
+    while rest:
+        if rest[0] in "+-":
+            sign, rest = rest[0], rest[1:]
+        elif rest[0] == "," and sign:
+            rest = rest[1:]
+        key = next(
+            (
+                k
+                for k in _KEYS
+                if rest.startswith(k) and rest[len(k) : len(k) + 1] in ("", "+", "-", ",")
+            ),
+            None,
+        )
+        if key is None:
+            part = rest.split(",")[0]
+            raise SpecError(f"spec {text!r}: {part!r} is not one of {', '.join(sorted(_KEYS))}")
+        changes.append((sign, key))
+        rest = rest[len(key) :]
+    return base, changes
 
 
 def diff_specs(
@@ -145,8 +201,25 @@ def diff_specs(
     return diff_trees(trees[0], trees[1], *labels, note=note)
 
 
+#: What a project's documented install creates; a diff of the project leaves it out unless the
+#: fresh render has it too.
+INSTALLED = ("node_modules", "package-lock.json", ".venv", "venv")
+#: Example settings files that are part of a project and diffed like any other file.
+ENV_EXAMPLES = (".env.example", ".env.sample", ".env.template")
+
+
+def is_secret(path: str) -> bool:
+    """Whether a file may hold secrets (`.env`, `.env.local` ...): its contents are never shown."""
+    name = path.rsplit("/", 1)[-1]
+    return (name == ".env" or name.startswith(".env.")) and name not in ENV_EXAMPLES
+
+
 def diff_project(project: Path) -> TreeDiff:
-    """Diff a fresh render of a project's recorded answers against the project."""
+    """Diff a fresh render of a project's recorded answers against the project.
+
+    Left out: what the project's .gitignore ignores and what installing creates (unless the
+    render has it). A `.env` file is listed without its contents.
+    """
     from ..project import load_project
     from ..render import ANSWERS_FILE, render_tree
 
@@ -157,5 +230,117 @@ def diff_project(project: Path) -> TreeDiff:
     spec, framework = load_project(project)
     with tempfile.TemporaryDirectory(prefix="dualgen-diff-") as tmp:
         fresh = read_tree(render_tree(spec, framework, Path(tmp)), framework)
-    current = read_tree(project, framework)
-    return diff_trees(fresh, current, f"fresh render of {ANSWERS_FILE}", str(project))
+    rendered = {item.path for item in fresh.files}
+    ignored = _ignored(project, rendered)
+    current = read_tree(project, framework, skip=ignored)
+    result = diff_trees(fresh, current, f"fresh render of {ANSWERS_FILE}", str(project))
+    return TreeDiff(
+        result.framework,
+        result.old_label,
+        result.new_label,
+        tuple(_without_secrets(item) for item in result.files),
+        result.note,
+    )
+
+
+def _without_secrets(item: FileDiff) -> FileDiff:
+    if not is_secret(item.path):
+        return item
+    return FileDiff(item.path, item.status, ("(contents not shown: a .env file may hold secrets)",))
+
+
+def _ignored(project: Path, rendered: set[str]) -> set[str]:
+    """The files of a project that its .gitignore ignores or an install created, except those
+    the fresh render has too."""
+    patterns = _gitignore(project / ".gitignore")
+    skipped: set[str] = set()
+    for folder, dirs, names in os.walk(project):
+        base = Path(folder).relative_to(project).as_posix()
+        base = "" if base == "." else base + "/"
+        kept = []
+        for name in dirs:
+            if name in IGNORED_DIRS:  # read_tree never looks in there
+                continue
+            if base + name in INSTALLED or _matches(patterns, base + name, folder=True):
+                skipped |= _files_under(Path(folder) / name, project)
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in names:
+            path = base + name
+            if path in INSTALLED or _matches(patterns, path, folder=False):
+                skipped.add(path)
+    return skipped - rendered
+
+
+def _files_under(folder: Path, project: Path) -> set[str]:
+    return {
+        (Path(root) / name).relative_to(project).as_posix()
+        for root, _, names in os.walk(folder)
+        for name in names
+    }
+
+
+def _gitignore(path: Path) -> list[tuple[bool, bool, re.Pattern[str]]]:
+    """The patterns of a .gitignore file as (negated, folders only, regex), in order."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    patterns = []
+    for line in lines:
+        line = line.rstrip()
+        if not line or line.startswith("#"):
+            continue
+        negated = line.startswith("!")
+        line = line[1:] if negated else line
+        folders_only = line.endswith("/")
+        line = line.rstrip("/")
+        anchored = "/" in line
+        line = line.lstrip("/")
+        regex = _glob(line)
+        prefix = "" if anchored else "(?:.*/)?"
+        patterns.append((negated, folders_only, re.compile(f"{prefix}{regex}")))
+    return patterns
+
+
+def _glob(pattern: str) -> str:
+    """A gitignore glob as a regex: * and ? within a name, ** across folders, [...] as is."""
+    out = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**/", index):
+            out.append("(?:.*/)?")
+            index += 3
+            continue
+        if pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = pattern.find("]", index + 1)
+            if end == -1:
+                out.append(re.escape(char))
+            else:
+                out.append("[" + pattern[index + 1 : end].replace("!", "^", 1) + "]")
+                index = end
+        else:
+            out.append(re.escape(char))
+        index += 1
+    return "".join(out)
+
+
+def _matches(patterns: list[tuple[bool, bool, re.Pattern[str]]], path: str, folder: bool) -> bool:
+    """Whether the last matching pattern ignores path (a file or a folder), as git decides."""
+    ignored = False
+    for negated, folders_only, regex in patterns:
+        if folders_only and not folder:
+            continue
+        if regex.fullmatch(path):
+            ignored = not negated
+    return ignored

@@ -158,7 +158,10 @@ def test_plain_cookiecutter_renders_the_same_default_project(framework, tmp_path
 
 def test_cli_runs_as_python_dash_m_and_console_script(tmp_path):
     assert run_dualgen("--version", cwd=tmp_path).stdout.startswith("dualgen, version")
-    script = shutil.which("dualgen")
+    # The script of the environment running the tests (the README's .venv, not activated),
+    # else one on PATH.
+    beside = Path(sys.executable).with_name("dualgen.exe" if os.name == "nt" else "dualgen")
+    script = str(beside) if beside.exists() else shutil.which("dualgen")
     assert script, "pip install gives the dualgen console script"
     result = subprocess.run([script, "new", "django"], capture_output=True, text=True)
     assert result.returncode == 2

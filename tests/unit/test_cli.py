@@ -310,7 +310,8 @@ def test_prompts_when_interactive(tmp_path, monkeypatch, capsys):
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("generator.cli._new._interactive", lambda: True)
-    result = CliRunner().invoke(cli, ["new", "flask"], input="Shop\n8080\ncors\nn\nn\nn\ny\n")
+    answers = ["Shop", "", "8080", "", "cors", "", "", "n", "n", "n", "y", "n"]
+    result = CliRunner().invoke(cli, ["new", "flask"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "Project name [hello]: Shop" in result.output
     recorded = (tmp_path / "shop" / ".dualgen.yaml").read_text()

@@ -393,10 +393,40 @@ def test_html_escapes_code():
             False,
             False,
         ),
-        ("classic+cors", ("cors",), (), False, True),
         ("default+cors,logging+docker", ("logging", "cors"), ("docker",), False, False),
+        ("api-cors", ("logging", "json-body", "error-handlers"), ("tests",), False, False),
+        (
+            "api+rate-limit-cors-tests",
+            ("logging", "rate-limit", "json-body", "error-handlers"),
+            (),
+            False,
+            False,
+        ),
+        (
+            "production-docker-rate-limit",
+            (
+                "request-id",
+                "logging",
+                "security-headers",
+                "cors",
+                "compression",
+                "json-body",
+                "error-handlers",
+            ),
+            ("env-file", "production-server", "tests"),
+            False,
+            False,
+        ),
     ],
-    ids=["default", "classic", "preset", "classic-plus", "keys-and-switches"],
+    ids=[
+        "default",
+        "classic",
+        "preset",
+        "keys-and-switches",
+        "remove",
+        "add-and-remove",
+        "remove-from-production",
+    ],
 )
 def test_spec_names(text, middleware, switches, classic, noted):
     spec, note = cmp.spec_from_name(text)
@@ -420,7 +450,7 @@ def test_spec_names_read_answer_files(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("nope", "is not default, a preset"),
+        ("nope", "does not start with default, a preset"),
         ("api+nope", "'nope' is not one of"),
         ("+cors", "empty"),
     ],
@@ -504,27 +534,46 @@ def test_cli_diff_shows_what_adding_cors_changes(capsys):
     assert code == 0
     assert "+flask-cors==" in out
     assert "diff modified: requirements.txt" in out
-    assert re.search(r"\d+ files changed, \d+ insertions\(\+\), \d+ deletions\(-\)", out)
+    assert re.search(r"\d+ files changed, \d+ insertions\(\+\), \d+ deletions?\(-\)", out)
 
 
-def test_cli_diff_classic_plus_says_how_it_was_read(capsys, tmp_path):
+def test_diff_summary_counts_in_the_singular_too():
+    one = cmp.FileDiff("a.txt", "modified", ("--- a/a.txt", "+++ b/a.txt", "@@ -1 +1,2 @@", "+x"))
+    text = cmp.render_diff_text(cmp.TreeDiff("flask", "old", "new", (one,)))
+    assert text.splitlines()[-1] == "1 file changed, 1 insertion(+), 0 deletions(-)"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("classic+cors", "classic is the comparison article's code exactly and takes no choices"),
+        ("api-static", "static is not in api, so it cannot be removed"),
+        ("api-nope", "'nope' is not one of"),
+        ("nothing+cors", "does not start with default, a preset"),
+    ],
+    ids=["classic-plus", "remove-unchosen", "unknown-key", "unknown-base"],
+)
+def test_cli_diff_refuses_a_spec_it_cannot_read_as_written(text, message, capsys, tmp_path):
+    page = tmp_path / "diff.html"
+    code, out, err = run(
+        capsys, "diff", "express", "--from", "classic", "--to", text, "--html", str(page)
+    )
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err, err
+    assert not page.exists()
+
+
+def test_cli_diff_of_a_removed_choice(capsys, tmp_path):
     page = tmp_path / "diff.html"
     code, out, _ = run(
-        capsys,
-        "diff",
-        "express",
-        "--from",
-        "classic",
-        "--to",
-        "classic+cors",
-        "--html",
-        str(page),
+        capsys, "diff", "express", "--from", "api", "--to", "api-cors", "--html", str(page)
     )
     assert code == 0
-    assert "read as the default project plus cors" in out
-    assert "+const cors = require('cors');" in out
+    assert "express: api -> api-cors" in out
+    assert "-const cors = require('cors');" in out
+    assert "+const cors" not in out
     text = page.read_text(encoding="utf-8")
-    assert 'class="add"' in text and 'class="del"' in text and "<script" not in text
+    assert 'class="del"' in text and "<script" not in text
 
 
 def test_cli_diff_of_one_spec_with_itself_has_no_changes(capsys):
@@ -564,6 +613,37 @@ def test_diff_of_a_project_shows_hand_edits_and_ignores_installs(project, capsys
     assert "3 files changed" in out
 
 
+def test_diff_of_a_project_leaves_out_what_git_ignores_and_installs_create(project, capsys):
+    (project / ".gitignore").write_text(
+        (project / ".gitignore").read_text(encoding="utf-8") + "logs/\n*.tmp\n!keep.tmp\n",
+        encoding="utf-8",
+    )
+    for path in ("logs/today.log", "build/x.tmp", "keep.tmp", "package-lock.json", "venv/x.py"):
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text("junk\n", encoding="utf-8")
+    code, out, _ = run(capsys, "diff", str(project))
+    assert code == 0
+    changed = [line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("diff ")]
+    assert changed == [".gitignore", "keep.tmp"]
+
+
+@pytest.mark.parametrize("ignored", [True, False], ids=["gitignored", "not-gitignored"])
+def test_diff_of_a_project_never_prints_env_files(ignored, project, capsys, tmp_path):
+    if ignored:
+        with (project / ".gitignore").open("a", encoding="utf-8") as file:
+            file.write(".env\n")
+    (project / ".env").write_text("SECRET_KEY=hunter2\n", encoding="utf-8")
+    (project / ".env.local").write_text("TOKEN=swordfish\n", encoding="utf-8")
+    page = tmp_path / "diff.html"
+    code, out, _ = run(capsys, "diff", str(project), "--html", str(page))
+    assert code == 0
+    printed = out + page.read_text(encoding="utf-8")
+    assert "hunter2" not in printed and "swordfish" not in printed
+    assert "diff added: .env.local" in out
+    assert ("diff added: .env\n" in out) is not ignored
+    assert "(contents not shown: a .env file may hold secrets)" in out
+
+
 def test_diff_project_with_binary_files(project):
     (project / "logo.png").write_bytes(b"\x89PNG\xff\x00")
     result = cmp.diff_project(project)
@@ -583,7 +663,7 @@ def test_pages_escape_what_the_user_named(project):
         (["diff", "flask"], "give --from and --to"),
         (["diff", "django", "--from", "api"], "is not flask or express"),
         (["diff", "."], "has no .dualgen.yaml"),
-        (["diff", "flask", "--from", "classic+nope"], "'nope' is not one of"),
+        (["diff", "flask", "--from", "default+nope"], "'nope' is not one of"),
     ],
     ids=["framework-without-specs", "bad-framework", "not-a-project", "bad-key"],
 )
