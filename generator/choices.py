@@ -339,9 +339,18 @@ CONFIG: tuple[Choice, ...] = (
     Choice(
         key="docker",
         title="Dockerfile",
-        help="A Dockerfile and .dockerignore that run the server as a non-root user.",
-        flask=Side((), "python:3.12-slim image."),
-        express=Side((), "node:20-slim image, npm install --omit=dev."),
+        help="A Dockerfile and .dockerignore that run the production server as a non-root user "
+        "(docker implies production-server).",
+        flask=Side(
+            (),
+            "python:3.12-slim image running gunicorn as PID 1 (exec form), so SIGTERM from "
+            "`docker stop` reaches it; an unprivileged user.",
+        ),
+        express=Side(
+            (),
+            "node:20-slim image running `node server.js` as PID 1 (exec form; the cluster "
+            "handles SIGTERM itself); npm ci when package-lock.json exists; the node user.",
+        ),
         concepts={
             "flask": (Anchor("Dockerfile", whole=True),),
             "express": (Anchor("Dockerfile", whole=True),),

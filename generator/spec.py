@@ -352,6 +352,9 @@ def build(answers: dict[str, object]) -> ProjectSpec:
         raise SpecError(f"middleware {middleware!r} must be a list of keys")
     chosen = {check_choice(key, catalog.MIDDLEWARE) for key in middleware}
     spec = replace(spec, middleware=tuple(c.key for c in catalog.MIDDLEWARE if c.key in chosen))
+    if answers.get("docker") is True and "production-server" not in answers:
+        # A container is for production: it runs the production server, never a development one.
+        answers = {**answers, "production-server": True}
     switches = tuple(key for key in SWITCHES if _check_bool(key, answers.get(key, False)))
     spec = replace(spec, switches=switches)
 
@@ -401,6 +404,11 @@ def _check_conflicts(spec: ProjectSpec) -> ProjectSpec:
         )
     if spec.debug and "docker" in spec.switches:
         raise SpecError("debug with docker is refused: the container listens on 0.0.0.0")
+    if "docker" in spec.switches and "production-server" not in spec.switches:
+        raise SpecError(
+            "docker with production-server false is refused: the container runs the production "
+            "server, never the development one; drop --no-production-server"
+        )
     if spec.debug and "production-server" in spec.switches:
         raise SpecError(
             "debug with production-server is refused: a production server never runs in debug"

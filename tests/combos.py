@@ -132,6 +132,8 @@ def _pairwise_combos() -> dict[str, dict[str, object]]:
             "middleware": [c.key for c in catalog.MIDDLEWARE if c.key in row],
         }
         answers |= {c.key: c.key in row for c in catalog.CONFIG}
+        # docker implies the production server: docker without it is refused.
+        answers["production-server"] = "production-server" in row or "docker" in row
         if "routes" in row:
             answers["routes"] = [
                 {"method": "GET", "path": "/items/{id:int}"},

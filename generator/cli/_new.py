@@ -102,4 +102,6 @@ def _prompt(current: dict[str, object]) -> dict[str, object]:
     for choice in catalog.CONFIG:
         if choice.key not in current:
             answers[choice.key] = click.confirm(f"{choice.title}? {choice.help}", default=False)
+    if answers.get("docker") and "production-server" not in current:
+        answers["production-server"] = True  # the container runs the production server
     return answers

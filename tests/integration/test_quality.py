@@ -13,6 +13,7 @@ import pytest
 from generator import spec
 from generator.render import render
 from tests.combos import ALL_COMBOS as COMBOS
+from tests.helpers import require_tools
 
 RUFF_CONFIG = ["--config", "format.quote-style='single'", "--no-cache"]
 
@@ -85,3 +86,72 @@ def test_javascript_passes_prettier_and_node_check(projects, prettier):
         if name.endswith(".js"):
             checked = subprocess.run(["node", "--check", name], capture_output=True, text=True)
             assert checked.returncode == 0, checked.stderr
+
+
+def dockerfiles(projects: dict[str, Path]) -> dict[str, Path]:
+    return {key: p / "Dockerfile" for key, p in projects.items() if (p / "Dockerfile").exists()}
+
+
+def test_dockerfiles_pass_hadolint(projects):
+    require_tools("hadolint")
+    found = dockerfiles(projects)
+    assert len(found) >= 6, "the production preset, browser, one-file and pairwise combos"
+    for key, path in found.items():
+        result = subprocess.run(
+            ["hadolint", "--no-color", "--failure-threshold", "style", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        assert (result.returncode, result.stdout + result.stderr) == (0, ""), key
+
+
+@pytest.mark.parametrize(
+    ("framework", "command", "entry"),
+    [
+        pytest.param("flask", '["gunicorn", "app:app"]', "gunicorn.conf.py", id="flask"),
+        pytest.param("express", '["node", "server.js"]', "server.js", id="express"),
+    ],
+)
+def test_containers_run_the_production_server_as_pid_1(framework, command, entry, projects):
+    """Exec form (no shell in between to swallow SIGTERM), the production server, not root."""
+    found = {k: p for k, p in dockerfiles(projects).items() if k.endswith(f"/{framework}")}
+    assert found
+    for key, path in found.items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert lines[-1] == f"CMD {command}", key
+        user = [line.split()[1] for line in lines if line.startswith("USER ")]
+        assert len(user) == 1 and user[0].split(":")[0] not in ("0", "root"), key
+        assert (path.parent / entry).exists(), key
+
+
+@pytest.mark.parametrize(
+    ("lockfile", "command"),
+    [
+        pytest.param(True, "ci --omit=dev", id="with-lockfile"),
+        pytest.param(False, "install --omit=dev", id="without-lockfile"),
+    ],
+)
+def test_the_express_image_installs_from_the_lockfile_when_there_is_one(
+    lockfile, command, projects, tmp_path
+):
+    """The Dockerfile's install step, run by sh with a stand-in npm (no container engine here)."""
+    dockerfile = projects["production/express"] / "Dockerfile"
+    text = dockerfile.read_text(encoding="utf-8")
+    assert "COPY package*.json ./\n" in text  # copies package-lock.json when it exists
+    step = text.split("\nRUN ", 1)[1].split("\nCOPY ", 1)[0].replace("\\\n", "")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    npm = bin_dir / "npm"
+    npm.write_text('#!/bin/sh\necho "$@" >> calls.txt\n', encoding="utf-8")
+    npm.chmod(0o755)
+    work = tmp_path / "app"
+    work.mkdir()
+    (work / "package.json").write_text("{}", encoding="utf-8")
+    if lockfile:
+        (work / "package-lock.json").write_text("{}", encoding="utf-8")
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+    subprocess.run(["sh", "-c", step], cwd=work, env=env, check=True)
+    assert (work / "calls.txt").read_text(encoding="utf-8").splitlines() == [
+        command,
+        "cache clean --force",
+    ]

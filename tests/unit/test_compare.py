@@ -394,7 +394,14 @@ def test_html_escapes_code():
             False,
         ),
         ("classic+cors", ("cors",), (), False, True),
-        ("default+cors,logging+docker", ("logging", "cors"), ("docker",), False, False),
+        # docker implies the production server
+        (
+            "default+cors,logging+docker",
+            ("logging", "cors"),
+            ("production-server", "docker"),
+            False,
+            False,
+        ),
     ],
     ids=["default", "classic", "preset", "classic-plus", "keys-and-switches"],
 )

@@ -104,6 +104,7 @@ def test_a_get_root_route_replaces_the_hello_route():
         ({"debug": True, "host": "0.0.0.0"}, "expose the debugger"),
         ({"debug": True, "production-server": True}, "debug with production-server"),
         ({"debug": True, "docker": True}, "debug with docker"),
+        ({"docker": True, "production-server": False}, "docker with production-server false"),
         ({"preset": "classic", "middleware": ["cors"]}, "classic reproduces"),
     ],
     ids=[
@@ -141,12 +142,19 @@ def test_a_get_root_route_replaces_the_hello_route():
         "debug-public-host",
         "debug-production",
         "debug-docker",
+        "docker-development-server",
         "classic-plus",
     ],
 )
 def test_bad_answers_are_refused_naming_the_value(answers, message):
     with pytest.raises(SpecError, match=message):
         spec.build(answers)
+
+
+def test_docker_implies_the_production_server():
+    built = spec.build({"docker": True})
+    assert built.switches == ("production-server", "docker")
+    assert built.answers()["production-server"] is True
 
 
 def test_answers_round_trip():
