@@ -35,11 +35,13 @@ class Setting:
 
     key: str
     help: str
-    default: int | tuple[str, ...]
+    default: int | str | tuple[str, ...]
     minimum: int = 1
     maximum: int = 10**9
-    #: How spec checks a value: "number" (minimum..maximum) or "origins" (a list of origins).
+    #: How spec checks a value (spec._SETTING_CHECKS): "number" (minimum..maximum), "origins"
+    #: (a list of origins), "storage" (memory:// or a Redis URL) or "choice" (one of `choices`).
     kind: str = "number"
+    choices: tuple[str, ...] = ()
 
     @property
     def is_list(self) -> bool:
@@ -53,6 +55,8 @@ class Side:
     packages: tuple[str, ...]
     note: str
     dev_packages: tuple[str, ...] = ()
+    #: Added when the choice's storage setting names Redis rather than memory://.
+    redis_packages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -236,24 +240,38 @@ MIDDLEWARE: tuple[Choice, ...] = (
         flask=Side(
             ("flask-limiter",),
             "Flask-Limiter application_limits (one counter per client for the whole app) "
-            "with in-memory storage and X-RateLimit-* headers; "
+            "with X-RateLimit-* headers; "
             "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing "
             "unless the proxy choice says whom to trust. "
-            "Memory is per process: under gunicorn each worker counts alone (use Redis there). "
+            "memory:// storage is per process: under gunicorn each worker counts alone, so "
+            "with several workers or machines keep the counts in Redis (storage_uri, the redis "
+            "package; REDIS_URL overrides the address). "
             "Every request counts, 404, 405 and static files included, as in Express; "
             "with CORS, OPTIONS requests do not.",
+            redis_packages=("redis",),
         ),
         express=Side(
             ("express-rate-limit",),
             "express-rate-limit with X-RateLimit-* headers, keyed on req.ip: trust proxy stays "
             "off unless the proxy choice sets it, so a spoofed X-Forwarded-For changes nothing. "
-            "Memory is per process: in the cluster each worker counts alone (use Redis there). "
+            "memory:// storage is per process: in the cluster each worker counts alone, so "
+            "with several workers or machines keep the counts in Redis (rate-limit-redis over "
+            "the redis client; REDIS_URL overrides the address; while Redis is unreachable, "
+            "requests wait for it, where Flask answers 500). "
             "Every request counts, 404, 405 and static files included; "
             "with CORS, OPTIONS requests do not: cors answers them before the limiter.",
+            redis_packages=("rate-limit-redis", "redis"),
         ),
         settings=(
             Setting("max", "Requests allowed per window.", 100, 1, 1_000_000),
             Setting("window", "Window length in seconds.", 60, 1, 86_400),
+            Setting(
+                "storage",
+                "Where the counts live: memory:// (each process its own) or "
+                "redis://HOST[:PORT][/DB], shared by every worker.",
+                "memory://",
+                kind="storage",
+            ),
         ),
         concepts={
             "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*Limiter\("),),

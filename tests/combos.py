@@ -148,3 +148,16 @@ PAIRWISE = _pairwise_combos()
 
 #: Every choice set the integration tests render and serve.
 ALL_COMBOS = {**COMBOS, **PAIRWISE}
+
+#: Choice sets that are rendered and checked but not served: they need a service the suite
+#: only starts in its own tests (Redis: tests/integration/test_redis.py).
+RENDER_ONLY: dict[str, dict[str, object]] = {
+    "redis-compose": {
+        "name": "shared",
+        "middleware": ["request-id", "logging", "rate-limit", "error-handlers"],
+        "settings": {"rate-limit": {"max": 10, "storage": "redis://cache.internal:6380/2"}},
+        "docker": True,
+        "env-file": True,
+        "tests": True,
+    },
+}

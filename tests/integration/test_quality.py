@@ -12,8 +12,10 @@ import pytest
 
 from generator import spec
 from generator.render import render
-from tests.combos import ALL_COMBOS as COMBOS
+from tests.combos import ALL_COMBOS, RENDER_ONLY
 from tests.helpers import require_tools
+
+COMBOS = {**ALL_COMBOS, **RENDER_ONLY}
 
 RUFF_CONFIG = ["--config", "format.quote-style='single'", "--no-cache"]
 
@@ -155,3 +157,37 @@ def test_the_express_image_installs_from_the_lockfile_when_there_is_one(
         command,
         "cache clean --force",
     ]
+
+
+@pytest.mark.parametrize("framework", ["flask", "express"])
+def test_compose_starts_the_app_with_its_redis(framework, projects):
+    """compose.yaml, parsed and checked (no container engine here to run `docker compose`)."""
+    import yaml
+
+    project = projects[f"redis-compose/{framework}"]
+    compose = yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))
+    port = 5000 if framework == "flask" else 3000
+    assert compose == {
+        "services": {
+            "app": {
+                "build": ".",
+                "ports": [f"{port}:{port}"],
+                "environment": {"REDIS_URL": "redis://redis:6379"},
+                "depends_on": {"redis": {"condition": "service_healthy"}},
+                "stop_grace_period": "35s",
+            },
+            "redis": {
+                "image": "redis:7-alpine",
+                "healthcheck": {
+                    "test": ["CMD", "redis-cli", "ping"],
+                    "interval": "5s",
+                    "timeout": "3s",
+                    "retries": 5,
+                },
+            },
+        }
+    }
+    assert "docker compose up --build" in (project / "README.md").read_text(encoding="utf-8")
+    # Only Docker with Redis storage has one.
+    with_compose = sorted(k for k, p in projects.items() if (p / "compose.yaml").exists())
+    assert with_compose == ["redis-compose/express", "redis-compose/flask"]

@@ -151,6 +151,47 @@ def test_bad_answers_are_refused_naming_the_value(answers, message):
         spec.build(answers)
 
 
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        pytest.param("memory://", "memory://", id="memory"),
+        pytest.param("redis://localhost", "redis://localhost", id="host"),
+        pytest.param("redis://10.0.0.5:6380/2", "redis://10.0.0.5:6380/2", id="port-db"),
+        pytest.param(
+            "rediss://cache.example.com:6379", "rediss://cache.example.com:6379", id="tls"
+        ),
+        pytest.param("redis://[0:0::1]:6379", "redis://[::1]:6379", id="ipv6-normalised"),
+    ],
+)
+def test_rate_limit_storage_takes_memory_or_a_plain_redis_url(value, stored):
+    built = spec.build(
+        {"middleware": ["rate-limit"], "settings": {"rate-limit": {"storage": value}}}
+    )
+    assert built.setting("rate-limit", "storage") == stored
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("memory", id="no-scheme"),
+        pytest.param("redis://user:secret@cache", id="credentials"),
+        pytest.param("redis://cache/0?timeout=1", id="query"),
+        pytest.param("redis://cache:0", id="port-zero"),
+        pytest.param("redis://cache:70000", id="port-high"),
+        pytest.param("redis://[zz::]", id="bad-ipv6"),
+        pytest.param("redis://-cache", id="bad-host"),
+        pytest.param("redis://cache/123", id="db-too-long"),
+        pytest.param("redis://cache\n", id="newline"),
+        pytest.param("memcached://cache", id="other-store"),
+        pytest.param(6379, id="number"),
+    ],
+)
+def test_rate_limit_storage_refuses_anything_else(value):
+    answers = {"middleware": ["rate-limit"], "settings": {"rate-limit": {"storage": value}}}
+    with pytest.raises(SpecError, match="is not memory:// or a Redis URL"):
+        spec.build(answers)
+
+
 def test_docker_implies_the_production_server():
     built = spec.build({"docker": True})
     assert built.switches == ("production-server", "docker")

@@ -5,6 +5,13 @@
 // connections and finish the requests in flight; those still busy after
 // GRACEFUL_TIMEOUT seconds are killed. A worker that cannot start stops the
 // server; one that crashes later is replaced, later and later if crashes repeat.
+{%- if cookiecutter.env_file %}
+
+// Load .env before anything reads process.env.
+require('dotenv').config({ quiet: true });
+{%- endif %}
+
+// Production mode, unless NODE_ENV says otherwise.
 process.env.NODE_ENV ??= 'production';
 
 const cluster = require('node:cluster');

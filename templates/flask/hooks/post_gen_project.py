@@ -14,6 +14,7 @@ UNUSED = {
     Path('gunicorn.conf.py'): {{ not cookiecutter.production_server }},
     Path('Dockerfile'): {{ not cookiecutter.docker }},
     Path('.dockerignore'): {{ not cookiecutter.docker }},
+    Path('compose.yaml'): {{ not (cookiecutter.docker and cookiecutter.rate_limit and cookiecutter.rate_limit_storage.startswith('redis')) }},
     Path('.env.example'): {{ not cookiecutter.env_file }},
 }
 
