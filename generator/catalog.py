@@ -112,6 +112,7 @@ PRESETS: dict[str, dict[str, object]] = {
             "json-body",
             "error-handlers",
         ],
+        "settings": {"logging": {"format": "json"}},
         "env-file": True,
         "production-server": True,
         "docker": True,

@@ -306,8 +306,19 @@ def _check_storage(where: str, setting: catalog.Setting, value: object) -> str:
     return f"{found['scheme']}://{host}{port}{db}"
 
 
+def _check_one_of(where: str, setting: catalog.Setting, value: object) -> str:
+    if value not in setting.choices:
+        raise SpecError(f"{where} {value!r} is not one of: {', '.join(setting.choices)}")
+    return value
+
+
 #: How each kind of setting is checked (catalog.Setting.kind).
-_SETTING_CHECKS = {"origins": _check_origins, "number": _check_number, "storage": _check_storage}
+_SETTING_CHECKS = {
+    "origins": _check_origins,
+    "number": _check_number,
+    "storage": _check_storage,
+    "choice": _check_one_of,
+}
 
 
 def check_choice(key: object, group: tuple[catalog.Choice, ...]) -> str:

@@ -60,6 +60,7 @@ COMBOS: dict[str, dict[str, object]] = {
     "one-file-everything": {
         "name": "single",
         "middleware": [choice.key for choice in catalog.MIDDLEWARE],
+        "settings": {"logging": {"format": "json"}},
         "routes": [{"method": "GET", "path": "/", "json": {"hello": "world"}}],
         "tests": True,
         "env-file": True,

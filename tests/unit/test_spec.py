@@ -105,6 +105,10 @@ def test_a_get_root_route_replaces_the_hello_route():
         ({"debug": True, "production-server": True}, "debug with production-server"),
         ({"debug": True, "docker": True}, "debug with docker"),
         ({"docker": True, "production-server": False}, "docker with production-server false"),
+        (
+            {"middleware": ["logging"], "settings": {"logging": {"format": "xml"}}},
+            "logging.format 'xml' is not one of: tiny, json",
+        ),
         ({"preset": "classic", "middleware": ["cors"]}, "classic reproduces"),
     ],
     ids=[
@@ -143,6 +147,7 @@ def test_a_get_root_route_replaces_the_hello_route():
         "debug-production",
         "debug-docker",
         "docker-development-server",
+        "log-format",
         "classic-plus",
     ],
 )
