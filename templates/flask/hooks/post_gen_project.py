@@ -8,7 +8,6 @@ UNUSED = {
     Path('{{ cookiecutter.__package_name }}'): not PACKAGE,
     Path('static'): PACKAGE or {{ not cookiecutter.static }},
     Path('{{ cookiecutter.__package_name }}', 'static'): {{ not cookiecutter.static }},
-    Path('pyproject.toml'): not PACKAGE and {{ not cookiecutter.tests }},
     Path('tests'): {{ not cookiecutter.tests }},
     Path('requirements-dev.txt'): {{ not cookiecutter.tests }},
     Path('gunicorn.conf.py'): {{ not cookiecutter.production_server }},
