@@ -156,6 +156,10 @@ def test_the_grace_period_is_configurable(framework, exit_code, slow_projects):
     assert code == exit_code, output
 
 
+def nodes_under(pid: int) -> list[psutil.Process]:
+    return [p for p in psutil.Process(pid).children(recursive=True) if p.name() == "node"]
+
+
 def test_npm_start_prod_leaves_no_node_behind(slow_projects):
     """npm runs scripts through sh, which dies of the SIGTERM npm passes on without passing it
     to node: the cluster notices it was left behind and stops."""
@@ -165,8 +169,8 @@ def test_npm_start_prod_leaves_no_node_behind(slow_projects):
     npm = start(["npm", "run", "start:prod"], cwd=project, env=env)
     try:
         wait_for(lambda: runner.port_in_use(port), "the cluster listening")
-        nodes = [p for p in psutil.Process(npm.pid).children(recursive=True) if p.name() == "node"]
-        assert len(nodes) == 3, "the primary and two workers"
+        wait_for(lambda: len(nodes_under(npm.pid)) == 3, "the primary and two workers")
+        nodes = nodes_under(npm.pid)
         npm.send_signal(signal.SIGTERM)  # npm only, as a supervisor does
         npm.wait(timeout=10)
         gone, alive = psutil.wait_procs(nodes, timeout=15)
@@ -208,22 +212,38 @@ def test_the_cluster_stops_when_workers_cannot_listen(cluster):
     assert output.count("cannot listen on port") <= 4, "no worker is forked again"
 
 
+EXPRESS_CRASH = """
+app.get('/crash', () => {
+  setImmediate(() => {
+    throw new Error('crash');
+  });
+});
+"""
+
+
 def test_the_cluster_backs_off_when_workers_keep_crashing(cluster, tmp_path):
+    """Four crashes in a row, each of a worker that was listening: each replacement waits
+    twice as long as the one before."""
     project, installed = cluster
     crashing = tmp_path / "crashing"
     crashing.mkdir()
     for name in ("app.js", "server.js", "package.json"):
         (crashing / name).write_bytes((project / name).read_bytes())
-    with open(crashing / "app.js", "a", encoding="utf-8") as app:
-        app.write("setTimeout(() => {\n  throw new Error('crash');\n}, 300);\n")
-    process, log = run_cluster(crashing, installed, runner.free_port(), WEB_CONCURRENCY="1")
-    replaced = re.compile(r"died \(code 1\); replacing it in (\d+) ms")
+    add_after(crashing / "app.js", "app.disable('x-powered-by');", EXPRESS_CRASH)
+    port = runner.free_port()
+    url = f"http://127.0.0.1:{port}/"
+    process, log = run_cluster(crashing, installed, port, WEB_CONCURRENCY="1")
     try:
-        wait_for(lambda: len(replaced.findall(log.read_text(encoding="utf-8"))) >= 4, "4 crashes")
+        for _ in range(4):
+            wait_for(lambda: text_or_nothing(url) == "Hello, World!", "a worker answering")
+            with pytest.raises(requests.ConnectionError):
+                requests.get(url + "crash", timeout=10)
+        replaced = re.compile(r"died \(code 1\); replacing it in (\d+) ms")
+        wait_for(lambda: len(replaced.findall(log.read_text(encoding="utf-8"))) == 4, "4 logs")
+        output = log.read_text(encoding="utf-8")
     finally:
         runner.stop(process)
-    delays = [int(ms) for ms in replaced.findall(log.read_text(encoding="utf-8"))]
-    assert delays[:4] == [100, 200, 400, 800]
+    assert replaced.findall(output) == ["100", "200", "400", "800"], output
 
 
 def listening_on_ipv6_loopback(port: int) -> bool:
