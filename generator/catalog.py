@@ -30,6 +30,7 @@ PINS: dict[str, dict[str, str]] = {
         "flask-limiter": "4.1.1",
         "gunicorn": "27.0.1",
         "python-dotenv": "1.2.4",
+        "redis": "7.4.1",
         "pytest": "9.2.0",
     },
     "express": {
@@ -40,6 +41,8 @@ PINS: dict[str, dict[str, str]] = {
         "compression": "1.8.2",
         "express-rate-limit": "8.7.5",
         "dotenv": "18.0.10",
+        "rate-limit-redis": "6.0.1",
+        "redis": "6.3.1",
         "supertest": "7.3.2",
     },
 }
@@ -72,6 +75,7 @@ DEPENDENCY_MODULES = (
     "py",
     "pygments",
     "pytest",
+    "redis",
     "typing_extensions",
     "werkzeug",
     "wrapt",
@@ -108,6 +112,7 @@ PRESETS: dict[str, dict[str, object]] = {
             "json-body",
             "error-handlers",
         ],
+        "settings": {"logging": {"format": "json"}},
         "env-file": True,
         "production-server": True,
         "docker": True,
@@ -124,14 +129,28 @@ def templates_dir() -> Path:
     return installed if installed.is_dir() else TEMPLATES_DIR
 
 
-def packages(framework: str, choices: list[str], *, dev: bool = False) -> dict[str, str]:
-    """The pinned packages a project with these choices depends on, base framework first."""
+def packages(
+    framework: str,
+    choices: list[str],
+    *,
+    dev: bool = False,
+    settings: dict[str, dict[str, object]] | None = None,
+) -> dict[str, str]:
+    """The pinned packages a project with these choices (and settings) depends on, base
+    framework first."""
     pins = PINS[framework]
     names: list[str] = [] if dev else [framework]
     for key in choices:
         side = CHOICES[key].side(framework)
         names.extend(side.dev_packages if dev else side.packages)
+        if not dev and uses_redis((settings or {}).get(key, {})):
+            names.extend(side.redis_packages)
     return {name: pins[name] for name in dict.fromkeys(names)}
+
+
+def uses_redis(settings: dict[str, object]) -> bool:
+    """Whether a choice's settings keep its data in Redis (a storage setting not memory://)."""
+    return str(settings.get("storage", "memory://")).startswith(("redis://", "rediss://"))
 
 
 def cookiecutter_json(framework: str) -> dict[str, object]:
@@ -174,6 +193,7 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
             "help": choice.help,
             "packages": list(choice.side(framework).packages),
             "dev_packages": list(choice.side(framework).dev_packages),
+            "redis_packages": list(choice.side(framework).redis_packages),
             "note": choice.side(framework).note,
             "settings": [
                 {"var": choice.setting_var(setting), "help": setting.help}

@@ -35,11 +35,13 @@ class Setting:
 
     key: str
     help: str
-    default: int | tuple[str, ...]
+    default: int | str | tuple[str, ...]
     minimum: int = 1
     maximum: int = 10**9
-    #: How spec checks a value: "number" (minimum..maximum) or "origins" (a list of origins).
+    #: How spec checks a value (spec._SETTING_CHECKS): "number" (minimum..maximum), "origins"
+    #: (a list of origins), "storage" (memory:// or a Redis URL) or "choice" (one of `choices`).
     kind: str = "number"
+    choices: tuple[str, ...] = ()
 
     @property
     def is_list(self) -> bool:
@@ -53,6 +55,8 @@ class Side:
     packages: tuple[str, ...]
     note: str
     dev_packages: tuple[str, ...] = ()
+    #: Added when the choice's storage setting names Redis rather than memory://.
+    redis_packages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,24 +152,41 @@ MIDDLEWARE: tuple[Choice, ...] = (
     Choice(
         key="logging",
         title="Request logging",
-        help="One access-log line per request: method, URL, status, length, time.",
+        help="One access-log line per request: method, URL, status, length, time "
+        "(FORMAT tiny, morgan's, or json: one JSON object per line).",
         flask=Side(
             (),
             "app.logger in an after_request hook, in morgan's 'tiny' format, with the URL "
             "as the client sent it (RAW_URI) and anything but printable ASCII percent-encoded; "
             "app.py runs the development server without werkzeug's own access log, "
-            "so each request is logged once.",
+            "so each request is logged once. With FORMAT json, a logger named 'access' writes "
+            "one JSON object per request to stdout (json.dumps, no extra package).",
         ),
         express=Side(
             ("morgan",),
             "morgan('tiny'), registered before the routes; it logs the URL as the client sent "
-            "it, and Node refuses control characters in a request line.",
+            "it, and Node refuses control characters in a request line. With FORMAT json, "
+            "morgan with a format function that returns one JSON object.",
+        ),
+        settings=(
+            Setting(
+                "format",
+                "tiny (morgan's one-line format) or json (time, method, path, status, bytes, "
+                "duration_ms, request_id, client: the same fields in both frameworks).",
+                "tiny",
+                kind="choice",
+                choices=("tiny", "json"),
+            ),
         ),
         concepts={
             "flask": (
-                Anchor(FLASK_APP_FILES, r"^[ ]*app\.logger\.setLevel\([\s\S]*?def log_request"),
+                Anchor(
+                    FLASK_APP_FILES,
+                    r"^[ ]*(?:app\.logger\.setLevel\(|@app\.before_request\n\s*def start_timer)"
+                    r"[\s\S]*?def log_request",
+                ),
             ),
-            "express": (Anchor("app.js", r"^app\.use\(morgan\("),),
+            "express": (Anchor("app.js", r"^app\.use\(\s*morgan\("),),
         },
     ),
     Choice(
@@ -236,24 +257,38 @@ MIDDLEWARE: tuple[Choice, ...] = (
         flask=Side(
             ("flask-limiter",),
             "Flask-Limiter application_limits (one counter per client for the whole app) "
-            "with in-memory storage and X-RateLimit-* headers; "
+            "with X-RateLimit-* headers; "
             "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing "
             "unless the proxy choice says whom to trust. "
-            "Memory is per process: under gunicorn each worker counts alone (use Redis there). "
+            "memory:// storage is per process: under gunicorn each worker counts alone, so "
+            "with several workers or machines keep the counts in Redis (storage_uri, the redis "
+            "package; REDIS_URL overrides the address). "
             "Every request counts, 404, 405 and static files included, as in Express; "
             "with CORS, OPTIONS requests do not.",
+            redis_packages=("redis",),
         ),
         express=Side(
             ("express-rate-limit",),
             "express-rate-limit with X-RateLimit-* headers, keyed on req.ip: trust proxy stays "
             "off unless the proxy choice sets it, so a spoofed X-Forwarded-For changes nothing. "
-            "Memory is per process: in the cluster each worker counts alone (use Redis there). "
+            "memory:// storage is per process: in the cluster each worker counts alone, so "
+            "with several workers or machines keep the counts in Redis (rate-limit-redis over "
+            "the redis client; REDIS_URL overrides the address; while Redis is unreachable, "
+            "requests wait for it, where Flask answers 500). "
             "Every request counts, 404, 405 and static files included; "
             "with CORS, OPTIONS requests do not: cors answers them before the limiter.",
+            redis_packages=("rate-limit-redis", "redis"),
         ),
         settings=(
             Setting("max", "Requests allowed per window.", 100, 1, 1_000_000),
             Setting("window", "Window length in seconds.", 60, 1, 86_400),
+            Setting(
+                "storage",
+                "Where the counts live: memory:// (each process its own) or "
+                "redis://HOST[:PORT][/DB], shared by every worker.",
+                "memory://",
+                kind="storage",
+            ),
         ),
         concepts={
             "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*Limiter\("),),
@@ -339,9 +374,18 @@ CONFIG: tuple[Choice, ...] = (
     Choice(
         key="docker",
         title="Dockerfile",
-        help="A Dockerfile and .dockerignore that run the server as a non-root user.",
-        flask=Side((), "python:3.12-slim image."),
-        express=Side((), "node:20-slim image, npm install --omit=dev."),
+        help="A Dockerfile and .dockerignore that run the production server as a non-root user "
+        "(docker implies production-server).",
+        flask=Side(
+            (),
+            "python:3.12-slim image running gunicorn as PID 1 (exec form), so SIGTERM from "
+            "`docker stop` reaches it; an unprivileged user.",
+        ),
+        express=Side(
+            (),
+            "node:20-slim image running `node server.js` as PID 1 (exec form; the cluster "
+            "handles SIGTERM itself); npm ci when package-lock.json exists; the node user.",
+        ),
         concepts={
             "flask": (Anchor("Dockerfile", whole=True),),
             "express": (Anchor("Dockerfile", whole=True),),

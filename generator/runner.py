@@ -99,7 +99,9 @@ class Installed:
             if production:
                 return [str(self.python), "-m", "gunicorn", "app:app"]
             return [str(self.python), "app.py"]
-        return [_npm(), "run", "start:prod"] if production else [_npm(), "start"]
+        if production:  # as the README says: npm would not pass signals on to node
+            return [shutil.which("node") or "node", "server.js"]
+        return [_npm(), "start"]
 
     def test_command(self) -> list[str]:
         if self.framework == "flask":

@@ -278,8 +278,50 @@ def _check_number(where: str, setting: catalog.Setting, value: object) -> int:
     return value
 
 
+# redis:// or rediss://, a host (a name, IPv4, or IPv6 in brackets), a port, a database number.
+# No user, password or query: credentials belong in REDIS_URL at run time, never in the code.
+_REDIS_URL = re.compile(
+    r"(?P<scheme>rediss?)://(?P<host>\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.-]{1,253})"
+    r"(?::(?P<port>[0-9]{1,5}))?(?:/(?P<db>[0-9]{1,2}))?"
+)
+
+
+def _check_storage(where: str, setting: catalog.Setting, value: object) -> str:
+    """memory:// or a Redis URL of the closed form above, normalised."""
+    if value == "memory://":
+        return value
+    found = _REDIS_URL.fullmatch(value) if isinstance(value, str) else None
+    host = found and found["host"]
+    if found and host.startswith("["):
+        try:
+            host = f"[{ipaddress.IPv6Address(host[1:-1])}]"
+        except ValueError:
+            found = None
+    elif found and not _HOSTNAME.fullmatch(host):
+        found = None
+    if found is None or not 1 <= int(found["port"] or 6379) <= 65535:
+        raise SpecError(
+            f"{where} {value!r} is not memory:// or a Redis URL like redis://localhost:6379/0 "
+            "(no password: set REDIS_URL at run time for that)"
+        )
+    port = f":{found['port']}" if found["port"] else ""
+    db = f"/{found['db']}" if found["db"] else ""
+    return f"{found['scheme']}://{host}{port}{db}"
+
+
+def _check_one_of(where: str, setting: catalog.Setting, value: object) -> str:
+    if value not in setting.choices:
+        raise SpecError(f"{where} {value!r} is not one of: {', '.join(setting.choices)}")
+    return value
+
+
 #: How each kind of setting is checked (catalog.Setting.kind).
-_SETTING_CHECKS = {"origins": _check_origins, "number": _check_number}
+_SETTING_CHECKS = {
+    "origins": _check_origins,
+    "number": _check_number,
+    "storage": _check_storage,
+    "choice": _check_one_of,
+}
 
 
 def check_choice(key: object, group: tuple[catalog.Choice, ...]) -> str:
@@ -355,6 +397,10 @@ def build(answers: dict[str, object]) -> ProjectSpec:
         raise SpecError(f"middleware {middleware!r} must be a list of keys")
     chosen = {check_choice(key, catalog.MIDDLEWARE) for key in middleware}
     spec = replace(spec, middleware=tuple(c.key for c in catalog.MIDDLEWARE if c.key in chosen))
+    if answers.get("docker") is True:
+        # A container is for production: it runs the production server, never a development one
+        # (older answer files record production-server: false beside docker: true).
+        answers = {**answers, "production-server": True}
     switches = tuple(key for key in SWITCHES if _check_bool(key, answers.get(key, False)))
     spec = replace(spec, switches=switches)
 

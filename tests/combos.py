@@ -60,6 +60,7 @@ COMBOS: dict[str, dict[str, object]] = {
     "one-file-everything": {
         "name": "single",
         "middleware": [choice.key for choice in catalog.MIDDLEWARE],
+        "settings": {"logging": {"format": "json"}},
         "routes": [{"method": "GET", "path": "/", "json": {"hello": "world"}}],
         "tests": True,
         "env-file": True,
@@ -132,6 +133,8 @@ def _pairwise_combos() -> dict[str, dict[str, object]]:
             "middleware": [c.key for c in catalog.MIDDLEWARE if c.key in row],
         }
         answers |= {c.key: c.key in row for c in catalog.CONFIG}
+        # docker implies the production server: docker without it is refused.
+        answers["production-server"] = "production-server" in row or "docker" in row
         if "routes" in row:
             answers["routes"] = [
                 {"method": "GET", "path": "/items/{id:int}"},
@@ -146,3 +149,16 @@ PAIRWISE = _pairwise_combos()
 
 #: Every choice set the integration tests render and serve.
 ALL_COMBOS = {**COMBOS, **PAIRWISE}
+
+#: Choice sets that are rendered and checked but not served: they need a service the suite
+#: only starts in its own tests (Redis: tests/integration/test_redis.py).
+RENDER_ONLY: dict[str, dict[str, object]] = {
+    "redis-compose": {
+        "name": "shared",
+        "middleware": ["request-id", "logging", "rate-limit", "error-handlers"],
+        "settings": {"rate-limit": {"max": 10, "storage": "redis://cache.internal:6380/2"}},
+        "docker": True,
+        "env-file": True,
+        "tests": True,
+    },
+}

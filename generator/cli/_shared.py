@@ -148,6 +148,11 @@ def _answers_from_options(
     for key, value in switches.items():
         if value is not None:
             flags[key.replace("_", "-")] = value
+    if flags.get("docker") is True and flags.get("production-server") is False:
+        raise SpecError(
+            "--docker with --no-production-server is refused: the container runs the production "
+            "server, never the development one"
+        )
     if preset is not None:
         flags["preset"] = preset
     # spec merges the preset under the answers, in the one place presets are merged.

@@ -11,7 +11,6 @@ import ast
 import difflib
 import json
 import keyword
-import shutil
 import subprocess
 from pathlib import Path
 from subprocess import DEVNULL
@@ -158,9 +157,11 @@ def same(a: object, b: object) -> bool:
 
 @pytest.fixture(scope="module")
 def ruff_project(tmp_path_factory) -> Path:
-    """A folder configured like a generated Flask project (quote-style single)."""
+    """A folder configured like a generated Flask project (quote-style single): the ruff part
+    of the template's pyproject.toml, which follows its Jinja-rendered pytest part."""
     folder = tmp_path_factory.mktemp("ruff")
-    shutil.copy(PROJECT_CONFIG, folder / "pyproject.toml")
+    ruff = "[tool.ruff" + PROJECT_CONFIG.read_text(encoding="utf-8").split("[tool.ruff", 1)[1]
+    (folder / "pyproject.toml").write_text(ruff, encoding="utf-8")
     return folder
 
 

@@ -197,7 +197,13 @@ VALID = {
     "bool": st.booleans(),
     "middleware": st.lists(st.sampled_from([c.key for c in catalog.MIDDLEWARE]), max_size=4),
     "settings": st.sampled_from(
-        [{"rate-limit": {"max": "¹"}}, {"cors": {"origins": ["http://[::1]:8080"]}}, {}]
+        [
+            {"rate-limit": {"max": "¹"}},
+            {"rate-limit": {"storage": "redis://[::1]:6379/1"}},
+            {"rate-limit": {"storage": "redis://user:secret@cache"}},
+            {"cors": {"origins": ["http://[::1]:8080"]}},
+            {},
+        ]
     ),
     "routes": st.lists(
         st.fixed_dictionaries(

@@ -55,8 +55,12 @@ def test_new_flask_writes_the_hello_world(tmp_path, capsys):
         ".gitignore",
         "README.md",
         "app.py",
+        "pyproject.toml",  # its formatter configuration: ruff format --check . passes
         "requirements.txt",
     ]
+    assert (
+        project / "pyproject.toml"
+    ).read_text() == "[tool.ruff.format]\nquote-style = 'single'\n"
     app = (project / "app.py").read_text()
     assert "@app.route('/')\ndef hello():\n    return 'Hello, World!'" in app
     assert "port=int(os.environ.get('PORT', '5000'))" in app
@@ -69,7 +73,15 @@ def test_new_express_writes_the_hello_world(tmp_path, capsys):
     )
     assert code == 0, out
     project = tmp_path / "my-app"
-    assert files(project) == [".dualgen.yaml", ".gitignore", "README.md", "app.js", "package.json"]
+    assert files(project) == [
+        ".dualgen.yaml",
+        ".gitignore",
+        ".prettierignore",  # .dualgen.yaml: dualgen writes it in its own format
+        ".prettierrc",  # single quotes: npx prettier --check . passes
+        "README.md",
+        "app.js",
+        "package.json",
+    ]
     app = (project / "app.js").read_text()
     assert "app.get('/', (req, res) => {\n  res.send('Hello, World!');\n});" in app
     assert "console.log(`Server running on http://localhost:${port}/`);" in app

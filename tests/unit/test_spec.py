@@ -104,6 +104,11 @@ def test_a_get_root_route_replaces_the_hello_route():
         ({"debug": True, "host": "0.0.0.0"}, "expose the debugger"),
         ({"debug": True, "production-server": True}, "debug with production-server"),
         ({"debug": True, "docker": True}, "debug with docker"),
+        ({"docker": "yes"}, "docker 'yes' must be true or false"),
+        (
+            {"middleware": ["logging"], "settings": {"logging": {"format": "xml"}}},
+            "logging.format 'xml' is not one of: tiny, json",
+        ),
         ({"preset": "classic", "middleware": ["cors"]}, "classic reproduces"),
     ],
     ids=[
@@ -141,12 +146,61 @@ def test_a_get_root_route_replaces_the_hello_route():
         "debug-public-host",
         "debug-production",
         "debug-docker",
+        "docker-development-server",
+        "log-format",
         "classic-plus",
     ],
 )
 def test_bad_answers_are_refused_naming_the_value(answers, message):
     with pytest.raises(SpecError, match=message):
         spec.build(answers)
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        pytest.param("memory://", "memory://", id="memory"),
+        pytest.param("redis://localhost", "redis://localhost", id="host"),
+        pytest.param("redis://10.0.0.5:6380/2", "redis://10.0.0.5:6380/2", id="port-db"),
+        pytest.param(
+            "rediss://cache.example.com:6379", "rediss://cache.example.com:6379", id="tls"
+        ),
+        pytest.param("redis://[0:0::1]:6379", "redis://[::1]:6379", id="ipv6-normalised"),
+    ],
+)
+def test_rate_limit_storage_takes_memory_or_a_plain_redis_url(value, stored):
+    built = spec.build(
+        {"middleware": ["rate-limit"], "settings": {"rate-limit": {"storage": value}}}
+    )
+    assert built.setting("rate-limit", "storage") == stored
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("memory", id="no-scheme"),
+        pytest.param("redis://user:secret@cache", id="credentials"),
+        pytest.param("redis://cache/0?timeout=1", id="query"),
+        pytest.param("redis://cache:0", id="port-zero"),
+        pytest.param("redis://cache:70000", id="port-high"),
+        pytest.param("redis://[zz::]", id="bad-ipv6"),
+        pytest.param("redis://-cache", id="bad-host"),
+        pytest.param("redis://cache/123", id="db-too-long"),
+        pytest.param("redis://cache\n", id="newline"),
+        pytest.param("memcached://cache", id="other-store"),
+        pytest.param(6379, id="number"),
+    ],
+)
+def test_rate_limit_storage_refuses_anything_else(value):
+    answers = {"middleware": ["rate-limit"], "settings": {"rate-limit": {"storage": value}}}
+    with pytest.raises(SpecError, match="is not memory:// or a Redis URL"):
+        spec.build(answers)
+
+
+def test_docker_implies_the_production_server():
+    built = spec.build({"docker": True})
+    assert built.switches == ("production-server", "docker")
+    assert built.answers()["production-server"] is True
 
 
 def test_answers_round_trip():
@@ -159,3 +213,19 @@ def test_jinja_literal_survives_cookiecutter_rendering():
 
     for text in ["{{ 7*7 }}", "{% raw %}x{% endraw %}", "a endraw b", "{#c#}", "plain"]:
         assert Environment().from_string(spec.jinja_literal(text)).render() == text
+
+
+def test_docker_implies_the_production_server_even_over_a_recorded_false():
+    # Answer files record every switch: older ones hold docker beside production-server: false.
+    built = spec.build({"docker": True, "production-server": False})
+    assert {"docker", "production-server"} <= set(built.switches)
+
+
+def test_docker_with_no_production_server_on_the_command_line_is_refused(tmp_path):
+    from tests.helpers import run_main
+
+    code, err = run_main(
+        "new", "flask", "--no-input", "--docker", "--no-production-server", "-o", str(tmp_path)
+    )
+    assert code == 2 and err.count("\n") == 1 and "--no-production-server" in err
+    assert list(tmp_path.iterdir()) == []

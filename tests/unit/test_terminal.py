@@ -74,9 +74,11 @@ def test_every_choice_is_asked_and_a_bad_answer_is_asked_again_at_once(tmp_path)
             (r"Error: host 'bad host' is not .*\r\nHost \[127\.0\.0\.1\]: ", ""),
             (r"\[logging, cors, json-body, error-handlers\]: ", "teleport"),
             (r"Error: middleware 'teleport' is unknown.*\r\nMiddleware .*: ", "-cors +rate-limit"),
+            (r"Request logging, format: .* \[tiny\]: ", ""),
             (r"Rate limiting, max: .* \[100\]: ", "0"),
             (r"Error: rate-limit\.max 0 is out of range.*\r\nRate limiting, max: .*: ", "5"),
             (r"Rate limiting, window: .* \[60\]: ", ""),
+            (r"Rate limiting, storage: .* \[memory://\]: ", ""),
             (r"JSON bodies, limit: .* \[102400\]: ", ""),
             (r"Routes so far: GET / \(Hello World\), GET /api/items, ", None),
             (r"\(blank when done\): ", "GET users"),
@@ -98,7 +100,8 @@ def test_every_choice_is_asked_and_a_bad_answer_is_asked_again_at_once(tmp_path)
     assert answers["host"] == "127.0.0.1" and answers["debug"] is False
     assert answers["middleware"] == ["logging", "rate-limit", "json-body", "error-handlers"]
     assert answers["settings"] == {
-        "rate-limit": {"max": 5, "window": 60},
+        "logging": {"format": "tiny"},
+        "rate-limit": {"max": 5, "window": 60, "storage": "memory://"},
         "json-body": {"limit": 102400},
     }
     assert [f"{route['method']} {route['path']}" for route in answers["routes"]] == [

@@ -39,7 +39,7 @@ def test_new_answers_are_the_recorded_ones_with_the_flags_merged_in():
     new = updating.new_spec(OLD, {"middleware": ["json-body"], "docker": True})
     assert new.middleware == ("logging", "cors", "json-body")
     assert new.settings["cors"] == {"origins": ("https://a.example",)}
-    assert new.switches == ("docker",)
+    assert new.switches == ("production-server", "docker")  # docker implies it
     assert [route.label for route in new.routes] == ["GET /", "GET /items", "POST /items"]
 
 

@@ -9,6 +9,7 @@ UNUSED = {
     Path('server.js'): {{ not cookiecutter.production_server }},
     Path('Dockerfile'): {{ not cookiecutter.docker }},
     Path('.dockerignore'): {{ not cookiecutter.docker }},
+    Path('compose.yaml'): {{ not (cookiecutter.docker and cookiecutter.rate_limit and cookiecutter.rate_limit_storage.startswith('redis')) }},
     Path('.env.example'): {{ not cookiecutter.env_file }},
     Path('static'): {{ not cookiecutter.static }},
 }

@@ -77,10 +77,19 @@ app.use(routes);
 {{ partial.after_routes()|trim }}
 {%- elif can_fail|select|list %}
 
+{%- if c.debug %}
+// Errors answer their status text; in debug, a 500 answers its stack trace.
+{%- else %}
 // Errors answer their status text, never a stack trace.
+{%- endif %}
 app.use((err, req, res, next) => {
+  // Too late to answer: Express's own handler closes the connection.
+  if (res.headersSent) return next(err);
   const status = err.status >= 400 ? err.status : 500;
   if (status >= 500) console.error(err);
+{%- if c.debug %}
+  if (status >= 500) return res.status(status).type('text').send(err.stack);
+{%- endif %}
   res.sendStatus(status);
 });
 {%- endif %}

@@ -1,24 +1,98 @@
 'use strict';
 
 // Production entry point: Node's cluster module runs one worker per CPU
-// (or WEB_CONCURRENCY) and replaces a worker that dies.
+// (or WEB_CONCURRENCY). On SIGTERM or SIGINT the workers stop accepting
+// connections and finish the requests in flight; those still busy after
+// GRACEFUL_TIMEOUT seconds are killed. A worker that cannot start stops the
+// server; one that crashes later is replaced, later and later if crashes repeat.
+{%- if cookiecutter.env_file %}
+
+// Load .env before anything reads process.env.
+require('dotenv').config({ quiet: true });
+{%- endif %}
+
+// Production mode, unless NODE_ENV says otherwise.
+process.env.NODE_ENV ??= 'production';
+
 const cluster = require('node:cluster');
 const os = require('node:os');
 
 if (cluster.isPrimary) {
   const workers =
     Number(process.env.WEB_CONCURRENCY) || os.availableParallelism();
-  for (let i = 0; i < workers; i += 1) cluster.fork();
+  const grace = Number(process.env.GRACEFUL_TIMEOUT) || 30;
+  const running = new Set();
+  const listening = new WeakSet();
+  const restarts = new Set();
+  let stopping = false;
+  let delay = 0;
+  let lastCrash = 0;
+
+  const stop = (code) => {
+    if (stopping) return;
+    stopping = true;
+    process.exitCode = code;
+    restarts.forEach(clearTimeout);
+    running.forEach((worker) => worker.disconnect());
+    setTimeout(() => {
+      console.error(`workers still busy after ${grace} s: killing them`);
+      running.forEach((worker) => worker.process.kill('SIGKILL'));
+      process.exitCode = 1;
+    }, grace * 1000).unref();
+  };
+
+  cluster.on('fork', (worker) => running.add(worker));
+  cluster.on('listening', (worker) => listening.add(worker));
   cluster.on('exit', (worker, code, signal) => {
-    if (worker.exitedAfterDisconnect) return;
-    console.error(`worker ${worker.process.pid} died (${signal ?? code})`);
-    cluster.fork();
+    running.delete(worker);
+    if (stopping || worker.exitedAfterDisconnect) return;
+    const how = signal ?? `code ${code}`;
+    if (!listening.has(worker)) {
+      console.error(
+        `worker ${worker.process.pid} failed to start (${how}): stopping`,
+      );
+      stop(1);
+      return;
+    }
+    // Back off while crashes repeat: 0.1 s, doubling up to 30 s.
+    const now = Date.now();
+    delay = now - lastCrash > 60_000 ? 100 : Math.min(delay * 2, 30_000);
+    lastCrash = now;
+    console.error(
+      `worker ${worker.process.pid} died (${how}); replacing it in ${delay} ms`,
+    );
+    const restart = setTimeout(() => {
+      restarts.delete(restart);
+      cluster.fork();
+    }, delay);
+    restarts.add(restart);
   });
+
+  process.on('SIGTERM', () => stop(0));
+  process.on('SIGINT', () => stop(0));
+  // `npm run` starts this through a shell that does not pass signals on:
+  // when npm is stopped, the shell goes and leaves this process. Stop too.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && stop(0), 500).unref();
+  }
+
+  for (let i = 0; i < workers; i += 1) cluster.fork();
 } else {
   const app = require('./app');
   const port = Number(process.env.PORT) || {{ cookiecutter.port|int }};
   const host = process.env.HOST || {{ cookiecutter.host|jsstr }};
   app.listen(port, host, (error) => {
-    if (error) throw error;
+    if (error) {
+      console.error(`cannot listen on port ${port}: ${error.message}`);
+      process.exit(1);
+    }
   });
+  // Signalled directly (Ctrl-C reaches every process): close the server and
+  // let the requests in flight finish, as when the primary disconnects us.
+  const disconnect = () => cluster.worker.disconnect();
+  process.on('SIGTERM', disconnect);
+  process.on('SIGINT', disconnect);
+  // Then exit, whatever else is still open (a database or Redis client).
+  cluster.worker.on('disconnect', () => process.exit());
 }

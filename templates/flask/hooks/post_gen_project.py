@@ -8,12 +8,12 @@ UNUSED = {
     Path('{{ cookiecutter.__package_name }}'): not PACKAGE,
     Path('static'): PACKAGE or {{ not cookiecutter.static }},
     Path('{{ cookiecutter.__package_name }}', 'static'): {{ not cookiecutter.static }},
-    Path('pyproject.toml'): not PACKAGE and {{ not cookiecutter.tests }},
     Path('tests'): {{ not cookiecutter.tests }},
     Path('requirements-dev.txt'): {{ not cookiecutter.tests }},
     Path('gunicorn.conf.py'): {{ not cookiecutter.production_server }},
     Path('Dockerfile'): {{ not cookiecutter.docker }},
     Path('.dockerignore'): {{ not cookiecutter.docker }},
+    Path('compose.yaml'): {{ not (cookiecutter.docker and cookiecutter.rate_limit and cookiecutter.rate_limit_storage.startswith('redis')) }},
     Path('.env.example'): {{ not cookiecutter.env_file }},
 }
 
