@@ -426,10 +426,11 @@ def serve(
     run_env = dict(installed.env, PORT=str(port), HOST="127.0.0.1", PYTHONUNBUFFERED="1")
     run_env.update(env or {})
     url = f"http://127.0.0.1:{port}/"
-    with _os_errors("starting the server"):
-        tmp = Path(tempfile.mkdtemp(prefix="dualgen-run-"))
-    process = None
+    tmp = process = None
     try:
+        # Signals wait until tmp is known, so that the finally below always removes it.
+        with deferred_signals(), _os_errors("starting the server"):
+            tmp = Path(tempfile.mkdtemp(prefix="dualgen-run-"))
         log = tmp / "server.log"
         started = time.perf_counter()
         with _os_errors("starting the server"), open(log, "wb") as out:
@@ -451,7 +452,8 @@ def serve(
                     stop(process)
                     _wait_until_closed(port)
             finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+                if tmp is not None:
+                    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _wait_until_closed(port: int, timeout: float = 5.0) -> None:
