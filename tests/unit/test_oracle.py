@@ -262,6 +262,16 @@ def test_a_spoofing_exchange_forges_a_new_client_on_each_request():
     assert session.options[0] == {"timeout": 10.0, "allow_redirects": False}
 
 
+def test_an_exchange_sent_no_times_has_no_answer():
+    assert send(RecordingSession(), Exchange("x", "GET", "/", 200, repeat=0), "http://h") is None
+
+
+def test_the_first_request_of_an_exchange_is_number_0():
+    session = RecordingSession()
+    request(session, Exchange("x", "GET", "/a", 200, spoof_forwarded_for=True), "http://HOSTX/")
+    assert session.sent == [("GET", "http://HOSTX/a", {"X-Forwarded-For": "203.0.113.1"}, None)]
+
+
 def test_a_padded_body_streams_its_filler_in_chunks():
     body = Padded(b"[", 10, b"]", filler=b"ab", chunk=4)
     assert list(body) == [b"[", b"abab", b"abab", b"ab", b"]"]
@@ -311,6 +321,7 @@ def test_each_route_kind_has_its_exchange():
                 {"method": "DELETE", "path": "/items/{id:int}", "status": 204},
                 {"method": "GET", "path": "/boom", "error": "kaput"},
                 {"method": "PUT", "path": "/none", "status": 304},
+                {"method": "PATCH", "path": "/reset", "status": 205},
             ],
         }
     )
@@ -336,6 +347,8 @@ def test_each_route_kind_has_its_exchange():
     empty = contract["DELETE /items/{id:int}"]
     assert (empty.path, empty.status, empty.text, empty.media_type) == ("/items/42", 204, "", None)
     assert contract["PUT /none"].text == "" and contract["PUT /none"].status == 304
+    assert (contract["PATCH /reset"].status, contract["PATCH /reset"].text) == (205, "")
+    assert contract["PATCH /reset"].problems(response(205, b"{}")) == ["body '{}', expected ''"]
     boom = contract["GET /boom: raises"]
     assert (boom.status, boom.json, boom.media_type) == (
         500,
@@ -451,6 +464,7 @@ def test_cors_contract_uses_the_first_allowed_origin():
     assert refused.request_headers == {"Origin": "https://refused.example"}
     assert refused.absent == ("Access-Control-Allow-Origin",)
     assert (preflight.method, preflight.status) == ("OPTIONS", 200)
+    assert preflight.headers == {"Access-Control-Allow-Origin": "https://b.example"}
     assert preflight.request_headers == {
         "Origin": "https://b.example",
         "Access-Control-Request-Method": "POST",
@@ -465,6 +479,7 @@ def test_compression_contract_at_the_threshold():
         {
             "middleware": ["compression"],
             "routes": [
+                {"method": "GET", "path": "/data0", "json": "a" * 2000},
                 {"method": "GET", "path": "/small", "text": "a" * 1023},
                 {"method": "GET", "path": "/big", "text": "a" * 1024},
                 {"method": "GET", "path": "/wide", "text": "é" * 512},

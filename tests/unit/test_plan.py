@@ -78,3 +78,20 @@ def test_a_small_over_limit_body_is_the_json_it_was():
     over = next(e for e in exchanges.exchanges(built) if e.status == 413)
     assert b"".join(over.body) == b'{"data": "xxxxx"}'
     assert json.loads(b"".join(over.body)) == {"data": "xxxxx"}
+
+
+def test_without_a_rate_limit_every_exchange_runs_on_one_start():
+    routes = [{"method": "GET", "path": f"/r{n}"} for n in range(120)]
+    built = spec.build({"middleware": ["request-id"], "routes": routes})
+    starts, left_out = plan(built)
+    assert len(starts) == 1 and left_out == []
+    assert len(starts[0]) == len(exchanges.exchanges(built)) == 125
+
+
+def test_what_follows_a_limit_too_large_to_exceed_is_still_planned():
+    built = spec.build(
+        {"middleware": ["health", "rate-limit"], "settings": {"rate-limit": {"max": 1000}}}
+    )
+    starts, left_out = plan(built)
+    assert [check.exchange.name for check in left_out] == ["rate limit: request 1001 in the window"]
+    assert [e.name for e in starts[-1]][-1] == "health check: past the rate limit"
