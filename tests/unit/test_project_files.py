@@ -127,3 +127,38 @@ def test_small_files_are_read_only_when_regular(tmp_path):
     assert str(error.value) == f"manifest {str(tmp_path / 'latin')!r} is not UTF-8 text"
     (tmp_path / "ok").write_text("é")
     assert read_text(tmp_path / "ok", "manifest") == "é"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and O_NOFOLLOW are POSIX")
+def test_the_open_itself_refuses_what_a_race_put_there(tmp_path, monkeypatch):
+    """The lstat check and the open are two steps: a file swapped between them for a link or a
+    FIFO is still refused by the open (O_NOFOLLOW, O_NONBLOCK) and fstat, never followed or
+    waited on. The race is simulated by skipping the first check."""
+    from generator import project
+
+    monkeypatch.setattr(project, "_check_regular", lambda path, what: None)
+    (tmp_path / "real").write_text("{}")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(UsageError) as error:
+        read_text(tmp_path / "link", "manifest")
+    assert str(error.value) == (
+        f"manifest {str(tmp_path / 'link')!r} cannot be read: Too many levels of symbolic links"
+    )
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(UsageError) as error:
+        read_text(tmp_path / "fifo", "manifest")
+    assert str(error.value) == f"manifest {str(tmp_path / 'fifo')!r} is not a regular file"
+    (tmp_path / "grown").write_bytes(b" " * ((1 << 20) + 1))
+    with pytest.raises(UsageError) as error:
+        read_text(tmp_path / "grown", "manifest")
+    assert str(error.value) == f"manifest {str(tmp_path / 'grown')!r} is larger than 1048576 bytes"
+
+
+def test_a_manifest_too_large_is_named_as_the_package_json(tmp_path):
+    project = make(tmp_path / "p")
+    (project / "package.json").write_bytes(b" " * ((1 << 20) + 1))
+    with pytest.raises(UsageError) as error:
+        read_manifest(project)
+    assert str(error.value) == (
+        f"package.json {str(project / 'package.json')!r} is larger than 1048576 bytes"
+    )
