@@ -162,3 +162,15 @@ def test_a_manifest_too_large_is_named_as_the_package_json(tmp_path):
     assert str(error.value) == (
         f"package.json {str(project / 'package.json')!r} is larger than 1048576 bytes"
     )
+
+
+def test_recorded_answers_that_are_a_link_are_refused_by_name(tmp_path):
+    project = make(tmp_path / "p", "app.py", "requirements.txt")
+    (tmp_path / "elsewhere.yaml").write_text("name: x\n")
+    (project / ".dualgen.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    with pytest.raises(UsageError) as error:
+        load_project(project)
+    assert str(error.value) == (
+        f"answers file {str(project / '.dualgen.yaml')!r} is a symbolic link; "
+        "only a regular file is read"
+    )

@@ -126,13 +126,15 @@ def test_a_failing_hook_is_a_run_error_naming_the_template(source, message, tmp_
 def test_a_hook_that_exits_successfully_is_fine(code, tmp_path, monkeypatch):
     source = (
         "from pathlib import Path\n"
-        "Path('hooked').write_text('{{ cookiecutter.project_slug }} ' + __name__)\n"
+        "slug = '{{ cookiecutter.project_slug }}'\n"
+        "Path('hooked').write_text(f'{slug} {__name__} {__file__}')\n"
         f"raise SystemExit({code})\n"
     )
     out = with_hook(tmp_path, monkeypatch, "post_gen_project.py", source)
     before = Path.cwd()
     project = render_tree(SHOP, "flask", out)
-    assert (project / "hooked").read_text() == "my-shop __main__"
+    hook = tmp_path / "templates" / "flask" / "hooks" / "post_gen_project.py"
+    assert (project / "hooked").read_text() == f"my-shop __main__ {hook}"
     assert Path.cwd() == before
 
 
@@ -148,3 +150,20 @@ def test_a_template_error_is_a_run_error(tmp_path, monkeypatch):
     readme.write_text("{{ cookiecutter.no_such_variable }}")
     with pytest.raises(RunError, match="^rendering the flask template failed: "):
         render_tree(SHOP, "flask", out)
+
+
+def test_the_templates_own_extension_is_imported_from_the_template(tmp_path, monkeypatch):
+    # As the cookiecutter CLI does: the template folder is on sys.path while it renders.
+    monkeypatch.delitem(sys.modules, "dualgen_express_ext", raising=False)
+    project = render_tree(SHOP, "express", tmp_path)
+    assert sys.modules["dualgen_express_ext"].__file__ == str(
+        TEMPLATES_DIR / "express" / "dualgen_express_ext.py"
+    )
+    assert (project / "app.js").is_file()
+
+
+def test_render_refuses_an_existing_project_folder_unless_forced(tmp_path):
+    (tmp_path / "my-shop").mkdir()
+    with pytest.raises(DestinationError, match="already exists; use --force"):
+        render_module.render(SHOP, ("flask",), tmp_path)
+    assert list((tmp_path / "my-shop").iterdir()) == []
