@@ -109,3 +109,27 @@ def test_long_answers_are_folded_near_100_columns():
         f"- method: GET\n  path: /a\n  text: '{words}\n    {words} word\n    word '\n"
         in spec.dump_answers(built)
     )
+
+
+@pytest.mark.parametrize(
+    ("end", "written"),
+    [
+        pytest.param(
+            "",
+            "  text: 'ab word word word word word word word word word word word word word word word"
+            " word word word\n    word word word word word word word word word word word word '\n",
+            id="readable",
+        ),
+        pytest.param(
+            "\x85",
+            '  text: "ab word word word word word word word word word word word word word word word'
+            " word word word\\\n    \\ word word word word word word word word word word word"
+            ' word \\N"\n',
+            id="escaped",
+        ),
+    ],
+)
+def test_both_ways_of_writing_fold_at_100_columns(end, written):
+    text = "ab " + "word " * 30 + end
+    built = spec.build({"routes": [{"method": "GET", "path": "/a", "text": text}]})
+    assert "- method: GET\n  path: /a\n" + written in spec.dump_answers(built)

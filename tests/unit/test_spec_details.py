@@ -294,3 +294,25 @@ def test_reserved_paths_come_only_from_the_chosen_middleware():
         {"middleware": ["health"], "routes": [{"method": "GET", "path": "/healthz"}]},
         "route 'GET /healthz' collides with the health middleware, which serves /healthz",
     )
+
+
+@pytest.mark.parametrize("name", ["app", "server", "routes", "static", "node_modules"])
+def test_names_the_generated_project_uses_itself_are_refused(name):
+    package = name.replace("-", "_")
+    refused(
+        {"name": name},
+        f"name {name!r} gives the package name {name.replace('_', '-')!r}, which a generated "
+        "project already uses (a module, a folder or a dependency); choose another name",
+    )
+    assert package in spec._reserved_names()
+
+
+def test_an_unknown_option_is_named_as_an_option():
+    from generator import catalog
+
+    with pytest.raises(SpecError) as error:
+        spec.check_choice("nope", catalog.CONFIG)
+    assert str(error.value) == (
+        "option 'nope' is unknown; allowed: env-file, production-server, docker, tests"
+    )
+    assert spec.check_choice("docker", catalog.CONFIG) == "docker"
