@@ -29,6 +29,8 @@ def read_refused(path, message: str) -> None:
             id="alias",
         ),
         pytest.param(b"\xff\xfe", "is not UTF-8 text", id="not-utf8"),
+        # PyYAML's reader refuses control characters with an error that has no position.
+        pytest.param(b"name: a\x00b\n", "is not valid YAML", id="control-character"),
         pytest.param(b"- a\n- b\n", "must hold a mapping of answers, not list", id="list"),
         pytest.param(b"just text", "must hold a mapping of answers, not str", id="text"),
         pytest.param(b"[" * 5000 + b"]" * 5000, "is nested too deeply", id="deep"),
