@@ -270,6 +270,7 @@ def test_the_first_request_of_an_exchange_is_number_0():
     session = RecordingSession()
     request(session, Exchange("x", "GET", "/a", 200, spoof_forwarded_for=True), "http://HOSTX/")
     assert session.sent == [("GET", "http://HOSTX/a", {"X-Forwarded-For": "203.0.113.1"}, None)]
+    assert session.options == [{"timeout": 10.0, "allow_redirects": False}]
 
 
 def test_a_padded_body_streams_its_filler_in_chunks():
