@@ -123,10 +123,10 @@ def test_long_answers_are_folded_near_100_columns():
             id="readable",
         ),
         pytest.param(
-            "\x85",
+            "é\x85é",
             '  text: "ab word word word word word word word word word word word word word word word'
             " word word word\\\n    \\ word word word word word word word word word word word"
-            ' word \\N"\n',
+            ' word \\xE9\\N\\xE9"\n',
             id="escaped",
         ),
     ],

@@ -226,6 +226,8 @@ def test_shapes_and_sample_paths():
     assert route.sample_path({"d": "zz"}) == "/a/42/c/zz"
     assert route.sample_params() == {"b": 42, "d": "example"}
     assert hello_route().shape == () and hello_route().flask_rule == "/"
+    upper = make_route({"method": "GET", "path": "/Xa/{id}/bX"})
+    assert (upper.flask_rule, upper.express_path) == ("/Xa/<id>/bX", "/Xa/:id/bX")
 
 
 @pytest.mark.parametrize(
