@@ -135,3 +135,19 @@ def test_both_ways_of_writing_fold_at_100_columns(end, written):
     text = "ab " + "word " * 30 + end
     built = spec.build({"routes": [{"method": "GET", "path": "/a", "text": text}]})
     assert "- method: GET\n  path: /a\n" + written in spec.dump_answers(built)
+
+
+def test_a_huge_answer_file_is_refused_without_reading_it_whole(tmp_path):
+    import tracemalloc
+
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(1 << 30)  # a sparse GiB: nothing on disk, a GiB to whoever reads it all
+    tracemalloc.start()
+    try:
+        with pytest.raises(SpecError, match="is larger than 1024 KiB"):
+            spec.load_answers(huge)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20, f"{peak} bytes allocated"

@@ -90,6 +90,7 @@ def test_as_context_lets_only_text_flags_and_private_data_through():
     ("text", "literal"),
     [
         ("plain text", "plain text"),
+        ("X marks", "X marks"),
         ("a{b", "{{ 'a{b' }}"),
         ("50%", "{{ '50%' }}"),
         ("#1", "{{ '#1' }}"),
@@ -98,7 +99,7 @@ def test_as_context_lets_only_text_flags_and_private_data_through():
         ("it's {", "{{ 'it\\'s {' }}"),
         ("é{", "{{ '\\xe9{' }}"),
     ],
-    ids=["plain", "brace", "percent", "hash", "cr", "lf", "quote", "non-ascii"],
+    ids=["plain", "capital", "brace", "percent", "hash", "cr", "lf", "quote", "non-ascii"],
 )
 def test_jinja_literals(text, literal):
     assert spec.jinja_literal(text) == literal
