@@ -58,7 +58,7 @@ class Padded:
 
     def __iter__(self) -> Iterator[bytes]:
         yield self.prefix
-        block = self.filler * self.chunk
+        block = (self.filler * self.chunk)[: self.chunk]
         left = self.size
         while left > 0:
             yield block[:left] if left < self.chunk else block

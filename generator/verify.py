@@ -160,7 +160,7 @@ def plan(spec: ProjectSpec) -> tuple[list[list[Exchange]], list[Check]]:
             starts.append([])
             used = 0
         starts[-1].append(exchange)
-        used += limit + 1 if exchange.last and limit is not None else exchange.repeat
+        used += exchange.repeat  # the last exchanges (exchange.last) share the final start
     return starts, left_out
 
 

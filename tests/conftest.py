@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ from generator.cli import cli
 from tests.helpers import IN_CI
 
 # In CI the property tests replay the same examples every run: a red run is always reproducible.
-# Locally they explore new examples each time and remember the failures they find.
+# Locally they explore new examples each time and remember the failures they find. Under mutation
+# testing (tests/mutation) they replay too, so that a verdict does not depend on luck.
 settings.register_profile("ci", derandomize=True, database=None)
-if IN_CI:
+if IN_CI or "MUTANT_UNDER_TEST" in os.environ:
     settings.load_profile("ci")
 
 

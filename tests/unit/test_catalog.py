@@ -1,8 +1,15 @@
 import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from generator import catalog, spec
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("framework", catalog.FRAMEWORKS, ids=catalog.FRAMEWORKS)
@@ -72,3 +79,98 @@ def test_every_middleware_has_a_partial_per_framework_and_its_exchanges():
             partial = catalog.TEMPLATES_DIR / framework / "templates" / "middleware"
             assert (partial / f"{choice.key}.{suffix}.j2").is_file(), (framework, choice.key)
     assert set(CHOICE_EXCHANGES) == {choice.key for choice in catalog.MIDDLEWARE}
+
+
+@pytest.mark.parametrize("framework", catalog.FRAMEWORKS, ids=catalog.FRAMEWORKS)
+def test_write_cookiecutter_json_writes_the_committed_file_byte_for_byte(framework, tmp_path):
+    (tmp_path / framework).mkdir()
+    written = catalog.write_cookiecutter_json(framework, tmp_path)
+    assert written == tmp_path / framework / "cookiecutter.json"
+    committed = catalog.TEMPLATES_DIR / framework / "cookiecutter.json"
+    assert written.read_bytes() == committed.read_bytes()
+    assert written.read_text(encoding="utf-8").endswith("}\n")
+
+
+def copy_of_the_package(tmp_path: Path) -> Path:
+    """The generator package beside empty template folders, so nothing of the checkout changes."""
+    shutil.copytree(
+        ROOT / "generator", tmp_path / "generator", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for framework in catalog.FRAMEWORKS:
+        (tmp_path / "templates" / framework).mkdir(parents=True)
+    return tmp_path
+
+
+def clean_environment(root: Path) -> dict[str, str]:
+    # Under mutation testing (tests/mutation) the copy holds mutmut's trampolines, which must run
+    # the original code in a child process: the child gets no mutant to switch to.
+    env = {key: value for key, value in os.environ.items() if key != "MUTANT_UNDER_TEST"}
+    return env | {"PYTHONPATH": str(root)}
+
+
+def test_python_m_generator_catalog_rewrites_both_cookiecutter_json_files(tmp_path):
+    root = copy_of_the_package(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.catalog"],
+        cwd=root,
+        env=clean_environment(root),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    expected = [root / "templates" / name / "cookiecutter.json" for name in ("flask", "express")]
+    assert [line for line in done.stdout.splitlines() if line.endswith(".json")] == [
+        str(path) for path in expected
+    ]
+    for framework, path in zip(("flask", "express"), expected, strict=True):
+        committed = catalog.TEMPLATES_DIR / framework / "cookiecutter.json"
+        assert path.read_bytes() == committed.read_bytes()
+
+
+def test_importing_the_catalog_writes_nothing(tmp_path):
+    root = copy_of_the_package(tmp_path)
+    subprocess.run(
+        [sys.executable, "-c", "import generator.catalog, generator.spec"],
+        cwd=root,
+        env=clean_environment(root),
+        check=True,
+    )
+    assert [p for p in (root / "templates").rglob("*") if p.is_file()] == []
+
+
+def test_templates_come_from_the_install_when_there_is_one(tmp_path, monkeypatch):
+    assert catalog.templates_dir() == ROOT / "templates" == catalog.TEMPLATES_DIR
+    fake = tmp_path / "generator"
+    (fake / "_templates").mkdir(parents=True)
+    monkeypatch.setattr(catalog, "__file__", str(fake / "catalog.py"))
+    assert catalog.templates_dir() == fake / "_templates"
+
+
+def test_packages_keep_the_framework_first_and_each_package_once():
+    assert list(catalog.packages("express", ["logging", "cors", "rate-limit", "tests"])) == [
+        "express",
+        "morgan",
+        "cors",
+        "express-rate-limit",
+    ]
+    assert catalog.packages("flask", ["env-file", "production-server", "env-file"]) == {
+        "flask": "3.1.3",
+        "python-dotenv": "1.2.4",
+        "gunicorn": "27.0.1",
+    }
+    assert catalog.packages("flask", ["tests", "cors"], dev=True) == {"pytest": "9.2.0"}
+    assert catalog.packages("express", [], dev=True) == {}
+
+
+def test_a_choice_names_its_variables_and_sides():
+    choice = catalog.CHOICES["rate-limit"]
+    assert choice.var == "rate_limit"
+    assert [choice.setting_var(s) for s in choice.settings] == [
+        "rate_limit_max",
+        "rate_limit_window",
+        "rate_limit_storage",
+    ]
+    assert choice.side("flask").packages == ("flask-limiter",)
+    assert choice.side("express").packages == ("express-rate-limit",)
+    origins = catalog.CHOICES["cors"].settings[0]
+    assert (origins.is_list, choice.settings[0].is_list) == (True, False)

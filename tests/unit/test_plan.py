@@ -99,3 +99,20 @@ def test_verify_counts_in_the_singular_too(passed, failed, summary, complaint, t
         assert result.summary().startswith(summary)
     if complaint is not None:
         assert result.complaint().strip().startswith(complaint)
+
+
+def test_without_a_rate_limit_every_exchange_runs_on_one_start():
+    routes = [{"method": "GET", "path": f"/r{n}"} for n in range(120)]
+    built = spec.build({"middleware": ["request-id"], "routes": routes})
+    starts, left_out = plan(built)
+    assert len(starts) == 1 and left_out == []
+    assert len(starts[0]) == len(exchanges.exchanges(built)) == 125
+
+
+def test_what_follows_a_limit_too_large_to_exceed_is_still_planned():
+    built = spec.build(
+        {"middleware": ["health", "rate-limit"], "settings": {"rate-limit": {"max": 1000}}}
+    )
+    starts, left_out = plan(built)
+    assert [check.exchange.name for check in left_out] == ["rate limit: request 1001 in the window"]
+    assert [e.name for e in starts[-1]][-1] == "health check: past the rate limit"

@@ -1,0 +1,321 @@
+"""The spec in detail, against fixed expectations: the template context, the one boundary that
+makes every value data, how answer layers merge, and each refusal's whole message."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import spec
+from generator.errors import SpecError
+
+
+def refused(answers: dict, message: str) -> None:
+    with pytest.raises(SpecError) as error:
+        spec.build(answers)
+    assert str(error.value) == message
+
+
+def test_the_context_of_the_hello_world():
+    context = spec.build({}).context("express")
+    routes = context.pop("_dualgen")["routes"]
+    assert [route["view"] for route in routes] == ["hello"]
+    assert context == {
+        "project_name": "hello",
+        "project_slug": "hello",
+        "port": "3000",
+        "host": "127.0.0.1",
+        "debug": False,
+        "classic": False,
+        "health": False,
+        "proxy": False,
+        "proxy_hops": "1",
+        "request_id": False,
+        "logging": False,
+        "logging_format": "tiny",
+        "security_headers": False,
+        "cors": False,
+        "cors_origins": "http://localhost:5173",
+        "compression": False,
+        "rate_limit": False,
+        "rate_limit_max": "100",
+        "rate_limit_window": "60",
+        "rate_limit_storage": "memory://",
+        "json_body": False,
+        "json_body_limit": "102400",
+        "static": False,
+        "error_handlers": False,
+        "env_file": False,
+        "production_server": False,
+        "docker": False,
+        "tests": False,
+    }
+
+
+def test_the_context_carries_the_choices_settings_and_port():
+    built = spec.build(
+        {
+            "name": "Shop Two",
+            "port": 8080,
+            "middleware": ["cors", "rate-limit"],
+            "settings": {"cors": {"origins": ["http://a.example", "http://b.example"]}},
+            "docker": True,
+        }
+    )
+    context = built.context("flask")
+    assert (context["project_name"], context["project_slug"]) == ("Shop Two", "shop-two")
+    assert (context["port"], context["cors"], context["docker"], context["tests"]) == (
+        "8080",
+        True,
+        True,
+        False,
+    )
+    assert context["cors_origins"] == "http://a.example,http://b.example"
+    assert context["rate_limit_max"] == "100"
+    assert spec.build({}).context("flask")["port"] == "5000"
+
+
+def test_as_context_lets_only_text_flags_and_private_data_through():
+    assert spec.as_context({"a": "x", "b": True, "_c": {"d": [1]}}) == {
+        "a": "x",
+        "b": True,
+        "_c": {"d": [1]},
+    }
+    with pytest.raises(TypeError) as error:
+        spec.as_context({"n": 1})
+    assert str(error.value) == "context value 'n' must be text, a flag or private data"
+    with pytest.raises(TypeError):
+        spec.as_context({"__p": ["x"]})
+    assert spec.as_context({"__p": "{{ x }}"}) == {"__p": "{{ '{{ x }}' }}"}
+
+
+@pytest.mark.parametrize(
+    ("text", "literal"),
+    [
+        ("plain text", "plain text"),
+        ("X marks", "X marks"),
+        ("a{b", "{{ 'a{b' }}"),
+        ("50%", "{{ '50%' }}"),
+        ("#1", "{{ '#1' }}"),
+        ("a\rb", "{{ 'a\\rb' }}"),
+        ("a\nb", "{{ 'a\\nb' }}"),
+        ("it's {", "{{ 'it\\'s {' }}"),
+        ("é{", "{{ '\\xe9{' }}"),
+    ],
+    ids=["plain", "capital", "brace", "percent", "hash", "cr", "lf", "quote", "non-ascii"],
+)
+def test_jinja_literals(text, literal):
+    assert spec.jinja_literal(text) == literal
+
+
+def test_settings_read_with_defaults_and_lists():
+    built = spec.build(
+        {"middleware": ["cors", "rate-limit"], "settings": {"rate-limit": {"max": 3}}}
+    )
+    assert built.setting("rate-limit", "max") == 3
+    assert built.setting("rate-limit", "window") == 60
+    assert built.setting("cors", "origins") == ["http://localhost:5173"]
+    assert spec.build({}).setting("json-body", "limit") == 102400
+    assert built.choices() == ["cors", "rate-limit"]
+    assert spec.build({"preset": "production"}).choices()[-4:] == [
+        "env-file",
+        "production-server",
+        "docker",
+        "tests",
+    ]
+
+
+def test_merging_layers():
+    assert spec.merge() == {}
+    assert spec.merge({"routes": [1]}, {"routes": [2]}, {"routes": [3]}) == {"routes": [1, 2, 3]}
+    assert spec.merge({"middleware": ["a"]}, {"middleware": "b"}) == {"middleware": "b"}
+    assert spec.merge({"name": "a"}, {"middleware": ["b"]}) == {"name": "a", "middleware": ["b"]}
+    assert spec.merge(
+        {"settings": {"cors": {"origins": ["x"]}, "proxy": {"hops": 1}}},
+        {"settings": {"cors": {"origins": ["y"]}, "proxy": 5}},
+    ) == {"settings": {"cors": {"origins": ["y"]}, "proxy": {"hops": 1}}}
+    assert spec.merge({"settings": 5}, {"settings": {"a": {}}}) == {"settings": {"a": {}}}
+    assert spec.merge({"settings": {"a": {}}}, {"settings": 5}) == {"settings": 5}
+
+
+def test_merging_never_changes_a_layer():
+    first = {"settings": {"cors": {"origins": ["x"]}}, "routes": [1]}
+    spec.merge(first, {"settings": {"cors": {"origins": ["y"]}}, "routes": [2]})
+    assert first == {"settings": {"cors": {"origins": ["x"]}}, "routes": [1]}
+
+
+def test_a_preset_sits_under_the_answers_beside_it():
+    assert spec.expand_presets({"name": "x"}) == {"name": "x"}
+    expanded = spec.expand_presets({"preset": "classic", "name": "x"})
+    assert expanded == {"classic": True, "name": "x"}
+    with pytest.raises(SpecError) as error:
+        spec.preset("nope")
+    assert str(error.value) == "preset 'nope' is unknown; allowed: classic, api, production"
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (
+            {"colour": "red"},
+            "answer key 'colour' is unknown; allowed: preset, name, port, host, debug, classic, "
+            "middleware, settings, routes, env-file, production-server, docker, tests",
+        ),
+        ({"debug": 1}, "debug 1 must be true or false"),
+        ({"tests": "yes"}, "tests 'yes' must be true or false"),
+        ({"middleware": "cors"}, "middleware 'cors' must be a list of keys"),
+        (
+            {"middleware": ["tests"]},
+            "middleware 'tests' is unknown; allowed: health, proxy, request-id, logging, "
+            "security-headers, cors, compression, rate-limit, json-body, static, error-handlers",
+        ),
+        (
+            {"settings": ["cors"]},
+            "settings ['cors'] must map middleware keys to their settings",
+        ),
+        (
+            {"middleware": ["cors"], "settings": {"cors": ["x"]}},
+            "settings of cors ['x'] must be a mapping",
+        ),
+        (
+            {"settings": {"tests": {}}},
+            "middleware 'tests' is unknown; allowed: health, proxy, request-id, logging, "
+            "security-headers, cors, compression, rate-limit, json-body, static, error-handlers",
+        ),
+        (
+            {"settings": {"cors": {}}},
+            "settings of cors are given but cors is not chosen; add it with -m cors",
+        ),
+        (
+            {"middleware": ["security-headers"], "settings": {"security-headers": {"x": 1}}},
+            "setting 'x' of security-headers is unknown; allowed: none",
+        ),
+        (
+            {"middleware": ["rate-limit"], "settings": {"rate-limit": {"burst": 1}}},
+            "setting 'burst' of rate-limit is unknown; allowed: max, window, storage",
+        ),
+        ({"routes": {"GET": "/"}}, "routes {'GET': '/'} must be a list of mappings"),
+        (
+            {"preset": "classic", "debug": False},
+            "classic with debug false is refused: the article's Flask program runs "
+            "app.run(debug=True); drop --no-debug, or leave classic out",
+        ),
+        (
+            {"debug": True, "docker": True},
+            "debug with docker is refused: the container listens on 0.0.0.0",
+        ),
+        (
+            {"debug": True, "production-server": True},
+            "debug with production-server is refused: a production server never runs in debug",
+        ),
+        (
+            {"debug": True, "host": "example.com"},
+            "debug with host 'example.com' would expose the debugger to the network; "
+            "use debug only with 127.0.0.1 or localhost",
+        ),
+        (
+            {"name": "tests"},
+            "name 'tests' gives the package name 'tests', which a generated project already "
+            "uses (a module, a folder or a dependency); choose another name",
+        ),
+        (
+            {"name": "for"},
+            "name 'for' gives the package name 'for', a Python keyword; choose another",
+        ),
+        ({"name": "a&b"}, "name 'a&b' holds '&'; use letters, digits, spaces and - _ . '"),
+        ({"name": None}, "name None must be text, such as 'hello-api'"),
+    ],
+    ids=[
+        "unknown-key",
+        "debug-number",
+        "switch-text",
+        "middleware-text",
+        "switch-as-middleware",
+        "settings-list",
+        "settings-of-list",
+        "settings-of-switch",
+        "settings-unchosen",
+        "no-settings",
+        "unknown-setting",
+        "routes-mapping",
+        "classic-no-debug",
+        "debug-docker",
+        "debug-production",
+        "debug-public",
+        "reserved",
+        "keyword",
+        "symbol",
+        "none",
+    ],
+)
+def test_refusals_say_exactly_what_and_why(answers, message):
+    refused(answers, message)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"classic": True, "middleware": ["cors"]},
+        {"classic": True, "tests": True},
+        {"classic": True, "routes": [{"method": "GET", "path": "/a"}]},
+        {"classic": True, "port": 8000},
+        {"classic": True, "host": "localhost"},
+    ],
+    ids=["middleware", "switch", "route", "port", "host"],
+)
+def test_classic_takes_no_other_choice(answers):
+    refused(
+        answers,
+        "classic reproduces the article's programs exactly; it takes no other choice "
+        "(use the default project to add middleware, routes or config)",
+    )
+
+
+def test_classic_may_name_itself_and_turns_debug_on():
+    built = spec.build({"classic": True, "name": "Article", "debug": True})
+    assert (built.classic, built.debug, built.name) == (True, True, "Article")
+    assert spec.build({"classic": False, "debug": False}).debug is False
+
+
+def test_the_chosen_middleware_runs_in_catalog_order_once():
+    built = spec.build({"middleware": ["error-handlers", "cors", "logging", "cors"]})
+    assert built.middleware == ("logging", "cors", "error-handlers")
+    assert spec.build({"tests": True, "docker": False}).switches == ("tests",)
+
+
+def test_a_route_given_as_a_route_is_taken_as_it_is():
+    from generator.routes import Route
+
+    route = Route("GET", "/a")
+    assert spec.build({"routes": [route]}).routes[1] is route
+
+
+def test_reserved_paths_come_only_from_the_chosen_middleware():
+    assert spec.build({"routes": [{"method": "GET", "path": "/healthz"}]}).routes[1].path == (
+        "/healthz"
+    )
+    refused(
+        {"middleware": ["health"], "routes": [{"method": "GET", "path": "/healthz"}]},
+        "route 'GET /healthz' collides with the health middleware, which serves /healthz",
+    )
+
+
+@pytest.mark.parametrize("name", ["app", "server", "routes", "static", "node_modules"])
+def test_names_the_generated_project_uses_itself_are_refused(name):
+    package = name.replace("-", "_")
+    refused(
+        {"name": name},
+        f"name {name!r} gives the package name {name.replace('_', '-')!r}, which a generated "
+        "project already uses (a module, a folder or a dependency); choose another name",
+    )
+    assert package in spec._reserved_names()
+
+
+def test_an_unknown_option_is_named_as_an_option():
+    from generator import catalog
+
+    with pytest.raises(SpecError) as error:
+        spec.check_choice("nope", catalog.CONFIG)
+    assert str(error.value) == (
+        "option 'nope' is unknown; allowed: env-file, production-server, docker, tests"
+    )
+    assert spec.check_choice("docker", catalog.CONFIG) == "docker"
