@@ -274,10 +274,13 @@ def test_dry_run_prints_the_diff_and_html_shows_it_side_by_side(tmp_path):
     assert "diff modified: app.js\n" in result.stdout
     assert "Would update shop (express): + middleware cors" in result.stdout
     html = page.read_text(encoding="utf-8")
-    assert html.count('<div class="col"><header><span>now</span>') == 3  # app, manifest, answers
-    assert html.count("<span>after the update</span>") == 3
+    # app.js, package.json, .dualgen.yaml and the README's list of choices
+    assert html.count('<div class="col"><header><span>now</span>') == 4
+    assert html.count("<span>after the update</span>") == 4
     assert "<script" not in html
-    assert "const</span> cors = require(" in html.split("after the update</span>")[1]
-    # 9 lines added to app.js, 1 to package.json, 6 to .dualgen.yaml; one deleted there.
-    assert "3 files changed, 16 insertions(+), 1 deletions(-)" in result.stdout
-    assert html.count('<span class="add">') == 16 and html.count('<span class="del">') == 1
+    after = html.split("after the update</span>")[1:]  # one column per changed file
+    assert any("const</span> cors = require(" in column for column in after)
+    # 9 lines added to app.js, 1 to package.json, 6 to .dualgen.yaml and one deleted there,
+    # 2 added to README.md and one deleted there.
+    assert "4 files changed, 18 insertions(+), 2 deletions(-)" in result.stdout
+    assert html.count('<span class="add">') == 18 and html.count('<span class="del">') == 2
