@@ -13,6 +13,7 @@ from ..errors import DualgenError
 from ._compare import compare, diff
 from ._new import new
 from ._options import options
+from ._parity import parity
 from ._verify import verify
 
 
@@ -22,7 +23,7 @@ def cli() -> None:
     """Generate matching Flask and Express starter projects from one set of choices."""
 
 
-for command in (new, options, verify, compare, diff):
+for command in (new, options, verify, parity, compare, diff):
     cli.add_command(command)
 
 
