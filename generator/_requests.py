@@ -26,6 +26,9 @@ CLIENT = "{client}"
 CLIENT6 = "{client6}"
 #: Bodies larger than this are never drawn (a limit can be 1 GiB).
 MAX_BODY = 1 << 20
+#: The most independent requests in one example: hypothesis spends less per request on
+#: several at once, and they go to the servers at the same time.
+MAX_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -238,61 +241,100 @@ MALFORMED = (
 )
 CODINGS = ("gzip", "identity", "br", "deflate")
 
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**53), 2**53)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
-    ),
-    max_leaves=6,
+#: JSON bodies of every JSON type (no route reads a body: what counts is how it parses).
+JSON_BODIES = (
+    {"name": "Tea", "price": 3},
+    [1, 2.5, "three", None, True],
+    "text",
+    -42,
+    1.5e300,
+    None,
+    False,
+    {},
+    [],
+    {"nested": {"list": [{"deep": [None]}]}},
+    {"unicode": "é ü 中文 🙂", "escape": 'quote " back\\slash'},
+    {"big": 2**64, "small": -(2**63)},
 )
 
 
+def _maybe(values) -> st.SearchStrategy:
+    """None (absent) or one of the values, in one draw (draws are what hypothesis spends its
+    time on); shrinks towards absent."""
+    return st.sampled_from((None, *values))
+
+
+SAFE_TEXT = st.text(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~", min_size=1, max_size=6
+)
+PARAM_VALUES = {
+    "int": st.one_of(st.sampled_from(INT_VALUES), SAFE_TEXT),
+    "str": st.one_of(st.sampled_from(STR_VALUES), SAFE_TEXT),
+}
+SCALARS = st.sampled_from((b'"str"', b"42", b"null", b"true", b"[]", b"{}"))
+
+
 class RequestSpace:
-    """The requests worth sending to the servers one spec makes, as hypothesis strategies."""
+    """The requests worth sending to the servers one spec makes, as hypothesis strategies.
+    Every strategy is built once, here: building them is what costs."""
 
     def __init__(self, spec: ProjectSpec) -> None:
         self.spec = spec
         chosen = set(spec.middleware)
-        self.origins = list(spec.setting("cors", "origins")) if "cors" in chosen else []
-        self.origins = self.origins or ["http://localhost:5173"]
+        origins = list(spec.setting("cors", "origins")) if "cors" in chosen else []
+        self.origins = origins or ["http://localhost:5173"]
         self.limit = int(spec.setting("json-body", "limit")) if "json-body" in chosen else None
         self.rate_limit = int(spec.setting("rate-limit", "max")) if "rate-limit" in chosen else None
-        self.reserved = sorted(
-            {p for c in catalog.MIDDLEWARE for p in c.reserved_paths} - {"/static"}
+        #: Under a rate limit, an example is one client's requests in order.
+        self.sequential = self.rate_limit is not None
+        reserved = sorted({p for c in catalog.MIDDLEWARE for p in c.reserved_paths} - {"/static"})
+        routes = st.one_of(
+            [
+                self._route_path(route).map(lambda path, route=route: (path, route))
+                for route in spec.routes
+            ]
         )
+        others = st.sampled_from(
+            reserved + list(UNKNOWN_PATHS) + list(STATIC_PATHS) + self._prefixes()
+        ).map(lambda path: (path, None))
+        self._paths = st.tuples(st.one_of(routes, others), st.sampled_from(SHAPES)).map(
+            lambda pair: (_shape(pair[0][0], pair[1]), pair[0][1])
+        )
+        self._methods = {
+            key: st.sampled_from([*own, *(m for m in METHODS if m not in own)])
+            for key, own in [(None, [])] + [(r.method, [r.method]) for r in spec.routes]
+        }
+        self._origin = _maybe(self._origins())
+        self._optional = [
+            (name, _maybe(values))
+            for name, values in (
+                ("Accept-Encoding", ACCEPT_ENCODINGS),
+                ("X-Request-ID", REQUEST_IDS),
+                ("X-Forwarded-For", FORWARDED_FOR),
+            )
+        ]
+        self._preflight = (_maybe(PREFLIGHT_METHODS), _maybe(PREFLIGHT_HEADERS))
+        self._conditional = _maybe(CONDITIONALS)
+        limit = self.limit if self.limit is not None else 102_400
+        self._sizes = st.sampled_from((limit, limit + 1, limit - 1, 1))
+        # No body half of the time.
+        self._kinds = st.sampled_from(
+            (None, None, None, None, "json", "malformed", "size", "scalar")
+        )
+        self._malformed = st.sampled_from(MALFORMED)
+        self._json = st.sampled_from(JSON_BODIES)
+        self._media = st.sampled_from(MEDIA_TYPES)
+        self._coding = _maybe(CODINGS)
+        self._requests = st.composite(lambda draw: self._request(draw))()
 
     # -- paths -----------------------------------------------------------------------------
 
-    def param_value(self, param: Param) -> st.SearchStrategy[str]:
-        values = INT_VALUES if param.type == "int" else STR_VALUES
-        safe = st.text(
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~",
-            min_size=1,
-            max_size=6,
-        )
-        return st.one_of(st.sampled_from(values), safe)
-
     def _route_path(self, route: Route) -> st.SearchStrategy[str]:
         parts = [
-            self.param_value(segment) if isinstance(segment, Param) else st.just(segment)
+            PARAM_VALUES[segment.type] if isinstance(segment, Param) else st.just(segment)
             for segment in route.segments
         ]
         return st.tuples(*parts).map(lambda values: "/" + "/".join(values))
-
-    def paths(self) -> st.SearchStrategy[tuple[str, Route | None]]:
-        """A path and the route it was made from (None for paths no route has)."""
-        routes = st.sampled_from(self.spec.routes).flatmap(
-            lambda route: self._route_path(route).map(lambda path: (path, route))
-        )
-        others = st.sampled_from(
-            self.reserved + list(UNKNOWN_PATHS) + list(STATIC_PATHS) + self._prefixes()
-        ).map(lambda path: (path, None))
-        shaped = st.tuples(st.one_of(routes, others), st.sampled_from(SHAPES))
-        return shaped.map(lambda pair: (_shape(pair[0][0], pair[1]), pair[0][1]))
 
     def _prefixes(self) -> list[str]:
         """Paths one segment shorter or longer than a route's: near misses."""
@@ -308,25 +350,21 @@ class RequestSpace:
 
     def _headers(self, draw, method: str) -> tuple[tuple[str, str], ...]:
         headers: list[tuple[str, str]] = []
-        origin = draw(st.none() | st.sampled_from(self._origins()))
+        origin = draw(self._origin)
         if origin is not None:
             headers.append(("Origin", origin))
             if method == "OPTIONS":
-                wanted = draw(st.none() | st.sampled_from(PREFLIGHT_METHODS))
+                wanted = draw(self._preflight[0])
                 if wanted is not None:
                     headers.append(("Access-Control-Request-Method", wanted))
-                    asked = draw(st.none() | st.sampled_from(PREFLIGHT_HEADERS))
+                    asked = draw(self._preflight[1])
                     if asked is not None:
                         headers.append(("Access-Control-Request-Headers", asked))
-        for name, values in (
-            ("Accept-Encoding", ACCEPT_ENCODINGS),
-            ("X-Request-ID", REQUEST_IDS),
-            ("X-Forwarded-For", FORWARDED_FOR),
-        ):
-            value = draw(st.none() | st.sampled_from(values))
+        for name, values in self._optional:
+            value = draw(values)
             if value is not None:
                 headers.append((name, value))
-        conditional = draw(st.none() | st.sampled_from(CONDITIONALS))
+        conditional = draw(self._conditional)
         if conditional is not None:
             headers.append(conditional)
         return tuple(headers)
@@ -346,18 +384,18 @@ class RequestSpace:
 
     def _body(self, draw) -> tuple[Body | None, tuple[tuple[str, str], ...], bool]:
         """A body, the headers that describe it, and whether it goes chunked."""
-        kind = draw(st.sampled_from(("json", "malformed", "size", "scalar")))
-        if kind == "json":
-            data = json.dumps(draw(json_values), ensure_ascii=draw(st.booleans())).encode()
-        elif kind == "scalar":
-            data = draw(st.sampled_from((b'"str"', b"42", b"null", b"true", b"[]", b"{}")))
-        elif kind == "malformed":
-            data = draw(st.sampled_from(MALFORMED))
-        else:
+        kind = draw(self._kinds)
+        if kind is None:
+            return None, (), False
+        if kind == "size":
             return self._sized(draw)
-        media = draw(st.sampled_from(MEDIA_TYPES))
+        if kind == "json":
+            data = json.dumps(draw(self._json), ensure_ascii=False).encode()
+        else:
+            data = draw(SCALARS if kind == "scalar" else self._malformed)
+        media = draw(self._media)
         headers: list[tuple[str, str]] = [("Content-Type", media)] if media else []
-        coding = draw(st.none() | st.sampled_from(CODINGS))
+        coding = draw(self._coding)
         if coding is not None:
             headers.append(("Content-Encoding", coding))
             if coding == "gzip" and draw(st.booleans()):
@@ -366,39 +404,34 @@ class RequestSpace:
 
     def _sized(self, draw) -> tuple[Body | None, tuple[tuple[str, str], ...], bool]:
         """A JSON body just at or over the size limit (or around 100 KiB without one)."""
-        limit = self.limit if self.limit is not None else 102_400
         prefix, suffix = b'{"data": "', b'"}'
-        total = draw(st.sampled_from((limit, limit + 1, limit - 1, 1)))
-        size = max(0, min(total, MAX_BODY) - len(prefix) - len(suffix))
+        size = max(0, min(draw(self._sizes), MAX_BODY) - len(prefix) - len(suffix))
         body = Body(prefix, size, suffix)
         return body, (("Content-Type", "application/json"),), draw(st.booleans())
 
     # -- whole requests --------------------------------------------------------------------
 
     def _request(self, draw) -> Request:
-        path, route = draw(self.paths())
-        own = [route.method] if route is not None else []
-        method = draw(st.sampled_from(own + [m for m in METHODS if m not in own]))
+        path, route = draw(self._paths)
+        method = draw(self._methods[route.method if route is not None else None])
         headers = self._headers(draw, method)
         body, chunked = None, False
-        if method != "HEAD" and draw(st.booleans()):
+        if method != "HEAD":
             body, body_headers, chunked = self._body(draw)
             headers += body_headers
         return Request(method, path, headers, body, chunked)
 
     def requests(self) -> st.SearchStrategy[Request]:
-        return st.composite(lambda draw: self._request(draw))()
+        return self._requests
 
     def examples(self) -> st.SearchStrategy[Example]:
-        """What one client sends in a row: one request, or under a rate limit a sequence in
-        which a request may repeat up to just past the limit."""
+        """Independent requests (a batch), or under a rate limit what one client sends in a
+        row, a sequence in which a request may repeat up to just past the limit."""
         if self.rate_limit is None:
-            return self.requests().map(lambda request: (request,))
+            return st.lists(self._requests, min_size=1, max_size=MAX_BATCH).map(tuple)
         limit = self.rate_limit
         repeats = st.sampled_from((1,) * 12 + (2, max(1, limit - 1), limit, limit + 1))
-        step = st.tuples(self.requests(), repeats).map(
-            lambda pair: replace(pair[0], repeat=pair[1])
-        )
+        step = st.tuples(self._requests, repeats).map(lambda pair: replace(pair[0], repeat=pair[1]))
         return st.lists(step, min_size=1, max_size=4).map(tuple)
 
 

@@ -18,18 +18,20 @@ counted but no longer raised, so that what it hid comes out. Declared difference
 from __future__ import annotations
 
 import contextlib
+import math
 import random
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import catalog, runner
 from ._observe import Aspect, compare
-from ._requests import Example, Request, RequestSpace
+from ._requests import MAX_BATCH, Example, Request, RequestSpace
 from ._wire import Answer, client_addresses, curl, send
 from .errors import UsageError
 from .project import load_project
@@ -214,8 +216,8 @@ def _run(
             for name, folder in (("flask", flask), ("express", express))
         }
         observe("listening", servers)
-        search = _Search(spec, report, servers, started + time_limit, observe)
-        search.run()
+        with ThreadPoolExecutor(max_workers=2 * MAX_BATCH) as pool:
+            _Search(spec, report, servers, started + time_limit, observe, pool).run()
     report.seconds = time.monotonic() - started
     observe("done", report)
     return report
@@ -224,7 +226,9 @@ def _run(
 class _Search:
     """The rounds of hypothesis runs against two running servers."""
 
-    def __init__(self, spec, report: Report, servers, deadline: float, observe: Observer) -> None:
+    def __init__(
+        self, spec, report: Report, servers, deadline: float, observe: Observer, pool
+    ) -> None:
         self.spec = spec
         self.report = report
         self.urls = {name: server.url for name, server in servers.items()}
@@ -236,6 +240,9 @@ class _Search:
         self.new: set[str] = set()
         self.clients = client_addresses()
         self.last_progress = 0.0
+        self.pool = pool
+        #: Requests per example so far, to size each round's max_examples.
+        self.examples = 0
 
     def run(self) -> None:
         report = self.report
@@ -245,10 +252,13 @@ class _Search:
                 break
             report.rounds += 1
             self.new = set()
-            examples_left = max(1, report.requested - report.sent)
-            self._round(report.seed * 1000 + report.rounds, examples_left)
+            before = report.sent
+            # Size the round to the requests left, at the requests per example seen so far.
+            per_example = report.sent / self.examples if self.examples else 4.0
+            examples = math.ceil((report.requested - report.sent) / per_example)
+            self._round(report.seed * 1000 + report.rounds, examples)
             self.known |= self.new
-            if not self.new and report.sent >= report.requested:
+            if report.sent == before:
                 break
         self.observe("progress", report)
 
@@ -290,66 +300,92 @@ class _Search:
         final = current_build_context().is_final
         report = self.report
         now = time.monotonic()
+        if now - self.last_progress > 0.5:
+            self.observe("progress", report)
+            self.last_progress = now
         if not final and (
             now >= self.deadline or (not self.new and report.sent >= report.requested)
         ):
-            if now >= self.deadline:
-                report.out_of_time = True
+            report.out_of_time = report.out_of_time or now >= self.deadline
             return
+        self.examples += 1
         source = next(self.clients)
         client = f"198.18.{source.split('.', 2)[2]}"
+        if self.space.sequential:
+            self._in_sequence(example, source, client, final)
+        else:
+            self._in_parallel(example, source, client, final)
+
+    def _send_both(self, request: Request, source: str, client: str):
+        """Futures of both servers' answers to one request, sent at the same time."""
+        return {
+            name: self.pool.submit(send, url, request, source=source, client=client)
+            for name, url in self.urls.items()
+        }
+
+    def _in_parallel(self, example: Example, source: str, client: str, final: bool) -> None:
+        """Independent requests, all sent at once; the first that differs is raised."""
+        pending = [self._send_both(request, source, client) for request in example]
+        for request, futures in zip(example, pending, strict=True):
+            answers = {name: future.result() for name, future in futures.items()}
+            self._check(answers, (request,), final)
+
+    def _in_sequence(self, example: Example, source: str, client: str, final: bool) -> None:
+        """One client's requests in order (a rate limit counts them), each to both servers."""
         shown: list[Request] = []
         for request in example:
-            single = Request(**{**request.__dict__, "repeat": 1})
+            single = replace(request, repeat=1)
             for n in range(request.repeat):
-                answers = {
-                    name: send(url, single, source=source, client=client)
-                    for name, url in self.urls.items()
-                }
-                report.sent += 1
-                aspects = compare(answers["flask"], answers["express"])
-                if now - self.last_progress > 0.5:
-                    self.observe("progress", report)
-                    self.last_progress = now
-                if not aspects:
-                    report.identical += 1
-                    continue
-                report.differing += 1
-                report.by_kind.update({kind_of(aspect) for aspect in aspects})
-                steps = (*shown, Request(**{**request.__dict__, "repeat": n + 1}))
-                signature = self._raise_for(aspects, answers, steps)
-                if signature is None:
-                    continue
-                self._record(signature, aspects, steps, answers, final)
-                raise _difference_type(signature)(signature)
+                futures = self._send_both(single, source, client)
+                answers = {name: future.result() for name, future in futures.items()}
+                self._check(answers, (*shown, replace(request, repeat=n + 1)), final)
             shown.append(request)
-            now = time.monotonic()
+
+    def _check(self, answers: dict[str, Answer], steps: Example, final: bool) -> None:
+        """Count one pair of answers; raise for a difference neither known nor declared."""
+        report = self.report
+        report.sent += 1
+        aspects = compare(answers["flask"], answers["express"])
+        if not aspects:
+            report.identical += 1
+            return
+        report.differing += 1
+        report.by_kind.update({kind_of(aspect) for aspect in aspects})
+        signature = self._raise_for(aspects, answers, steps)
+        if signature is not None:
+            self._record(signature, aspects, steps, answers, final)
+            raise _difference_type(signature)(signature)
 
     def _raise_for(self, aspects: list[Aspect], answers: dict[str, Answer], steps: Example):
         """The signature to raise this run for: its first difference neither known from an
-        earlier round nor declared. Declared ones are counted and kept with their first
-        example."""
+        earlier round nor declared. Declared ones are counted and kept with the smallest
+        example seen (hypothesis shrinks only what is raised)."""
         raised = None
         for aspect in aspects:
             signature = signature_of(aspect, answers["flask"])
-            found = self.report.found.get(signature)
+            declared = next((d for d in self.declared if d.covers(aspect, answers, steps)), None)
+            key = signature if declared is None else f"{signature} ({declared.title})"
+            found = self.report.found.get(key)
             if found is not None:
                 found.count += 1
-            declared = next((d for d in self.declared if d.covers(aspect, answers, steps)), None)
-            if declared is not None and found is None:
-                self.report.found[signature] = found = Found(
-                    signature,
-                    kind_of(aspect),
-                    [aspect],
-                    steps,
-                    answers["flask"],
-                    answers["express"],
-                    declared,
-                    count=1,
-                    confirmed=True,
-                )
-                self.observe("found", found)
-            if raised is None and declared is None and signature not in self.known:
+            if declared is not None:
+                if found is None or _size(steps) < _size(found.example):
+                    first = found is None
+                    found = Found(
+                        signature,
+                        kind_of(aspect),
+                        [aspect],
+                        steps,
+                        answers["flask"],
+                        answers["express"],
+                        declared,
+                        count=found.count if found else 1,
+                        confirmed=True,
+                    )
+                    self.report.found[key] = found
+                    if first:
+                        self.observe("found", found)
+            elif raised is None and signature not in self.known:
                 raised = signature
         return raised
 
@@ -369,6 +405,15 @@ class _Search:
             found.aspects, found.example = aspects, steps
             found.flask, found.express = answers["flask"], answers["express"]
             found.confirmed = final
+
+
+def _size(example: Example) -> tuple[int, ...]:
+    """How big an example is, to keep the smallest: requests, then headers, body, path."""
+    return (
+        sum(request.repeat for request in example),
+        sum(len(request.headers) + (request.body is not None) for request in example),
+        sum(len(request.path) for request in example),
+    )
 
 
 def _is_flaky(error: BaseException) -> bool:
