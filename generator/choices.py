@@ -287,7 +287,11 @@ MIDDLEWARE: tuple[Choice, ...] = (
         ),
         express=Side(("compression",), "compression() with its defaults (1 KiB threshold)."),
         concepts={
-            "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*Compress\(app\)"),),
+            "flask": (
+                Anchor(
+                    FLASK_APP_FILES, r"^[ ]*compress = Compress\(app\)[\s\S]*?def compress_response"
+                ),
+            ),
             "express": (Anchor("app.js", r"^app\.use\(compression\("),),
         },
     ),
@@ -342,9 +346,12 @@ MIDDLEWARE: tuple[Choice, ...] = (
         settings=(Setting("limit", "Largest body accepted, in bytes.", 102_400, 1, 1 << 30),),
         concepts={
             "flask": (
-                Anchor(FLASK_APP_FILES, r"^[ ]*@app\.before_request\n\s*def parse_json_body"),
+                Anchor(
+                    FLASK_APP_FILES,
+                    r"^[ ]*def refuse_constant\([\s\S]*?^[ ]*def parse_json_body",
+                ),
             ),
-            "express": (Anchor("app.js", r"^app\.use\(express\.json\("),),
+            "express": (Anchor("app.js", r"^app\.use\(\s*express\.json\("),),
         },
     ),
     Choice(
@@ -368,7 +375,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
         ),
         concepts={
             "flask": (Anchor(("static/*", "*/static/*"), whole=True),),
-            "express": (Anchor("app.js", r"^app\.use\('/static', express\.static\("),),
+            "express": (Anchor("app.js", r"^app\.use\(\s*'/static',\s*express\.static\("),),
         },
     ),
     Choice(

@@ -40,9 +40,31 @@ def rows() -> list[dict[str, object]]:
     ]
 
 
+def declared() -> list[dict[str, str]]:
+    """Every declared difference between the servers: where it is declared, when it applies,
+    what each framework does and why."""
+    return [
+        {
+            "declared_by": where,
+            "when": d.when,
+            "title": d.title,
+            "flask": d.flask,
+            "express": d.express,
+            "why": d.why,
+        }
+        for where, d in catalog.all_declared()
+    ]
+
+
 def render_json(rows_: list[dict[str, object]]) -> str:
     return json.dumps(
-        {"choices": rows_, "presets": catalog.PRESETS, "pins": catalog.PINS}, indent=2
+        {
+            "choices": rows_,
+            "presets": catalog.PRESETS,
+            "pins": catalog.PINS,
+            "declared_differences": declared(),
+        },
+        indent=2,
     )
 
 
@@ -74,4 +96,12 @@ def render_text(rows_: list[dict[str, object]], style: Callable[..., str]) -> st
     for name, answers in catalog.PRESETS.items():
         what = ", ".join(answers.get("middleware", [])) or "the comparison article's Hello World"
         out.append(_wrap(f"{name:<12} {what}", 2))
+    out.append("")
+    out.append(style("DECLARED DIFFERENCES", bold=True) + " (what `dualgen parity` accepts)")
+    for item in declared():
+        where = {"always": "", "chosen": " (with it)", "not chosen": " (without it)"}[item["when"]]
+        by = "" if item["declared_by"] == "catalog" else f"{item['declared_by']}{where}: "
+        out.append(_wrap(by + item["title"], 2))
+        for side in ("flask", "express", "why"):
+            out.append(_wrap(f"{side:<8} {item[side]}", 6))
     return "\n".join(out) + "\n"

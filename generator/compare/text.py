@@ -123,11 +123,33 @@ def render_text(comparison: Comparison, *, color: bool = False) -> str:
             left, plain = columns[0][index] if index < len(columns[0]) else ("", "")
             right = columns[1][index][0] if index < len(columns[1]) else ""
             out.append(_pair(left, right, plain))
+    out.extend(_declared(comparison, color))
     missing = [m.title for m in comparison.concepts if m.applies and not m.resolved]
     if missing:
         out.append("")
         out.append(_style(_fit("not located: " + ", ".join(missing), WIDTH), "31", color))
     return "\n".join(out) + "\n"
+
+
+def _declared(comparison: Comparison, color: bool) -> list[str]:
+    """The differences between the servers the catalog declares: where, each side, why."""
+    if not comparison.declared:
+        return []
+    title = "── Declared differences (what `dualgen parity` accepts) "
+    out = ["", _style(title + "─" * (WIDTH - 1 - len(title)), "1", color)]
+    for declared in comparison.declared:
+        out.append(_style(_fit(declared.title, WIDTH), "36", color))
+        sides = [
+            textwrap.wrap(f"{name}: {text}", _COLUMN)
+            for name, text in (("flask", declared.flask), ("express", declared.express))
+        ]
+        for index in range(max(len(side) for side in sides)):
+            cells = [side[index] if index < len(side) else "" for side in sides]
+            out.append(_pair(cells[0], cells[1]))
+        out.extend(
+            _style(line, "3", color) for line in textwrap.wrap(f"why: {declared.why}", WIDTH)
+        )
+    return out
 
 
 def _diff_line_style(line: str) -> str:
