@@ -216,8 +216,9 @@ def _run(
             for name, folder in (("flask", flask), ("express", express))
         }
         observe("listening", servers)
+        deadline = time.monotonic() + time_limit  # from when both servers listen
         with ThreadPoolExecutor(max_workers=2 * MAX_BATCH) as pool:
-            _Search(spec, report, servers, started + time_limit, observe, pool).run()
+            _Search(spec, report, servers, deadline, observe, pool).run()
     report.seconds = time.monotonic() - started
     observe("done", report)
     return report
@@ -265,6 +266,10 @@ class _Search:
     def _round(self, seed: int, examples: int) -> None:
         from hypothesis import HealthCheck, Phase, Verbosity, given, settings
         from hypothesis import seed as with_seed
+        from hypothesis.configuration import set_hypothesis_home_dir
+
+        # Hypothesis keeps a cache; in dualgen's, never in the user's folder.
+        set_hypothesis_home_dir(runner.cache_dir() / "hypothesis")
 
         @with_seed(seed)
         @settings(

@@ -46,6 +46,7 @@ def test_every_choice_set_answers_alike(combo, tmp_path):
     undeclared = [d for d in report.get("differences", []) if d["declared"] is None]
     assert (code, undeclared) == (0, []), stderr[-2000:]
     assert report["sent"] >= REQUESTS and report["identical"] > 0
+    assert [path.name for path in tmp_path.iterdir()] == ["answers.yaml"], "nothing written"
 
 
 @pytest.mark.parametrize(
@@ -210,3 +211,10 @@ def test_a_seed_replays_the_same_minimal_example(api, tmp_path):
     reports = [parity(str(flask), str(express), "-n", "200", cwd=tmp_path)[1] for _ in range(2)]
     first, second = ({d["signature"]: d["requests"] for d in r["differences"]} for r in reports)
     assert first == second and first
+
+
+def test_the_time_limit_ends_a_run_that_would_go_on(tmp_path):
+    code, report, stderr = parity("-n", "10000000", "--time-limit", "2", cwd=tmp_path)
+    assert code == 0, stderr[-2000:]
+    assert report["out_of_time"] and 0 < report["sent"] < 10_000_000
+    assert report["seconds"] < 30
