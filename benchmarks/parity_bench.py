@@ -28,8 +28,8 @@ def run_once(choices: str, requests: int) -> tuple[float, dict]:
             command, cwd=Path(tmp), capture_output=True, text=True, stdin=subprocess.DEVNULL
         )
         elapsed = time.perf_counter() - started
-    if result.returncode not in (0, 1):
-        raise RuntimeError(f"{shell(command)} failed:\n{result.stderr[-800:]}")
+    if result.returncode not in (0, 1) or not result.stdout.strip():
+        raise RuntimeError(f"{shell(command)} failed:\n{result.stderr[-3000:]}")
     return elapsed, json.loads(result.stdout)
 
 

@@ -5,9 +5,10 @@ request by hypothesis and reported once, with both answers and a curl command fo
 `check(spec)` renders both projects into a temporary folder; `check_projects(flask, express)`
 uses existing ones. Both start the two servers at once and return a `Report`.
 
-How the search runs: hypothesis draws examples (one request, or under a rate limit a sequence
-from one client) with a printed seed; each run connects from a fresh loopback address, so that
-it starts with fresh rate-limit counters however often hypothesis replays it. A run whose
+How the search runs: hypothesis draws examples with a printed seed: a batch of independent
+requests, sent to both servers at once, or under a rate limit one client's requests in order.
+Each run connects from a fresh loopback address, so that it starts with fresh rate-limit
+counters however often hypothesis replays it. A run whose
 answers differ raises an exception of a type made for the difference's signature, so that
 hypothesis keeps one minimal example per distinct difference (`report_multiple_bugs`). The
 search goes in rounds: a difference found in one round is known in the next, where it is
