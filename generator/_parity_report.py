@@ -40,7 +40,8 @@ def _summary(report: Report) -> list[str]:
     lines = [
         f"Seed {report.seed}: {report.sent} requests sent to each server in "
         f"{report.seconds:.1f} s ({report.rounds} round{'s' * (report.rounds != 1)}): "
-        f"{report.identical} identical, {report.differing} differing",
+        f"{report.identical} identical, {report.differing} differing"
+        + (f" ({report.declared_only} only in declared ways)" if report.declared_only else ""),
     ]
     if kinds:
         lines.append(f"  differing by kind: {kinds}")
@@ -138,6 +139,7 @@ def render_json(report: Report) -> str:
             "sent": report.sent,
             "identical": report.identical,
             "differing": report.differing,
+            "declared_only": report.declared_only,
             "by_kind": dict(report.by_kind),
             "rounds": report.rounds,
             "seconds": round(report.seconds, 3),

@@ -87,6 +87,8 @@ class Report:
     sent: int = 0
     identical: int = 0
     differing: int = 0
+    #: Of the differing requests, those whose every difference is declared.
+    declared_only: int = 0
     by_kind: Counter = field(default_factory=Counter)
     found: dict[str, Found] = field(default_factory=dict)
     rounds: int = 0
@@ -366,7 +368,7 @@ class _Search:
         """The signature to raise this run for: its first difference neither known from an
         earlier round nor declared. Declared ones are counted and kept with the smallest
         example seen (hypothesis shrinks only what is raised)."""
-        raised = None
+        raised, undeclared = None, False
         for aspect in aspects:
             signature = signature_of(aspect, answers["flask"])
             declared = next((d for d in self.declared if d.covers(aspect, answers, steps)), None)
@@ -391,8 +393,11 @@ class _Search:
                     self.report.found[key] = found
                     if first:
                         self.observe("found", found)
-            elif raised is None and signature not in self.known:
-                raised = signature
+            else:
+                undeclared = True
+                if raised is None and signature not in self.known:
+                    raised = signature
+        self.report.declared_only += not undeclared
         return raised
 
     def _record(self, signature, aspects, steps, answers, final: bool) -> None:
