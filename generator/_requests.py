@@ -24,6 +24,9 @@ from .spec import ProjectSpec
 #: fresh rate-limit counters however often hypothesis replays it.
 CLIENT = "{client}"
 CLIENT6 = "{client6}"
+#: Replaced by addresses of proxies of each run's own: behind trusted proxies, any address
+#: in X-Forwarded-For may be the one a rate limit counts.
+PROXIES = ("{proxy1}", "{proxy2}")
 #: Bodies larger than this are never drawn (a limit can be 1 GiB).
 MAX_BODY = 1 << 20
 #: The most independent requests in one example: hypothesis spends less per request on
@@ -74,12 +77,21 @@ class Request:
     repeat: int = 1
 
     def concrete_headers(self, client: str) -> list[tuple[str, str]]:
-        """The headers, with `client` (an IPv4 address) where X-Forwarded-For names it."""
-        client6 = "2001:db8::" + client.replace(".", ":")
-        return [
-            (name, value.replace(CLIENT, client).replace(CLIENT6, client6))
-            for name, value in self.headers
-        ]
+        """The headers, with `client` (an IPv4 address) and addresses made from it where
+        X-Forwarded-For names the client or a proxy."""
+        run = client.split(".", 1)[1]
+        places = {
+            CLIENT: client,
+            CLIENT6: "2001:db8::" + run.replace(".", ":"),
+            PROXIES[0]: f"10.{run}",
+            PROXIES[1]: f"172.{run}",
+        }
+        found = []
+        for name, value in self.headers:
+            for place, address in places.items():
+                value = value.replace(place, address)
+            found.append((name, value))
+        return found
 
     @property
     def routed_path(self) -> str:
@@ -196,7 +208,12 @@ ACCEPT_ENCODINGS = (
     "GZIP",
 )
 REQUEST_IDS = ("abc-123.X_y", "not valid", "", "r" * 128, "r" * 129, "a/b", "<script>")
-FORWARDED_FOR = (CLIENT, f"{CLIENT}, 10.0.0.1", f"{CLIENT}, 10.0.0.1, 10.0.0.2", CLIENT6)
+FORWARDED_FOR = (
+    CLIENT,
+    f"{CLIENT}, {PROXIES[0]}",
+    f"{CLIENT}, {PROXIES[0]}, {PROXIES[1]}",
+    CLIENT6,
+)
 CONDITIONALS = (
     ("If-None-Match", "*"),
     ("If-None-Match", '"abc"'),

@@ -42,11 +42,12 @@ class Answer:
         }
 
 
-def client_addresses(start: int = 1):
-    """Distinct loopback addresses, 127.1.0.1 onwards, one per run."""
+def client_addresses(start: int = 0):
+    """Distinct loopback addresses (127.1.0.1 onwards, about 16 million), one per run."""
     n = start
     while True:
-        yield f"127.{1 + (n >> 16) % 254}.{(n >> 8) & 255}.{n & 255 or 1}"
+        rest, host = divmod(n, 254)
+        yield f"127.{1 + (rest >> 8) % 254}.{rest & 255}.{host + 1}"
         n += 1
 
 

@@ -318,7 +318,7 @@ class _Search:
             return
         self.examples += 1
         source = next(self.clients)
-        client = f"198.18.{source.split('.', 2)[2]}"
+        client = "198." + source.split(".", 1)[1]  # as unique as the source address
         if self.space.sequential:
             self._in_sequence(example, source, client, final)
         else:
