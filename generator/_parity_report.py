@@ -29,9 +29,8 @@ def describe(event: str, value) -> str | None:
             f"parity: {value.sent}/{value.requested} requests, {value.differing} differing, "
             f"{len(value.found)} distinct"
         )
-    if event == "found":
-        state = "declared" if value.declared is not None else "found"
-        return f"parity: {state}: {value.signature}"
+    if event == "found" and value.declared is None:
+        return f"parity: found: {value.signature}"
     return None
 
 
@@ -77,8 +76,10 @@ def _difference(number: int, item: Found, report: Report, style) -> list[str]:
     head = f"{number}. {item.signature}"
     lines = [style(head, bold=True) + f"   ({item.kind}, seen {item.count} times)"]
     if item.declared is not None:
-        lines += _wrapped(f"declared: {item.declared.title}: {item.declared.why}", 3)
-    elif not item.confirmed:
+        # Declared: where and why, and the smallest request seen; `dualgen options` has more.
+        lines += _wrapped(f"declared: {item.declared.title}", 3)
+        return lines + _wrapped("e.g. " + " | ".join(r.describe() for r in item.example), 3)
+    if not item.confirmed:
         lines += _wrapped("not confirmed: the minimal example did not show it again on replay", 3)
     lines.append("   request" + ("s" if len(item.example) > 1 else ""))
     for request in item.example:

@@ -73,6 +73,8 @@ class Declared:
     #: Only examples whose requests match this regex: one `Request.describe()` line each,
     #: with the path decoded as the servers route it.
     request: str = ""
+    #: Only differences that, written "ASPECT: Flask's value | Express's", match this regex.
+    values: str = ""
     #: Only answers without content (both bodies empty) to a request other than HEAD.
     empty: bool = False
     #: When it applies: on a choice, "chosen" or "not chosen"; in catalog.DECLARED, "always".
@@ -84,6 +86,9 @@ class Declared:
         if "*" not in self.aspects and aspect.label not in self.aspects:
             return False
         if self.statuses and answers["flask"].status not in self.statuses:
+            return False
+        written = f"{aspect.label}: {aspect.flask} | {aspect.express}"
+        if self.values and not re.search(self.values, written):
             return False
         if self.empty and (
             example[-1].method == "HEAD" or any(answer.body for answer in answers.values())
@@ -172,6 +177,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
                     "header X-RateLimit-Reset",
                     "header Retry-After",
                 ),
+                # A status differs by one side's 429 only.
+                values=r"^(status: (429 \| \d+|\d+ \| 429)|header .*)$",
                 request=r"X-Forwarded-For: [^,;\]]*[;\]]",
             ),
         ),

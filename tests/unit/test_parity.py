@@ -49,6 +49,51 @@ def test_options_and_compare_show_the_declared_differences(tmp_path):
     assert "error pages, without this choice" not in with_errors
 
 
+def _covered(answers: dict, example: tuple, flask: str, express: str) -> list[str]:
+    from generator._observe import Aspect
+
+    aspect = Aspect("status", "", flask, express)
+    built = spec.build({"middleware": ["rate-limit", "proxy"], "settings": {"proxy": {"hops": 2}}})
+    return [
+        d.title for d in catalog.declared_differences(built) if d.covers(aspect, answers, example)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("example", "flask", "express", "declared"),
+    [
+        pytest.param((Request(headers=(("If-None-Match", "*"),)),), "200", "304", 1, id="inm"),
+        pytest.param(
+            (Request(headers=(("If-None-Match", "*"),)), Request("HEAD", "/x")),
+            "200",
+            "304",
+            0,
+            id="inm-on-an-earlier-request",
+        ),
+        pytest.param(
+            (Request(headers=(("If-None-Match", "*"),)),), "200", "202", 0, id="inm-not-304"
+        ),
+        pytest.param(
+            (Request(headers=(("X-Forwarded-For", "{client}"),)), Request()),
+            "200",
+            "429",
+            1,
+            id="short-forwarded-for",
+        ),
+        pytest.param(
+            (Request(headers=(("X-Forwarded-For", "{client}"),)), Request()),
+            "200",
+            "404",
+            0,
+            id="short-forwarded-for-not-429",
+        ),
+    ],
+)
+def test_a_declared_difference_covers_only_what_it_says(example, flask, express, declared):
+    answers = {"flask": Answer(int(flask), body=b"x"), "express": Answer(int(express), body=b"x")}
+    assert len(_covered(answers, example, flask, express)) == declared
+
+
 # -- comparing two answers ----------------------------------------------------------------------
 
 JSON_TYPE = ("Content-Type", "application/json")
