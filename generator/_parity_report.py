@@ -80,7 +80,12 @@ def _difference(number: int, item: Found, report: Report, style) -> list[str]:
         lines += _wrapped(f"declared: {item.declared.title}", 3)
         return lines + _wrapped("e.g. " + " | ".join(r.describe() for r in item.example), 3)
     if not item.confirmed:
-        lines += _wrapped("not confirmed: the minimal example did not show it again on replay", 3)
+        why = (
+            "the time limit stopped its shrinking"
+            if report.out_of_time
+            else "the smallest example did not show it again when replayed"
+        )
+        lines += _wrapped(f"not confirmed: {why}", 3)
     lines.append("   request" + ("s" if len(item.example) > 1 else ""))
     for request in item.example:
         lines += _wrapped(request.describe(), 5)

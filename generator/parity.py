@@ -106,6 +106,11 @@ class Report:
         return not self.undeclared
 
 
+class _Enough(BaseException):
+    """The requests or the time are used up: ends a hypothesis run (which passes any
+    BaseException through at once)."""
+
+
 class Difference(AssertionError):
     """A run whose answers differ; a subclass per signature tells hypothesis they are distinct."""
 
@@ -292,7 +297,7 @@ class _Search:
 
         try:
             probe()
-        except Difference:
+        except (Difference, _Enough):
             pass
         except BaseExceptionGroup as group:  # several differences: each was recorded
             rest = group.split(Difference)[1]
@@ -315,7 +320,7 @@ class _Search:
             now >= self.deadline or (not self.new and report.sent >= report.requested)
         ):
             report.out_of_time = report.out_of_time or now >= self.deadline
-            return
+            raise _Enough  # ends the round at once, shrinking included
         self.examples += 1
         source = next(self.clients)
         client = "198." + source.split(".", 1)[1]  # as unique as the source address

@@ -218,3 +218,30 @@ def test_the_time_limit_ends_a_run_that_would_go_on(tmp_path):
     assert code == 0, stderr[-2000:]
     assert report["out_of_time"] and 0 < report["sent"] < 10_000_000
     assert report["seconds"] < 30
+
+
+def test_a_signal_stops_the_run_and_both_servers(tmp_path):
+    import re
+    import signal
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "parity", "-n", "10000000", "--seed", SEED],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if " on http://" in line:
+            break
+    ports = [int(port) for port in re.findall(r":(\d+)/", lines[-1])]
+    time.sleep(1)
+    process.send_signal(signal.SIGTERM)
+    code = process.wait(timeout=30)
+    process.stderr.close()
+    assert code == 128 + signal.SIGTERM
+    assert len(ports) == 2 and not any(runner.port_in_use(port) for port in ports)
