@@ -38,7 +38,7 @@ EDITS = {
 #: The lines the cors middleware writes, and its package.
 CORS_LINES = {
     "flask": ("from flask_cors import CORS\n", "CORS(\n    app,\n"),
-    "express": ("const cors = require('cors');\n", "app.use(\n  cors({\n"),
+    "express": ("const cors = require('cors');\n", "app.use(\n  cors((req, callback) => {\n"),
 }
 CORS_PACKAGE = {
     "flask": ("requirements.txt", "flask-cors=="),
@@ -127,8 +127,11 @@ def test_removing_middleware_removes_its_lines_and_package_and_keeps_hand_edits(
 
 #: A hand edit on the very lines the update changes: the cors origins.
 ORIGINS = {
-    "flask": ("origins=['http://localhost:5173'],", "origins=['https://shop.example'],"),
-    "express": ("origin: ['http://localhost:5173'],", "origin: ['https://shop.example'],"),
+    "flask": ("    origins=['http://localhost:5173'],", "    origins=['https://shop.example'],"),
+    "express": (
+        "const CORS_ORIGINS = ['http://localhost:5173'];",
+        "const CORS_ORIGINS = ['https://shop.example'];",
+    ),
 }
 
 
@@ -152,7 +155,7 @@ def test_an_edit_on_the_lines_the_update_changes_is_a_conflict(framework, tmp_pa
     yours = ORIGINS[framework][1]
     theirs = ORIGINS[framework][0].replace("http://localhost:5173", "https://api.example")
     markers = (
-        f"<<<<<<< {app} (yours)\n    {yours}\n=======\n    {theirs}\n>>>>>>> {app} (new answers)\n"
+        f"<<<<<<< {app} (yours)\n{yours}\n=======\n{theirs}\n>>>>>>> {app} (new answers)\n"
     )
     assert markers in text
     assert EDITS[framework][0][1] in text  # the edit elsewhere merged cleanly
@@ -280,7 +283,7 @@ def test_dry_run_prints_the_diff_and_html_shows_it_side_by_side(tmp_path):
     assert "<script" not in html
     after = html.split("after the update</span>")[1:]  # one column per changed file
     assert any("const</span> cors = require(" in column for column in after)
-    # 9 lines added to app.js, 1 to package.json, 6 to .dualgen.yaml and one deleted there,
+    # 22 lines added to app.js, 1 to package.json, 6 to .dualgen.yaml and one deleted there,
     # 2 added to README.md and one deleted there.
-    assert "4 files changed, 18 insertions(+), 2 deletions(-)" in result.stdout
-    assert html.count('<span class="add">') == 18 and html.count('<span class="del">') == 2
+    assert "4 files changed, 31 insertions(+), 2 deletions(-)" in result.stdout
+    assert html.count('<span class="add">') == 31 and html.count('<span class="del">') == 2
