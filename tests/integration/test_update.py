@@ -154,9 +154,7 @@ def test_an_edit_on_the_lines_the_update_changes_is_a_conflict(framework, tmp_pa
     text = (project / app).read_text(encoding="utf-8")
     yours = ORIGINS[framework][1]
     theirs = ORIGINS[framework][0].replace("http://localhost:5173", "https://api.example")
-    markers = (
-        f"<<<<<<< {app} (yours)\n{yours}\n=======\n{theirs}\n>>>>>>> {app} (new answers)\n"
-    )
+    markers = f"<<<<<<< {app} (yours)\n{yours}\n=======\n{theirs}\n>>>>>>> {app} (new answers)\n"
     assert markers in text
     assert EDITS[framework][0][1] in text  # the edit elsewhere merged cleanly
     assert "https://api.example" in (project / ".dualgen.yaml").read_text(encoding="utf-8")
