@@ -354,7 +354,8 @@ def _rate_limit(spec: ProjectSpec) -> list[Exchange]:
         phase=USE_UP,
         spoof_forwarded_for=_trusted_proxies(spec) == 0,
         header_patterns={"Retry-After": r"\d+"},
-        headers={"X-RateLimit-Limit": str(limit)},
+        # Both count every request alike, so the last one finds none left.
+        headers={"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0"},
         **body,
     )
     return [headers, exceeded]

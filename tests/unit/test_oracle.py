@@ -514,7 +514,7 @@ def test_rate_limit_contract():
         USE_UP,
     )
     assert exceeded.spoof_forwarded_for is True
-    assert exceeded.headers == {"X-RateLimit-Limit": "5"}
+    assert exceeded.headers == {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0"}
     assert exceeded.header_patterns == {"Retry-After": r"\d+"}
     assert exceeded.text == "Too many requests, please try again later."
     assert exceeded.media_type is None
