@@ -7,11 +7,11 @@ import sys
 import time
 from dataclasses import dataclass
 
-from benchmarks import cli_bench, render_bench, report, server_bench, verify_bench
+from benchmarks import cli_bench, parity_bench, render_bench, report, server_bench, verify_bench
 from benchmarks._common import HERE, Section, log
 from benchmarks.machine import machine, versions
 
-PARTS = ("cli", "render", "verify", "servers")
+PARTS = ("cli", "render", "verify", "servers", "parity")
 RESULTS = HERE / "results.md"
 CHART = HERE / "servers.png"
 
@@ -28,10 +28,11 @@ class Settings:
     server_rounds: int
     wrk_seconds: int
     wrk_warmup: int
+    parity_requests: int
 
 
-FULL = Settings(15, 5, 3, 3, 5, 3, 5, 1)
-QUICK = Settings(4, 2, 1, 1, 2, 1, 2, 1)
+FULL = Settings(15, 5, 3, 3, 5, 3, 5, 1, 10_000)
+QUICK = Settings(4, 2, 1, 1, 2, 1, 2, 1, 1_000)
 
 
 def run_part(part: str, settings: Settings) -> Section:
@@ -41,6 +42,8 @@ def run_part(part: str, settings: Settings) -> Section:
         return render_bench.section(settings.render_rounds, settings.render_repeats)
     if part == "verify":
         return verify_bench.section(settings.cold_rounds, settings.warm_rounds)
+    if part == "parity":
+        return parity_bench.section(settings.parity_requests)
     return server_bench.section(
         settings.server_rounds, settings.wrk_seconds, settings.wrk_warmup, CHART
     )

@@ -16,6 +16,7 @@ from .choices import CONFIG as CONFIG
 from .choices import MIDDLEWARE as MIDDLEWARE
 from .choices import Anchor as Anchor
 from .choices import Choice as Choice
+from .choices import Declared as Declared
 from .choices import Setting as Setting
 from .choices import Side as Side
 
@@ -118,6 +119,58 @@ PRESETS: dict[str, dict[str, object]] = {
         "docker": True,
     },
 }
+
+#: Differences between the servers not tied to one choice. With every choice's own `declared`,
+#: at most five in all (tests/unit/test_catalog.py): the target is none. Classic projects, the
+#: article's two programs as written, are not made to answer alike and declare nothing.
+DECLARED: tuple[Declared, ...] = (
+    Declared(
+        "answers without content (OPTIONS, 204)",
+        "Content-Type: text/html (Werkzeug's default media type), and with compression "
+        "Vary: Accept-Encoding",
+        "no Content-Type and no Vary when there is no content",
+        "a Content-Type describes content and there is none, so no client acts on it; Flask "
+        "would need a response class of its own to leave it out",
+        aspects=("content-type", "header Vary"),
+        empty=True,
+        when="always",
+    ),
+    Declared(
+        "GET or HEAD with If-None-Match: * on a route's answer",
+        "200: Werkzeug weighs If-None-Match only against an ETag, and a view's answer has none",
+        "304 Not Modified: res.send reads * as matching any current answer (RFC 9110 13.1.2)",
+        "each framework is right by its own rules; Flask would need ETags and make_conditional "
+        "on every view to agree, and Express sends no ETag here to match Flask",
+        aspects=("status",),
+        values=r"^status: \d+ \| 304$",
+        # The request that differs is the one with If-None-Match: * (the last).
+        request=r"(?m)^(\d+ × )?(GET|HEAD) .*If-None-Match: \*[^\n]*\Z",
+        when="always",
+    ),
+)
+
+
+def all_declared() -> list[tuple[str, Declared]]:
+    """Every declared difference, with where it is declared: a choice's key or "catalog"."""
+    found = [("catalog", declared) for declared in DECLARED]
+    for choice in MIDDLEWARE + CONFIG:
+        found += [(choice.key, declared) for declared in choice.declared]
+    return found
+
+
+def declared_differences(spec) -> list[Declared]:
+    """The declared differences that apply to a project made from `spec`. None for classic
+    projects: they are the article's two programs as written, not made to answer alike."""
+    if spec.classic:
+        return []
+    chosen = set(spec.choices())
+    applies = {
+        "always": lambda where: True,
+        "chosen": lambda where: where in chosen,
+        "not chosen": lambda where: where not in chosen,
+    }
+    return [declared for where, declared in all_declared() if applies[declared.when](where)]
+
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 LITERALS = Path(__file__).resolve().parent / "literals.py"

@@ -8,6 +8,7 @@ has the recipe for adding one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: Where a Flask project wires its middleware: app.py while it is one file, the package's
@@ -60,6 +61,48 @@ class Side:
 
 
 @dataclass(frozen=True)
+class Declared:
+    """A difference between the Flask and the Express server that stays, declared once: where it
+    applies, what each framework does, and why it is not removed. `dualgen parity` counts the
+    differences it covers without failing; `dualgen options` and `dualgen compare` show it."""
+
+    title: str
+    flask: str
+    express: str
+    why: str
+    #: What differs: "status", "content-type", "body", "header NAME", or "*" for anything.
+    aspects: tuple[str, ...] = ("*",)
+    #: Only answers whose status (Flask's) is one of these; empty for any.
+    statuses: tuple[int, ...] = ()
+    #: Only examples whose requests match this regex: one `Request.describe()` line each,
+    #: with the path decoded as the servers route it.
+    request: str = ""
+    #: Only differences that, written "ASPECT: Flask's value | Express's", match this regex.
+    values: str = ""
+    #: Only answers without content (both bodies empty) to a request other than HEAD.
+    empty: bool = False
+    #: When it applies: on a choice, "chosen" or "not chosen"; in catalog.DECLARED, "always".
+    when: str = "chosen"
+
+    def covers(self, aspect, answers, example) -> bool:
+        """Whether a difference parity saw (an _observe.Aspect between two answers, after the
+        requests of `example`) is this one."""
+        if "*" not in self.aspects and aspect.label not in self.aspects:
+            return False
+        if self.statuses and answers["flask"].status not in self.statuses:
+            return False
+        written = f"{aspect.label}: {aspect.flask} | {aspect.express}"
+        if self.values and not re.search(self.values, written):
+            return False
+        if self.empty and (
+            example[-1].method == "HEAD" or any(answer.body for answer in answers.values())
+        ):
+            return False
+        described = "\n".join(request.describe(routed=True) for request in example)
+        return not self.request or re.search(self.request, described) is not None
+
+
+@dataclass(frozen=True)
 class Choice:
     """A middleware or a config switch, the same idea in both frameworks."""
 
@@ -73,6 +116,8 @@ class Choice:
     concepts: dict[str, tuple[Anchor, ...]] = field(default_factory=dict)
     #: URL prefixes the choice serves, which no route may take.
     reserved_paths: tuple[str, ...] = ()
+    #: Differences between the servers that stay with (or without) this choice.
+    declared: tuple[Declared, ...] = ()
 
     @property
     def var(self) -> str:
@@ -122,6 +167,25 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "express-rate-limit) come from the X-Forwarded-* headers of that many proxies.",
         ),
         settings=(Setting("hops", "How many proxies stand in front of the server.", 1, 0, 10),),
+        declared=(
+            Declared(
+                "a request whose X-Forwarded-For names one address while HOPS is 2 or more",
+                "ProxyFix ignores a header shorter than HOPS: the client is the socket's address",
+                "trust proxy takes the header's first address as the client",
+                "such a request did not pass through every proxy in front of the server; each "
+                "library settles that case its own way, and neither can be told to follow the "
+                "other",
+                aspects=(
+                    "status",
+                    "header X-RateLimit-Remaining",
+                    "header X-RateLimit-Reset",
+                    "header Retry-After",
+                ),
+                # A status differs by one side's 429 only.
+                values=r"^(status: (429 \| \d+|\d+ \| 429)|header .*)$",
+                request=r"X-Forwarded-For: [^,;\]]*[;\]]",
+            ),
+        ),
         concepts={
             "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*app\.wsgi_app = ProxyFix\("),),
             "express": (Anchor("app.js", r"^app\.set\('trust proxy',"),),
@@ -215,12 +279,15 @@ MIDDLEWARE: tuple[Choice, ...] = (
         help="Allow browser requests from an explicit list of origins, without credentials.",
         flask=Side(
             ("flask-cors",),
-            "CORS(app, origins=[...]); flask-cors answers preflights with 200.",
+            "CORS(app, origins=[...], always_send=False): CORS headers only for a request from "
+            "an allowed origin (compared case-insensitively); a hook names Origin in Vary, as "
+            "the cors package does.",
         ),
         express=Side(
             ("cors",),
-            "cors({ origin: [...] }); cors answers preflights with 204 on its own, "
-            "set to 200 here so both servers agree.",
+            "cors with an options function that answers as flask-cors does: headers only for "
+            "an allowed origin, methods and headers only for a preflight that asks for an "
+            "allowed method; the routes answer the preflight itself (404 for an unknown path).",
         ),
         settings=(
             Setting(
@@ -241,12 +308,18 @@ MIDDLEWARE: tuple[Choice, ...] = (
         help="Compress responses of 1 KiB and more (br, gzip, deflate) when the client accepts it.",
         flask=Side(
             ("flask-compress",),
-            "Compress(app) with a 1 KiB threshold and br > gzip > deflate, "
-            "like the compression package (flask-compress defaults to 500 bytes and zstd first).",
+            "Compress(app) with a 1 KiB threshold and br > gzip > deflate, like the compression "
+            "package (flask-compress defaults to 500 bytes and zstd first), called from a hook "
+            "that, like compression, leaves answers to HEAD and to clients refusing every "
+            "coding (gzip;q=0) uncompressed.",
         ),
         express=Side(("compression",), "compression() with its defaults (1 KiB threshold)."),
         concepts={
-            "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*Compress\(app\)"),),
+            "flask": (
+                Anchor(
+                    FLASK_APP_FILES, r"^[ ]*compress = Compress\(app\)[\s\S]*?def compress_response"
+                ),
+            ),
             "express": (Anchor("app.js", r"^app\.use\(compression\("),),
         },
     ),
@@ -264,7 +337,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "with several workers or machines keep the counts in Redis (storage_uri, the redis "
             "package; REDIS_URL overrides the address). "
             "Every request counts, 404, 405 and static files included, as in Express; "
-            "with CORS, OPTIONS requests do not.",
+            "with CORS, OPTIONS requests do not. Retry-After only on a 429, as in Express.",
             redis_packages=("redis",),
         ),
         express=Side(
@@ -276,7 +349,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "the redis client; REDIS_URL overrides the address; while Redis is unreachable, "
             "requests wait for it, where Flask answers 500). "
             "Every request counts, 404, 405 and static files included; "
-            "with CORS, OPTIONS requests do not: cors answers them before the limiter.",
+            "with CORS, OPTIONS requests are skipped, as in Flask.",
             redis_packages=("rate-limit-redis", "redis"),
         ),
         settings=(
@@ -301,16 +374,26 @@ MIDDLEWARE: tuple[Choice, ...] = (
         help="Parse JSON request bodies up to LIMIT bytes: 413 above it, 400 when malformed.",
         flask=Side(
             (),
-            "MAX_CONTENT_LENGTH plus a before_request hook that parses JSON bodies up front; "
-            "Flask alone only checks a body when a view reads it.",
+            "MAX_CONTENT_LENGTH plus a before_request hook that checks JSON bodies up front as "
+            "express.json() does: 415 for a charset other than UTF-8 or a compressed body, 413 "
+            "above the limit (chunked bodies too), 400 unless it is strict JSON; Flask alone "
+            "only checks a body when a view reads it.",
         ),
-        express=Side((), "express.json({ limit }), built into Express."),
+        express=Side(
+            (),
+            "express.json({ limit }), built into Express, set to read what Flask's get_json() "
+            "reads: any JSON value (strict: false), application/*+json too, UTF-8 only, never "
+            "compressed.",
+        ),
         settings=(Setting("limit", "Largest body accepted, in bytes.", 102_400, 1, 1 << 30),),
         concepts={
             "flask": (
-                Anchor(FLASK_APP_FILES, r"^[ ]*@app\.before_request\n\s*def parse_json_body"),
+                Anchor(
+                    FLASK_APP_FILES,
+                    r"^[ ]*def refuse_constant\([\s\S]*?^[ ]*def parse_json_body",
+                ),
             ),
-            "express": (Anchor("app.js", r"^app\.use\(express\.json\("),),
+            "express": (Anchor("app.js", r"^app\.use\(\s*express\.json\("),),
         },
     ),
     Choice(
@@ -320,9 +403,21 @@ MIDDLEWARE: tuple[Choice, ...] = (
         flask=Side((), "Flask serves static/ at /static/ on its own."),
         express=Side((), "express.static mounted at /static, the same URL as Flask's."),
         reserved_paths=("/static",),
+        declared=(
+            Declared(
+                "GET, HEAD and other requests under /static/",
+                "Werkzeug's send_file: Cache-Control: no-cache, Content-Disposition: inline, 416 "
+                "for a Range it cannot serve, 'style.css/' served, OPTIONS and 405 as for a route",
+                "serve-static: Cache-Control: public, max-age=0, a bad Range ignored, "
+                "'//style.css' served, any method but GET and HEAD passed on (404)",
+                "each framework's own file server, each a valid reading of HTTP caching and "
+                "ranges; a deployment serves static files from a web server or CDN in front",
+                request=r"(?m)^(\d+ × )?\S+ /static/\S*( .*)?\Z",
+            ),
+        ),
         concepts={
             "flask": (Anchor(("static/*", "*/static/*"), whole=True),),
-            "express": (Anchor("app.js", r"^app\.use\('/static', express\.static\("),),
+            "express": (Anchor("app.js", r"^app\.use\(\s*'/static',\s*express\.static\("),),
         },
     ),
     Choice(
@@ -336,9 +431,26 @@ MIDDLEWARE: tuple[Choice, ...] = (
         ),
         express=Side(
             (),
-            "A 405 handler per path, a 404 catch-all and the four-argument error handler last; "
-            "Express alone answers 404 to a wrong method and HTML with a stack trace outside "
-            "production.",
+            "A 404 catch-all and the four-argument error handler last; "
+            "Express alone answers HTML with a stack trace outside production.",
+        ),
+        declared=(
+            Declared(
+                "error pages, without this choice",
+                "Werkzeug's HTML error page",
+                "Express's own ('Cannot GET /x', with a strict Content-Security-Policy) or the "
+                "status text",
+                "each framework's own error page is part of what a learner compares; the status "
+                "is the same, and this choice makes the pages one JSON answer",
+                aspects=(
+                    "body",
+                    "content-type",
+                    "header Content-Security-Policy",
+                    "header X-Content-Type-Options",
+                ),
+                statuses=tuple(range(400, 600)),
+                when="not chosen",
+            ),
         ),
     ),
 )

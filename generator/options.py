@@ -72,9 +72,31 @@ def preset_summary(name: str | None) -> str:
     return "; ".join(parts)
 
 
+def declared() -> list[dict[str, str]]:
+    """Every declared difference between the servers: where it is declared, when it applies,
+    what each framework does and why."""
+    return [
+        {
+            "declared_by": where,
+            "when": d.when,
+            "title": d.title,
+            "flask": d.flask,
+            "express": d.express,
+            "why": d.why,
+        }
+        for where, d in catalog.all_declared()
+    ]
+
+
 def render_json(rows_: list[dict[str, object]]) -> str:
     return json.dumps(
-        {"choices": rows_, "presets": catalog.PRESETS, "pins": catalog.PINS}, indent=2
+        {
+            "choices": rows_,
+            "presets": catalog.PRESETS,
+            "pins": catalog.PINS,
+            "declared_differences": declared(),
+        },
+        indent=2,
     )
 
 
@@ -149,4 +171,12 @@ def render_text(
     out.append(style("PRESETS (--preset NAME)", bold=True))
     for name in catalog.PRESETS:
         out.extend(_row(name, preset_summary(name) + ".", width))
+    out.append("")
+    out.append(style("DECLARED DIFFERENCES", bold=True) + " (what `dualgen parity` accepts)")
+    for item in declared():
+        where = {"always": "", "chosen": " (with it)", "not chosen": " (without it)"}[item["when"]]
+        by = "" if item["declared_by"] == "catalog" else f"{item['declared_by']}{where}: "
+        out.extend(wrap(by + item["title"], width, "  ", "  "))
+        for side in ("flask", "express", "why"):
+            out.extend(_row(side, item[side], width, indent=4))
     return "\n".join(out) + "\n"

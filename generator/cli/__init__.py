@@ -15,6 +15,7 @@ from ._cache import cache
 from ._compare import compare, diff
 from ._new import new
 from ._options import options
+from ._parity import parity
 from ._shared import color_option, examples
 from ._update import update
 from ._verify import verify
@@ -40,7 +41,7 @@ def cli() -> None:
     """Generate matching Flask and Express starter projects from one set of choices."""
 
 
-for command in (new, options, verify, compare, diff, cache, update, workshop, check, bench):
+for command in (new, options, verify, parity, compare, diff, cache, update, workshop, check, bench):
     cli.add_command(command)
 
 

@@ -79,10 +79,19 @@ class Comparison:
     trees: dict[str, Tree]
     concepts: tuple[ConceptMatch, ...]
 
+    @property
+    def declared(self) -> list[catalog.Declared]:
+        """The differences between the two servers that the catalog declares for this spec."""
+        return catalog.declared_differences(self.spec)
+
     def to_dict(self) -> dict[str, object]:
         """The comparison as plain data, for --format json."""
         return {
             "answers": self.spec.answers(),
+            "declared_differences": [
+                {"title": d.title, "flask": d.flask, "express": d.express, "why": d.why}
+                for d in self.declared
+            ],
             "trees": {
                 name: {
                     "root": tree.root,

@@ -80,9 +80,9 @@ CONCEPTS: tuple[Concept, ...] = (
             "flask": (
                 Anchor(
                     "*/__init__.py",
-                    r"^def create_app\([\s\S]*?^[ ]+app = Flask\(__name__\)",
+                    r"^def create_app\([\s\S]*?^[ ]+app = Flask\(__name__[^)]*\)",
                 ),
-                Anchor("app.py", r"^app = Flask\(__name__\)"),
+                Anchor("app.py", r"^app = Flask\(__name__[^)]*\)"),
             ),
             "express": (
                 Anchor(

@@ -40,6 +40,7 @@ def render_html(comparison: Comparison) -> str:
         names=list(comparison.trees),
         trees=comparison.trees,
         concepts=comparison.concepts,
+        declared=comparison.declared,
         figure_rows=FIGURE_ROWS,
     )
 

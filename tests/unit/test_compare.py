@@ -39,7 +39,7 @@ ANSWERS = {
 }
 #: Text each concept's code holds in each framework: the anchors found the right thing.
 EXPECTED_CODE = {
-    "app": ("Flask(__name__)", "express()"),
+    "app": ("Flask(__name__", "express()"),
     "route": ("'/'", "get('/'"),
     "route-parameter": ("<int:", "/:"),
     "error-handling": ("errorhandler", "(err, req, res, next)"),
@@ -55,7 +55,7 @@ EXPECTED_CODE = {
     "cors": ("CORS(", "cors("),
     "compression": ("Compress(app)", "compression("),
     "rate-limit": ("Limiter(", "rateLimit("),
-    "json-body": ("get_json", "express.json("),
+    "json-body": ("def parse_json_body", "express.json("),
     "static": ("font-family", "express.static("),
     "env-file": ("dotenv", "dotenv"),
     "production-server": ("workers", "cluster"),

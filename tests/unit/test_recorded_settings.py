@@ -48,9 +48,9 @@ def test_the_flask_project_holds_each_setting(rendered):
 def test_the_express_project_holds_each_setting(rendered):
     app = (rendered / "settings-shop-express" / "app.js").read_text()
     assert "app.set('trust proxy', 2);\n" in app
-    assert "    origin: ['https://shop.example', 'http://localhost:8080'],\n" in app
+    assert "const CORS_ORIGINS = ['https://shop.example', 'http://localhost:8080'];\n" in app
     assert "    windowMs: 30 * 1000,\n    limit: 5,\n" in app
-    assert "app.use(express.json({ limit: 2048 }));\n" in app
+    assert "  express.json({\n    limit: 2048,\n" in app
 
 
 @pytest.mark.parametrize("framework", ["flask", "express"])

@@ -19,6 +19,10 @@
 {%- endfor -%}
 {#- Export the app (and listen only when run directly) once tests or a cluster load it. -#}
 {%- set exported = package or c.tests or c.production_server -%}
+{%- set _ = builtins.update({'node:querystring': "const { unescape } = require('node:querystring');"}) -%}
+{#- GET /healthz would have Express answer OPTIONS /healthz on its own; a final 404 keeps it
+    to what Flask answers. -#}
+{%- set catch_all = not c.error_handlers and c.health -%}
 {%- if c.__layout == 'classic' -%}
 const express = require('express');
 const app = express();
@@ -55,6 +59,24 @@ const routes = require('./routes');
 
 const app = express();
 app.disable('x-powered-by');
+// Flask adds no ETag to what a view returns.
+app.set('etag', false);
+{%- if c.health or c.static %}
+// Case-sensitive and strict, as Flask's routing is.
+app.set('case sensitive routing', true);
+app.set('strict routing', true);
+{%- endif %}
+
+// Route on the path as Flask sees it: decoded ('%61' is 'a', '%2F' a '/'), as a WSGI
+// server hands it over, and with one leading '/', as werkzeug matches it. ('%', '?', '#',
+// spaces and non-ASCII stay encoded for Express's router.)
+app.use((req, res, next) => {
+  const [path, ...query] = req.url.split('?');
+  const decoded = unescape(path).replace(/^\/+/, '/');
+  const encoded = decoded.replace(/[^!-~]|[%?#]/gu, encodeURIComponent);
+  req.url = [encoded, ...query].join('?');
+  next();
+});
 {#- A long middleware (paragraph) is set apart from the others by blank lines. -#}
 {%- set spacing = namespace(after=false) %}
 {%- for key in middleware %}
@@ -75,7 +97,14 @@ app.use(routes);
 {%- import 'middleware/error-handlers.js.j2' as partial with context %}
 
 {{ partial.after_routes()|trim }}
-{%- elif can_fail|select|list %}
+{%- elif catch_all %}
+
+// Any other path is not found, as in Flask.
+app.use((req, res) => {
+  res.sendStatus(404);
+});
+{%- endif %}
+{%- if not c.error_handlers and can_fail|select|list %}
 
 {%- if c.debug %}
 // Errors answer their status text; in debug, a 500 answers its stack trace.

@@ -22,14 +22,11 @@ if __name__ == '__main__':
 {% filter trim %}{% include 'imports.py.j2' %}{% endfilter %}
 {%- else -%}
 import os
-{%- if c.env_file or c.logging %}
-{% endif %}
-{%- if c.env_file %}
+
+{% if c.env_file -%}
 from dotenv import load_dotenv
-{%- endif %}
-{%- if c.logging %}
+{% endif -%}
 from werkzeug.serving import WSGIRequestHandler
-{%- endif %}
 
 from {{ c.__package_name }} import create_app
 {%- endif %}
@@ -50,11 +47,20 @@ load_dotenv()
 
 app = create_app()
 {%- endif %}
+
+
+class RequestHandler(WSGIRequestHandler):
 {%- if c.logging %}
+    """The development server without its version in the Server header and without its own
+    access log: the app logs each request."""
+{%- else %}
+    """The development server without its version in the Server header."""
+{%- endif %}
 
+    def version_string(self):
+        return 'Werkzeug'
 
-class QuietRequestHandler(WSGIRequestHandler):
-    """The development server without its own access log: the app logs each request."""
+{%- if c.logging %}
 
     def log_request(self, code='-', size='-'):
         pass
@@ -68,8 +74,6 @@ if __name__ == '__main__':
 {%- if c.debug %}
         debug=True,
 {%- endif %}
-{%- if c.logging %}
-        request_handler=QuietRequestHandler,
-{%- endif %}
+        request_handler=RequestHandler,
     )
 {% endif -%}

@@ -11,7 +11,7 @@
 from .routes import bp
 {%- set constants %}{% include 'constants.py.j2' %}{% endset %}
 {%- if constants|trim %}
-
+{{ '\n' if (constants|trim).startswith('class ') }}
 {{ constants|trim }}
 {%- endif %}
 
