@@ -255,10 +255,12 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
         }
         for choice in MIDDLEWARE + CONFIG
     }
-    # One file until there are several routes; then an app factory and blueprint, or a router.
+    # One file until there are several routes (or a route that simulates work, which needs an
+    # import or a helper module); then an app factory and blueprint, or a router.
     context["__layout"] = (
         "{{ 'classic' if cookiecutter.classic else 'package' "
-        "if cookiecutter._dualgen.routes|length > 1 else 'single' }}"
+        "if cookiecutter._dualgen.routes|length > 1 "
+        "or cookiecutter._dualgen.routes|selectattr('work_js')|list else 'single' }}"
     )
     context["__prompts__"] = prompts
     context["_extensions"] = [f"{extension_module(framework)}.Filters"]

@@ -125,7 +125,7 @@ class Choice:
         return self.key.replace("-", "_")
 
     def setting_var(self, setting: Setting) -> str:
-        return f"{self.var}_{setting.key}"
+        return f"{self.var}_{setting.key.replace('-', '_')}"
 
     def side(self, framework: str) -> Side:
         return self.flask if framework == "flask" else self.express
@@ -478,6 +478,16 @@ CONFIG: tuple[Choice, ...] = (
             ("gunicorn",), "gunicorn app:app, settings in gunicorn.conf.py (WEB_CONCURRENCY)."
         ),
         express=Side((), "node server.js: Node's cluster module, one worker per WEB_CONCURRENCY."),
+        settings=(
+            Setting(
+                "worker-class",
+                "gunicorn's worker class (Flask only): sync (a request at a time a worker) or "
+                "gthread (GUNICORN_THREADS threads a worker, 8 by default)",
+                "sync",
+                kind="choice",
+                choices=("sync", "gthread"),
+            ),
+        ),
         concepts={
             "flask": (Anchor("gunicorn.conf.py", whole=True),),
             "express": (Anchor("server.js", whole=True),),

@@ -24,6 +24,10 @@ _LITERAL = re.compile(r"[A-Za-z0-9._~-]+")
 _PARAM = re.compile(r"\{([^{}:]*)(?::([^{}]*))?\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _MISSING = object()
+#: Simulated work a route may do before it answers, in milliseconds: `delay` waits (as for a
+#: database or an upstream call), `cpu` keeps one CPU busy. The most a request may ask for.
+WORK_KINDS = ("delay", "cpu")
+MAX_WORK_MS = 10_000
 #: How deeply a route's JSON body may nest: deep enough for any real answer, shallow enough that
 #: neither language's parser or writer recurses out of its stack.
 MAX_JSON_DEPTH = 32
@@ -46,6 +50,9 @@ class Route:
     text: str | None = None
     json: object = field(default=_MISSING)
     error: str | None = None
+    #: Milliseconds of waiting or of CPU work before the answer (0: none).
+    delay: int = 0
+    cpu: int = 0
 
     @property
     def has_json(self) -> bool:
@@ -133,6 +140,7 @@ class Route:
             data["json"] = self.json
         if self.error is not None:
             data["error"] = self.error
+        data.update({kind: getattr(self, kind) for kind in WORK_KINDS if getattr(self, kind)})
         return data
 
     def context(self) -> dict[str, object]:
@@ -153,9 +161,25 @@ class Route:
             "sort_key": list(self.sort_key),
             "view": self.view_name(),
             "no_body": self.no_body,
+            "delay": self.delay,
+            "cpu": self.cpu,
+            # The statement that does the work: in the view, in the handler after its checks.
+            "work_py": self.work_statement("flask"),
+            "work_js": self.work_statement("express"),
             # What the sample request gets back (none when the route raises or sends no body).
             "body": None if self.no_body or self.error is not None else self.body(),
         }
+
+    def work_statement(self, framework: str) -> str:
+        """The simulated work as one statement (empty: none). Express waits without blocking
+        (timers/promises); Flask sleeps in its worker; both burn CPU with work.py / work.js."""
+        if self.delay and framework == "flask":
+            return f"time.sleep({self.delay / 1000!r})"
+        if self.delay:
+            return f"await sleep({self.delay});"
+        if self.cpu:
+            return f"burn({self.cpu})" + (";" if framework == "express" else "")
+        return ""
 
     def view_name(self) -> str:
         """A function name for the route: GET /users/{id:int} -> get_users_id."""
@@ -242,15 +266,27 @@ def parse_path(path: object) -> tuple[str, tuple[Param, ...]]:
 
 
 def parse_route(text: object) -> Route:
-    """Parse `"GET /users/{id:int}"` as given on the command line."""
-    if not isinstance(text, str) or len(text.split()) != 2:
-        raise SpecError(f"route {text!r} must be 'METHOD /path', e.g. 'GET /users/{{id:int}}'")
-    method, path = text.split()
-    return make_route({"method": method, "path": path})
+    """Parse `"GET /users/{id:int}"` as given on the command line, optionally followed by
+    simulated work: `"GET /slow delay=100"` or `"GET /work cpu=20"` (milliseconds)."""
+    words = text.split() if isinstance(text, str) else []
+    if not 2 <= len(words) <= 3:
+        raise SpecError(
+            f"route {text!r} must be 'METHOD /path', e.g. 'GET /users/{{id:int}}', optionally "
+            "followed by delay=MS or cpu=MS"
+        )
+    data: dict[str, object] = {"method": words[0], "path": words[1]}
+    if len(words) == 3:
+        kind, equals, ms = words[2].partition("=")
+        if kind not in WORK_KINDS or not equals or not ms.isdigit():
+            raise SpecError(
+                f"route {text!r}: {words[2]!r} must be delay=MS or cpu=MS (whole milliseconds)"
+            )
+        data[kind] = int(ms)
+    return make_route(data)
 
 
 #: The fields of a route in an answer file.
-ROUTE_KEYS = ("method", "path", "status", "text", "json", "error")
+ROUTE_KEYS = ("method", "path", "status", "text", "json", "error", *WORK_KINDS)
 
 
 def make_route(data: object) -> Route:
@@ -283,10 +319,24 @@ def make_route(data: object) -> Route:
     for what, value in (("text", text), ("error", error)):
         if value is not None:
             _check_text(value, f"route {what} for {path}")
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, object] = _work(data, path)
     if "json" in data:
         kwargs["json"] = _check_json(data["json"], path)
     return Route(method.upper(), path, params, status, text, error=error, **kwargs)
+
+
+def _work(data: dict, path: str) -> dict[str, object]:
+    """The route's simulated work: at most one of delay and cpu, whole milliseconds."""
+    kinds = [kind for kind in WORK_KINDS if kind in data]
+    if len(kinds) > 1:
+        raise SpecError(f"route {path} may set only one of delay, cpu; got both")
+    for kind in kinds:
+        ms = data[kind]
+        if isinstance(ms, bool) or not isinstance(ms, int) or not 1 <= ms <= MAX_WORK_MS:
+            raise SpecError(
+                f"route {kind} {ms!r} for {path} must be whole milliseconds from 1 to {MAX_WORK_MS}"
+            )
+    return {kind: data[kind] for kind in kinds}
 
 
 def _check_text(text: str, what: str) -> str:

@@ -82,7 +82,7 @@ class ProjectSpec:
         data["middleware"] = list(self.middleware)
         settings = {
             key: {s.key: self.setting(key, s.key) for s in catalog.CHOICES[key].settings}
-            for key in self.middleware
+            for key in self.choices()
             if catalog.CHOICES[key].settings
         }
         if settings:
@@ -408,12 +408,14 @@ def build(answers: dict[str, object]) -> ProjectSpec:
     if not isinstance(settings_in, dict):
         raise SpecError(f"settings {settings_in!r} must map middleware keys to their settings")
     for key, values in settings_in.items():
-        check_choice(key, catalog.MIDDLEWARE)
+        if not (key in catalog.CHOICES and catalog.CHOICES[key].settings):  # config has some too
+            check_choice(key, catalog.MIDDLEWARE)
         if not isinstance(values, dict):
             raise SpecError(f"settings of {key} {values!r} must be a mapping")
-        if key not in spec.middleware:
+        if key not in spec.choices():
+            how = f"-m {key}" if catalog.CHOICES[key] in catalog.MIDDLEWARE else f"--{key}"
             raise SpecError(
-                f"settings of {key} are given but {key} is not chosen; add it with -m {key}"
+                f"settings of {key} are given but {key} is not chosen; add it with {how}"
             )
         for name in values:
             _setting(key, name)
@@ -422,7 +424,7 @@ def build(answers: dict[str, object]) -> ProjectSpec:
             s.key: _check_setting(key, s.key, settings_in.get(key, {}).get(s.key, s.default))
             for s in catalog.CHOICES[key].settings
         }
-        for key in spec.middleware
+        for key in spec.choices()
         if catalog.CHOICES[key].settings
     }
     spec = replace(spec, settings=settings)

@@ -88,6 +88,18 @@ COMBOS: dict[str, dict[str, object]] = {
         ],
         "tests": True,
     },
+    "simulated-work": {
+        "name": "work",
+        "middleware": ["error-handlers"],
+        "routes": [
+            {"method": "GET", "path": "/slow", "delay": 30},
+            {"method": "GET", "path": "/busy/{n:int}", "cpu": 5, "json": {"done": True}},
+            {"method": "POST", "path": "/slow-fail", "delay": 5, "error": "late"},
+        ],
+        "tests": True,
+        "production-server": True,
+        "settings": {"production-server": {"worker-class": "gthread"}},
+    },
 }
 
 

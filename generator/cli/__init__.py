@@ -10,6 +10,7 @@ import click
 
 from .. import __version__
 from ..errors import DualgenError
+from ._bench import bench
 from ._cache import cache
 from ._compare import compare, diff
 from ._new import new
@@ -40,7 +41,7 @@ def cli() -> None:
     """Generate matching Flask and Express starter projects from one set of choices."""
 
 
-for command in (new, options, verify, parity, compare, diff, cache, update, workshop, check):
+for command in (new, options, verify, parity, compare, diff, cache, update, workshop, check, bench):
     cli.add_command(command)
 
 

@@ -86,7 +86,8 @@ def _choice_options(function):
                 "--route",
                 multiple=True,
                 metavar="'METHOD /path'",
-                help="Add a route, e.g. 'GET /users/{id:int}' (repeatable).",
+                help="Add a route, e.g. 'GET /users/{id:int}' (repeatable); 'GET /slow delay=100' "
+                "waits 100 ms and 'GET /busy cpu=20' computes for 20 ms before answering.",
             ),
             click.option(
                 "--set",

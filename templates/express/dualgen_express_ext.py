@@ -408,6 +408,7 @@ def handler_body(route: dict, indent: int = 2) -> str:
     js = JAVASCRIPT
     pad = " " * indent
     lines = [_int_guard(p["name"], indent) for p in route["params"] if p["type"] == "int"]
+    lines += [pad + route["work_js"]] if route.get("work_js") else []  # simulated work
     status, kind = route["status"], route["kind"]
     if kind == "error":
         lines.append(js.call(f"{pad}throw new Error", js.string(route["error"]), indent, ";"))

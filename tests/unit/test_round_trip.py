@@ -86,6 +86,9 @@ def route_answers(draw, index: int):
         if body in ("text", "json"):
             statuses = statuses.filter(lambda status: status not in (204, 205, 304))
         route["status"] = draw(statuses)
+    work = draw(st.sampled_from(["none", *routes.WORK_KINDS]))
+    if work != "none":
+        route[work] = draw(st.integers(1, routes.MAX_WORK_MS))
     return route
 
 
@@ -120,6 +123,11 @@ def answer_files(draw):
     for key in spec.SWITCHES:
         refused = debug and key in ("docker", "production-server")
         answers[key] = False if refused else draw(st.booleans())
+    for choice in catalog.CONFIG:  # settings of a chosen config switch (production-server)
+        if answers.get(choice.key) and choice.settings and draw(st.booleans()):
+            answers["settings"][choice.key] = {
+                s.key: draw(setting_values(s)) for s in choice.settings
+            }
     if draw(st.booleans()):
         answers["dualgen"] = "0.1.0"
     return answers
@@ -158,7 +166,10 @@ def test_recorded_answers_give_back_the_same_spec(answers, folder):
 def test_the_strategies_cover_the_whole_schema():
     kinds = {"version", "preset", "name", "port", "host", "bool", "middleware", "settings"}
     assert set(spec.FIELDS.values()) == kinds | {"routes"}
-    assert set(routes.ROUTE_KEYS) == {"method", "path", "status", "text", "json", "error"}
+    assert set(routes.ROUTE_KEYS) == {"method", "path", "status", "text", "json", "error"} | {
+        "delay",
+        "cpu",
+    }
     for choice in catalog.MIDDLEWARE:
         for setting in choice.settings:
             setting_values(setting)  # fails on a kind of setting without a strategy

@@ -76,18 +76,55 @@ def test_paths_are_normalised_with_their_parameters():
     )
 
 
+SHAPE = "'METHOD /path', e.g. 'GET /users/{id:int}', optionally followed by delay=MS or cpu=MS"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("GET", "route 'GET' must be 'METHOD /path', e.g. 'GET /users/{id:int}'"),
-        ("GET /a b", "route 'GET /a b' must be 'METHOD /path', e.g. 'GET /users/{id:int}'"),
-        (None, "route None must be 'METHOD /path', e.g. 'GET /users/{id:int}'"),
+        ("GET", f"route 'GET' must be {SHAPE}"),
+        ("GET /a b", "route 'GET /a b': 'b' must be delay=MS or cpu=MS (whole milliseconds)"),
+        ("GET /a delay=5 x", f"route 'GET /a delay=5 x' must be {SHAPE}"),
+        (
+            "GET /a delay=-5",
+            "route 'GET /a delay=-5': 'delay=-5' must be delay=MS or cpu=MS (whole milliseconds)",
+        ),
+        ("GET /a cpu=0", "route cpu 0 for /a must be whole milliseconds from 1 to 10000"),
+        (
+            "GET /a delay=10001",
+            "route delay 10001 for /a must be whole milliseconds from 1 to 10000",
+        ),
+        (None, f"route None must be {SHAPE}"),
         ("FETCH /", "route method 'FETCH' is not one of GET, POST, PUT, PATCH, DELETE"),
     ],
-    ids=["one-word", "three-words", "none", "method"],
+    ids=["one-word", "three-words", "four-words", "negative", "zero", "too-long", "none", "method"],
 )
 def test_command_line_routes_are_method_and_path(text, message):
     refused(parse_route, text, message)
+
+
+def test_command_line_routes_take_simulated_work():
+    assert parse_route("GET /slow delay=250").delay == 250
+    assert parse_route("GET /busy cpu=20").cpu == 20
+    assert parse_route("GET /busy cpu=20").answers() == {
+        "method": "GET",
+        "path": "/busy",
+        "cpu": 20,
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"delay": 5, "cpu": 5}, "route /w may set only one of delay, cpu; got both"),
+        ({"delay": True}, "route delay True for /w must be whole milliseconds from 1 to 10000"),
+        ({"cpu": 2.5}, "route cpu 2.5 for /w must be whole milliseconds from 1 to 10000"),
+        ({"cpu": "5"}, "route cpu '5' for /w must be whole milliseconds from 1 to 10000"),
+    ],
+    ids=["both", "bool", "float", "text"],
+)
+def test_simulated_work_is_whole_milliseconds(data, message):
+    refused(make_route, {"method": "GET", "path": "/w", **data}, message)
 
 
 def test_command_line_routes_take_any_case_and_spacing():
@@ -102,7 +139,8 @@ def test_command_line_routes_take_any_case_and_spacing():
         ("GET /", "route 'GET /' must be a mapping with 'method' and 'path'"),
         (
             {"method": "GET", "path": "/", "x": 1, "y": 2},
-            "route key 'x' is unknown; allowed: method, path, status, text, json, error",
+            "route key 'x' is unknown; allowed: method, path, status, text, json, error, "
+            "delay, cpu",
         ),
         ({"path": "/"}, "route method None is not one of GET, POST, PUT, PATCH, DELETE"),
         ({"method": 1, "path": "/"}, "route method 1 is not one of GET, POST, PUT, PATCH, DELETE"),
@@ -215,9 +253,17 @@ def test_each_route_tells_the_templates_all_they_need():
         "sort_key": [0, 1, 2],
         "view": "put_users_id_name",
         "no_body": False,
+        "delay": 0,
+        "cpu": 0,
+        "work_py": "",
+        "work_js": "",
         "body": {"route": "PUT /users/{id:int}/{name}", "params": {"id": 42, "name": "example"}},
     }
     assert hello_route().context()["view"] == "hello"
+    slow = make_route({"method": "GET", "path": "/s", "delay": 250}).context()
+    assert (slow["work_py"], slow["work_js"]) == ("time.sleep(0.25)", "await sleep(250);")
+    busy = make_route({"method": "GET", "path": "/b", "cpu": 20}).context()
+    assert (busy["work_py"], busy["work_js"]) == ("burn(20)", "burn(20);")
     assert make_route({"method": "GET", "path": "/j", "json": [1]}).context()["json"] == [1]
 
 

@@ -46,6 +46,7 @@ def test_the_context_of_the_hello_world():
         "error_handlers": False,
         "env_file": False,
         "production_server": False,
+        "production_server_worker_class": "sync",
         "docker": False,
         "tests": False,
     }
@@ -319,3 +320,20 @@ def test_an_unknown_option_is_named_as_an_option():
         "option 'nope' is unknown; allowed: env-file, production-server, docker, tests"
     )
     assert spec.check_choice("docker", catalog.CONFIG) == "docker"
+
+
+def test_the_production_server_takes_a_worker_class():
+    built = spec.build(
+        {"production-server": True, "settings": {"production-server": {"worker-class": "gthread"}}}
+    )
+    assert built.context("flask")["production_server_worker_class"] == "gthread"
+    assert built.answers()["settings"] == {"production-server": {"worker-class": "gthread"}}
+    refused(
+        {"settings": {"production-server": {"worker-class": "gthread"}}},
+        "settings of production-server are given but production-server is not chosen; "
+        "add it with --production-server",
+    )
+    refused(
+        {"production-server": True, "settings": {"production-server": {"worker-class": "gevent"}}},
+        "production-server.worker-class 'gevent' is not one of: sync, gthread",
+    )

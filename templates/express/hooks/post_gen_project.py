@@ -11,6 +11,7 @@ UNUSED = {
     Path('.dockerignore'): {{ not cookiecutter.docker }},
     Path('compose.yaml'): {{ not (cookiecutter.docker and cookiecutter.rate_limit and cookiecutter.rate_limit_storage.startswith('redis')) }},
     Path('.env.example'): {{ not cookiecutter.env_file }},
+    Path('work.js'): {{ not cookiecutter._dualgen.routes|selectattr('cpu')|list }},
     Path('static'): {{ not cookiecutter.static }},
 }
 

@@ -15,6 +15,7 @@ UNUSED = {
     Path('.dockerignore'): {{ not cookiecutter.docker }},
     Path('compose.yaml'): {{ not (cookiecutter.docker and cookiecutter.rate_limit and cookiecutter.rate_limit_storage.startswith('redis')) }},
     Path('.env.example'): {{ not cookiecutter.env_file }},
+    Path('{{ cookiecutter.__package_name }}', 'work.py'): {{ not cookiecutter._dualgen.routes|selectattr('cpu')|list }},
 }
 
 for path, unused in UNUSED.items():

@@ -1,8 +1,16 @@
 {%- set c = cookiecutter -%}
 {%- set routes = c._dualgen.routes -%}
 'use strict';
+{%- if routes|selectattr('delay')|list %}
+
+const { setTimeout: sleep } = require('node:timers/promises');
+{%- endif %}
 
 const express = require('express');
+{%- if routes|selectattr('cpu')|list %}
+
+const { burn } = require('../work');
+{%- endif %}
 
 // Case-sensitive and strict, as Flask's routing is.
 const router = express.Router({ caseSensitive: true, strict: true });

@@ -1,0 +1,107 @@
+"""`dualgen bench`: both frameworks under load (wrk), each route kind, each server setup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._shared import _answers_from_options, _choice_options, examples
+
+
+@click.command(
+    epilog=examples(
+        "dualgen bench                            # 1,10,100 connections, 5 s a run",
+        "dualgen bench --concurrency 1,50 --duration 3 --html bench.html",
+        "dualgen bench --preset api --delay 100 --cpu 20",
+        "dualgen bench --servers flask-dev,express --concurrency 100",
+        "dualgen bench --answers shop/.dualgen.yaml --format json > bench.json",
+    )
+)
+@click.argument("name", required=False)
+@_choice_options
+@click.option(
+    "--concurrency",
+    default="1,10,100",
+    metavar="N,N,...",
+    help="Connections wrk keeps open, one run each.",
+)
+@click.option(
+    "--duration", type=int, default=5, metavar="SECONDS", help="How long each wrk run lasts."
+)
+@click.option(
+    "--delay",
+    "delay_ms",
+    type=click.IntRange(1, 10_000),
+    default=50,
+    metavar="MS",
+    help="Milliseconds the delay route waits.",
+)
+@click.option(
+    "--cpu",
+    "cpu_ms",
+    type=click.IntRange(1, 10_000),
+    default=10,
+    metavar="MS",
+    help="Milliseconds of CPU work the cpu route does.",
+)
+@click.option(
+    "--servers",
+    metavar="KEY,KEY,...",
+    help="Only these server setups: flask-dev, gunicorn-sync, gunicorn-gthread, express, "
+    "node-cluster (default: all).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    help="Text for people, JSON for tools.",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="FILE",
+    help="Also write one self-contained HTML page with the charts and the table.",
+)
+@click.option("-f", "--force", is_flag=True, help="Replace an existing --html file.")
+def bench(
+    concurrency, duration, delay_ms, cpu_ms, servers, output_format, html_file, force, **choices
+):
+    """Measure both frameworks on the same program: the plain route, a route that waits
+    (delay) and one that computes (cpu), at each concurrency, under the development servers,
+    gunicorn (sync and gthread workers) and the Node cluster.
+
+    Needs wrk (apt-get install -y wrk); every request goes to 127.0.0.1. Prints a table and
+    conclusions drawn from the figures, checked against the comparison article's claims.
+    """
+    from .. import _bench_report as report
+    from .. import bench as benching
+    from .. import files
+
+    levels = benching.parse_concurrency(concurrency)
+    setups = benching.parse_setups(servers)
+    benching.check_duration(duration)
+    answers = _answers_from_options(**choices)
+    benching.require_wrk()
+    if html_file is not None:
+        files.check_output_file(html_file, force=force)
+    progress = None if output_format == "json" else (lambda line: click.echo(line, err=True))
+    result = benching.bench(
+        answers,
+        concurrency=levels,
+        duration=duration,
+        delay_ms=delay_ms,
+        cpu_ms=cpu_ms,
+        setups=setups,
+        progress=progress,
+    )
+    if html_file is not None:
+        files.write_file(html_file, report.render_html(result), force=force)
+    if output_format == "json":
+        click.echo(report.render_json(result), nl=False)
+    else:
+        click.echo(report.render_text(result), nl=False)
+        if html_file is not None:
+            click.echo(f"Wrote {html_file}")
