@@ -114,7 +114,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
             ("morgan",),
             "morgan('tiny'), registered before the routes; it logs the URL as the client sent "
             "it, and Node refuses control characters in a request line. With FORMAT json, "
-            "morgan with a format function that returns one JSON object.",
+            "morgan with a format function that returns one JSON object, its lines written in "
+            "batches (one write per turn of the event loop, the rest at exit).",
         ),
         settings=(
             Setting(
@@ -134,7 +135,9 @@ MIDDLEWARE: tuple[Choice, ...] = (
                     r"[\s\S]*?def log_request",
                 ),
             ),
-            "express": (Anchor("app.js", r"^app\.use\(\s*morgan\("),),
+            "express": (
+                Anchor("app.js", r"^(?:const accessLogLine = [\s\S]*?)?app\.use\(\s*morgan\("),
+            ),
         },
     ),
     Choice(
