@@ -171,9 +171,10 @@ def section(rounds: int, seconds: int, names: list[str] | None = None, extra=Non
         cache_at(WARM_CACHE),
     ):
         projects = make_projects(Path(tmp), [n for n in names if n not in (extra or {})])
-        for label, path in (extra or {}).items():
-            framework = "flask" if (path / "requirements.txt").is_file() else "express"
-            projects[(framework, label)] = path
+        for label, paths in (extra or {}).items():
+            for path in paths:
+                framework = "flask" if (path / "requirements.txt").is_file() else "express"
+                projects[(framework, label)] = path
         run = measure(projects, names, rounds, seconds)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return Section(
@@ -227,9 +228,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--extra", nargs="+", default=[], metavar="LABEL=DIR")
     parser.add_argument("--no-write", action="store_true", help="print, do not touch results.md")
     args = parser.parse_args(argv)
-    extra = {
-        label: Path(path).resolve() for label, _, path in (e.partition("=") for e in args.extra)
-    }
+    extra: dict[str, list[Path]] = {}  # one label may name a Flask and an Express project
+    for label, _, path in (item.partition("=") for item in args.extra):
+        extra.setdefault(label, []).append(Path(path).resolve())
     names = list(args.only or [*PRESET, "production"]) + list(extra)
     done = section(args.rounds, args.seconds, names, extra)
     text = report.section_text(done)
