@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 #: Where a Flask project wires its middleware: app.py while it is one file, the package's
-#: create_app() once it has several routes.
+#: __init__.py (create_app() and one init_<key>(app) per choice) once it has several routes.
 FLASK_APP_FILES = ("app.py", "*/__init__.py")
 
 
@@ -127,7 +127,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
             ("morgan",),
             "morgan('tiny'), registered before the routes; it logs the URL as the client sent "
             "it, and Node refuses control characters in a request line. With FORMAT json, "
-            "morgan with a format function that returns one JSON object.",
+            "morgan with a format function that returns one JSON object, its lines written in "
+            "batches (one write per turn of the event loop, the rest at exit).",
         ),
         settings=(
             Setting(
@@ -147,7 +148,9 @@ MIDDLEWARE: tuple[Choice, ...] = (
                     r"[\s\S]*?def log_request",
                 ),
             ),
-            "express": (Anchor("app.js", r"^app\.use\(\s*morgan\("),),
+            "express": (
+                Anchor("app.js", r"^(?:const accessLogLine = [\s\S]*?)?app\.use\(\s*morgan\("),
+            ),
         },
     ),
     Choice(
@@ -176,9 +179,9 @@ MIDDLEWARE: tuple[Choice, ...] = (
         help="Allow browser requests from an explicit list of origins, without credentials.",
         flask=Side(
             ("flask-cors",),
-            "CORS(app, origins=[...], always_send=False): CORS headers only for a request from "
-            "an allowed origin (compared case-insensitively); a hook names Origin in Vary, as "
-            "the cors package does.",
+            "cors = CORS(origins=[...], always_send=False), bound with init_app: CORS headers "
+            "only for a request from an allowed origin (compared case-insensitively); a hook "
+            "names Origin in Vary, as the cors package does.",
         ),
         express=Side(
             ("cors",),
@@ -195,7 +198,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
             ),
         ),
         concepts={
-            "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*CORS\("),),
+            "flask": (Anchor(FLASK_APP_FILES, r"^cors = CORS\("),),
             "express": (Anchor("app.js", r"^app\.use\(\s*cors\("),),
         },
     ),
@@ -205,16 +208,16 @@ MIDDLEWARE: tuple[Choice, ...] = (
         help="Compress responses of 1 KiB and more (br, gzip, deflate) when the client accepts it.",
         flask=Side(
             ("flask-compress",),
-            "Compress(app) with a 1 KiB threshold and br > gzip > deflate, like the compression "
-            "package (flask-compress defaults to 500 bytes and zstd first), called from a hook "
-            "that, like compression, leaves answers to HEAD and to clients refusing every "
-            "coding (gzip;q=0) uncompressed.",
+            "compress = Compress(), bound with init_app, with a 1 KiB threshold and br > gzip > "
+            "deflate, like the compression package (flask-compress defaults to 500 bytes and "
+            "zstd first), called from a hook that, like compression, leaves answers to HEAD and "
+            "to clients refusing every coding (gzip;q=0) uncompressed.",
         ),
         express=Side(("compression",), "compression() with its defaults (1 KiB threshold)."),
         concepts={
             "flask": (
                 Anchor(
-                    FLASK_APP_FILES, r"^[ ]*compress = Compress\(app\)[\s\S]*?def compress_response"
+                    FLASK_APP_FILES, r"^[ ]*compress\.init_app\(app\)[\s\S]*?def compress_response"
                 ),
             ),
             "express": (Anchor("app.js", r"^app\.use\(compression\("),),
@@ -226,7 +229,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
         help="Answer 429 once a client (by socket address) exceeds MAX requests per WINDOW s.",
         flask=Side(
             ("flask-limiter",),
-            "Flask-Limiter application_limits (one counter per client for the whole app) "
+            "A module-level Flask-Limiter `limiter` (so views can add @limiter.limit) bound "
+            "with init_app: application_limits (one counter per client for the whole app) "
             "with X-RateLimit-* headers; "
             "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing "
             "unless the proxy choice says whom to trust. "
@@ -261,7 +265,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
             ),
         ),
         concepts={
-            "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*Limiter\("),),
+            "flask": (Anchor(FLASK_APP_FILES, r"^limiter = Limiter\("),),
             "express": (Anchor("app.js", r"^app\.use\(\s*rateLimit\("),),
         },
     ),

@@ -37,7 +37,7 @@ EDITS = {
 }
 #: The lines the cors middleware writes, and its package.
 CORS_LINES = {
-    "flask": ("from flask_cors import CORS\n", "CORS(\n    app,\n"),
+    "flask": ("from flask_cors import CORS\n", "cors = CORS(\n"),
     "express": ("const cors = require('cors');\n", "app.use(\n  cors((req, callback) => {\n"),
 }
 CORS_PACKAGE = {

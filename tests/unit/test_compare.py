@@ -53,7 +53,7 @@ EXPECTED_CODE = {
     "logging": ("log_request", "morgan("),
     "security-headers": ("SECURITY_HEADERS", "helmet("),
     "cors": ("CORS(", "cors("),
-    "compression": ("Compress(app)", "compression("),
+    "compression": ("compress.init_app(app)", "compression("),
     "rate-limit": ("Limiter(", "rateLimit("),
     "json-body": ("def parse_json_body", "express.json("),
     "static": ("font-family", "express.static("),

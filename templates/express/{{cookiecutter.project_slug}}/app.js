@@ -69,8 +69,11 @@ app.set('strict routing', true);
 
 // Route on the path as Flask sees it: decoded ('%61' is 'a', '%2F' a '/'), as a WSGI
 // server hands it over, and with one leading '/', as werkzeug matches it. ('%', '?', '#',
-// spaces and non-ASCII stay encoded for Express's router.)
+// spaces and non-ASCII stay encoded for Express's router.) Most paths are plain already:
+// printable ASCII without '%' or '#', one leading '/'.
+const PLAIN_PATH = /^\/(?!\/)[!"$&->@-~]*(?:\?|$)/;
 app.use((req, res, next) => {
+  if (PLAIN_PATH.test(req.url)) return next();
   const [path, ...query] = req.url.split('?');
   const decoded = unescape(path).replace(/^\/+/, '/');
   const encoded = decoded.replace(/[^!-~]|[%?#]/gu, encodeURIComponent);

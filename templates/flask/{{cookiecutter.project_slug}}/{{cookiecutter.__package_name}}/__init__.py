@@ -18,3 +18,15 @@ from .routes import bp
 
 def create_app(test_config=None):
 {% filter indent(4, first=True) %}{% include 'app.py.j2' %}{% endfilter %}
+{%- for key in middleware %}
+{%- import 'middleware/' ~ key ~ '.py.j2' as partial with context %}
+{%- set wiring = partial.setup if partial.setup is defined else partial.after_routes if partial.after_routes is defined %}
+{%- if wiring %}
+
+
+def {{ 'init_' ~ key|replace('-', '_') }}(app):
+    """{{ partial.doc() }}"""
+
+{% filter indent(4, first=True) %}{{ wiring()|trim }}{% endfilter %}
+{%- endif %}
+{%- endfor %}
