@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from ._shared import _answers_from_options, _choice_options, examples
+from ._shared import _answers_from_options, _choice_options, examples, format_option, html_options
 
 
 @click.command(
@@ -51,21 +49,8 @@ from ._shared import _answers_from_options, _choice_options, examples
     help="Only these server setups: flask-dev, gunicorn-sync, gunicorn-gthread, express, "
     "node-cluster (default: all).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json")),
-    default="text",
-    help="Text for people, JSON for tools.",
-)
-@click.option(
-    "--html",
-    "html_file",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    metavar="FILE",
-    help="Also write one self-contained HTML page with the charts and the table.",
-)
-@click.option("-f", "--force", is_flag=True, help="Replace an existing --html file.")
+@format_option
+@html_options("one self-contained HTML page with the charts and the table")
 def bench(
     concurrency, duration, delay_ms, cpu_ms, servers, output_format, html_file, force, **choices
 ):

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ._shared import color_option, examples
+from ._shared import color_option, examples, format_option
 
 
 def _size(size: float) -> str:
@@ -41,13 +41,7 @@ def cache() -> None:
 @cache.command(
     epilog=examples("dualgen cache info", "dualgen cache info --format json | jq .bytes")
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json")),
-    default="text",
-    help="Text for people, JSON for tools.",
-)
+@format_option
 @color_option
 def info(output_format: str) -> None:
     """Show where the cache is, how big it is, and every entry (damaged ones marked)."""

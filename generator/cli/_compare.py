@@ -7,7 +7,16 @@ from pathlib import Path
 import click
 
 from .. import catalog
-from ._shared import _answers_from_options, _choice_options, _color, _width, color_option, examples
+from ._shared import (
+    _answers_from_options,
+    _choice_options,
+    _color,
+    _width,
+    color_option,
+    examples,
+    format_option,
+    html_options,
+)
 
 
 @click.command(
@@ -20,21 +29,8 @@ from ._shared import _answers_from_options, _choice_options, _color, _width, col
 )
 @click.argument("name", required=False)
 @_choice_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json")),
-    default="text",
-    help="Text for people, JSON for tools.",
-)
-@click.option(
-    "--html",
-    "html_file",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    metavar="FILE",
-    help="Also write one self-contained HTML page with both trees and every concept side by side.",
-)
-@click.option("-f", "--force", is_flag=True, help="Replace an existing --html file.")
+@format_option
+@html_options("one self-contained HTML page with both trees and every concept side by side")
 @color_option
 def compare(output_format, html_file, force, **choices) -> None:
     """Render the same choices in Flask and Express and show them side by side.
@@ -87,14 +83,7 @@ def compare(output_format, html_file, force, **choices) -> None:
     default="default",
     help="New choices, as for --from (e.g. default+cors).",
 )
-@click.option(
-    "--html",
-    "html_file",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    metavar="FILE",
-    help="Also write the diff as one self-contained HTML page.",
-)
-@click.option("-f", "--force", is_flag=True, help="Replace an existing --html file.")
+@html_options("the diff as one self-contained HTML page")
 @click.option(
     "--exit-code",
     is_flag=True,

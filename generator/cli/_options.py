@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._shared import _width, color_option, examples
+from ._shared import _width, color_option, examples, format_option
 
 
 @click.command(
@@ -13,13 +13,7 @@ from ._shared import _width, color_option, examples
         "dualgen options --format json    # for tools: choices, presets and pins",
     )
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("text", "json")),
-    default="text",
-    help="Text for people, JSON for tools.",
-)
+@format_option
 @click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")
 @color_option
 def options(output_format: str, as_json: bool) -> None:

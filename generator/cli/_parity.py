@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from ._shared import _answers_from_options, _choice_options, _color, color_option, examples
+from ._shared import (
+    _answers_from_options,
+    _choice_options,
+    _color,
+    color_option,
+    examples,
+    format_option,
+)
 
 
 @click.command(
@@ -50,14 +57,7 @@ from ._shared import _answers_from_options, _choice_options, _color, color_optio
     metavar="SECONDS",
     help="Stop sending after this long, install and server starts excluded.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report as text or as JSON for tools.",
-)
+@format_option
 @click.option(
     "--production", is_flag=True, help="Start the production servers (gunicorn, the Node cluster)."
 )

@@ -170,6 +170,34 @@ def _set_color(ctx: click.Context, param: click.Parameter, value: bool | None) -
         ctx.color = False
 
 
+#: `--format text|json`, on every command whose report tools may read.
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    help="Text for people, JSON for tools.",
+)
+
+
+def html_options(what: str):
+    """`--html FILE`, a self-contained page holding `what`, and `-f/--force` to replace one."""
+
+    def decorate(function):
+        function = click.option(
+            "-f", "--force", is_flag=True, help="Replace an existing --html file."
+        )(function)
+        return click.option(
+            "--html",
+            "html_file",
+            type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            metavar="FILE",
+            help=f"Also write {what}.",
+        )(function)
+
+    return decorate
+
+
 #: `--color/--no-color`, on the group and on every command that colours its output.
 color_option = click.option(
     "--color/--no-color",
