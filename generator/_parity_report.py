@@ -118,8 +118,8 @@ def _value(value: str | None) -> str:
 
 
 def _side_by_side(label: str, a: str, b: str) -> list[str]:
-    left = textwrap.wrap(a, COLUMN) or [""]
-    right = textwrap.wrap(b, COLUMN) or [""]
+    left = textwrap.wrap(a, COLUMN, break_on_hyphens=False) or [""]
+    right = textwrap.wrap(b, COLUMN, break_on_hyphens=False) or [""]
     left, right = left[:6], right[:6]
     lines = []
     for n in range(max(len(left), len(right))):
@@ -131,8 +131,13 @@ def _side_by_side(label: str, a: str, b: str) -> list[str]:
 
 
 def _wrapped(text: str, indent: int) -> list[str]:
+    # Header names keep their hyphens: X-Forwarded-For never breaks after "X-Forwarded-".
     return textwrap.wrap(
-        text, WIDTH, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2)
+        text,
+        WIDTH,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + 2),
+        break_on_hyphens=False,
     ) or [" " * indent]
 
 
