@@ -299,3 +299,12 @@ def test_two_projects_of_different_choices_are_refused(projects, tmp_path):
     express = render(spec.build({"middleware": ["cors"]}), ("express",), tmp_path)[0]
     code, err = run_main("parity", str(projects["flask"]), str(express))
     assert code == 2 and "different choices" in err
+
+
+def test_report_lines_never_break_a_header_name_at_its_hyphen():
+    from generator._parity_report import _side_by_side, _wrapped
+
+    text = "e.g. GET /  [Accept-Encoding: gzip; X-Forwarded-For: 198.18.0.1, 10.18.0.1]"
+    for width in range(20, len(text)):
+        lines = _wrapped("x" * width + " " + text, 3) + _side_by_side("header", text, text)
+        assert all(not line.rstrip().endswith("-") for line in lines), lines
