@@ -10,7 +10,15 @@ const app = require('../app');
 {%- for route in c._dualgen.routes %}
 
 test({{ (route.method ~ ' ' ~ route.path)|jsstr }}, async () => {
-  const response = await request(app).{{ route.method|lower }}({{ route.sample_path|jsstr }});
+{%- set call = 'request(app).' ~ route.method|lower %}
+{%- set line = '  const response = await ' ~ call ~ '(' ~ route.sample_path|jsstr ~ ');' %}
+{%- if line|length <= 80 %}
+{{ line }}
+{%- else %}
+  const response = await {{ call }}(
+    {{ route.sample_path|jsstr }},
+  );
+{%- endif %}
 {%- if route.kind == 'error' %}
   assert.equal(response.status, 500);
 {%- if c.error_handlers %}
