@@ -74,7 +74,7 @@ def _seconds(value: str | None) -> object:
 
 
 def _close_seconds(a: str | None, b: str | None) -> bool:
-    if a is None or b is None or not (a.strip().isdigit() and b.strip().isdigit()):
+    if a is None or b is None or not all(re.fullmatch(r"[0-9]+", v.strip()) for v in (a, b)):
         return a == b
     return abs(int(a) - int(b)) <= 2
 

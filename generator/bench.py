@@ -108,7 +108,9 @@ class Bench:
 def parse_concurrency(text: str) -> tuple[int, ...]:
     """`1,10,100` -> (1, 10, 100): whole numbers from 1 to MAX_CONCURRENCY, each once."""
     items = [item.strip() for item in str(text).split(",")]
-    if not items or not all(item.isdigit() and 1 <= int(item) <= MAX_CONCURRENCY for item in items):
+    if not items or not all(
+        item.isascii() and item.isdigit() and 1 <= int(item) <= MAX_CONCURRENCY for item in items
+    ):
         raise UsageError(
             f"--concurrency {text!r} must be a comma-separated list of whole numbers from 1 to "
             f"{MAX_CONCURRENCY}, e.g. 1,10,100"

@@ -277,7 +277,7 @@ def parse_route(text: object) -> Route:
     data: dict[str, object] = {"method": words[0], "path": words[1]}
     if len(words) == 3:
         kind, equals, ms = words[2].partition("=")
-        if kind not in WORK_KINDS or not equals or not ms.isdigit():
+        if kind not in WORK_KINDS or not equals or not (ms.isascii() and ms.isdigit()):
             raise SpecError(
                 f"route {text!r}: {words[2]!r} must be delay=MS or cpu=MS (whole milliseconds)"
             )

@@ -62,6 +62,12 @@ def test_wrk_output_is_read_with_its_units():
             ["--duration", "0"], "--duration 0 must be whole seconds from 1 to 300", id="zero-s"
         ),
         pytest.param(
+            ["--concurrency", "1,²"],
+            "--concurrency '1,²' must be a comma-separated list of whole numbers from 1 to "
+            "1000, e.g. 1,10,100",
+            id="superscript",
+        ),
+        pytest.param(
             ["--servers", "flask-dev,iis"],
             "--servers 'flask-dev,iis': 'iis' is not one of flask-dev, gunicorn-sync, "
             "gunicorn-gthread, express, node-cluster",

@@ -90,6 +90,11 @@ SHAPE = "'METHOD /path', e.g. 'GET /users/{id:int}', optionally followed by dela
             "route 'GET /a delay=-5': 'delay=-5' must be delay=MS or cpu=MS (whole milliseconds)",
         ),
         ("GET /a cpu=0", "route cpu 0 for /a must be whole milliseconds from 1 to 10000"),
+        # A digit, but not an ASCII one: int() would fail on it.
+        (
+            "GET /a delay=²",
+            "route 'GET /a delay=²': 'delay=²' must be delay=MS or cpu=MS (whole milliseconds)",
+        ),
         (
             "GET /a delay=10001",
             "route delay 10001 for /a must be whole milliseconds from 1 to 10000",
@@ -97,7 +102,17 @@ SHAPE = "'METHOD /path', e.g. 'GET /users/{id:int}', optionally followed by dela
         (None, f"route None must be {SHAPE}"),
         ("FETCH /", "route method 'FETCH' is not one of GET, POST, PUT, PATCH, DELETE"),
     ],
-    ids=["one-word", "three-words", "four-words", "negative", "zero", "too-long", "none", "method"],
+    ids=[
+        "one-word",
+        "three-words",
+        "four-words",
+        "negative",
+        "zero",
+        "superscript",
+        "too-long",
+        "none",
+        "method",
+    ],
 )
 def test_command_line_routes_are_method_and_path(text, message):
     refused(parse_route, text, message)
