@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ._shared import (
+    Seconds,
     _answers_from_options,
     _choice_options,
     _color,
@@ -51,7 +52,7 @@ from ._shared import (
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(1, 86_400),
+    type=Seconds(1, 86_400),
     default=600.0,
     show_default=True,
     metavar="SECONDS",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sys
@@ -168,6 +169,19 @@ def _set_color(ctx: click.Context, param: click.Parameter, value: bool | None) -
         ctx.color = value
     elif os.environ.get("NO_COLOR"):
         ctx.color = False
+
+
+class Seconds(click.FloatRange):
+    """Seconds from `low` to `high`. A plain FloatRange lets nan through: no comparison with
+    nan is false, so no range check fails on it."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not in the range {self.min:g}<=x<={self.max:g}.", param, ctx)
+        return seconds
 
 
 #: `--format text|json`, on every command whose report tools may read.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ._shared import color_option, examples
+from ._shared import Seconds, color_option, examples
 
 
 @click.command(
@@ -31,14 +31,14 @@ from ._shared import color_option, examples
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(1, 600),
+    type=Seconds(1, 600),
     default=30.0,
     metavar="SECONDS",
     help="How long to wait for the server to listen.",
 )
 @click.option(
     "--budget",
-    type=click.FloatRange(1, 3600),
+    type=Seconds(1, 3600),
     default=120.0,
     metavar="SECONDS",
     help="How long starting and checking may take in all; what is left is reported unchecked.",

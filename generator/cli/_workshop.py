@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..workshop import DEFAULT_WORKSHOP
-from ._shared import examples
+from ._shared import Seconds, examples
 
 
 @click.group(
@@ -111,7 +111,7 @@ def build(source: str, output_dir: Path, force: bool, pdf: bool, annotate: bool)
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(1, 600),
+    type=Seconds(1, 600),
     default=30.0,
     show_default=True,
     metavar="SECONDS",

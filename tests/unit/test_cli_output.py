@@ -297,3 +297,23 @@ def test_verify_help_says_it_checks_the_recorded_choices(tmp_path):
     out = " ".join(dualgen("verify", "--help", cwd=tmp_path).stdout.split())
     assert "Check a generated PROJECT against the choices it was generated with" in out
     assert "A hand edit that changes an answer is reported as a failure" in out
+
+
+NUMBER_OPTIONS = [
+    (path, option)
+    for path, command in commands()
+    for option in command.params
+    if isinstance(option, click.Option)
+    and isinstance(option.type, click.IntRange | click.FloatRange)
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "option"), NUMBER_OPTIONS, ids=[f"{p} {o.opts[-1]}" for p, o in NUMBER_OPTIONS]
+)
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "1e999", "²"])
+def test_every_number_option_refuses_what_is_no_number_in_range(path, option, value, tmp_path):
+    """nan passes any comparison-based range check; ² passes str.isdigit() but not int()."""
+    result = dualgen(*path.split()[1:], option.opts[-1], value, cwd=tmp_path)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stderr.count("\n") == 1 and "Invalid value for" in result.stderr, result.stderr
