@@ -2,7 +2,8 @@
 write the `curl` command that sends the same request.
 
 Each run of an example connects from its own loopback address (127.0.0.0/8 is all loopback on
-Linux), so that a rate limiter, which keys on the client address, starts every run afresh.
+Linux and Windows), so that a rate limiter, which keys on the client address, starts every run
+afresh; where only 127.0.0.1 answers (macOS), every run shares it.
 """
 
 from __future__ import annotations
@@ -43,12 +44,29 @@ class Answer:
 
 
 def client_addresses(start: int = 0):
-    """Distinct loopback addresses (127.1.0.1 onwards, about 16 million), one per run."""
+    """Distinct loopback addresses (127.1.0.1 onwards, about 16 million), one per run.
+
+    Where only 127.0.0.1 is configured (macOS, unless aliases are added), every run comes from
+    it: each request still goes to both servers, so both count the one client alike.
+    """
+    if not _loopback_range():
+        while True:
+            yield "127.0.0.1"
     n = start
     while True:
         rest, host = divmod(n, 254)
         yield f"127.{1 + (rest >> 8) % 254}.{rest & 255}.{host + 1}"
         n += 1
+
+
+def _loopback_range() -> bool:
+    """Whether this system can connect from loopback addresses other than 127.0.0.1."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.1.0.1", 0))
+        except OSError:
+            return False
+    return True
 
 
 def send(base: str, request: Request, *, source: str, client: str, timeout: float = 10.0) -> Answer:

@@ -3,8 +3,10 @@ curl lines it writes, the declared differences, and bad input."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -308,3 +310,25 @@ def test_report_lines_never_break_a_header_name_at_its_hyphen():
     for width in range(20, len(text)):
         lines = _wrapped("x" * width + " " + text, 3) + _side_by_side("header", text, text)
         assert all(not line.rstrip().endswith("-") for line in lines), lines
+
+
+def test_each_run_has_a_loopback_address_of_its_own_where_the_system_has_them():
+    from generator import _wire
+
+    addresses = list(itertools.islice(_wire.client_addresses(), 600))
+    assert addresses[:2] == ["127.1.0.1", "127.1.0.2"] and len(set(addresses)) == 600
+
+
+def test_where_only_127_0_0_1_answers_every_run_uses_it(monkeypatch):
+    """macOS configures 127.0.0.1 alone: binding 127.1.0.1 fails there."""
+    from generator import _wire
+
+    real_bind = socket.socket.bind
+
+    def bind(self, address):
+        if address[0] != "127.0.0.1":
+            raise OSError(49, "Can't assign requested address")
+        return real_bind(self, address)
+
+    monkeypatch.setattr(socket.socket, "bind", bind)
+    assert set(itertools.islice(_wire.client_addresses(), 5)) == {"127.0.0.1"}
