@@ -224,9 +224,10 @@ def machine() -> dict[str, object]:
 
 
 def _load() -> list[float]:
+    """The load averages, or none where the system has none (Windows has no os.getloadavg)."""
     try:
         return [round(value, 2) for value in os.getloadavg()]
-    except OSError:
+    except (AttributeError, OSError):
         return []
 
 
