@@ -148,7 +148,7 @@ _PAGE = """{% extends "page.html.j2" %}
 
 def render_html(update: Update, *, dry_run: bool = False) -> str:
     """The update as one self-contained page: each changed file now and after, side by side."""
-    from .compare.html import _environment
+    from .compare.html import environment
 
     files = []
     for item in update.writes:
@@ -160,7 +160,7 @@ def render_html(update: Update, *, dry_run: bool = False) -> str:
         texts = [[] if d is None else d.decode("utf-8", "replace").splitlines() for d in sides]
         files.append((item, side_by_side(*texts)))
     lines = render_summary(update, dry_run=dry_run).splitlines()
-    page = _environment().from_string(_PAGE)
+    page = environment().from_string(_PAGE)
     return page.render(
         title=f"dualgen update: {update.project.name}",
         name=update.project.name,

@@ -51,20 +51,22 @@ def render_diff_html(diff: TreeDiff) -> str:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The Jinja environment of dualgen's HTML pages (compare, diff, update, workshop handouts):
+    autoescaped, strict, with the highlighting and diff filters."""
     import jinja2
 
-    environment = jinja2.Environment(
+    pages = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
     )
-    environment.filters.update(
-        highlight=_highlight, highlight_line=_highlight_line, listing=_listing, diff_rows=_diff_rows
+    pages.filters.update(
+        highlight=_highlight, highlight_line=highlight_line, listing=_listing, diff_rows=diff_rows
     )
-    return environment
+    return pages
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -85,7 +87,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def _template(name: str) -> jinja2.Template:
-    return _environment().get_template(name)
+    return environment().get_template(name)
 
 
 def _highlight(code: Iterable[str], path: str) -> list[str]:
@@ -96,7 +98,8 @@ def _highlight(code: Iterable[str], path: str) -> list[str]:
     return [Markup(hl.to_html(row)) for row in rows]
 
 
-def _highlight_line(text: str, path: str) -> str:
+def highlight_line(text: str, path: str) -> str:
+    """One line of code, highlighted for the language of `path`, as safe HTML."""
     from markupsafe import Markup
 
     return Markup(hl.to_html(hl.lines(text, hl.language_for(path))[0]))
@@ -111,7 +114,7 @@ def _listing(tree: Tree) -> list[tuple[str, str]]:
     return rows
 
 
-def _diff_rows(item: FileDiff) -> Iterator[tuple[str, str, str]]:
+def diff_rows(item: FileDiff) -> Iterator[tuple[str, str, str]]:
     """Each line a diff page shows: its class (add, del, ctx, hunk), its sign and its text."""
     for line in item.lines:
         if line.startswith(("+++", "---")):

@@ -178,8 +178,8 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters.update(
         # The diff rows and highlighting of `dualgen diff --html`.
-        diff_rows=compare_html._diff_rows,
-        highlight_line=compare_html._highlight_line,
+        diff_rows=compare_html.diff_rows,
+        highlight_line=compare_html.highlight_line,
         markdown=lambda text, level=3: Markup(_markdown.to_html(text, heading_level=level)),
     )
     return environment
