@@ -114,6 +114,7 @@ def test_a_header_is_compared_by_its_rule(name, a, b, same):
         pytest.param("text/plain; x=charset=a", "text/plain", id="charset-as-a-value"),
         pytest.param("text/plain; a=b; charset=x=y", "text/plain; charset=x=y", id="second"),
         pytest.param("TEXT/PLAIN", "text/plain", id="media-lowered"),
+        pytest.param("text/plain; charset=X-Mac-Roman", "text/plain; charset=x-mac-roman", id="x"),
     ],
 )
 def test_content_type_is_the_media_type_and_the_charset_unless_json(value, expected):
@@ -268,3 +269,9 @@ def test_a_json_body_difference_shows_the_canonical_json():
 )
 def test_an_aspect_is_labelled_by_its_kind_and_header_name(aspect, label):
     assert aspect.label == label
+
+
+def test_headers_are_ordered_by_their_lowered_names():
+    # "_" sorts between upper- and lower-case letters: the order is that of the lowered names.
+    flask = Answer(200, [("XA", "1"), ("X_B", "1")])
+    assert [aspect.name for aspect in compare(flask, Answer(200))] == ["X_B", "XA"]
