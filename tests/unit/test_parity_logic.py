@@ -4,6 +4,7 @@ counted, raised or declared (generator/parity.py), the curl lines and client add
 
 from __future__ import annotations
 
+import uuid
 from http.client import RemoteDisconnected
 from types import SimpleNamespace
 
@@ -66,15 +67,15 @@ def test_a_difference_is_known_by_its_signature(aspect, signature):
 
 
 def test_each_signature_has_an_exception_type_of_its_own():
-    first = parity._difference_type("status: Flask 200, Express 404")
-    assert first is parity._difference_type("status: Flask 200, Express 404")
-    other = parity._difference_type("body of a 200 answer")
+    # Signatures of their own: the types are kept for the process, so a signature another test
+    # used would find its type made already.
+    one, two = (f"status: Flask {uuid.uuid4()}" for _ in range(2))
+    first = parity._difference_type(one)
+    assert first is parity._difference_type(one)
+    other = parity._difference_type(two)
     assert other is not first
     assert issubclass(first, parity.Difference) and issubclass(first, AssertionError)
-    assert (first.signature, other.signature) == (
-        "status: Flask 200, Express 404",
-        "body of a 200 answer",
-    )
+    assert (first.__name__, first.signature, other.signature) == ("Difference", one, two)
 
 
 def test_the_size_of_an_example_counts_requests_then_headers_and_bodies_then_paths():
@@ -83,6 +84,7 @@ def test_the_size_of_an_example_counts_requests_then_headers_and_bodies_then_pat
         Request("POST", "/"),
     )
     assert parity._size(example) == (4, 3, 4)
+    assert parity._size(example[:1]) == (3, 3, 3)
     assert parity._size(()) == (0, 0, 0)
 
 
@@ -125,9 +127,10 @@ TWO = (Request("GET", "/a"), Request("GET", "/bb"))
 
 def test_identical_answers_are_counted_and_nothing_is_raised():
     run = search()
-    run._check(answers(Answer(200, [], b"x"), Answer(200, [], b"x")), ONE, False)
+    for _ in range(2):
+        run._check(answers(Answer(200, [], b"x"), Answer(200, [], b"x")), ONE, False)
     report = run.report
-    assert (report.sent, report.identical, report.differing, report.declared_only) == (1, 1, 0, 0)
+    assert (report.sent, report.identical, report.differing, report.declared_only) == (2, 2, 0, 0)
     assert report.found == {} and run.events == [] and report.ok
 
 
@@ -137,6 +140,7 @@ def test_a_new_difference_is_recorded_once_and_raised_with_its_signature():
     with pytest.raises(parity.Difference) as raised:
         run._check(pair, TWO, False)
     assert type(raised.value) is parity._difference_type(STATUS)
+    assert str(raised.value) == STATUS
     report = run.report
     assert (report.sent, report.identical, report.differing, report.declared_only) == (1, 0, 1, 0)
     assert report.by_kind == {"status": 1}
@@ -155,6 +159,7 @@ def test_a_new_difference_is_recorded_once_and_raised_with_its_signature():
         run._check(pair, TWO, False)
     assert (found.count, found.example, found.confirmed) == (3, ONE, True)
     assert run.events == [("found", found)] and list(report.found) == [STATUS]
+    assert (report.sent, report.differing, report.by_kind) == (3, 3, {"status": 3})
 
 
 def test_before_the_final_replay_the_latest_example_and_answers_are_kept():
@@ -216,6 +221,8 @@ def test_a_declared_difference_is_counted_and_keeps_its_smallest_example():
         1,
     )
     assert run.events == [("found", found)] and report.ok and report.undeclared == []
+    assert found.aspects == [Aspect("status", "", "200", "404")]
+    assert (found.flask.status, found.express.status) == (200, 404)
 
     run._check(answers(Answer(200), Answer(404)), ONE, False)  # smaller: kept instead
     smaller = report.found[key]
@@ -598,5 +605,35 @@ def test_a_difference_declared_for_empty_answers_needs_both_empty(
     declared = Declared("t", "f", "e", "w", aspects=("content-type",), empty=True)
     aspect = Aspect("content-type", "", "text/html", None)
     pair = answers(Answer(204, body=flask_body), Answer(204, body=express_body))
-    example = (Request("HEAD", "/x"), Request(method, "/"))
+    example = (Request("HEAD", "/x"), Request("GET", "/y"), Request(method, "/"))
     assert declared.covers(aspect, pair, example) is covers
+
+
+def test_the_search_knows_the_differences_declared_for_its_project():
+    built = spec.build({})
+    report = parity.Report(built, seed=1, requested=10)
+    servers = {name: SimpleNamespace(url=f"http://{name}") for name in ("flask", "express")}
+    run = parity._Search(built, report, servers, 0.0, lambda *event: None, None)
+    assert [declared.title for declared in run.declared] == [
+        "answers without content (OPTIONS, 204)",
+        "GET or HEAD with If-None-Match: * on a route's answer",
+        "error pages, without this choice",
+    ]
+
+
+def test_a_body_difference_is_known_by_flasks_status():
+    run = search()
+    pair = answers(Answer(404, [], b"<html>"), Answer(404, [], b"Cannot GET"))
+    with pytest.raises(parity.Difference) as raised:
+        run._check(pair, ONE, False)
+    assert raised.value.signature == "body of a 404 answer"
+    assert run.report.found["body of a 404 answer"].kind == "body"
+
+
+def test_a_declared_body_difference_is_kept_under_its_title():
+    declared = Declared("pages", "f", "e", "w", aspects=("body",), statuses=(404,))
+    run = search([declared])
+    run._check(answers(Answer(404, [], b"a"), Answer(404, [], b"b")), ONE, False)
+    assert list(run.report.found) == ["body of a 404 answer (pages)"]
+    with pytest.raises(parity.Difference):  # another status: not covered
+        run._check(answers(Answer(400, [], b"a"), Answer(400, [], b"b")), ONE, False)
