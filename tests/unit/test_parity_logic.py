@@ -386,7 +386,23 @@ def test_curl_waits_for_no_100_continue_above_1024_bytes(size, expect):
 
 
 def test_printf_writes_each_byte_exactly():
-    assert _printf(b"%\\'\n~ \x1f\x7f\xffa") == "'%%\\134\\047\\012~ \\037\\177\\377a'"
+    assert _printf(b"%\\'\n~ \x1f\x7f\xffaX") == "'%%\\134\\047\\012~ \\037\\177\\377aX'"
+
+
+def test_a_request_sent_twice_is_one_quiet_line_then_the_shown_one_from_the_same_client():
+    request = Request("GET", "/", (("X-Forwarded-For", "{client}"),), repeat=2)
+    assert curl(BASE, request, client="198.7.8.9") == (
+        "for i in $(seq 1); do curl -s --path-as-is -o /dev/null "
+        "-H 'X-Forwarded-For: 198.7.8.9' http://127.0.0.1:5000/; done; "
+        "curl -s --path-as-is -i -H 'X-Forwarded-For: 198.7.8.9' http://127.0.0.1:5000/"
+    )
+
+
+def test_a_curl_line_comes_from_198_18_0_1_unless_told():
+    request = Request("GET", "/", (("X-Forwarded-For", "{client}"),))
+    assert curl(BASE, request) == (
+        "curl -s --path-as-is -i -H 'X-Forwarded-For: 198.18.0.1' http://127.0.0.1:5000/"
+    )
 
 
 def test_the_client_of_a_curl_line_is_the_one_given():
