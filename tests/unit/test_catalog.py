@@ -221,3 +221,12 @@ def test_a_difference_declared_without_a_choice_applies_only_without_it():
     pages = "error pages, without this choice"
     assert pages in titles({}) and pages not in titles({"middleware": ["error-handlers"]})
     assert titles({"classic": True}) == []
+
+
+@pytest.mark.parametrize("framework", catalog.FRAMEWORKS, ids=catalog.FRAMEWORKS)
+def test_write_extension_writes_the_committed_module_byte_for_byte(framework, tmp_path):
+    (tmp_path / framework).mkdir()
+    written = catalog.write_extension(framework, tmp_path)
+    assert written == tmp_path / framework / f"{catalog.extension_module(framework)}.py"
+    committed = catalog.TEMPLATES_DIR / framework / written.name
+    assert written.read_bytes() == committed.read_bytes()

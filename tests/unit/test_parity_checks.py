@@ -308,3 +308,39 @@ def test_report_lines_never_break_a_header_name_at_its_hyphen():
     for width in range(20, len(text)):
         lines = _wrapped("x" * width + " " + text, 3) + _side_by_side("header", text, text)
         assert all(not line.rstrip().endswith("-") for line in lines), lines
+
+
+def test_two_projects_of_one_framework_are_refused_in_words(projects):
+    from generator import parity
+    from generator.errors import UsageError
+
+    flask, other = projects["flask"], projects["other-flask"]
+    with pytest.raises(UsageError) as refused:
+        parity.check_projects(flask, other)
+    assert str(refused.value) == (
+        f"{flask} and {other} are both flask projects; give one Flask and one Express project"
+    )
+
+
+def test_projects_of_different_choices_are_refused_in_words(projects, tmp_path):
+    from generator import parity
+    from generator.errors import UsageError
+
+    express = render(spec.build({"middleware": ["cors"]}), ("express",), tmp_path)[0]
+    with pytest.raises(UsageError) as refused:
+        parity.check_projects(express, projects["flask"])
+    assert str(refused.value) == (
+        f"{projects['flask']} and {express} were made from different choices (their "
+        ".dualgen.yaml differ); parity compares two projects of the same choices"
+    )
+
+
+def test_two_projects_in_either_order_are_run_as_flask_then_express(projects, monkeypatch):
+    from generator import parity
+
+    calls = []
+    monkeypatch.setattr(parity, "_run", lambda *args, **options: calls.append((args, options)))
+    parity.check_projects(projects["express"], projects["flask"], requests=5, seed=3)
+    assert calls == [
+        ((spec.build({}), projects["flask"], projects["express"]), {"requests": 5, "seed": 3})
+    ]
