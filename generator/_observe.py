@@ -69,10 +69,6 @@ HEADER_RULES: dict[str, Rule] = {
 }
 
 
-def _seconds(value: str | None) -> object:
-    return None if value is None else ("number" if value.strip().isdigit() else value)
-
-
 def _close_seconds(a: str | None, b: str | None) -> bool:
     if a is None or b is None or not all(re.fullmatch(r"[0-9]+", v.strip()) for v in (a, b)):
         return a == b
@@ -94,13 +90,12 @@ def _request_id(value: str | None) -> str | None:
     return None if value is None else UUID.sub("<random uuid>", value)
 
 
-#: Each rule: normalise a value, or compare two (for tolerances).
+#: How each rule normalises a value ("seconds" compares two values, in _close_seconds).
 _NORMAL: dict[str, Callable[[str | None], object]] = {
     "presence": lambda value: value is not None,
     "set": _items,
     "no version": _no_version,
     "request id": _request_id,
-    "seconds": _seconds,
 }
 
 

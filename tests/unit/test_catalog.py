@@ -174,3 +174,59 @@ def test_a_choice_names_its_variables_and_sides():
     assert choice.side("express").packages == ("express-rate-limit",)
     origins = catalog.CHOICES["cors"].settings[0]
     assert (origins.is_list, choice.settings[0].is_list) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("framework", "storage", "expected"),
+    [
+        pytest.param(
+            "flask",
+            "redis://cache:6379/0",
+            {"flask": "3.1.3", "flask-limiter": "4.1.1", "redis": "7.4.1"},
+            id="flask-redis",
+        ),
+        pytest.param(
+            "express",
+            "rediss://cache:6380",
+            {
+                "express": "5.3.0",
+                "express-rate-limit": "8.7.5",
+                "rate-limit-redis": "6.0.1",
+                "redis": "6.3.1",
+            },
+            id="express-rediss",
+        ),
+        pytest.param(
+            "flask", "memory://", {"flask": "3.1.3", "flask-limiter": "4.1.1"}, id="memory"
+        ),
+        pytest.param(
+            "flask", "REDIS://cache", {"flask": "3.1.3", "flask-limiter": "4.1.1"}, id="capitals"
+        ),
+        pytest.param("flask", None, {"flask": "3.1.3", "flask-limiter": "4.1.1"}, id="none"),
+    ],
+)
+def test_a_redis_storage_adds_the_redis_client_packages(framework, storage, expected):
+    settings = {"rate-limit": {} if storage is None else {"storage": storage}}
+    assert catalog.packages(framework, ["rate-limit"], settings=settings) == expected
+    # Development packages and other choices' settings bring no Redis client.
+    assert catalog.packages(framework, ["rate-limit"], dev=True, settings=settings) == {}
+    other = {"cors": {"storage": "redis://cache"}}
+    assert "redis" not in catalog.packages(framework, ["rate-limit", "cors"], settings=other)
+
+
+def test_a_difference_declared_without_a_choice_applies_only_without_it():
+    def titles(answers):
+        return [d.title for d in catalog.declared_differences(spec.build(answers))]
+
+    pages = "error pages, without this choice"
+    assert pages in titles({}) and pages not in titles({"middleware": ["error-handlers"]})
+    assert titles({"classic": True}) == []
+
+
+@pytest.mark.parametrize("framework", catalog.FRAMEWORKS, ids=catalog.FRAMEWORKS)
+def test_write_extension_writes_the_committed_module_byte_for_byte(framework, tmp_path):
+    (tmp_path / framework).mkdir()
+    written = catalog.write_extension(framework, tmp_path)
+    assert written == tmp_path / framework / f"{catalog.extension_module(framework)}.py"
+    committed = catalog.TEMPLATES_DIR / framework / written.name
+    assert written.read_bytes() == committed.read_bytes()

@@ -332,3 +332,39 @@ def test_where_only_127_0_0_1_answers_every_run_uses_it(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "bind", bind)
     assert set(itertools.islice(_wire.client_addresses(), 5)) == {"127.0.0.1"}
+
+
+def test_two_projects_of_one_framework_are_refused_in_words(projects):
+    from generator import parity
+    from generator.errors import UsageError
+
+    flask, other = projects["flask"], projects["other-flask"]
+    with pytest.raises(UsageError) as refused:
+        parity.check_projects(flask, other)
+    assert str(refused.value) == (
+        f"{flask} and {other} are both flask projects; give one Flask and one Express project"
+    )
+
+
+def test_projects_of_different_choices_are_refused_in_words(projects, tmp_path):
+    from generator import parity
+    from generator.errors import UsageError
+
+    express = render(spec.build({"middleware": ["cors"]}), ("express",), tmp_path)[0]
+    with pytest.raises(UsageError) as refused:
+        parity.check_projects(express, projects["flask"])
+    assert str(refused.value) == (
+        f"{projects['flask']} and {express} were made from different choices (their "
+        ".dualgen.yaml differ); parity compares two projects of the same choices"
+    )
+
+
+def test_two_projects_in_either_order_are_run_as_flask_then_express(projects, monkeypatch):
+    from generator import parity
+
+    calls = []
+    monkeypatch.setattr(parity, "_run", lambda *args, **options: calls.append((args, options)))
+    parity.check_projects(projects["express"], projects["flask"], requests=5, seed=3)
+    assert calls == [
+        ((spec.build({}), projects["flask"], projects["express"]), {"requests": 5, "seed": 3})
+    ]

@@ -101,6 +101,10 @@ SHAPE = "'METHOD /path', e.g. 'GET /users/{id:int}', optionally followed by dela
         ),
         (None, f"route None must be {SHAPE}"),
         ("FETCH /", "route method 'FETCH' is not one of GET, POST, PUT, PATCH, DELETE"),
+        (
+            "GET /a sleep=5",
+            "route 'GET /a sleep=5': 'sleep=5' must be delay=MS or cpu=MS (whole milliseconds)",
+        ),
     ],
     ids=[
         "one-word",
@@ -112,10 +116,24 @@ SHAPE = "'METHOD /path', e.g. 'GET /users/{id:int}', optionally followed by dela
         "too-long",
         "none",
         "method",
+        "other-work",
     ],
 )
 def test_command_line_routes_are_method_and_path(text, message):
     refused(parse_route, text, message)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "ms"),
+    [
+        pytest.param("GET /a delay=1", "delay", 1, id="delay-1"),
+        pytest.param("GET /a cpu=1", "cpu", 1, id="cpu-1"),
+        pytest.param("GET /a delay=10000", "delay", 10000, id="delay-10000"),
+        pytest.param("GET /a cpu=10000", "cpu", 10000, id="cpu-10000"),
+    ],
+)
+def test_simulated_work_takes_1_to_10000_milliseconds(text, kind, ms):
+    assert getattr(parse_route(text), kind) == ms
 
 
 def test_command_line_routes_take_simulated_work():

@@ -184,6 +184,7 @@ def test_rate_limit_storage_takes_memory_or_a_plain_redis_url(value, stored):
         pytest.param("redis://cache:0", id="port-zero"),
         pytest.param("redis://cache:70000", id="port-high"),
         pytest.param("redis://[zz::]", id="bad-ipv6"),
+        pytest.param("redis://[1::2::3]:6379", id="ipv6-two-gaps"),
         pytest.param("redis://-cache", id="bad-host"),
         pytest.param("redis://cache/123", id="db-too-long"),
         pytest.param("redis://cache\n", id="newline"),
@@ -195,6 +196,29 @@ def test_rate_limit_storage_refuses_anything_else(value):
     answers = {"middleware": ["rate-limit"], "settings": {"rate-limit": {"storage": value}}}
     with pytest.raises(SpecError, match="is not memory:// or a Redis URL"):
         spec.build(answers)
+
+
+@pytest.mark.parametrize(
+    ("port", "accepted"),
+    [
+        pytest.param("0", False, id="0"),
+        pytest.param("1", True, id="1"),
+        pytest.param("65535", True, id="65535"),
+        pytest.param("65536", False, id="65536"),
+    ],
+)
+def test_a_redis_port_is_1_to_65535(port, accepted):
+    value = f"redis://cache:{port}"
+    answers = {"middleware": ["rate-limit"], "settings": {"rate-limit": {"storage": value}}}
+    if accepted:
+        assert spec.build(answers).setting("rate-limit", "storage") == value
+    else:
+        with pytest.raises(SpecError) as refused:
+            spec.build(answers)
+        assert str(refused.value) == (
+            f"rate-limit.storage {value!r} is not memory:// or a Redis URL like "
+            "redis://localhost:6379/0 (no password: set REDIS_URL at run time for that)"
+        )
 
 
 def test_docker_implies_the_production_server():

@@ -150,3 +150,30 @@ def test_what_the_budget_leaves_out_is_each_reported():
 )
 def test_an_error_is_shown_by_its_first_line(error, line):
     assert verify._first_line(error) == line
+
+
+def test_the_complaint_counts_several_exchanges_not_checked_in_the_plural():
+    result = report(
+        Check(EXCHANGE, skipped="s"), Check(EXCHANGE, skipped="s"), out_of_time=True, budget=3
+    )
+    assert result.complaint() == (
+        "\nverify ran out of its 3 s budget: 2 of 2 exchanges were not checked; "
+        "give --budget more seconds"
+    )
+
+
+@pytest.mark.parametrize(
+    ("framework", "answers", "line"),
+    [
+        pytest.param("flask", {}, "  install  flask==3.1.3 (pip)", id="flask"),
+        pytest.param(
+            "express",
+            {"middleware": ["cors", "logging"]},
+            "  install  express==5.3.0, morgan==1.12.1, cors==2.8.6 (npm)",
+            id="express",
+        ),
+    ],
+)
+def test_the_install_line_names_the_pinned_packages_and_the_tool(framework, answers, line):
+    result = Verification(Path("p"), framework, spec.build(answers))
+    assert describe("installing", result) == line
