@@ -202,3 +202,73 @@ def test_bad_input_exits_2_with_one_line_and_changes_nothing(
     assert code == 2 and err.count("\n") == 1, err
     assert message in err
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("tool", ["git", "merge3"])
+def test_each_merge_tool_keeps_hand_edits_and_marks_conflicts_with_the_path(tool):
+    assert updating.merge_file(P, B, T, "app.py", tool) == (b"a\nB\nc\nmine\n", True)
+    assert updating.merge_file(b"a\nX\nc\n", B, T, "src/app.py", tool) == (
+        b"a\n<<<<<<< src/app.py (yours)\nX\n=======\nB\n>>>>>>> src/app.py (new answers)\nc\n",
+        False,
+    )
+
+
+def test_the_project_file_is_read_only_as_a_plain_file_in_plain_folders(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_bytes(b"mine\n")
+    (tmp_path / "README.md").mkdir()
+    (tmp_path / "link.py").symlink_to(tmp_path / "src" / "app.py")
+    (tmp_path / "file").write_bytes(b"")
+    assert updating.read_current(tmp_path, "src/app.py") == b"mine\n"
+    assert updating.read_current(tmp_path, "src/missing.py") is None
+    assert updating.read_current(tmp_path, "nowhere/app.py") is None
+    refused = {
+        "README.md": "README.md' must be a file for the update; move it away",
+        "link.py": "link.py' is a symbolic link where the update writes; dualgen never",
+        "file/app.py": "file' must be a folder for the update; move it away",
+    }
+    for path, message in refused.items():
+        with pytest.raises(updating.DestinationError, match=message):
+            updating.read_current(tmp_path, path)
+
+
+def test_a_base_from_this_dualgen_version_says_so():
+    assert updating._base_note(updating.__version__) == (
+        f"the recorded answers rendered with dualgen {updating.__version__}, which recorded them"
+    )
+    assert "made with an unrecorded dualgen version, so" in updating._base_note(None)
+
+
+def test_an_applied_update_writes_every_planned_file_and_keeps_hand_edits(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    app = project / "app.py"
+    app.write_text(app.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
+    assert (plan.framework, plan.tool, plan.old.middleware, plan.new.middleware) == (
+        "flask",
+        "git",
+        (),
+        ("cors",),
+    )
+    actions = {item.path: item.action for item in plan.files}
+    assert actions["app.py"] == "merged" and actions[".dualgen.yaml"] == "updated"
+    assert plan.conflicts == [] and plan.writes == list(plan.files)
+    updating.apply_update(plan)
+    for item in plan.files:
+        assert (project / item.path).read_bytes() == item.after, item.path
+    assert app.read_text(encoding="utf-8").endswith("# mine\n")
+    assert "cors" in (project / ".dualgen.yaml").read_text(encoding="utf-8")
+    assert not [path for path in project.iterdir() if path.name.startswith(".dualgen-update")]
+    again = updating.plan_update(project, {}, tool="git")
+    assert again.files == ()
+
+
+def test_an_update_refuses_a_file_changed_after_it_was_planned(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "express", tmp_path / "shop")
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="merge3")
+    changed = project / plan.writes[0].path
+    changed.write_bytes(b"changed\n")
+    before = snapshot(project)
+    with pytest.raises(updating.RunError, match=f"^{plan.writes[0].path} changed while the"):
+        updating.apply_update(plan)
+    assert snapshot(project) == before

@@ -292,3 +292,84 @@ def test_the_workshop_files_are_installed_as_package_data():
     ]
     assert "flask-vs-express.yaml" in data and "templates/handout.html.j2" in data
     assert all(any(fnmatch.fnmatch(name, glob) for glob in globs) for name in data), data
+
+
+MARKDOWN = """Intro line
+  continues **bold** and _it_ and *em*
+
+## Sub ##
+###### Deep
+
+* one
+  more
+* two
+- three
+
+3) x
+4. y
+not a list item
+```JS
+let a = 1;
+~~~
+```
+~~~~
+~~~ inner
+~~~~
+> a
+>b
+
+######\x20
+text `` a`b `` [l](/x?y) [m](mailto:a@b) [bad](x:y/z) [rel](a/b:c) [h](HTTP://x)"""
+
+MARKDOWN_HTML = """<p>Intro line continues <strong>bold</strong> and <em>it</em> and <em>em</em></p>
+<h3>Sub</h3>
+<h6>Deep</h6>
+<ul><li>one more</li><li>two</li><li>three</li></ul>
+<ol><li>x</li><li>y</li></ol>
+<p>not a list item</p>
+<pre class="md"><code><span class="kw">let</span> a = <span class="num">1</span>;
+~~~</code></pre>
+<pre class="md"><code>~~~ inner</code></pre>
+<blockquote><p>a b</p></blockquote>
+<p>###### text <code>a`b</code> <a href="/x?y">l</a> <a href="mailto:a@b">m</a> [bad](x:y/z) \
+<a href="a/b:c">rel</a> <a href="HTTP://x">h</a></p>"""
+
+
+def test_markdown_document_as_fixed_html():
+    assert _markdown.to_html(MARKDOWN, heading_level=2) == MARKDOWN_HTML
+    assert _markdown.to_html("a\r\nb") == "<p>a b</p>"
+    assert _markdown.to_html("```\n<b>") == '<pre class="md"><code>&lt;b&gt;</code></pre>'
+    assert _markdown.to_html("#  T") == "<h3>T</h3>"
+
+
+def test_any_block_ends_a_paragraph():
+    text = "p\n> q\n\np\n1. n\n\np\n- b\n\np\n# h\n\np\n```\nc\n```"
+    assert _markdown.to_html(text).split("\n") == [
+        "<p>p</p>",
+        "<blockquote><p>q</p></blockquote>",
+        "<p>p</p>",
+        "<ol><li>n</li></ol>",
+        "<p>p</p>",
+        "<ul><li>b</li></ul>",
+        "<p>p</p>",
+        "<h3>h</h3>",
+        "<p>p</p>",
+        '<pre class="md"><code>c</code></pre>',
+    ]
+
+
+def test_a_step_number_is_one_of_the_workshops_steps():
+    found = parse(step(), step(id="two"))
+    assert [found.step(1).id, found.step(2).id] == ["one", "two"]
+    for number in (0, 3):
+        with pytest.raises(workshops.UsageError) as error:
+            found.step(number)
+        assert str(error.value) == f"step {number} does not exist; 'T' has steps 1 to 2"
+
+
+def test_a_wrong_value_is_shown_in_the_message_up_to_40_characters():
+    with pytest.raises(SpecError) as error:
+        parse(step(title=10**45))
+    assert str(error.value) == (
+        "w: step 1 (one): title must be a line of text, got int '" + "1" + "0" * 39 + "'"
+    )
