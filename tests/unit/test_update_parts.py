@@ -272,3 +272,29 @@ def test_an_update_refuses_a_file_changed_after_it_was_planned(tmp_path):
     with pytest.raises(updating.RunError, match=f"^{plan.writes[0].path} changed while the"):
         updating.apply_update(plan)
     assert snapshot(project) == before
+
+
+def test_each_decision_records_the_path_both_versions_and_its_note():
+    F = updating.FileUpdate
+    edited = "the update deletes it but it was changed by hand: kept as it is, delete it yourself"
+    binary = "a binary file changed by hand and by the update: kept as it is"
+    markers = "changed by hand and by the update: resolve the <<<<<<< ======= >>>>>>> markers"
+    conflict = b"a\n<<<<<<< f (yours)\nX\n=======\nB\n>>>>>>> f (new answers)\nc\n"
+    cases = [
+        ((None, T, None), F("f", "added", None, T)),
+        ((B, None, B), F("f", "removed", B, None)),
+        ((B, None, P), F("f", "conflict", P, P, note=edited)),
+        ((B, T, None), F("f", "restored", None, T, note="deleted by hand; the update changes it")),
+        ((B, T, B), F("f", "updated", B, T)),
+        ((B, T, P), F("f", "merged", P, b"a\nB\nc\nmine\n", note="hand edits kept")),
+        ((B, T, b"a\nX\nc\n"), F("f", "conflict", b"a\nX\nc\n", conflict, note=markers)),
+        ((B, T, b"a\0"), F("f", "conflict", b"a\0", b"a\0", note=binary)),
+        ((B, b"\0", P), F("f", "conflict", P, P, note=binary)),
+        ((b"\0", T, P), F("f", "conflict", P, P, note=binary)),
+    ]
+    for (base, target, current), expected in cases:
+        assert updating.decide("f", base, target, current, merge3) == expected
+    assert updating.decide("f", None, T, P, merge3).after == (
+        b"<<<<<<< f (yours)\na\nb\nc\nmine\n=======\na\nB\nc\n>>>>>>> f (new answers)\n"
+    )
+    assert F("f", "removed", B, None).writes and not F("f", "conflict", P, P).writes

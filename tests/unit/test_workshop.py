@@ -373,3 +373,62 @@ def test_a_wrong_value_is_shown_in_the_message_up_to_40_characters():
     assert str(error.value) == (
         "w: step 1 (one): title must be a line of text, got int '" + "1" + "0" * 39 + "'"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("title: T\nsteps: [\n", "is not valid YAML at line 3", id="line"),
+        pytest.param("[" * 5000, "is nested too deeply", id="deep"),
+        pytest.param(
+            "a: &x 1\nb: *x\n",
+            "is not valid YAML at line 2: aliases (*name) are not allowed in an answer file",
+            id="alias",
+        ),
+        pytest.param("3", "must hold a mapping (title, name, steps), not int '3'", id="int"),
+        pytest.param("", "must hold a mapping (title, name, steps), not nothing", id="empty"),
+        pytest.param("title: T\n" + "#" * (1024 * 1024 - 8), "is larger than 1024 KiB", id="big"),
+        pytest.param("title: T\n" + "#" * (1024 * 1024 - 9), {"title": "T"}, id="largest"),
+    ],
+)
+def test_a_workshop_file_is_read_or_refused_with_a_fixed_message(text, expected, tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8")
+    if isinstance(expected, dict):
+        assert workshops.read_workshop_file(path) == expected
+        return
+    with pytest.raises(SpecError) as error:
+        workshops.read_workshop_file(path)
+    assert str(error.value) == f"workshop file {str(path)!r} {expected}"
+
+
+@pytest.mark.parametrize(
+    ("value", "options", "expected"),
+    [
+        pytest.param("  T \t", {"line": True}, "T", id="line-stripped"),
+        pytest.param("\n  a\t\n\n", {}, "  a\t", id="text-keeps-spaces"),
+        pytest.param("x" * 120, {"line": True}, "x" * 120, id="longest-line"),
+        pytest.param(
+            "x" * 121, {"line": True}, "is 121 characters long; the limit is 120", id="long"
+        ),
+        pytest.param("x" * 20_000, {}, "x" * 20_000, id="longest-text"),
+        pytest.param("x" * 20_001, {}, "is 20001 characters long; the limit is 20000", id="text"),
+        pytest.param("a\tb", {"line": True}, "holds the character '\\t', which is not", id="tab"),
+        pytest.param("a\nb", {}, "a\nb", id="text-lines"),
+        pytest.param("a\u2028b", {}, "holds the character '\\u2028', which", id="line-separator"),
+        pytest.param("a\u2029b", {}, "holds the character '\\u2029', which", id="paragraph"),
+        pytest.param("a\ud800b", {}, "holds the character '\\ud800', which", id="surrogate"),
+        pytest.param("a\x7fb", {}, "holds the character '\\x7f', which", id="delete"),
+        pytest.param("  ", {}, "must be text, got str '  '", id="blank"),
+        pytest.param("  ", {"required": False}, "  ", id="blank-optional"),
+        pytest.param(None, {"required": False}, "must be text, got nothing", id="none-optional"),
+        pytest.param(["a"], {"line": True}, "must be a line of text, got list", id="list"),
+    ],
+)
+def test_text_is_checked_at_its_limits(value, options, expected):
+    if not expected.startswith(("is ", "holds ", "must ")):
+        assert workshops._text(value, "w: title", **options) == expected
+        return
+    with pytest.raises(SpecError) as error:
+        workshops._text(value, "w: title", **options)
+    assert str(error.value).startswith(f"w: title {expected}")
