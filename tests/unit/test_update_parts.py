@@ -298,3 +298,49 @@ def test_each_decision_records_the_path_both_versions_and_its_note():
         b"<<<<<<< f (yours)\na\nb\nc\nmine\n=======\na\nB\nc\n>>>>>>> f (new answers)\n"
     )
     assert F("f", "removed", B, None).writes and not F("f", "conflict", P, P).writes
+
+
+def test_a_new_folder_is_made_for_added_files_and_removed_with_them(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    before = snapshot(project)
+    added = updating.plan_update(project, {"routes": [{"method": "GET", "path": "/items"}]})
+    assert [(item.path, item.action) for item in added.files][2:4] == [
+        ("shop/__init__.py", "added"),
+        ("shop/routes.py", "added"),
+    ]
+    updating.apply_update(added)
+    assert sorted(path.name for path in (project / "shop").iterdir()) == [
+        "__init__.py",
+        "routes.py",
+    ]
+    removed = updating.plan_update(project, {}, remove_routes=["GET /items"])
+    updating.apply_update(removed)
+    assert not (project / "shop").exists()
+    assert snapshot(project) == before
+
+
+def test_a_failed_move_puts_back_the_files_already_moved(tmp_path, monkeypatch):
+    import os
+
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    before = snapshot(project)
+    plan = updating.plan_update(project, {"routes": [{"method": "GET", "path": "/items"}]})
+    real_replace, moves = os.replace, []
+
+    def replace(source, target):  # the 4th move (shop/routes.py) fails as a full disk would
+        moves.append(target)
+        if len(moves) == 4:
+            raise OSError(28, "No space left on device", str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(updating.RunError) as error:
+        updating.apply_update(plan)
+    monkeypatch.undo()
+    assert str(error.value) == (
+        "the update could not be applied (No space left on device "
+        f"({project / 'shop' / 'routes.py'})); the project is as it was"
+    )
+    assert snapshot(project) == before
+    assert not (project / "shop").exists()
+    assert [path.name for path in project.iterdir() if path.name.startswith(".dualgen-")] == []

@@ -432,3 +432,135 @@ def test_text_is_checked_at_its_limits(value, options, expected):
     with pytest.raises(SpecError) as error:
         workshops._text(value, "w: title", **options)
     assert str(error.value).startswith(f"w: title {expected}")
+
+
+@pytest.mark.parametrize(
+    ("change", "answers", "message"),
+    [
+        pytest.param(
+            3,
+            {},
+            "change must be a mapping of port, host, debug, classic, env-file, "
+            "production-server, docker, tests, add-middleware, remove-middleware, "
+            "settings, add-routes, remove-routes",
+            id="not-a-mapping",
+        ),
+        pytest.param(
+            {"add-middleware": "cors"},
+            {},
+            "add-middleware 'cors' must be a list",
+            id="add-not-a-list",
+        ),
+        pytest.param(
+            {"add-middleware": [3]},
+            {},
+            "add-middleware: 3 must be a catalog key (see `dualgen options`)",
+            id="add-not-a-key",
+        ),
+        pytest.param(
+            {"add-middleware": ["cors"]},
+            {"middleware": ["cors"]},
+            "add-middleware 'cors' is already chosen by an earlier step",
+            id="twice",
+        ),
+        pytest.param(
+            {"remove-middleware": [1]},
+            {},
+            "remove-middleware: 1 must be a catalog key (see `dualgen options`)",
+            id="remove-not-a-key",
+        ),
+        pytest.param(
+            {"settings": [1]},
+            {},
+            "settings [1] must map middleware keys to settings",
+            id="settings-not-a-mapping",
+        ),
+        pytest.param(
+            {"settings": {"cors": 1}},
+            {},
+            "settings of 'cors' must be a mapping",
+            id="setting-not-a-mapping",
+        ),
+        pytest.param({"add-routes": "x"}, {}, "add-routes 'x' must be a list", id="add-routes"),
+        pytest.param(
+            {"remove-routes": "x"}, {}, "remove-routes 'x' must be a list", id="remove-routes"
+        ),
+    ],
+)
+def test_a_bad_change_is_refused_with_a_fixed_message(change, answers, message):
+    with pytest.raises(SpecError) as error:
+        workshops.apply_change(answers, change, "w")
+    assert str(error.value) == f"w: {message}"
+
+
+def test_a_change_drops_a_default_and_the_settings_of_removed_middleware():
+    before = {"port": 80, "middleware": ["cors", "logging"], "settings": {"cors": {"a": 1}}}
+    assert workshops.apply_change(before, {"port": None, "remove-middleware": ["cors"]}, "w") == {
+        "middleware": ["logging"]
+    }
+    kept = {"settings": {"logging": {"b": 2}}, "middleware": ["logging"]}
+    assert workshops.apply_change(kept, {}, "w") == kept
+
+
+@pytest.mark.parametrize(
+    ("fields", "top", "message"),
+    [
+        pytest.param(
+            {"exercises": "no"},
+            {},
+            "step 1 (one): exercises 'no' must be a list",
+            id="exercises-not-a-list",
+        ),
+        pytest.param(
+            {"exercises": [" "]},
+            {},
+            "step 1 (one): exercises must be text, got str ' '",
+            id="blank-exercise",
+        ),
+        pytest.param(
+            {"hints": []},
+            {},
+            "step 1 (one): hints must map check names to Markdown",
+            id="hints-not-a-mapping",
+        ),
+        pytest.param(
+            {"hints": {"start": " "}},
+            {},
+            "step 1 (one): hint for 'start' must be text, got str ' '",
+            id="blank-hint",
+        ),
+        pytest.param(
+            {},
+            {"colour": 1},
+            "key 'colour' is unknown; allowed: title, name, description, steps",
+            id="unknown-key",
+        ),
+        pytest.param(
+            {}, {"description": 3}, "description must be text, got int '3'", id="description"
+        ),
+    ],
+)
+def test_a_bad_workshop_is_refused_with_a_fixed_message(fields, top, message):
+    with pytest.raises(SpecError) as error:
+        parse(step(**fields), **top)
+    assert str(error.value) == f"w: {message}"
+
+
+def test_a_workshop_keeps_its_description_reference_and_the_tests_check():
+    found = parse(step(change={"tests": True}), description=" d ")
+    assert (found.description, found.reference) == (" d ", "w.yaml")
+    assert found.steps[0].checks()[-2:] == ["no X-Powered-By", "tests"]
+    assert parse(step()).steps[0].checks()[-1] == "no X-Powered-By"
+    builtin = workshops.load_workshop("flask-vs-express")
+    assert (builtin.reference, builtin.steps[0].folder) == ("flask-vs-express", "01-hello-world")
+    with pytest.raises(SpecError) as error:
+        workshops.load_workshop("nope")
+    assert str(error.value) == (
+        "workshop 'nope' is neither a built-in workshop (flask-vs-express) nor a file"
+    )
+
+
+def test_markdown_keeps_code_lines_and_lists_to_the_end():
+    assert _markdown.to_html("```\na\r\nb\n```") == '<pre class="md"><code>a\nb</code></pre>'
+    assert _markdown.to_html("- a\n b\n- c") == "<ul><li>a b</li><li>c</li></ul>"
+    assert _markdown.to_html("text\n- a\n- b") == "<p>text</p>\n<ul><li>a</li><li>b</li></ul>"
