@@ -344,3 +344,9 @@ def test_a_failed_move_puts_back_the_files_already_moved(tmp_path, monkeypatch):
     assert snapshot(project) == before
     assert not (project / "shop").exists()
     assert [path.name for path in project.iterdir() if path.name.startswith(".dualgen-")] == []
+
+
+def test_the_merge_tool_is_git_when_installed_else_merge3(tmp_path, monkeypatch):
+    assert updating.merge_tool() == "git"
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert updating.merge_tool() == "merge3"
