@@ -564,3 +564,22 @@ def test_markdown_keeps_code_lines_and_lists_to_the_end():
     assert _markdown.to_html("```\na\r\nb\n```") == '<pre class="md"><code>a\nb</code></pre>'
     assert _markdown.to_html("- a\n b\n- c") == "<ul><li>a b</li><li>c</li></ul>"
     assert _markdown.to_html("text\n- a\n- b") == "<p>text</p>\n<ul><li>a</li><li>b</li></ul>"
+
+
+def test_a_workshop_holds_up_to_50_steps_with_ids_up_to_40_characters():
+    many = [step(id=f"s{number}") for number in range(50)]
+    found = parse(*many, name="my-shop")
+    assert (len(found.steps), found.name, found.description) == (50, "my-shop", "")
+    with pytest.raises(SpecError, match="^w: steps must be a list of 1 to 50 steps$"):
+        parse(*many, step(id="s50"))
+    assert parse(step(id="a" * 40)).steps[0].id == "a" * 40
+    with pytest.raises(SpecError) as error:
+        parse(step(id="a" * 41))
+    assert str(error.value) == (
+        f"w: step 1: id {'a' * 41!r} must be 1 to 40 characters a-z, 0-9 and -, "
+        "such as 'route-parameter'"
+    )
+    with pytest.raises(SpecError) as error:
+        parse("one")
+    assert str(error.value) == "w: step 1 must be a mapping (id, title, explanation, change)"
+    assert workshops._text("\tx\t\n", "w", line=False) == "\tx\t"
