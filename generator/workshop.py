@@ -287,9 +287,9 @@ def apply_change(answers: dict[str, object], change: object, where: str) -> dict
         result["settings"].setdefault(key, {}).update(values)
     routes: list[object] = result["routes"]
     try:
-        for item in _items(change.get("add-routes", []), f"{where}: add-routes"):
+        for item in _items(change.get("add-routes", []), "add-routes"):
             routes.append(parse_route(item).answers() if isinstance(item, str) else item)
-        for item in _items(change.get("remove-routes", []), f"{where}: remove-routes"):
+        for item in _items(change.get("remove-routes", []), "remove-routes"):
             label = parse_route(item).label
             kept = [route for route in routes if make_route(route).label != label]
             if len(kept) == len(routes):

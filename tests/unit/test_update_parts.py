@@ -202,3 +202,151 @@ def test_bad_input_exits_2_with_one_line_and_changes_nothing(
     assert code == 2 and err.count("\n") == 1, err
     assert message in err
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("tool", ["git", "merge3"])
+def test_each_merge_tool_keeps_hand_edits_and_marks_conflicts_with_the_path(tool):
+    assert updating.merge_file(P, B, T, "app.py", tool) == (b"a\nB\nc\nmine\n", True)
+    assert updating.merge_file(b"a\nX\nc\n", B, T, "src/app.py", tool) == (
+        b"a\n<<<<<<< src/app.py (yours)\nX\n=======\nB\n>>>>>>> src/app.py (new answers)\nc\n",
+        False,
+    )
+
+
+def test_the_project_file_is_read_only_as_a_plain_file_in_plain_folders(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_bytes(b"mine\n")
+    (tmp_path / "README.md").mkdir()
+    (tmp_path / "link.py").symlink_to(tmp_path / "src" / "app.py")
+    (tmp_path / "file").write_bytes(b"")
+    assert updating.read_current(tmp_path, "src/app.py") == b"mine\n"
+    assert updating.read_current(tmp_path, "src/missing.py") is None
+    assert updating.read_current(tmp_path, "nowhere/app.py") is None
+    refused = {
+        "README.md": "README.md' must be a file for the update; move it away",
+        "link.py": "link.py' is a symbolic link where the update writes; dualgen never",
+        "file/app.py": "file' must be a folder for the update; move it away",
+    }
+    for path, message in refused.items():
+        with pytest.raises(updating.DestinationError, match=message):
+            updating.read_current(tmp_path, path)
+
+
+def test_a_base_from_this_dualgen_version_says_so():
+    assert updating._base_note(updating.__version__) == (
+        f"the recorded answers rendered with dualgen {updating.__version__}, which recorded them"
+    )
+    assert "made with an unrecorded dualgen version, so" in updating._base_note(None)
+
+
+def test_an_applied_update_writes_every_planned_file_and_keeps_hand_edits(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    app = project / "app.py"
+    app.write_text(app.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
+    assert (plan.framework, plan.tool, plan.old.middleware, plan.new.middleware) == (
+        "flask",
+        "git",
+        (),
+        ("cors",),
+    )
+    actions = {item.path: item.action for item in plan.files}
+    assert actions["app.py"] == "merged" and actions[".dualgen.yaml"] == "updated"
+    assert plan.conflicts == [] and plan.writes == list(plan.files)
+    updating.apply_update(plan)
+    for item in plan.files:
+        assert (project / item.path).read_bytes() == item.after, item.path
+    assert app.read_text(encoding="utf-8").endswith("# mine\n")
+    assert "cors" in (project / ".dualgen.yaml").read_text(encoding="utf-8")
+    assert not [path for path in project.iterdir() if path.name.startswith(".dualgen-update")]
+    again = updating.plan_update(project, {}, tool="git")
+    assert again.files == ()
+
+
+def test_an_update_refuses_a_file_changed_after_it_was_planned(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "express", tmp_path / "shop")
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="merge3")
+    changed = project / plan.writes[0].path
+    changed.write_bytes(b"changed\n")
+    before = snapshot(project)
+    with pytest.raises(updating.RunError, match=f"^{plan.writes[0].path} changed while the"):
+        updating.apply_update(plan)
+    assert snapshot(project) == before
+
+
+def test_each_decision_records_the_path_both_versions_and_its_note():
+    F = updating.FileUpdate
+    edited = "the update deletes it but it was changed by hand: kept as it is, delete it yourself"
+    binary = "a binary file changed by hand and by the update: kept as it is"
+    markers = "changed by hand and by the update: resolve the <<<<<<< ======= >>>>>>> markers"
+    conflict = b"a\n<<<<<<< f (yours)\nX\n=======\nB\n>>>>>>> f (new answers)\nc\n"
+    cases = [
+        ((None, T, None), F("f", "added", None, T)),
+        ((B, None, B), F("f", "removed", B, None)),
+        ((B, None, P), F("f", "conflict", P, P, note=edited)),
+        ((B, T, None), F("f", "restored", None, T, note="deleted by hand; the update changes it")),
+        ((B, T, B), F("f", "updated", B, T)),
+        ((B, T, P), F("f", "merged", P, b"a\nB\nc\nmine\n", note="hand edits kept")),
+        ((B, T, b"a\nX\nc\n"), F("f", "conflict", b"a\nX\nc\n", conflict, note=markers)),
+        ((B, T, b"a\0"), F("f", "conflict", b"a\0", b"a\0", note=binary)),
+        ((B, b"\0", P), F("f", "conflict", P, P, note=binary)),
+        ((b"\0", T, P), F("f", "conflict", P, P, note=binary)),
+    ]
+    for (base, target, current), expected in cases:
+        assert updating.decide("f", base, target, current, merge3) == expected
+    assert updating.decide("f", None, T, P, merge3).after == (
+        b"<<<<<<< f (yours)\na\nb\nc\nmine\n=======\na\nB\nc\n>>>>>>> f (new answers)\n"
+    )
+    assert F("f", "removed", B, None).writes and not F("f", "conflict", P, P).writes
+
+
+def test_a_new_folder_is_made_for_added_files_and_removed_with_them(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    before = snapshot(project)
+    added = updating.plan_update(project, {"routes": [{"method": "GET", "path": "/items"}]})
+    assert [(item.path, item.action) for item in added.files][2:4] == [
+        ("shop/__init__.py", "added"),
+        ("shop/routes.py", "added"),
+    ]
+    updating.apply_update(added)
+    assert sorted(path.name for path in (project / "shop").iterdir()) == [
+        "__init__.py",
+        "routes.py",
+    ]
+    removed = updating.plan_update(project, {}, remove_routes=["GET /items"])
+    updating.apply_update(removed)
+    assert not (project / "shop").exists()
+    assert snapshot(project) == before
+
+
+def test_a_failed_move_puts_back_the_files_already_moved(tmp_path, monkeypatch):
+    import os
+
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    before = snapshot(project)
+    plan = updating.plan_update(project, {"routes": [{"method": "GET", "path": "/items"}]})
+    real_replace, moves = os.replace, []
+
+    def replace(source, target):  # the 4th move (shop/routes.py) fails as a full disk would
+        moves.append(target)
+        if len(moves) == 4:
+            raise OSError(28, "No space left on device", str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(updating.RunError) as error:
+        updating.apply_update(plan)
+    monkeypatch.undo()
+    assert str(error.value) == (
+        "the update could not be applied (No space left on device "
+        f"({project / 'shop' / 'routes.py'})); the project is as it was"
+    )
+    assert snapshot(project) == before
+    assert not (project / "shop").exists()
+    assert [path.name for path in project.iterdir() if path.name.startswith(".dualgen-")] == []
+
+
+def test_the_merge_tool_is_git_when_installed_else_merge3(tmp_path, monkeypatch):
+    assert updating.merge_tool() == "git"
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert updating.merge_tool() == "merge3"

@@ -292,3 +292,294 @@ def test_the_workshop_files_are_installed_as_package_data():
     ]
     assert "flask-vs-express.yaml" in data and "templates/handout.html.j2" in data
     assert all(any(fnmatch.fnmatch(name, glob) for glob in globs) for name in data), data
+
+
+MARKDOWN = """Intro line
+  continues **bold** and _it_ and *em*
+
+## Sub ##
+###### Deep
+
+* one
+  more
+* two
+- three
+
+3) x
+4. y
+not a list item
+```JS
+let a = 1;
+~~~
+```
+~~~~
+~~~ inner
+~~~~
+> a
+>b
+
+######\x20
+text `` a`b `` [l](/x?y) [m](mailto:a@b) [bad](x:y/z) [rel](a/b:c) [h](HTTP://x)"""
+
+MARKDOWN_HTML = """<p>Intro line continues <strong>bold</strong> and <em>it</em> and <em>em</em></p>
+<h3>Sub</h3>
+<h6>Deep</h6>
+<ul><li>one more</li><li>two</li><li>three</li></ul>
+<ol><li>x</li><li>y</li></ol>
+<p>not a list item</p>
+<pre class="md"><code><span class="kw">let</span> a = <span class="num">1</span>;
+~~~</code></pre>
+<pre class="md"><code>~~~ inner</code></pre>
+<blockquote><p>a b</p></blockquote>
+<p>###### text <code>a`b</code> <a href="/x?y">l</a> <a href="mailto:a@b">m</a> [bad](x:y/z) \
+<a href="a/b:c">rel</a> <a href="HTTP://x">h</a></p>"""
+
+
+def test_markdown_document_as_fixed_html():
+    assert _markdown.to_html(MARKDOWN, heading_level=2) == MARKDOWN_HTML
+    assert _markdown.to_html("a\r\nb") == "<p>a b</p>"
+    assert _markdown.to_html("```\n<b>") == '<pre class="md"><code>&lt;b&gt;</code></pre>'
+    assert _markdown.to_html("#  T") == "<h3>T</h3>"
+
+
+def test_any_block_ends_a_paragraph():
+    text = "p\n> q\n\np\n1. n\n\np\n- b\n\np\n# h\n\np\n```\nc\n```"
+    assert _markdown.to_html(text).split("\n") == [
+        "<p>p</p>",
+        "<blockquote><p>q</p></blockquote>",
+        "<p>p</p>",
+        "<ol><li>n</li></ol>",
+        "<p>p</p>",
+        "<ul><li>b</li></ul>",
+        "<p>p</p>",
+        "<h3>h</h3>",
+        "<p>p</p>",
+        '<pre class="md"><code>c</code></pre>',
+    ]
+
+
+def test_a_step_number_is_one_of_the_workshops_steps():
+    found = parse(step(), step(id="two"))
+    assert [found.step(1).id, found.step(2).id] == ["one", "two"]
+    for number in (0, 3):
+        with pytest.raises(workshops.UsageError) as error:
+            found.step(number)
+        assert str(error.value) == f"step {number} does not exist; 'T' has steps 1 to 2"
+
+
+def test_a_wrong_value_is_shown_in_the_message_up_to_40_characters():
+    with pytest.raises(SpecError) as error:
+        parse(step(title=10**45))
+    assert str(error.value) == (
+        "w: step 1 (one): title must be a line of text, got int '" + "1" + "0" * 39 + "'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("title: T\nsteps: [\n", "is not valid YAML at line 3", id="line"),
+        pytest.param("[" * 5000, "is nested too deeply", id="deep"),
+        pytest.param(
+            "a: &x 1\nb: *x\n",
+            "is not valid YAML at line 2: aliases (*name) are not allowed in an answer file",
+            id="alias",
+        ),
+        pytest.param("3", "must hold a mapping (title, name, steps), not int '3'", id="int"),
+        pytest.param("", "must hold a mapping (title, name, steps), not nothing", id="empty"),
+        pytest.param("title: T\n" + "#" * (1024 * 1024 - 8), "is larger than 1024 KiB", id="big"),
+        pytest.param("title: T\n" + "#" * (1024 * 1024 - 9), {"title": "T"}, id="largest"),
+    ],
+)
+def test_a_workshop_file_is_read_or_refused_with_a_fixed_message(text, expected, tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8")
+    if isinstance(expected, dict):
+        assert workshops.read_workshop_file(path) == expected
+        return
+    with pytest.raises(SpecError) as error:
+        workshops.read_workshop_file(path)
+    assert str(error.value) == f"workshop file {str(path)!r} {expected}"
+
+
+@pytest.mark.parametrize(
+    ("value", "options", "expected"),
+    [
+        pytest.param("  T \t", {"line": True}, "T", id="line-stripped"),
+        pytest.param("\n  a\t\n\n", {}, "  a\t", id="text-keeps-spaces"),
+        pytest.param("x" * 120, {"line": True}, "x" * 120, id="longest-line"),
+        pytest.param(
+            "x" * 121, {"line": True}, "is 121 characters long; the limit is 120", id="long"
+        ),
+        pytest.param("x" * 20_000, {}, "x" * 20_000, id="longest-text"),
+        pytest.param("x" * 20_001, {}, "is 20001 characters long; the limit is 20000", id="text"),
+        pytest.param("a\tb", {"line": True}, "holds the character '\\t', which is not", id="tab"),
+        pytest.param("a\nb", {}, "a\nb", id="text-lines"),
+        pytest.param("a\u2028b", {}, "holds the character '\\u2028', which", id="line-separator"),
+        pytest.param("a\u2029b", {}, "holds the character '\\u2029', which", id="paragraph"),
+        pytest.param("a\ud800b", {}, "holds the character '\\ud800', which", id="surrogate"),
+        pytest.param("a\x7fb", {}, "holds the character '\\x7f', which", id="delete"),
+        pytest.param("  ", {}, "must be text, got str '  '", id="blank"),
+        pytest.param("  ", {"required": False}, "  ", id="blank-optional"),
+        pytest.param(None, {"required": False}, "must be text, got nothing", id="none-optional"),
+        pytest.param(["a"], {"line": True}, "must be a line of text, got list", id="list"),
+    ],
+)
+def test_text_is_checked_at_its_limits(value, options, expected):
+    if not expected.startswith(("is ", "holds ", "must ")):
+        assert workshops._text(value, "w: title", **options) == expected
+        return
+    with pytest.raises(SpecError) as error:
+        workshops._text(value, "w: title", **options)
+    assert str(error.value).startswith(f"w: title {expected}")
+
+
+@pytest.mark.parametrize(
+    ("change", "answers", "message"),
+    [
+        pytest.param(
+            3,
+            {},
+            "change must be a mapping of port, host, debug, classic, env-file, "
+            "production-server, docker, tests, add-middleware, remove-middleware, "
+            "settings, add-routes, remove-routes",
+            id="not-a-mapping",
+        ),
+        pytest.param(
+            {"add-middleware": "cors"},
+            {},
+            "add-middleware 'cors' must be a list",
+            id="add-not-a-list",
+        ),
+        pytest.param(
+            {"add-middleware": [3]},
+            {},
+            "add-middleware: 3 must be a catalog key (see `dualgen options`)",
+            id="add-not-a-key",
+        ),
+        pytest.param(
+            {"add-middleware": ["cors"]},
+            {"middleware": ["cors"]},
+            "add-middleware 'cors' is already chosen by an earlier step",
+            id="twice",
+        ),
+        pytest.param(
+            {"remove-middleware": [1]},
+            {},
+            "remove-middleware: 1 must be a catalog key (see `dualgen options`)",
+            id="remove-not-a-key",
+        ),
+        pytest.param(
+            {"settings": [1]},
+            {},
+            "settings [1] must map middleware keys to settings",
+            id="settings-not-a-mapping",
+        ),
+        pytest.param(
+            {"settings": {"cors": 1}},
+            {},
+            "settings of 'cors' must be a mapping",
+            id="setting-not-a-mapping",
+        ),
+        pytest.param({"add-routes": "x"}, {}, "add-routes 'x' must be a list", id="add-routes"),
+        pytest.param(
+            {"remove-routes": "x"}, {}, "remove-routes 'x' must be a list", id="remove-routes"
+        ),
+    ],
+)
+def test_a_bad_change_is_refused_with_a_fixed_message(change, answers, message):
+    with pytest.raises(SpecError) as error:
+        workshops.apply_change(answers, change, "w")
+    assert str(error.value) == f"w: {message}"
+
+
+def test_a_change_drops_a_default_and_the_settings_of_removed_middleware():
+    before = {"port": 80, "middleware": ["cors", "logging"], "settings": {"cors": {"a": 1}}}
+    assert workshops.apply_change(before, {"port": None, "remove-middleware": ["cors"]}, "w") == {
+        "middleware": ["logging"]
+    }
+    kept = {"settings": {"logging": {"b": 2}}, "middleware": ["logging"]}
+    assert workshops.apply_change(kept, {}, "w") == kept
+
+
+@pytest.mark.parametrize(
+    ("fields", "top", "message"),
+    [
+        pytest.param(
+            {"exercises": "no"},
+            {},
+            "step 1 (one): exercises 'no' must be a list",
+            id="exercises-not-a-list",
+        ),
+        pytest.param(
+            {"exercises": [" "]},
+            {},
+            "step 1 (one): exercises must be text, got str ' '",
+            id="blank-exercise",
+        ),
+        pytest.param(
+            {"hints": []},
+            {},
+            "step 1 (one): hints must map check names to Markdown",
+            id="hints-not-a-mapping",
+        ),
+        pytest.param(
+            {"hints": {"start": " "}},
+            {},
+            "step 1 (one): hint for 'start' must be text, got str ' '",
+            id="blank-hint",
+        ),
+        pytest.param(
+            {},
+            {"colour": 1},
+            "key 'colour' is unknown; allowed: title, name, description, steps",
+            id="unknown-key",
+        ),
+        pytest.param(
+            {}, {"description": 3}, "description must be text, got int '3'", id="description"
+        ),
+    ],
+)
+def test_a_bad_workshop_is_refused_with_a_fixed_message(fields, top, message):
+    with pytest.raises(SpecError) as error:
+        parse(step(**fields), **top)
+    assert str(error.value) == f"w: {message}"
+
+
+def test_a_workshop_keeps_its_description_reference_and_the_tests_check():
+    found = parse(step(change={"tests": True}), description=" d ")
+    assert (found.description, found.reference) == (" d ", "w.yaml")
+    assert found.steps[0].checks()[-2:] == ["no X-Powered-By", "tests"]
+    assert parse(step()).steps[0].checks()[-1] == "no X-Powered-By"
+    builtin = workshops.load_workshop("flask-vs-express")
+    assert (builtin.reference, builtin.steps[0].folder) == ("flask-vs-express", "01-hello-world")
+    with pytest.raises(SpecError) as error:
+        workshops.load_workshop("nope")
+    assert str(error.value) == (
+        "workshop 'nope' is neither a built-in workshop (flask-vs-express) nor a file"
+    )
+
+
+def test_markdown_keeps_code_lines_and_lists_to_the_end():
+    assert _markdown.to_html("```\na\r\nb\n```") == '<pre class="md"><code>a\nb</code></pre>'
+    assert _markdown.to_html("- a\n b\n- c") == "<ul><li>a b</li><li>c</li></ul>"
+    assert _markdown.to_html("text\n- a\n- b") == "<p>text</p>\n<ul><li>a</li><li>b</li></ul>"
+
+
+def test_a_workshop_holds_up_to_50_steps_with_ids_up_to_40_characters():
+    many = [step(id=f"s{number}") for number in range(50)]
+    found = parse(*many, name="my-shop")
+    assert (len(found.steps), found.name, found.description) == (50, "my-shop", "")
+    with pytest.raises(SpecError, match="^w: steps must be a list of 1 to 50 steps$"):
+        parse(*many, step(id="s50"))
+    assert parse(step(id="a" * 40)).steps[0].id == "a" * 40
+    with pytest.raises(SpecError) as error:
+        parse(step(id="a" * 41))
+    assert str(error.value) == (
+        f"w: step 1: id {'a' * 41!r} must be 1 to 40 characters a-z, 0-9 and -, "
+        "such as 'route-parameter'"
+    )
+    with pytest.raises(SpecError) as error:
+        parse("one")
+    assert str(error.value) == "w: step 1 must be a mapping (id, title, explanation, change)"
+    assert workshops._text("\tx\t\n", "w", line=False) == "\tx\t"
