@@ -62,6 +62,13 @@ def _on_signal(signum: int, frame: object) -> None:
     raise _Stop(signum)
 
 
+def raise_if_signalled() -> None:
+    """Raise again a signal caught earlier: for loops whose library code (hypothesis takes a
+    test's exception for a failure to shrink) may have swallowed the first raise."""
+    if _signals.caught is not None:
+        raise _Stop(_signals.caught)
+
+
 @contextlib.contextmanager
 def deferred_signals() -> Iterator[None]:
     """Start or stop processes without a signal landing half-way; it is raised at the end."""

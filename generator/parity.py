@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import catalog, runner
+from . import _processes, catalog, runner
 from ._observe import Aspect, compare
 from ._requests import MAX_BATCH, Example, Request, RequestSpace
 from ._wire import Answer, client_addresses, curl, send
@@ -256,6 +256,7 @@ class _Search:
     def run(self) -> None:
         report = self.report
         while report.sent < report.requested:
+            _processes.raise_if_signalled()
             if time.monotonic() >= self.deadline:
                 report.out_of_time = True
                 break
@@ -310,6 +311,7 @@ class _Search:
     def _probe(self, example: Example) -> None:
         from hypothesis.control import current_build_context
 
+        _processes.raise_if_signalled()  # hypothesis may have caught the first raise
         final = current_build_context().is_final
         report = self.report
         now = time.monotonic()
