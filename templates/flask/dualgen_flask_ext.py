@@ -407,7 +407,7 @@ def handler_body(route: dict, indent: int = 2) -> str:
     """The statements of an Express handler, formatted as prettier writes them."""
     js = JAVASCRIPT
     pad = " " * indent
-    lines = [_int_guard(p["name"], indent) for p in route["params"] if p["type"] == "int"]
+    lines = [int_guard(p["name"], indent) for p in route["params"] if p["type"] == "int"]
     lines += [pad + route["work_js"]] if route.get("work_js") else []  # simulated work
     status, kind = route["status"], route["kind"]
     if kind == "error":
@@ -419,7 +419,7 @@ def handler_body(route: dict, indent: int = 2) -> str:
     return "\n".join(lines)
 
 
-def _int_guard(name: str, indent: int) -> str:
+def int_guard(name: str, indent: int) -> str:
     """`if (!isInt(req.params.name)) return next('route');`, broken as prettier breaks it."""
     js = JAVASCRIPT
     pad, inner = " " * indent, " " * (indent + js.step)
@@ -488,7 +488,7 @@ def needs_is_int(routes: list[dict]) -> bool:
 
 _FILTERS = (
     "pystr pyval jsstr jsval jskey jsconst "
-    "view_body handler_body needs_jsonify needs_is_int path_groups"
+    "view_body handler_body int_guard needs_jsonify needs_is_int path_groups"
 ).split()
 
 
