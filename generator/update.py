@@ -86,7 +86,7 @@ def new_spec(
 
     answers = old.answers()
     removed = list(dict.fromkeys(remove_middleware))
-    added = layer.get("middleware", [])
+    added = layer.get("middleware")
     for key in removed:
         specs.check_choice(key, catalog.MIDDLEWARE)
         if key not in old.middleware:
@@ -95,9 +95,9 @@ def new_spec(
         if isinstance(added, list) and key in added:
             raise SpecError(f"middleware {key!r} is both added and removed; give one of the two")
     answers["middleware"] = [key for key in old.middleware if key not in removed]
-    settings = answers.pop("settings", {})
-    if isinstance(settings, dict) and any(key not in removed for key in settings):
-        answers["settings"] = {k: v for k, v in settings.items() if k not in removed}
+    kept = {k: v for k, v in answers.pop("settings", {}).items() if k not in removed}
+    if kept:
+        answers["settings"] = kept
     labels = [parse_route(text).label for text in remove_routes]
     have = [route.label for route in old.routes]
     for label in labels:

@@ -349,7 +349,7 @@ def _text(value: object, where: str, *, line: bool = False, required: bool = Tru
     limit = MAX_LINE if line else MAX_TEXT
     if len(value) > limit:
         raise SpecError(f"{where} is {len(value)} characters long; the limit is {limit}")
-    allowed = "" if line else "\n\t"
+    allowed = () if line else ("\n", "\t")
     for char in value:
         category = unicodedata.category(char)
         if (category == "Cc" and char not in allowed) or category in ("Cs", "Zl", "Zp"):

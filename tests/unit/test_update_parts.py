@@ -3,6 +3,10 @@ fallback, the side-by-side rows, what the output says; and bad input (exit 2, on
 
 from __future__ import annotations
 
+import os
+import re
+import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,7 +75,12 @@ def test_the_changes_are_described_one_line_each():
     ("layer", "remove_middleware", "remove_routes", "message"),
     [
         ({}, ["nope"], [], "middleware 'nope' is unknown; allowed: health,"),
-        ({}, ["rate-limit"], [], "middleware 'rate-limit' is not in the project; it has: logging"),
+        (
+            {},
+            ["rate-limit"],
+            [],
+            "middleware 'rate-limit' is not in the project; it has: logging, cors$",
+        ),
         ({"middleware": ["cors"]}, ["cors"], [], "middleware 'cors' is both added and removed"),
         ({}, [], ["DELETE /items"], "route 'DELETE /items' is not in the project; it has: GET /,"),
         ({}, [], ["/items"], "route '/items' must be 'METHOD /path'"),
@@ -236,7 +245,11 @@ def test_a_base_from_this_dualgen_version_says_so():
     assert updating._base_note(updating.__version__) == (
         f"the recorded answers rendered with dualgen {updating.__version__}, which recorded them"
     )
-    assert "made with an unrecorded dualgen version, so" in updating._base_note(None)
+    assert updating._base_note(None) == (
+        f"the recorded answers rendered with dualgen {updating.__version__}, the only version "
+        "here: the project was made with an unrecorded dualgen version, so where the two differ "
+        "the project's lines count as hand edits (kept, and they may conflict)"
+    )
 
 
 def test_an_applied_update_writes_every_planned_file_and_keeps_hand_edits(tmp_path):
@@ -269,8 +282,12 @@ def test_an_update_refuses_a_file_changed_after_it_was_planned(tmp_path):
     changed = project / plan.writes[0].path
     changed.write_bytes(b"changed\n")
     before = snapshot(project)
-    with pytest.raises(updating.RunError, match=f"^{plan.writes[0].path} changed while the"):
+    with pytest.raises(updating.RunError) as error:
         updating.apply_update(plan)
+    assert str(error.value) == (
+        f"{plan.writes[0].path} changed while the update was computed; nothing was changed: "
+        "run dualgen update again"
+    )
     assert snapshot(project) == before
 
 
@@ -279,6 +296,7 @@ def test_each_decision_records_the_path_both_versions_and_its_note():
     edited = "the update deletes it but it was changed by hand: kept as it is, delete it yourself"
     binary = "a binary file changed by hand and by the update: kept as it is"
     markers = "changed by hand and by the update: resolve the <<<<<<< ======= >>>>>>> markers"
+    kept = "hand edits kept"
     conflict = b"a\n<<<<<<< f (yours)\nX\n=======\nB\n>>>>>>> f (new answers)\nc\n"
     cases = [
         ((None, T, None), F("f", "added", None, T)),
@@ -294,6 +312,8 @@ def test_each_decision_records_the_path_both_versions_and_its_note():
     ]
     for (base, target, current), expected in cases:
         assert updating.decide("f", base, target, current, merge3) == expected
+    # an empty file where the update adds one merges as a change from nothing
+    assert updating.decide("f", None, T, b"", merge3) == F("f", "merged", b"", T, note=kept)
     assert updating.decide("f", None, T, P, merge3).after == (
         b"<<<<<<< f (yours)\na\nb\nc\nmine\n=======\na\nB\nc\n>>>>>>> f (new answers)\n"
     )
@@ -320,8 +340,6 @@ def test_a_new_folder_is_made_for_added_files_and_removed_with_them(tmp_path):
 
 
 def test_a_failed_move_puts_back_the_files_already_moved(tmp_path, monkeypatch):
-    import os
-
     project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
     before = snapshot(project)
     plan = updating.plan_update(project, {"routes": [{"method": "GET", "path": "/items"}]})
@@ -350,3 +368,183 @@ def test_the_merge_tool_is_git_when_installed_else_merge3(tmp_path, monkeypatch)
     assert updating.merge_tool() == "git"
     monkeypatch.setenv("PATH", str(tmp_path))
     assert updating.merge_tool() == "merge3"
+
+
+def test_without_git_or_merge3_the_update_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "merge3", None)  # import merge3 raises ImportError
+    with pytest.raises(updating.RunError) as error:
+        updating.merge_tool()
+    assert str(error.value) == (
+        "a three-way merge needs git (git merge-file) or the merge3 library; "
+        "install git, or run: pip install merge3"
+    )
+    assert error.value.__suppress_context__
+
+
+def test_a_project_file_that_cannot_be_read_is_named_with_the_reason(tmp_path, monkeypatch):
+    long_name = "x" * 300
+    with pytest.raises(updating.DestinationError) as error:
+        updating.read_current(tmp_path, f"{long_name}/app.py")
+    assert str(error.value) == f"cannot read {str(tmp_path / long_name)!r}: File name too long"
+    assert error.value.__suppress_context__
+
+    (tmp_path / "app.py").write_bytes(b"mine\n")
+
+    def unreadable(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    with pytest.raises(updating.DestinationError) as error:
+        updating.read_current(tmp_path, "app.py")
+    assert str(error.value) == f"cannot read {str(tmp_path / 'app.py')!r}: Permission denied"
+    assert error.value.__suppress_context__
+
+
+def test_a_move_that_cannot_be_undone_names_the_files_and_keeps_them(tmp_path, monkeypatch):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    before = snapshot(project)
+    plan = updating.plan_update(project, {"routes": [{"method": "GET", "path": "/items"}]})
+    assert [item.path for item in plan.writes][:4] == [
+        "README.md",
+        "app.py",
+        "shop/__init__.py",
+        "shop/routes.py",
+    ]
+    real_replace, moves = os.replace, []
+
+    def replace(source, target):  # the 4th move fails, and so does every move back
+        moves.append(target)
+        if len(moves) >= 4:
+            raise OSError(28, "No space left on device", str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(updating.RunError) as error:
+        updating.apply_update(plan)
+    monkeypatch.undo()
+    staging = [path for path in project.iterdir() if path.name.startswith(".dualgen-update-")]
+    assert len(staging) == 1 and re.fullmatch(r"\.dualgen-update-[0-9a-f]{12}", staging[0].name)
+    assert str(error.value) == (
+        f"the update failed (No space left on device ({project / 'shop' / 'routes.py'})) and "
+        f"could not be undone for app.py, README.md; the previous files are in {str(staging[0])!r}"
+    )
+    assert (staging[0] / "0.old").read_bytes() == before["README.md"]
+    assert (staging[0] / "1.old").read_bytes() == before["app.py"]
+    assert not (project / "shop").exists()  # the added file was taken back, its folder too
+    assert (project / "app.py").read_bytes() == plan.writes[1].after
+
+
+def test_removing_middleware_from_a_project_without_any_says_it_has_none():
+    with pytest.raises(SpecError) as error:
+        updating.new_spec(specs.build({"name": "shop"}), {}, remove_middleware=["cors"])
+    assert str(error.value) == "middleware 'cors' is not in the project; it has: none"
+
+
+def test_a_plan_lists_files_as_a_tree_keeps_their_modes_and_merges_with_git(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "express", tmp_path / "shop")
+    os.chmod(project / "app.js", 0o600)
+    os.chmod(project / ".dualgen.yaml", 0o640)
+    layer = {"routes": [{"method": "GET", "path": "/items"}], "production-server": True}
+    plan = updating.plan_update(project, layer)
+    assert plan.tool == "git"
+    assert [(item.path, item.action) for item in plan.files] == [
+        ("README.md", "updated"),
+        ("app.js", "updated"),
+        ("package.json", "updated"),
+        ("server.js", "added"),
+        ("routes/index.js", "added"),  # files before folders, as a tree lists them
+        (".dualgen.yaml", "updated"),
+    ]
+    modes = {item.path: item.mode for item in plan.files}
+    assert (modes["app.js"], modes[".dualgen.yaml"], modes["server.js"]) == (0o600, 0o640, 0o644)
+    updating.apply_update(plan)
+    assert stat.S_IMODE(os.stat(project / "app.js").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(project / ".dualgen.yaml").st_mode) == 0o640
+
+
+@pytest.mark.parametrize("tool", ["git", "merge3"])
+def test_a_plan_marks_a_conflict_with_the_files_path(tool, tmp_path, monkeypatch):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    app = project / "app.py"
+    app.write_text(app.read_text().replace("'5000'", "'5001'"), encoding="utf-8")
+    if tool == "merge3":  # merge3 alone: no git to fall back on
+        monkeypatch.setenv("PATH", str(tmp_path))
+    plan = updating.plan_update(project, {"port": 8000}, tool=tool)
+    assert [item.path for item in plan.conflicts] == ["app.py"]
+    assert (
+        b"<<<<<<< app.py (yours)\n"
+        b"        port=int(os.environ.get('PORT', '5001')),\n"
+        b"=======\n"
+        b"        port=int(os.environ.get('PORT', '8000')),\n"
+        b">>>>>>> app.py (new answers)\n"
+    ) in plan.conflicts[0].after
+
+
+def test_new_recorded_answers_alone_are_an_update(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    answers = project / ".dualgen.yaml"
+    rendered = answers.read_bytes()
+    answers.write_bytes(rendered.replace(b"dualgen: ", b"dualgen: 0.0.1-"))
+    plan = updating.plan_update(project, {}, tool="git")
+    assert plan.files == (
+        updating.FileUpdate(".dualgen.yaml", "updated", answers.read_bytes(), rendered),
+    )
+
+
+def test_an_update_that_cannot_be_staged_leaves_the_project_as_it_was(tmp_path, monkeypatch):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    before = snapshot(project)
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
+    real_mkdir = Path.mkdir
+
+    def mkdir(self, *args, **kwargs):
+        if self.name.startswith(".dualgen-update-"):
+            raise OSError(28, "No space left on device")
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    with pytest.raises(updating.RunError) as error:
+        updating.apply_update(plan)
+    assert str(error.value) == f"cannot stage the update in {project}: No space left on device"
+    assert snapshot(project) == before
+
+
+def test_a_failure_without_an_error_number_is_told_as_it_was_raised(tmp_path, monkeypatch):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    before = snapshot(project)
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
+    real_replace, moves = os.replace, []
+
+    def replace(source, target):  # the 2nd move fails without errno or file name
+        moves.append(target)
+        if len(moves) == 2:
+            raise OSError("cross-device link")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(updating.RunError) as error:
+        updating.apply_update(plan)
+    monkeypatch.undo()
+    assert str(error.value) == (
+        "the update could not be applied (cross-device link); the project is as it was"
+    )
+    assert snapshot(project) == before
+
+
+def test_folders_are_made_and_removed_at_every_depth(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    spec = specs.build({"name": "shop"})
+
+    def apply(*files):
+        updating.apply_update(updating.Update(project, "flask", spec, spec, "", "git", files))
+
+    F = updating.FileUpdate
+    apply(F("a/b/c.txt", "added", None, b"c\n"), F("d/e.txt", "added", None, b"e\n"))
+    assert (project / "a" / "b" / "c.txt").read_bytes() == b"c\n"
+    apply(F("a/b/c.txt", "removed", b"c\n", None))
+    assert not (project / "a").exists()  # a/b, then a: both left empty
+    apply(F("a/keep.txt", "added", None, b"k\n"), F("a/b/c.txt", "added", None, b"c\n"))
+    apply(F("a/b/c.txt", "removed", b"c\n", None), F("d/e.txt", "removed", b"e\n", None))
+    assert sorted(path.name for path in (project / "a").iterdir()) == ["keep.txt"]
+    assert not (project / "d").exists()  # a is not empty: d is still looked at

@@ -185,22 +185,17 @@ def test_ids_are_unique(tmp_path):
         parse(step(), step())
 
 
-@pytest.mark.parametrize(
-    "kind", ["folder", "fifo", "big", "latin-1", "missing"], ids=lambda kind: kind
-)
+@pytest.mark.parametrize("kind", ["folder", "big", "latin-1", "missing"], ids=lambda kind: kind)
 def test_only_a_small_regular_utf8_file_is_read(kind, tmp_path):
     path = tmp_path / "w.yaml"
     if kind == "folder":
         path.mkdir()
-    elif kind == "fifo":
-        os.mkfifo(path)
     elif kind == "big":
         path.write_text("title: T\n" + "#" * workshops.MAX_WORKSHOP_FILE, encoding="utf-8")
     elif kind == "latin-1":
         path.write_bytes("title: caf\xe9\n".encode("latin-1"))
     messages = {
         "folder": "is not a regular file",
-        "fifo": "is not a regular file",
         "big": "is larger than 1024 KiB",
         "latin-1": "is not UTF-8 text",
         "missing": "is neither a built-in workshop (flask-vs-express) nor a file",
@@ -385,6 +380,7 @@ def test_a_wrong_value_is_shown_in_the_message_up_to_40_characters():
             "is not valid YAML at line 2: aliases (*name) are not allowed in an answer file",
             id="alias",
         ),
+        pytest.param("title: \x01\n", "is not valid YAML", id="control-character"),
         pytest.param("3", "must hold a mapping (title, name, steps), not int '3'", id="int"),
         pytest.param("", "must hold a mapping (title, name, steps), not nothing", id="empty"),
         pytest.param("title: T\n" + "#" * (1024 * 1024 - 8), "is larger than 1024 KiB", id="big"),
@@ -415,6 +411,9 @@ def test_a_workshop_file_is_read_or_refused_with_a_fixed_message(text, expected,
         pytest.param("x" * 20_001, {}, "is 20001 characters long; the limit is 20000", id="text"),
         pytest.param("a\tb", {"line": True}, "holds the character '\\t', which is not", id="tab"),
         pytest.param("a\nb", {}, "a\nb", id="text-lines"),
+        pytest.param("a\n\tb", {}, "a\n\tb", id="text-indented"),
+        pytest.param("a\nb", {"line": True}, "holds the character '\\n', which", id="line-break"),
+        pytest.param("X marks\n", {}, "X marks", id="text-stripped-of-line-breaks-only"),
         pytest.param("a\u2028b", {}, "holds the character '\\u2028', which", id="line-separator"),
         pytest.param("a\u2029b", {}, "holds the character '\\u2029', which", id="paragraph"),
         pytest.param("a\ud800b", {}, "holds the character '\\ud800', which", id="surrogate"),
@@ -500,6 +499,11 @@ def test_a_change_drops_a_default_and_the_settings_of_removed_middleware():
     }
     kept = {"settings": {"logging": {"b": 2}}, "middleware": ["logging"]}
     assert workshops.apply_change(kept, {}, "w") == kept
+    # nothing to drop: no port was set, the middleware removed has no settings
+    bare = {"middleware": ["cors", "logging"]}
+    assert workshops.apply_change(bare, {"port": None, "remove-middleware": ["cors"]}, "w") == {
+        "middleware": ["logging"]
+    }
 
 
 @pytest.mark.parametrize(
@@ -583,3 +587,49 @@ def test_a_workshop_holds_up_to_50_steps_with_ids_up_to_40_characters():
         parse("one")
     assert str(error.value) == "w: step 1 must be a mapping (id, title, explanation, change)"
     assert workshops._text("\tx\t\n", "w", line=False) == "\tx\t"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_without_a_writer_is_refused_at_once(tmp_path):
+    """Opening a FIFO for reading blocks until a writer comes: the file is opened without
+    blocking, so a pipe given as a workshop file is refused instead of hanging the command."""
+    import threading
+
+    path = tmp_path / "w.yaml"
+    os.mkfifo(path)
+    outcome: list[object] = []
+
+    def read() -> None:
+        try:
+            outcome.append(workshops.read_workshop_file(path))
+        except SpecError as error:
+            outcome.append(str(error))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=5)
+    hung = reader.is_alive()
+    if hung:  # let the blocked open through, so that no thread is left behind
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=5)
+    assert not hung
+    assert outcome == [f"workshop file {str(path)!r} is not a regular file"]
+
+
+def test_a_workshop_file_read_in_short_pieces_is_put_together(tmp_path, monkeypatch):
+    path = tmp_path / "w.yaml"
+    path.write_text("title: T\n" + "#" * 10_000 + "\nname: shop\n", encoding="utf-8")
+    real_read = os.read
+
+    def read(descriptor, size):  # as a network file system may answer
+        return real_read(descriptor, min(size, 4096))
+
+    monkeypatch.setattr(os, "read", read)
+    assert workshops.read_workshop_file(path) == {"title": "T", "name": "shop"}
+
+
+def test_a_workshop_file_that_cannot_be_opened_is_named_with_the_reason(tmp_path):
+    path = tmp_path / ("x" * 300)
+    with pytest.raises(SpecError) as error:
+        workshops.read_workshop_file(path)
+    assert str(error.value) == f"workshop file {str(path)!r} cannot be read: File name too long"
