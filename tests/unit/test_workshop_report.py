@@ -1,0 +1,272 @@
+"""What `dualgen check` prints, from fixed outcomes: a participant's report, the class table, and
+the lines that tell what was sent, expected and received. (The checks themselves run against
+real servers in tests/integration/test_workshop_check.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from generator.exchanges import Exchange, Padded
+from generator.workshop import load_workshop
+from generator.workshops import _check as checking
+from generator.workshops._check import Outcome, Report
+
+WORKSHOP = load_workshop("flask-vs-express")
+STEP = WORKSHOP.step(3)  # A route with a typed parameter
+
+
+def coloured(text: str, **style: str) -> str:
+    return f"<{style['fg']}>{text}</>"
+
+
+def response(status=200, content=b"", headers=None) -> requests.Response:
+    made = requests.Response()
+    made.status_code = status
+    made._content = content
+    made.headers = CaseInsensitiveDict(headers or {})
+    return made
+
+
+def test_a_report_that_passes_lists_each_check_and_says_so():
+    report = Report(
+        "alice",
+        Path("alice"),
+        STEP,
+        "flask",
+        "python app.py",
+        outcomes=[Outcome("start"), Outcome("GET /", "ok"), Outcome("limits", "skip")],
+    )
+    assert checking.format_report(report, WORKSHOP) == (
+        "Step 3 of 'Flask and Express, side by side': A route with a typed parameter\n"
+        "alice: flask project, started with `python app.py`\n"
+        "\n"
+        "  ok    start\n"
+        "  ok    GET /\n"
+        "  skip  limits\n"
+        "\n"
+        "All 3 checks passed.\n"
+    )
+    assert checking.format_report(report, WORKSHOP, coloured).endswith(
+        "  <green>ok  </>  start\n"
+        "  <green>ok  </>  GET /\n"
+        "  <yellow>skip</>  limits\n"
+        "\n"
+        "<green>All 3 checks passed.</>\n"
+    )
+
+
+def test_a_failure_shows_what_was_sent_got_and_expected_with_the_hint_wrapped():
+    failed = Outcome(
+        "GET /users/x",
+        "fail",
+        sent=["GET /users/x", "Accept: */*"],
+        received=["status 200, text/html", "body 'x' " + "y" * 120],
+        expected=["status 404"],
+        problems=["status 200, expected 404"],
+        hint="Give the parameter a type: " + "an int converter turns a word away. " * 3,
+    )
+    report = Report(
+        "bob",
+        Path("bob"),
+        STEP,
+        "express",
+        "npm start",
+        outcomes=[Outcome("start"), failed, Outcome("GET /users/1", "not run", hint="unused")],
+    )
+    assert (
+        checking.format_report(report, WORKSHOP)
+        == (
+            "Step 3 of 'Flask and Express, side by side': A route with a typed parameter\n"
+            "bob: express project, started with `npm start`\n"
+            "\n"
+            "  ok    start\n"
+            "  FAIL  GET /users/x\n"
+            "        sent      GET /users/x\n"
+            "                  Accept: */*\n"
+            "        got       status 200, text/html\n"
+            "                  body 'x' " + "y" * 72 + "…\n"
+            "        expected  status 404\n"
+            "        problem   status 200, expected 404\n"
+            "        hint      Give the parameter a type: an int converter turns a word away. an int"
+            " converter\n"  # wrapped at 82 characters, after the 18 of the margin
+            "                  turns a word away. an int converter turns a word away.\n"
+            "  --    GET /users/1  (not run: the server did not start)\n"
+            "\n"
+            "1 of 3 checks passed. Fix the first failure, then run `dualgen check --step 3` again.\n"
+        )
+    )
+
+
+def test_a_skipped_check_shows_why_but_no_hint():
+    skipped = Outcome("limits", "skip", problems=["over 1000 requests"], hint="a hint")
+    report = Report("c", Path("c"), STEP, "flask", "python app.py", outcomes=[skipped])
+    assert checking.format_report(report, WORKSHOP).splitlines()[3:5] == [
+        "  skip  limits",
+        "        problem   over 1000 requests",
+    ]
+    assert "hint" not in checking.format_report(report, WORKSHOP)
+
+
+def test_the_class_table_has_a_column_per_check_a_row_per_participant_and_the_failures():
+    names = STEP.checks()
+    everyone = [Outcome(name) for name in names]
+    failing = [Outcome(name) for name in names]
+    failing[2] = Outcome(names[2], "fail", problems=["status 500, expected 404", "more"])
+    failing[3] = Outcome(names[3], "fail")
+    reports = [
+        Report("alice", Path("alice"), STEP, outcomes=everyone),
+        Report("a-long-participant-name", Path("x"), STEP, outcomes=failing[:-1]),
+        Report("carol", Path("carol"), STEP, error="'carol' is neither a Flask nor an Express"),
+    ]
+    numbers = " ".join(f"{n:>4}" for n in range(1, len(names) + 1))
+    cells = ["  ok"] * len(names)
+    bob = [*cells[:2], "FAIL", "FAIL", *cells[4:-1], "   -"]
+    width = len("a-long-participant-name")
+    assert checking.format_table(reports, WORKSHOP) == "\n".join(
+        [
+            "Step 3 of 'Flask and Express, side by side': A route with a typed parameter",
+            "",
+            "Checks:",
+            *(f"  {n:>2}  {name}" for n, name in enumerate(names, 1)),
+            "",
+            f"{'participant':<{width}}  {numbers}  passed",
+            f"{'alice':<{width}}  {' '.join(cells)}  {len(names)}/{len(names)}",
+            f"a-long-participant-name  {' '.join(bob)}  {len(names) - 3}/{len(names) - 1}",
+            f"{'carol':<{width}}  error: 'carol' is neither a Flask nor an Express",
+            "",
+            "Failures (run `dualgen check --step 3 DIR` alone for the full report):",
+            f"  a-long-participant-name: 3 {names[2]}: status 500, expected 404",
+            f"  a-long-participant-name: 4 {names[3]}: ",
+            "",
+        ]
+    )
+
+
+def test_the_class_table_is_at_least_12_wide_and_coloured_by_state():
+    names = STEP.checks()
+    outcomes = [Outcome(name) for name in names]
+    outcomes[1] = Outcome(names[1], "fail", problems=["x"])
+    reports = [
+        Report("al", Path("al"), STEP, outcomes=outcomes[:-1]),
+        Report("bo", Path("bo"), STEP, error="gone"),
+    ]
+    lines = checking.format_table(reports, WORKSHOP, coloured).splitlines()
+    ok, fail, missing = "  <green>ok</>", "<red>FAIL</>", "   <yellow>-</>"
+    cells = [ok, fail, *[ok] * (len(names) - 3), missing]
+    passed = f"{len(names) - 2}/{len(names) - 1}"
+    assert lines[len(names) + 5] == "al            " + " ".join(cells) + "  " + passed
+    assert lines[len(names) + 6] == "bo            <red>error: gone</>"
+    assert lines[len(names) + 4].startswith("participant   ")
+
+
+def test_an_exchange_is_told_as_sent_and_expected():
+    exchange = Exchange(
+        "create",
+        "POST",
+        "/users",
+        201,
+        request_headers={"Content-Type": "application/json"},
+        body=b'{"name": "' + b"n" * 100 + b'"}',
+        repeat=3,
+        text="made",
+        json={"id": 1},
+        media_type="application/json",
+        headers={"Location": "/users/1"},
+        header_sets={"Vary": frozenset({"Origin", "Accept-Encoding"})},
+        header_patterns={"X-Request-ID": "[0-9a-f]{32}"},
+        absent=("X-Powered-By",),
+    )
+    assert checking._sent(exchange) == [
+        "POST /users (3 times)",
+        "Content-Type: application/json",
+        'body \'{"name": "' + "n" * 90 + "'…",
+    ]
+    assert checking._expected(exchange) == [
+        "status 201, application/json",
+        "body 'made'",
+        'JSON {"id": 1}',
+        "Location: /users/1",
+        "Vary: Accept-Encoding, Origin",
+        "X-Request-ID: matching [0-9a-f]{32}",
+        "no X-Powered-By header",
+    ]
+    plain = Exchange("home", "GET", "/", 200)
+    assert (checking._sent(plain), checking._expected(plain)) == (["GET /"], ["status 200"])
+    null = Exchange("nothing", "GET", "/", 200, json=None)
+    assert checking._expected(null) == ["status 200", "JSON null"]
+    big = Exchange("big", "POST", "/", 413, body=Padded(b'{"a": "', 1 << 20, b'"}'))
+    assert checking._sent(big) == ["POST /", "a JSON body of 1048585 bytes"]
+
+
+def test_an_answer_is_told_with_the_headers_the_exchange_looks_at():
+    exchange = Exchange(
+        "home",
+        "GET",
+        "/",
+        200,
+        headers={"Vary": "Origin"},
+        header_sets={"Allow": frozenset({"GET"})},
+        header_patterns={"vary": "x"},
+        absent=("X-Powered-By",),
+    )
+    got = response(200, b"Hello", {"Content-Type": "text/plain", "Vary": "Origin"})
+    assert checking._received(exchange, got) == [
+        "status 200, text/plain",
+        "body 'Hello'",
+        "Vary: Origin",
+        "no Allow header",
+        "vary: Origin",
+        "no X-Powered-By header",
+    ]
+    assert checking._received(Exchange("e", "GET", "/", 204), response(204)) == [
+        "status 204, no Content-Type"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "limit", "expected"),
+    [
+        (b"abc", 3, "'abc'"),
+        (b"abcd", 3, "'abc'…"),
+        (b"\xff\xfe", 100, "'\ufffd\ufffd'"),
+        (b"x" * 100, 100, "'" + "x" * 100 + "'"),
+        (b"x" * 101, 100, "'" + "x" * 100 + "'…"),
+    ],
+)
+def test_a_body_is_shown_up_to_its_limit(content, limit, expected):
+    assert checking._short(content, limit) == expected
+
+
+def test_defaults_and_lines_at_their_limits():
+    assert checking._short(b"y" * 101) == "'" + "y" * 100 + "'…"
+    assert checking._clip("x" * 100) == "x" * 100
+    assert checking._clip("x" * 101) == "x" * 99 + "…"
+    assert checking._first_line(OSError("first\nsecond")) == "first"
+    assert checking._first_line(OSError("  \n")) == "OSError"
+    assert checking._first_line(OSError("z" * 200)) == "z" * 160
+
+
+def test_the_documented_start_commands():
+    assert [
+        checking.documented_command(framework, production)
+        for framework in ("flask", "express")
+        for production in (False, True)
+    ] == ["python app.py", "gunicorn app:app", "npm start", "npm run start:prod"]
+
+
+def test_an_outcome_and_a_report_are_ok_by_their_states():
+    assert [Outcome("c", state).ok for state in ("ok", "skip", "fail", "not run")] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    outcomes = [Outcome("a"), Outcome("b", "skip"), Outcome("c", "fail")]
+    report = Report("p", Path("p"), STEP, outcomes=outcomes)
+    assert (report.ok, report.passed) == (False, 2)
+    assert Report("p", Path("p"), STEP, outcomes=outcomes[:2]).ok
+    assert not Report("p", Path("p"), STEP, outcomes=outcomes[:2], error="gone").ok
