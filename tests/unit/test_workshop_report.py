@@ -75,30 +75,52 @@ def test_a_failure_shows_what_was_sent_got_and_expected_with_the_hint_wrapped():
         STEP,
         "express",
         "npm start",
-        outcomes=[Outcome("start"), failed, Outcome("GET /users/1", "not run", hint="unused")],
+        outcomes=[
+            Outcome("start", sent=["PORT=5000 python app.py"], expected=["it listens"]),
+            failed,
+            Outcome("GET /users/1", "not run", expected=["status 200"], hint="unused"),
+        ],
     )
-    assert (
-        checking.format_report(report, WORKSHOP)
-        == (
-            "Step 3 of 'Flask and Express, side by side': A route with a typed parameter\n"
-            "bob: express project, started with `npm start`\n"
-            "\n"
-            "  ok    start\n"
-            "  FAIL  GET /users/x\n"
-            "        sent      GET /users/x\n"
-            "                  Accept: */*\n"
-            "        got       status 200, text/html\n"
-            "                  body 'x' " + "y" * 72 + "…\n"
-            "        expected  status 404\n"
-            "        problem   status 200, expected 404\n"
-            "        hint      Give the parameter a type: an int converter turns a word away. an int"
-            " converter\n"  # wrapped at 82 characters, after the 18 of the margin
-            "                  turns a word away. an int converter turns a word away.\n"
-            "  --    GET /users/1  (not run: the server did not start)\n"
-            "\n"
-            "1 of 3 checks passed. Fix the first failure, then run `dualgen check --step 3` again.\n"
-        )
+    hint = "Give the parameter a type: an int converter turns a word away. an int converter"
+    assert checking.format_report(report, WORKSHOP).splitlines() == [
+        "Step 3 of 'Flask and Express, side by side': A route with a typed parameter",
+        "bob: express project, started with `npm start`",
+        "",
+        "  ok    start",
+        "  FAIL  GET /users/x",
+        "        sent      GET /users/x",
+        "                  Accept: */*",
+        "        got       status 200, text/html",
+        "                  body 'x' " + "y" * 72 + "…",  # clipped at 100 characters
+        "        expected  status 404",
+        "        problem   status 200, expected 404",
+        "        hint      " + hint,  # wrapped at 82 characters, after the margin of 18
+        "                  turns a word away. an int converter turns a word away.",
+        "  --    GET /users/1  (not run: the server did not start)",
+        "",
+        "1 of 3 checks passed. Fix the first failure, then run `dualgen check --step 3` again.",
+    ]
+    marks = checking.format_report(report, WORKSHOP, coloured).splitlines()
+    assert (marks[4], marks[5], marks[-3]) == (
+        "  <red>FAIL</>  GET /users/x",
+        "        sent      GET /users/x",
+        "  <yellow>--  </>  GET /users/1  (not run: the server did not start)",
     )
+
+
+def test_a_report_ends_with_a_line_break():
+    report = Report("p", Path("p"), STEP, "flask", "python app.py", outcomes=[Outcome("start")])
+    assert checking.format_report(report, WORKSHOP).endswith("passed.\n")
+    assert checking.format_table([report], WORKSHOP).endswith("  1/1\n")
+
+
+def test_a_hint_is_wrapped_at_82_characters():
+    failed = Outcome("c", "fail", hint="a" * 82 + " b")
+    report = Report("p", Path("p"), STEP, "flask", "python app.py", outcomes=[failed])
+    assert checking.format_report(report, WORKSHOP).splitlines()[4:6] == [
+        "        hint      " + "a" * 82,
+        "                  b",
+    ]
 
 
 def test_a_skipped_check_shows_why_but_no_hint():
@@ -119,8 +141,8 @@ def test_the_class_table_has_a_column_per_check_a_row_per_participant_and_the_fa
     failing[3] = Outcome(names[3], "fail")
     reports = [
         Report("alice", Path("alice"), STEP, outcomes=everyone),
-        Report("a-long-participant-name", Path("x"), STEP, outcomes=failing[:-1]),
         Report("carol", Path("carol"), STEP, error="'carol' is neither a Flask nor an Express"),
+        Report("a-long-participant-name", Path("x"), STEP, outcomes=failing[:-1]),
     ]
     numbers = " ".join(f"{n:>4}" for n in range(1, len(names) + 1))
     cells = ["  ok"] * len(names)
@@ -135,8 +157,8 @@ def test_the_class_table_has_a_column_per_check_a_row_per_participant_and_the_fa
             "",
             f"{'participant':<{width}}  {numbers}  passed",
             f"{'alice':<{width}}  {' '.join(cells)}  {len(names)}/{len(names)}",
-            f"a-long-participant-name  {' '.join(bob)}  {len(names) - 3}/{len(names) - 1}",
             f"{'carol':<{width}}  error: 'carol' is neither a Flask nor an Express",
+            f"a-long-participant-name  {' '.join(bob)}  {len(names) - 3}/{len(names) - 1}",
             "",
             "Failures (run `dualgen check --step 3 DIR` alone for the full report):",
             f"  a-long-participant-name: 3 {names[2]}: status 500, expected 404",
@@ -161,6 +183,8 @@ def test_the_class_table_is_at_least_12_wide_and_coloured_by_state():
     assert lines[len(names) + 5] == "al            " + " ".join(cells) + "  " + passed
     assert lines[len(names) + 6] == "bo            <red>error: gone</>"
     assert lines[len(names) + 4].startswith("participant   ")
+    alone = checking.format_table(reports[:1], WORKSHOP).splitlines()
+    assert alone[0] == "Step 3 of 'Flask and Express, side by side': A route with a typed parameter"
 
 
 def test_an_exchange_is_told_as_sent_and_expected():
@@ -194,6 +218,8 @@ def test_an_exchange_is_told_as_sent_and_expected():
         "X-Request-ID: matching [0-9a-f]{32}",
         "no X-Powered-By header",
     ]
+    twice = Exchange("again", "GET", "/", 200, repeat=2)
+    assert checking._sent(twice) == ["GET / (2 times)"]
     plain = Exchange("home", "GET", "/", 200)
     assert (checking._sent(plain), checking._expected(plain)) == (["GET /"], ["status 200"])
     null = Exchange("nothing", "GET", "/", 200, json=None)
