@@ -38,7 +38,9 @@ _HOSTNAME = re.compile(
     r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
 )
 # No IPv6 literals: flask-cors reads an origin holding [ or ] as a regular expression.
-_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
+_ORIGIN = re.compile(r"(https?)://[A-Za-z0-9.-]+(?::([0-9]{1,5}))?")
+#: A browser leaves these out of the Origin it sends.
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
 _DIGITS = re.compile(r"[0-9]{1,12}")
 
 
@@ -261,10 +263,22 @@ def _check_origins(where: str, setting: catalog.Setting, value: object) -> tuple
     if not isinstance(items, list | tuple) or not items:
         raise SpecError(f"{where} {value!r} must be a list of origins")
     for item in items:
-        if not isinstance(item, str) or not _ORIGIN.fullmatch(item.strip()):
+        match = _ORIGIN.fullmatch(item.strip()) if isinstance(item, str) else None
+        if not match:
             raise SpecError(
                 f"{where}: {item!r} is not an origin like https://app.example.com:8443 "
                 "(no IPv6 literals: flask-cors would read the brackets as a pattern)"
+            )
+        scheme, port = match.groups()
+        if port is None:
+            continue
+        if port != str(int(port)) or not 1 <= int(port) <= 65535:
+            raise SpecError(f"{where}: {item!r} has port {port}; a port is 1 to 65535")
+        if port == _DEFAULT_PORTS[scheme]:
+            sent = item.strip().removesuffix(f":{port}")
+            raise SpecError(
+                f"{where}: {item!r} names {scheme}'s default port, which a browser leaves out "
+                f"of the Origin it sends: write {sent}"
             )
     return tuple(dict.fromkeys(item.strip() for item in items))
 

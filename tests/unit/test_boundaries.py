@@ -184,11 +184,15 @@ def test_number_settings_read_digits_with_spaces_around():
     ("origins", "recorded"),
     [
         (["https://a.example:65535"], ["https://a.example:65535"]),
+        (
+            ["http://a.example:1", "http://a.example:443"],
+            ["http://a.example:1", "http://a.example:443"],
+        ),
         ("http://a.example, https://b.example", ["http://a.example", "https://b.example"]),
         (["http://a.example", " http://a.example "], ["http://a.example"]),
         (("http://x",), ["http://x"]),
     ],
-    ids=["port", "comma-text", "duplicates", "tuple"],
+    ids=["port", "other-ports", "comma-text", "duplicates", "tuple"],
 )
 def test_origins_are_a_list_trimmed_and_without_repeats(origins, recorded):
     built = accepted(with_setting("cors", "origins", origins))
@@ -211,6 +215,28 @@ NO_IPV6 = " (no IPv6 literals: flask-cors would read the brackets as a pattern)"
             "https://app.example.com:8443" + NO_IPV6,
         ),
         (
+            ["https://a.example:0"],
+            "cors.origins: 'https://a.example:0' has port 0; a port is 1 to 65535",
+        ),
+        (
+            ["http://a.example:65536"],
+            "cors.origins: 'http://a.example:65536' has port 65536; a port is 1 to 65535",
+        ),
+        (
+            ["http://a.example:08080"],
+            "cors.origins: 'http://a.example:08080' has port 08080; a port is 1 to 65535",
+        ),
+        (
+            [" https://a.example:443"],
+            "cors.origins: ' https://a.example:443' names https's default port, which a browser "
+            "leaves out of the Origin it sends: write https://a.example",
+        ),
+        (
+            "http://b.example:80",
+            "cors.origins: 'http://b.example:80' names http's default port, which a browser "
+            "leaves out of the Origin it sends: write http://b.example",
+        ),
+        (
             ["ftp://a.example"],
             "cors.origins: 'ftp://a.example' is not an origin like https://app.example.com:8443"
             + NO_IPV6,
@@ -220,7 +246,19 @@ NO_IPV6 = " (no IPv6 literals: flask-cors would read the brackets as a pattern)"
             "cors.origins: '' is not an origin like https://app.example.com:8443" + NO_IPV6,
         ),
     ],
-    ids=["empty", "number", "number-item", "six-digit-port", "scheme", "trailing-comma"],
+    ids=[
+        "empty",
+        "number",
+        "number-item",
+        "six-digit-port",
+        "port-0",
+        "port-65536",
+        "leading-zero",
+        "https-default",
+        "http-default",
+        "scheme",
+        "trailing-comma",
+    ],
 )
 def test_bad_origins_are_refused_naming_the_item(origins, message):
     refused(with_setting("cors", "origins", origins), message)

@@ -27,8 +27,14 @@ PUBLIC_HOSTS = st.sampled_from(["0.0.0.0", "api.example.com", "10.0.0.1", "::"])
     | st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?(\.[a-z0-9]{1,10}){0,3}", fullmatch=True)
 )
 LOOPBACK_HOSTS = st.sampled_from(["127.0.0.1", "localhost", "::1", "127.9.8.7"])
+#: Origins as a browser sends them: a port from 1 to 65535, never the scheme's default.
 ORIGINS = st.lists(
-    st.from_regex(r"https?://[a-z0-9][a-z0-9.-]{0,20}(:[0-9]{1,5})?", fullmatch=True),
+    st.builds(
+        "{}{}".format,
+        st.from_regex(r"https?://[a-z0-9][a-z0-9.-]{0,20}", fullmatch=True),
+        st.just("")
+        | st.integers(1, 65535).filter(lambda port: port not in (80, 443)).map(":{}".format),
+    ),
     min_size=1,
     max_size=3,
 )
