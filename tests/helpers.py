@@ -53,3 +53,15 @@ def run_main(*args: str) -> tuple[int, str]:
         except SystemExit as exit_:
             return exit_.code, err.getvalue()
     raise AssertionError("main() always exits")
+
+
+def response(status: int = 200, content: bytes = b"", headers=None):
+    """A `requests` response as a server would have sent it, for tests of what reads one."""
+    import requests
+    from requests.structures import CaseInsensitiveDict
+
+    made = requests.Response()
+    made.status_code = status
+    made._content = content
+    made.headers = CaseInsensitiveDict(headers or {})
+    return made

@@ -5,8 +5,6 @@ contract that silently shrinks or changes fails here."""
 from __future__ import annotations
 
 import pytest
-import requests
-from requests.structures import CaseInsensitiveDict
 
 from generator import catalog, spec
 from generator.exchanges import (
@@ -19,15 +17,7 @@ from generator.exchanges import (
     request,
     send,
 )
-
-
-def response(status=200, content=b"", headers=None) -> requests.Response:
-    """A `requests` response as a server would have sent it."""
-    made = requests.Response()
-    made.status_code = status
-    made._content = content
-    made.headers = CaseInsensitiveDict(headers or {})
-    return made
+from tests.helpers import response
 
 
 def get(**expected) -> Exchange:

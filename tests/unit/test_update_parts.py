@@ -339,19 +339,28 @@ def test_a_new_folder_is_made_for_added_files_and_removed_with_them(tmp_path):
     assert snapshot(project) == before
 
 
+def full_disk(target: str) -> OSError:
+    return OSError(28, "No space left on device", str(target))
+
+
+def break_moves(monkeypatch, fails, error) -> None:
+    """Make the nth `os.replace` raise `error(target)` when `fails(n)`; the others move."""
+    real_replace, moves = os.replace, []
+
+    def replace(source, target):
+        moves.append(target)
+        if fails(len(moves)):
+            raise error(target)
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
 def test_a_failed_move_puts_back_the_files_already_moved(tmp_path, monkeypatch):
     project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
     before = snapshot(project)
     plan = updating.plan_update(project, {"routes": [{"method": "GET", "path": "/items"}]})
-    real_replace, moves = os.replace, []
-
-    def replace(source, target):  # the 4th move (shop/routes.py) fails as a full disk would
-        moves.append(target)
-        if len(moves) == 4:
-            raise OSError(28, "No space left on device", str(target))
-        return real_replace(source, target)
-
-    monkeypatch.setattr(os, "replace", replace)
+    break_moves(monkeypatch, lambda n: n == 4, full_disk)  # the 4th: shop/routes.py
     with pytest.raises(updating.RunError) as error:
         updating.apply_update(plan)
     monkeypatch.undo()
@@ -411,15 +420,7 @@ def test_a_move_that_cannot_be_undone_names_the_files_and_keeps_them(tmp_path, m
         "shop/__init__.py",
         "shop/routes.py",
     ]
-    real_replace, moves = os.replace, []
-
-    def replace(source, target):  # the 4th move fails, and so does every move back
-        moves.append(target)
-        if len(moves) >= 4:
-            raise OSError(28, "No space left on device", str(target))
-        return real_replace(source, target)
-
-    monkeypatch.setattr(os, "replace", replace)
+    break_moves(monkeypatch, lambda n: n >= 4, full_disk)  # the 4th, and every move back
     with pytest.raises(updating.RunError) as error:
         updating.apply_update(plan)
     monkeypatch.undo()
@@ -514,15 +515,7 @@ def test_a_failure_without_an_error_number_is_told_as_it_was_raised(tmp_path, mo
     project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
     before = snapshot(project)
     plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
-    real_replace, moves = os.replace, []
-
-    def replace(source, target):  # the 2nd move fails without errno or file name
-        moves.append(target)
-        if len(moves) == 2:
-            raise OSError("cross-device link")
-        return real_replace(source, target)
-
-    monkeypatch.setattr(os, "replace", replace)
+    break_moves(monkeypatch, lambda n: n == 2, lambda target: OSError("cross-device link"))
     with pytest.raises(updating.RunError) as error:
         updating.apply_update(plan)
     monkeypatch.undo()

@@ -7,13 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import requests
-from requests.structures import CaseInsensitiveDict
 
 from generator.exchanges import Exchange, Padded
 from generator.workshop import load_workshop
 from generator.workshops import _check as checking
 from generator.workshops._check import Outcome, Report
+from tests.helpers import response
 
 WORKSHOP = load_workshop("flask-vs-express")
 STEP = WORKSHOP.step(3)  # A route with a typed parameter
@@ -21,14 +20,6 @@ STEP = WORKSHOP.step(3)  # A route with a typed parameter
 
 def coloured(text: str, **style: str) -> str:
     return f"<{style['fg']}>{text}</>"
-
-
-def response(status=200, content=b"", headers=None) -> requests.Response:
-    made = requests.Response()
-    made.status_code = status
-    made._content = content
-    made.headers = CaseInsensitiveDict(headers or {})
-    return made
 
 
 def test_a_report_that_passes_lists_each_check_and_says_so():
