@@ -6,6 +6,12 @@ Then prints the score of each module and every survivor that tests/mutation/equi
 not list, and exits 1 if a module scores under 90% or a survivor is unlisted. That file also lists
 the functions left out of the score: those only a live server exercises (integration tests).
 
+mutmut names a mutant by its function and a number, and numbers a changed function's mutants
+anew: a row of equivalents.md could then excuse another mutation than the one its reason is
+about. So tests/mutation/equivalents.lock records the lines each excused mutant changes, and a
+listed survivor whose change differs from the record fails the run like an unlisted one: check
+its row, then record the changes again with --lock (the lock's diff shows what was excused).
+
 mutmut 3 leaves decorated functions alone, `@property` included, and so would skip much of
 routes.Route (segments, flask_rule, express_path, ...). This runner lets it mutate functions
 whose only decorator is `@property`: the trampoline mutmut puts in their place keeps the
@@ -15,6 +21,7 @@ this needs are checked first, so a mutmut release that moves them fails here, lo
     python -m tests.mutation                      # everything, afresh
     python -m tests.mutation 'generator.routes*'  # again for these mutants (mutmut's patterns)
     python -m tests.mutation --report             # the table of the last run, nothing run
+    python -m tests.mutation --lock               # record what each excused mutant changes
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 EQUIVALENTS = Path(__file__).resolve().parent / "equivalents.md"
+LOCK = EQUIVALENTS.with_suffix(".lock")
 THRESHOLD = 90.0
 DETECTED = {"killed", "timeout", "caught by type check", "segfault"}
 
@@ -114,7 +122,30 @@ def results() -> dict[str, dict[str, str]]:
     return found
 
 
-def report() -> int:
+def change(name: str, module: str) -> str:
+    """The lines a mutant removes and adds (its diff without context and line numbers)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    lines = get_diff_for_mutant(name, path=module).splitlines()
+    return "\n".join(line for line in lines[2:] if line.startswith(("-", "+")))
+
+
+def read_lock(text: str) -> dict[str, str]:
+    """Mutant name -> its change, from the lock's blocks: a name, then its lines."""
+    blocks = (block.split("\n", 1) for block in text.strip().split("\n\n") if block)
+    return {block[0]: block[1] if len(block) > 1 else "" for block in blocks}
+
+
+def write_lock(changes: dict[str, str]) -> str:
+    return "".join(f"{name}\n{changes[name]}\n\n" for name in sorted(changes))
+
+
+def unrecorded(changes: dict[str, str], recorded: dict[str, str]) -> list[str]:
+    """The excused mutants whose change is not the one recorded for them."""
+    return [name for name, lines in changes.items() if recorded.get(name) != lines]
+
+
+def report(lock: bool = False) -> int:
     """Print the score table and the unlisted survivors; 0 when every module passes.
 
     The score of a module is killed / (mutants - equivalent); mutants of the functions listed
@@ -126,7 +157,8 @@ def report() -> int:
         "| module | mutants | out of scope | killed | equivalent | survived | score |",
         "|---|---|---|---|---|---|---|",
     ]
-    unlisted = []
+    unlisted: list[str] = []
+    excused: dict[str, str] = {}
     for module, statuses in results().items():
         scoped = {n: s for n, s in statuses.items() if not matches(n, out_of_scope)}
         killed = sum(status in DETECTED for status in scoped.values())
@@ -134,6 +166,7 @@ def report() -> int:
         equivalent = [name for name in missed if matches(name, equivalents)]
         survived = [name for name in missed if name not in equivalent]
         unlisted += [f"{name}: {scoped[name]}" for name in survived]
+        excused |= {name: change(name, module) for name in equivalent}
         counted = len(scoped) - len(equivalent)
         score = 100.0 * killed / counted if counted else 0.0
         failed |= score < THRESHOLD
@@ -142,16 +175,27 @@ def report() -> int:
             f"{len(equivalent)} | {len(survived)} | {score:.1f}% |"
         )
     print("\n".join(rows))
+    if lock:
+        LOCK.write_text(write_lock(excused), encoding="utf-8")
+        print(f"\nrecorded what the {len(excused)} excused mutants change in {LOCK.name}")
+    recorded = read_lock(LOCK.read_text(encoding="utf-8")) if LOCK.exists() else {}
+    changed = unrecorded(excused, recorded)
     if unlisted:
         print(f"\n{len(unlisted)} survivors neither killed nor listed in {EQUIVALENTS.name}:")
         print("\n".join(f"  {line}" for line in unlisted))
         print("see one with: python -m mutmut show NAME")
-    return 1 if failed or unlisted else 0
+    if changed:
+        print(
+            f"\n{len(changed)} survivors listed in {EQUIVALENTS.name} change other lines than "
+            f"{LOCK.name} records (their function changed?); check each row, then run --lock:"
+        )
+        print("\n".join(f"  {name}" for name in changed))
+    return 1 if failed or unlisted or changed else 0
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--report"]:
-        return report()
+    if argv[:1] in (["--report"], ["--lock"]):
+        return report(lock=argv[0] == "--lock")
     if not argv:
         # A whole run starts afresh: mutmut keeps earlier verdicts even when the tests changed.
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
