@@ -8,6 +8,7 @@ SIGINT already raises KeyboardInterrupt; `stop_on_signals` makes SIGTERM and SIG
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,10 +43,36 @@ def _restore(previous: dict[int, object]) -> None:
         signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
+#: Signals whose exception Python swallowed: raised where it landed in code that cannot raise
+#: (a weakref callback, `__del__`), Python only reports it as "Exception ignored" and goes on.
+_swallowed: list[int] = []
+
+
+def _signal_of(error: BaseException | None) -> int | None:
+    """The signal an exception stands for: KeyboardInterrupt, or one that carries `signum` and
+    is no Exception (Interrupted here, _processes._Stop for the servers' signals)."""
+    if isinstance(error, KeyboardInterrupt):
+        return signal.SIGINT
+    return None if isinstance(error, Exception) else getattr(error, "signum", None)
+
+
+def _keep_swallowed(hook):
+    def unraisable(report) -> None:
+        signum = _signal_of(report.exc_value)
+        if signum is None:
+            hook(report)
+        else:
+            _swallowed.append(signum)
+
+    return unraisable
+
+
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
     """While the block runs, SIGTERM and SIGHUP raise Interrupted (unless they are ignored,
-    as under nohup); the previous handlers come back afterwards."""
+    as under nohup); the previous handlers come back afterwards. A signal whose exception
+    Python swallowed is raised again as Interrupted when the block ends, so no run that was
+    asked to stop ends as if it had not been."""
     if not _in_main_thread():
         yield
         return
@@ -53,10 +80,17 @@ def stop_on_signals() -> Iterator[None]:
     for signum in STOP_SIGNALS:
         if signum != signal.SIGINT and signal.getsignal(signum) is not signal.SIG_IGN:
             previous[signum] = signal.signal(signum, _stop)
+    hook, sys.unraisablehook = sys.unraisablehook, _keep_swallowed(sys.unraisablehook)
+    _swallowed.clear()
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         _restore(previous)
+    if _swallowed:
+        signum = _swallowed[0]
+        _swallowed.clear()
+        raise Interrupted(signum)
 
 
 _held: list[int] = []

@@ -233,6 +233,74 @@ def test_a_signal_inside_an_uninterrupted_block_arrives_after_it(signum):
     assert stopped.value.exit_code == 128 + signum
 
 
+def swallowed_in_a_weakref_callback(signum: int) -> None:
+    """Deliver a signal while Python runs a weakref callback, which cannot raise: Python
+    reports its exception as "Exception ignored" and goes on."""
+    import weakref
+
+    class Thing:
+        pass
+
+    thing = Thing()
+    watcher = weakref.ref(thing, lambda ref: signal.raise_signal(signum))
+    del thing  # the callback runs here, and the signal's handler inside it
+    assert watcher() is None
+
+
+@pytest.mark.parametrize(
+    "signum",
+    [signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])],
+    ids=lambda signum: signal.Signals(signum).name,
+)
+def test_a_signal_python_swallowed_still_stops_the_command(signum, capsys):
+    finished = []
+    with pytest.raises(Interrupted) as stopped:
+        with stop_on_signals():
+            swallowed_in_a_weakref_callback(signum)
+            finished.append("after the callback")  # Python went on
+    assert finished == ["after the callback"]
+    assert stopped.value.exit_code == 128 + signum
+    assert capsys.readouterr().err == ""  # no "Exception ignored ... Traceback"
+
+
+@POSIX
+def test_a_swallowed_signal_stops_a_run_that_started_processes(tmp_path, capsys):
+    """The servers' own signal handling (generator._processes) stops what it started and
+    raises its Interrupted; nothing is reported as ignored on the way."""
+    from generator import _processes
+
+    sleeper = None
+    with pytest.raises(_processes.Interrupted) as stopped:
+        with stop_on_signals(), _processes.stopping_on_signals():
+            sleeper = _processes.start([sys.executable, "-c", "import time; time.sleep(60)"])
+            swallowed_in_a_weakref_callback(signal.SIGTERM)
+    assert stopped.value.exit_code == 128 + signal.SIGTERM
+    assert sleeper.poll() is not None and sleeper not in _processes.live_processes
+    assert capsys.readouterr().err == ""
+
+
+def test_other_unraisable_exceptions_are_reported_as_before():
+    import weakref
+
+    class Thing:
+        pass
+
+    def callback(ref):
+        raise ValueError("in a callback")
+
+    seen = []
+    hook, sys.unraisablehook = sys.unraisablehook, lambda report: seen.append(report.exc_value)
+    try:
+        with stop_on_signals():
+            thing = Thing()
+            watcher = weakref.ref(thing, callback)
+            del thing
+        assert sys.unraisablehook is not hook and watcher() is None
+    finally:
+        sys.unraisablehook = hook
+    assert [str(error) for error in seen] == ["in a callback"]
+
+
 @POSIX
 def test_signal_handlers_are_restored_after_a_command(tmp_path, capsys):
     before = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
