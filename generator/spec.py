@@ -42,6 +42,8 @@ _ORIGIN = re.compile(r"(https?)://[A-Za-z0-9.-]+(?::([0-9]{1,5}))?")
 #: A browser leaves these out of the Origin it sends.
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _DIGITS = re.compile(r"[0-9]{1,12}")
+#: The TCP ports a server can listen on, an origin or a Redis URL can name.
+PORTS = range(1, 65536)
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def _whole_number(value: object) -> object:
 
 def check_port(port: object) -> int:
     port = _whole_number(port)
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+    if isinstance(port, bool) or not isinstance(port, int) or port not in PORTS:
         raise SpecError(f"port {port!r} is not a number from 1 to 65535")
     return port
 
@@ -272,7 +274,7 @@ def _check_origins(where: str, setting: catalog.Setting, value: object) -> tuple
         scheme, port = match.groups()
         if port is None:
             continue
-        if port != str(int(port)) or not 1 <= int(port) <= 65535:
+        if port != str(int(port)) or int(port) not in PORTS:
             raise SpecError(f"{where}: {item!r} has port {port}; a port is 1 to 65535")
         if port == _DEFAULT_PORTS[scheme]:
             sent = item.strip().removesuffix(f":{port}")
@@ -313,7 +315,7 @@ def _check_storage(where: str, setting: catalog.Setting, value: object) -> str:
             found = None
     elif found and not _HOSTNAME.fullmatch(host):
         found = None
-    if found is None or not 1 <= int(found["port"] or 6379) <= 65535:
+    if found is None or int(found["port"] or 6379) not in PORTS:
         raise SpecError(
             f"{where} {value!r} is not memory:// or a Redis URL like redis://localhost:6379/0 "
             "(no password: set REDIS_URL at run time for that)"
