@@ -233,17 +233,17 @@ def test_a_signal_inside_an_uninterrupted_block_arrives_after_it(signum):
     assert stopped.value.exit_code == 128 + signum
 
 
-def swallowed_in_a_weakref_callback(signum: int) -> None:
-    """Deliver a signal while Python runs a weakref callback, which cannot raise: Python
-    reports its exception as "Exception ignored" and goes on."""
+def in_a_weakref_callback(action) -> None:
+    """Run `action` inside a weakref callback, which cannot raise: Python reports an exception
+    there as "Exception ignored" and goes on."""
     import weakref
 
     class Thing:
         pass
 
     thing = Thing()
-    watcher = weakref.ref(thing, lambda ref: signal.raise_signal(signum))
-    del thing  # the callback runs here, and the signal's handler inside it
+    watcher = weakref.ref(thing, lambda ref: action())
+    del thing  # the callback runs here
     assert watcher() is None
 
 
@@ -256,7 +256,7 @@ def test_a_signal_python_swallowed_still_stops_the_command(signum, capsys):
     finished = []
     with pytest.raises(Interrupted) as stopped:
         with stop_on_signals():
-            swallowed_in_a_weakref_callback(signum)
+            in_a_weakref_callback(lambda: signal.raise_signal(signum))
             finished.append("after the callback")  # Python went on
     assert finished == ["after the callback"]
     assert stopped.value.exit_code == 128 + signum
@@ -273,32 +273,27 @@ def test_a_swallowed_signal_stops_a_run_that_started_processes(tmp_path, capsys)
     with pytest.raises(_processes.Interrupted) as stopped:
         with stop_on_signals(), _processes.stopping_on_signals():
             sleeper = _processes.start([sys.executable, "-c", "import time; time.sleep(60)"])
-            swallowed_in_a_weakref_callback(signal.SIGTERM)
+            in_a_weakref_callback(lambda: signal.raise_signal(signal.SIGTERM))
     assert stopped.value.exit_code == 128 + signal.SIGTERM
     assert sleeper.poll() is not None and sleeper not in _processes.live_processes
     assert capsys.readouterr().err == ""
 
 
 def test_other_unraisable_exceptions_are_reported_as_before():
-    import weakref
-
-    class Thing:
-        pass
-
-    def callback(ref):
+    def fail():
         raise ValueError("in a callback")
 
     seen = []
-    hook, sys.unraisablehook = sys.unraisablehook, lambda report: seen.append(report.exc_value)
+    hook, sys.unraisablehook = sys.unraisablehook, (lambda report: seen.append(report.exc_value))
+    ours = sys.unraisablehook
     try:
         with stop_on_signals():
-            thing = Thing()
-            watcher = weakref.ref(thing, callback)
-            del thing
-        assert sys.unraisablehook is not hook and watcher() is None
+            in_a_weakref_callback(fail)
+        restored = sys.unraisablehook
     finally:
         sys.unraisablehook = hook
     assert [str(error) for error in seen] == ["in a callback"]
+    assert restored is ours
 
 
 @POSIX
