@@ -177,3 +177,40 @@ def test_the_complaint_counts_several_exchanges_not_checked_in_the_plural():
 def test_the_install_line_names_the_pinned_packages_and_the_tool(framework, answers, line):
     result = Verification(Path("p"), framework, spec.build(answers))
     assert describe("installing", result) == line
+
+
+@pytest.fixture
+def silent_server():
+    """A server that takes connections and never answers."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def test_a_wait_the_budget_cuts_short_is_not_checked_rather_than_failed(silent_server):
+    import time
+
+    result = report()
+    batch = [EXCHANGE, Exchange("again", "GET", "/", 200)]
+    deadline = time.monotonic() + 0.3
+    verify._check_batch(result, lambda event, value: None, batch, silent_server, deadline, 1.5)
+    assert [(check.skipped, check.problems) for check in result.checks] == [
+        ("the time budget of 1.5 s ran out after 0 of 1 requests", []),
+        ("the time budget of 1.5 s ran out first", []),
+    ]
+    assert result.out_of_time
+
+
+def test_a_server_that_does_not_answer_within_the_request_timeout_fails(silent_server, monkeypatch):
+    import time
+
+    monkeypatch.setattr(verify, "REQUEST_TIMEOUT", 0.3)
+    result = report()
+    deadline = time.monotonic() + 60
+    verify._check_batch(result, lambda event, value: None, [EXCHANGE], silent_server, deadline, 60)
+    (check,) = result.checks
+    assert check.skipped is None and not result.out_of_time
+    assert check.problems[0].startswith("no answer: ") and "timed out" in check.problems[0]
