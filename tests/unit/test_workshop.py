@@ -440,7 +440,7 @@ def test_text_is_checked_at_its_limits(value, options, expected):
             3,
             {},
             "change must be a mapping of port, host, debug, classic, env-file, "
-            "production-server, docker, tests, add-middleware, remove-middleware, "
+            "production-server, docker, tests, strict-parity, add-middleware, remove-middleware, "
             "settings, add-routes, remove-routes",
             id="not-a-mapping",
         ),
