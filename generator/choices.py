@@ -406,8 +406,9 @@ CONFIG: tuple[Choice, ...] = (
         ),
         express=Side(
             (),
-            "node:20-slim image running `node server.js` as PID 1 (exec form; the cluster "
-            "handles SIGTERM itself); npm ci when package-lock.json exists; the node user.",
+            "node:24-slim image (an LTS line, maintained until April 2028) running "
+            "`node server.js` as PID 1 (exec form; the cluster handles SIGTERM itself); npm ci "
+            "when package-lock.json exists; the node user.",
         ),
         concepts={
             "flask": (Anchor("Dockerfile", whole=True),),
