@@ -376,9 +376,15 @@ CONFIG: tuple[Choice, ...] = (
         title="Production server",
         help="A production start command: gunicorn for Flask, a Node cluster for Express.",
         flask=Side(
-            ("gunicorn",), "gunicorn app:app, settings in gunicorn.conf.py (WEB_CONCURRENCY)."
+            ("gunicorn",),
+            "gunicorn app:app, settings in gunicorn.conf.py: WEB_CONCURRENCY workers, else two "
+            "per usable CPU (the affinity mask, capped by the cgroup CPU quota) plus one.",
         ),
-        express=Side((), "node server.js: Node's cluster module, one worker per WEB_CONCURRENCY."),
+        express=Side(
+            (),
+            "node server.js: Node's cluster module, WEB_CONCURRENCY workers, else one per "
+            "usable CPU (the affinity mask, capped by the cgroup CPU quota).",
+        ),
         settings=(
             Setting(
                 "worker-class",

@@ -1,4 +1,4 @@
-import multiprocessing
+import math
 import os
 {%- if cookiecutter.env_file %}
 
@@ -7,11 +7,28 @@ from dotenv import load_dotenv
 load_dotenv()
 {%- endif %}
 
+
+def usable_cpus(cpu_max='/sys/fs/cgroup/cpu.max'):
+    """The CPUs this process may use: its affinity mask, capped by the CPU quota."""
+    if hasattr(os, 'sched_getaffinity'):  # Linux
+        cpus = len(os.sched_getaffinity(0))
+    else:
+        cpus = os.cpu_count() or 1
+    try:
+        # cgroup v2: 'QUOTA PERIOD' in microseconds, or 'max PERIOD' for no quota.
+        with open(cpu_max) as file:
+            quota, period = file.read().split()
+        return min(cpus, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):  # no such file, or no quota
+        return cpus
+
+
 host = os.environ.get('HOST', {{ cookiecutter.host|pystr }})
 port = os.environ.get('PORT', '{{ cookiecutter.port|int }}')
 # An IPv6 address goes in brackets: [::1]:{{ cookiecutter.port|int }}.
 bind = f'[{host}]:{port}' if ':' in host else f'{host}:{port}'
-workers = int(os.environ.get('WEB_CONCURRENCY', multiprocessing.cpu_count() * 2 + 1))
+# gunicorn's advice: two workers per CPU, plus one.
+workers = int(os.environ.get('WEB_CONCURRENCY', usable_cpus() * 2 + 1))
 # On SIGTERM, stop accepting and give the requests in flight this many seconds.
 graceful_timeout = int(os.environ.get('GRACEFUL_TIMEOUT', '30'))
 {%- if cookiecutter.production_server_worker_class == 'gthread' %}
