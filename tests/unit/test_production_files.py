@@ -122,3 +122,34 @@ def test_the_cluster_reads_the_cgroup_quota_file_by_default(usable_cpus_js):
     # One CPU in the mask: one usable CPU, whatever the quota of the machine running this test.
     assert node_usable_cpus(usable_cpus_js, 1) == 1
     assert "function usableCpus(cpuMax = '/sys/fs/cgroup/cpu.max') {" in usable_cpus_js
+
+
+PER_WORKER_README = "Rate limits count per worker: each worker keeps its own counts in memory"
+
+
+@pytest.mark.parametrize("framework", ["flask", "express"])
+@pytest.mark.parametrize(
+    ("answers", "explained"),
+    [
+        pytest.param(
+            {"middleware": ["rate-limit"], "production-server": True}, True, id="memory-workers"
+        ),
+        pytest.param({"middleware": ["rate-limit"]}, False, id="one-process"),
+        pytest.param(
+            {
+                "middleware": ["rate-limit"],
+                "production-server": True,
+                "settings": {"rate-limit": {"storage": "redis://localhost"}},
+            },
+            False,
+            id="redis",
+        ),
+    ],
+)
+def test_the_readme_explains_per_worker_limits_only_where_they_apply(
+    framework, answers, explained, tmp_path
+):
+    text = (render_one(tmp_path, framework, answers) / "README.md").read_text()
+    assert text.count(PER_WORKER_README) == int(explained)
+    assert ("client make up to N × 100 requests in 60 s" in text) is explained
+    assert ("`--set rate-limit.storage=redis://HOST:6379`" in text) is explained

@@ -34,6 +34,18 @@ function usableCpus(cpuMax = '/sys/fs/cgroup/cpu.max') {
 
 if (cluster.isPrimary) {
   const workers = Number(process.env.WEB_CONCURRENCY) || usableCpus();
+{%- if cookiecutter.rate_limit and cookiecutter.rate_limit_storage == 'memory://' %}
+  // The limiter counts in each worker's memory: say so when there are several.
+  if (workers > 1) {
+    const most = workers * {{ cookiecutter.rate_limit_max|int }};
+    console.warn(
+      `rate limits count per worker: ${workers} workers let a client make up ` +
+        `to ${most} requests in {{ cookiecutter.rate_limit_window|int }} s; to share the counts, generate the ` +
+        'project with --set rate-limit.storage=redis://HOST:6379 (REDIS_URL ' +
+        'then sets the address)',
+    );
+  }
+{%- endif %}
   const grace = Number(process.env.GRACEFUL_TIMEOUT) || 30;
   const running = new Set();
   const listening = new WeakSet();

@@ -36,3 +36,18 @@ graceful_timeout = int(os.environ.get('GRACEFUL_TIMEOUT', '30'))
 worker_class = 'gthread'
 threads = int(os.environ.get('GUNICORN_THREADS', '8'))
 {%- endif %}
+{%- if cookiecutter.rate_limit and cookiecutter.rate_limit_storage == 'memory://' %}
+
+
+def when_ready(server):
+    # The limiter counts in each worker's memory: say so when there are several.
+    if server.cfg.workers > 1:
+        server.log.warning(
+            'rate limits count per worker: %d workers let a client make up to %d '
+            'requests in {{ cookiecutter.rate_limit_window|int }} s; to share the counts, generate the project with '
+            '--set rate-limit.storage=redis://HOST:6379 (REDIS_URL then sets the '
+            'address)',
+            server.cfg.workers,
+            server.cfg.workers * {{ cookiecutter.rate_limit_max|int }},
+        )
+{%- endif %}
