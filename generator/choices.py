@@ -377,9 +377,15 @@ CONFIG: tuple[Choice, ...] = (
         title="Production server",
         help="A production start command: gunicorn for Flask, a Node cluster for Express.",
         flask=Side(
-            ("gunicorn",), "gunicorn app:app, settings in gunicorn.conf.py (WEB_CONCURRENCY)."
+            ("gunicorn",),
+            "gunicorn app:app, settings in gunicorn.conf.py: WEB_CONCURRENCY workers, else two "
+            "per usable CPU (the affinity mask, capped by the cgroup CPU quota) plus one.",
         ),
-        express=Side((), "node server.js: Node's cluster module, one worker per WEB_CONCURRENCY."),
+        express=Side(
+            (),
+            "node server.js: Node's cluster module, WEB_CONCURRENCY workers, else one per "
+            "usable CPU (the affinity mask, capped by the cgroup CPU quota).",
+        ),
         settings=(
             Setting(
                 "worker-class",
@@ -407,8 +413,9 @@ CONFIG: tuple[Choice, ...] = (
         ),
         express=Side(
             (),
-            "node:20-slim image running `node server.js` as PID 1 (exec form; the cluster "
-            "handles SIGTERM itself); npm ci when package-lock.json exists; the node user.",
+            "node:24-slim image (an LTS line, maintained until April 2028) running "
+            "`node server.js` as PID 1 (exec form; the cluster handles SIGTERM itself); npm ci "
+            "when package-lock.json exists; the node user.",
         ),
         concepts={
             "flask": (Anchor("Dockerfile", whole=True),),
