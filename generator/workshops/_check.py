@@ -13,6 +13,7 @@ happens.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import textwrap
 import time
@@ -104,6 +105,7 @@ def check_project(
                 production=step.production,
                 timeout=timeout,
                 env={"WEB_CONCURRENCY": "1"} if "rate-limit" in spec.middleware else {},
+                command=start_command(installed, step.production),
             ) as server:
                 start.received = start.received or [f"listening on port {server.port}"]
                 for exchange in batch:
@@ -131,6 +133,14 @@ def documented_command(framework: str, production: bool) -> str:
     if framework == "flask":
         return "gunicorn app:app" if production else "python app.py"
     return "npm run start:prod" if production else "npm start"
+
+
+def start_command(installed: runner.Installed, production: bool) -> list[str]:
+    """The documented command as run: Express's production script is the participant's own
+    `start:prod` (whatever file it names), not the generated projects' `node server.js`."""
+    if installed.framework == "express" and production:
+        return [shutil.which("npm") or "npm", "run", "start:prod"]
+    return installed.command(production)
 
 
 def _run(exchange: Exchange, url: str, hint: str) -> Outcome:
@@ -164,15 +174,20 @@ def _tests(project: Path, hint: str) -> Outcome:
         return outcome
     command = installed.test_command()
     outcome.sent = ["python -m pytest" if installed.framework == "flask" else "npm test"]
-    process = start(
-        command, cwd=project, env=installed.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        output, _ = process.communicate(timeout=TEST_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        output = f"the tests ran longer than {TEST_TIMEOUT:g} s".encode()
-    finally:
-        stop(process)
+    with installed.visible_in(project):
+        process = start(
+            command,
+            cwd=project,
+            env=installed.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            output, _ = process.communicate(timeout=TEST_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            output = f"the tests ran longer than {TEST_TIMEOUT:g} s".encode()
+        finally:
+            stop(process)
     lines = [line for line in output.decode("utf-8", "replace").splitlines() if line.strip()]
     outcome.received = lines[-12:] if process.returncode else lines[-1:]
     if process.returncode != 0:
