@@ -99,6 +99,23 @@ def test_a_failure_shows_what_was_sent_got_and_expected_with_the_hint_wrapped():
     )
 
 
+def test_a_long_problem_is_wrapped_whole_in_the_report_and_the_table():
+    difference = "body differs at character 140: …'x" + "y" * 40 + "', expected …'x" + "z" * 40
+    failed = Outcome("GET /", "fail", problems=[difference + "'"])
+    report = Report("p", Path("p"), STEP, "flask", "python app.py", outcomes=[failed])
+    lines = checking.format_report(report, WORKSHOP).splitlines()[4:7]
+    assert lines == [
+        "        problem   body differs at character 140: …'x" + "y" * 40 + "',",
+        "                  expected …'x" + "z" * 40 + "'",
+        "",
+    ]
+    table = checking.format_table([report], WORKSHOP).splitlines()[-2:]
+    assert table == [
+        "  p: 2 GET /: body differs at character 140: …'x" + "y" * 40 + "', expected",
+        "      …'x" + "z" * 40 + "'",
+    ]
+
+
 def test_a_report_ends_with_a_line_break():
     report = Report("p", Path("p"), STEP, "flask", "python app.py", outcomes=[Outcome("start")])
     assert checking.format_report(report, WORKSHOP).endswith("passed.\n")
@@ -153,7 +170,7 @@ def test_the_class_table_has_a_column_per_check_a_row_per_participant_and_the_fa
             "",
             "Failures (run `dualgen check --step 3 DIR` alone for the full report):",
             f"  a-long-participant-name: 3 {names[2]}: status 500, expected 404",
-            f"  a-long-participant-name: 4 {names[3]}: ",
+            f"  a-long-participant-name: 4 {names[3]}:",
             "",
         ]
     )
