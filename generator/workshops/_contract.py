@@ -5,8 +5,9 @@ passes.
 - A request the step's route does not take is not part of the step: the JSON-body checks go to
   the first route that takes a body (`POST /users`), and a check of a POST, PUT or PATCH sends a
   JSON body, as a client of a JSON API does. A view that calls `request.get_json()` passes.
-- CORS is judged as a browser judges it. A refused origin is refused when the answer has no
-  `Access-Control-Allow-Origin`, or one that is neither the request's `Origin` nor `*`. A
+- CORS is judged as a browser judges it (no credentials). An allowed origin is allowed when
+  `Access-Control-Allow-Origin` is the request's `Origin` or `*`; a refused origin is refused
+  when the answer has no such header, or one that is neither the `Origin` nor `*`. A
   preflight passes with any 2xx status, the origin allowed, and the method and headers asked for
   allowed (flask-cors answers 200 and lists OPTIONS too; the cors package answers 204).
 - An error's JSON may name its status by any of the names the HTTP specifications gave it:
@@ -49,7 +50,8 @@ ACAO = "Access-Control-Allow-Origin"
 class Check(Exchange):
     """An exchange judged by the step's contract (see the module's docstring)."""
 
-    #: Judge the answer as a browser judges a refused origin, or a preflight.
+    #: Judge the answer as a browser judges an allowed origin, a refused one, or a preflight.
+    allowed_origin: bool = False
     refused_origin: bool = False
     preflight: bool = False
     #: Other JSON bodies that are as right as `json`.
@@ -72,6 +74,8 @@ class Check(Exchange):
                 found.append(text_difference(got, value, f"header {name}"))
         origin = self.request_headers.get("Origin", "")
         allowed = response.headers.get(ACAO)
+        if self.allowed_origin and (allowed is None or allowed.strip() not in (origin, "*")):
+            found.append(f"header {ACAO}: {allowed!r}, expected {origin!r} (or '*')")
         if self.refused_origin and allowed is not None and allowed.strip() in (origin, "*"):
             found.append(
                 f"header {ACAO}: {allowed!r} lets a page from {origin} read the answer; "
@@ -103,10 +107,16 @@ class Check(Exchange):
     def expected_lines(self) -> list[str]:
         """What must hold, in words, for a report."""
         origin = self.request_headers.get("Origin", "")
+        if self.allowed_origin:
+            return [
+                f"status {self.status}",
+                f"{ACAO}: {origin} (or *)",
+                *(f"no {name} header" for name in self.absent),
+            ]
         if self.refused_origin:
             return [
                 f"status {self.status}",
-                f"no {ACAO} header, or one naming neither {origin} nor * (a browser refuses)",
+                f"no {ACAO} header, or another origin than {origin} (a browser refuses)",
             ]
         if self.preflight:
             return [
@@ -119,7 +129,7 @@ class Check(Exchange):
 
     def shown_headers(self) -> list[str]:
         """The response headers a report shows."""
-        if self.refused_origin:
+        if self.allowed_origin or self.refused_origin:
             return [ACAO]
         if self.preflight:
             return [ACAO, "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"]
@@ -178,6 +188,9 @@ def judged(exchange: Exchange, body_route=None) -> Check:
     if ACAO in exchange.absent and "Origin" in headers:
         values["absent"] = tuple(name for name in exchange.absent if name != ACAO)
         extra["refused_origin"] = True
+    if ACAO in exchange.headers and exchange.method != "OPTIONS":
+        values["headers"] = {k: v for k, v in exchange.headers.items() if k != ACAO}
+        extra["allowed_origin"] = True
     if exchange.method == "OPTIONS" and "Access-Control-Request-Method" in headers:
         headers["Access-Control-Request-Method"] = PREFLIGHT_METHOD
         headers["Access-Control-Request-Headers"] = PREFLIGHT_HEADERS

@@ -97,6 +97,29 @@ def test_a_refused_origin_is_judged_as_a_browser_judges_it(headers, problems):
     assert refused.problems(response(200, b"Hello, World!", headers)) == problems
 
 
+@pytest.mark.parametrize(
+    ("headers", "problems"),
+    [
+        pytest.param({"Access-Control-Allow-Origin": ORIGIN}, [], id="the-origin"),
+        pytest.param({"Access-Control-Allow-Origin": "*"}, [], id="any-origin"),
+        pytest.param(
+            {},
+            [f"header Access-Control-Allow-Origin: None, expected '{ORIGIN}' (or '*')"],
+            id="no-header",
+        ),
+        pytest.param(
+            {"Access-Control-Allow-Origin": ORIGIN, "Access-Control-Allow-Credentials": "true"},
+            ["header Access-Control-Allow-Credentials is present ('true'), expected none"],
+            id="credentials",
+        ),
+    ],
+)
+def test_an_allowed_origin_is_judged_as_a_browser_judges_it(headers, problems):
+    allowed = check(5, "CORS: allowed origin")
+    assert allowed.request_headers == {"Origin": ORIGIN}
+    assert allowed.problems(response(200, b"Hello, World!", headers)) == problems
+
+
 FLASK_CORS_PREFLIGHT = {  # flask-cors 6 with CORS(app, origins=[ORIGIN])
     "Access-Control-Allow-Origin": ORIGIN,
     "Access-Control-Allow-Methods": "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
