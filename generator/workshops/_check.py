@@ -1,19 +1,19 @@
 """`dualgen check`: run a workshop step's checks against a participant's own project.
 
 The project may be written by hand, in any layout; what it needs is what a participant is told:
-`app.py` and `requirements.txt` (Flask) or `package.json` (Express), and the documented start
-command (`python app.py`, `npm start`; at a production step `gunicorn app:app`,
-`npm run start:prod`). Its dependencies are installed into dualgen's cache (generator.runner),
-the server is started on a free port (the article's fixed port at a classic step), and the
-step's checks run over HTTP: "start", one per exchange of the step's spec, and "tests" (the
-project's own tests) once the step has tests. Every process started is stopped, whatever
-happens.
+`app.py` and `requirements.txt` (Flask) or `package.json` (Express). It is started the way the
+framework's docs start a project written that way (workshops/_start: `npm start`, `python
+app.py` or `flask --app app run`; at a production step `npm run start:prod`, `gunicorn app:app`).
+Its dependencies are installed into dualgen's cache (generator.runner), the server is started on
+a free port (the article's fixed port at a classic step), and the step's checks run over HTTP:
+"start", one per exchange of the step's spec, judged as the step's contract (workshops/_contract),
+and "tests" (the project's own tests) once the step has tests. Every process started is stopped,
+whatever happens.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import textwrap
 import time
@@ -25,6 +25,7 @@ from ..errors import RunError, UsageError
 from ..exchanges import Exchange, Padded, request
 from ..workshop import START, TESTS, Step, Workshop
 from ._contract import Check, checks_of
+from ._start import environment, start_for
 
 #: Seconds the project's own tests may take.
 TEST_TIMEOUT = 300.0
@@ -103,7 +104,7 @@ def check_steps(
         step = workshop.step(number)
         spec = step.spec
         report = Report(label or str(project), Path(project), step, framework)
-        report.command = documented_command(framework, step.production)
+        report.command = start_for(project, framework, step.production).shown
         start = Outcome(START, hint=workshop.hint(number, START))
         start.expected = ["the server starts and listens on the port in PORT"]
         if spec.classic:
@@ -128,7 +129,11 @@ def check_steps(
             continue  # a start of these steps failed already
         spec = served[0][0].step.spec
         port = spec.port_for(framework) if classic else runner.free_port()
-        command = documented_command(framework, production)
+        python = str(installed.python or "python")
+        command = start_for(project, framework, production, python)
+        env = environment(framework, port)
+        if limited:
+            env["WEB_CONCURRENCY"] = "1"
         try:
             with runner.serve(
                 project,
@@ -136,19 +141,19 @@ def check_steps(
                 port=port,
                 production=production,
                 timeout=timeout,
-                env={"WEB_CONCURRENCY": "1"} if limited else {},
-                command=start_command(installed, production),
+                env=env,
+                command=list(command.argv),
             ) as server:
                 for report, checks in served:
                     start = report.outcomes[0]
-                    start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {command}"]
+                    start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
                     start.received = start.received or [f"listening on port {server.port}"]
                     for check in checks:
                         hint = workshop.hint(report.step.number, check.name)
                         results[id(check)] = _run(check, server.url, hint)
         except RunError as error:
             for report, _ in served:
-                report.outcomes[0].sent = [f"PORT={port} HOST=127.0.0.1 {command}"]
+                report.outcomes[0].sent = [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
                 _start_failed(report, error)
     tests: Outcome | None = None
     for report in reports:
@@ -177,21 +182,6 @@ def _start_failed(report: Report, error: RunError) -> None:
     lines = str(error).splitlines()
     start.state, start.problems = "fail", [lines[0].removesuffix("; its output:")]
     start.received = [line for line in lines[1:] if line.strip()][-12:]
-
-
-def documented_command(framework: str, production: bool) -> str:
-    """The start command a participant is told to use."""
-    if framework == "flask":
-        return "gunicorn app:app" if production else "python app.py"
-    return "npm run start:prod" if production else "npm start"
-
-
-def start_command(installed: runner.Installed, production: bool) -> list[str]:
-    """The documented command as run: Express's production script is the participant's own
-    `start:prod` (whatever file it names), not the generated projects' `node server.js`."""
-    if installed.framework == "express" and production:
-        return [shutil.which("npm") or "npm", "run", "start:prod"]
-    return installed.command(production)
 
 
 def _run(exchange: Check, url: str, hint: str) -> Outcome:

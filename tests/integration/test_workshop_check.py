@@ -130,20 +130,27 @@ def test_a_broken_project_fails_on_the_right_check_with_its_hint(name, failing, 
     assert result.stderr == ""
 
 
+FLASK_RUN, PYTHON, NPM = "flask --app app run", "python app.py", "npm start"
 TEXTBOOK = [
-    pytest.param("flask-one-file", [2, 3, 4, 5], id="flask-one-file"),
-    pytest.param("express-esm", [2, 3, 4, 5], id="express-es-module"),
-    pytest.param("flask-factory", [3, 4, 5, 6, 7], id="flask-factory"),
-    pytest.param("express-mjs", [3, 4, 5, 6, 7], id="express-mjs"),
+    pytest.param("flask-quickstart", [2, 3], [FLASK_RUN] * 2, id="flask-run"),
+    pytest.param("flask-one-file", [2, 3, 4, 5], [PYTHON] * 4, id="flask-one-file"),
+    pytest.param("express-esm", [2, 3, 4, 5], [NPM] * 4, id="express-es-module"),
+    pytest.param(
+        "flask-factory", [3, 4, 5, 6, 7], [PYTHON] * 4 + ["gunicorn app:app"], id="flask-factory"
+    ),
+    pytest.param(
+        "express-mjs", [3, 4, 5, 6, 7], [NPM] * 4 + ["npm run start:prod"], id="express-mjs"
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "steps"), TEXTBOOK)
-def test_a_textbook_solution_passes_every_step_it_covers(name, steps, tmp_path):
+@pytest.mark.parametrize(("name", "steps", "commands"), TEXTBOOK)
+def test_a_textbook_solution_passes_every_step_it_covers(name, steps, commands, tmp_path):
     project = participant(name, tmp_path)
     reports = checking.check_steps(WORKSHOP, steps, project, timeout=30)
     assert processes_in(tmp_path) == []
     assert [report.step.number for report in reports] == steps
+    assert [report.command for report in reports] == commands
     failed = {
         report.step.number: [(o.name, o.state, o.problems) for o in report.outcomes if not o.ok]
         for report in reports

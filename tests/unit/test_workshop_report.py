@@ -284,14 +284,6 @@ def test_defaults_and_lines_at_their_limits():
     assert checking._first_line(OSError("z" * 200)) == "z" * 160
 
 
-def test_the_documented_start_commands():
-    assert [
-        checking.documented_command(framework, production)
-        for framework in ("flask", "express")
-        for production in (False, True)
-    ] == ["python app.py", "gunicorn app:app", "npm start", "npm run start:prod"]
-
-
 def test_an_outcome_and_a_report_are_ok_by_their_states():
     assert [Outcome("c", state).ok for state in ("ok", "skip", "fail", "not run")] == [
         True,
