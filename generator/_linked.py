@@ -34,10 +34,16 @@ def _is_link(path: Path) -> bool:
 
 
 def _points_to(path: Path) -> Path | None:
+    """Where a link points, as an absolute path (without the long-path prefix of a junction)."""
     try:
-        return Path(os.readlink(path))
+        target = os.readlink(path)
     except (OSError, ValueError):
         return None
+    return Path(os.path.normcase(os.path.abspath(target.removeprefix("\\\\?\\"))))
+
+
+def _same(a: Path | None, b: Path) -> bool:
+    return a is not None and a == Path(os.path.normcase(os.path.abspath(b)))
 
 
 def _make(target: Path, link: Path) -> None:
@@ -94,7 +100,7 @@ def node_modules(project: Path, target: Path) -> Iterator[None]:
             pointed = _points_to(link) if _is_link(link) else None
             if pointed is None or not pointed.resolve().is_relative_to(ours):
                 users = None  # the project's own node_modules
-            elif pointed != target:
+            elif not _same(pointed, target):
                 if users:
                     raise RunError(
                         f"another dualgen runs {project} with other dependencies; "
@@ -116,6 +122,6 @@ def node_modules(project: Path, target: Path) -> Iterator[None]:
                     record.write_text(json.dumps({"link": str(link), "users": left}), "utf-8")
                 else:
                     with contextlib.suppress(FileNotFoundError):
-                        if _is_link(link) and _points_to(link) == target:
+                        if _is_link(link) and _same(_points_to(link), target):
                             _remove(link)
                     record.unlink(missing_ok=True)
