@@ -8,9 +8,9 @@ start` would: its paths, its files and its errors are where they expect them; no
 
 The link is made only where the project has no `node_modules`: a project's own folder is used as
 it is and never touched. It is removed when the last dualgen process using it ends. Who uses a
-link is recorded in the cache (`links/<hash>.json`, under a lock), so a run that was killed
-before it could remove its link leaves a record naming a dead process: the next run takes that
-link over and removes it when it ends. A link into dualgen's cache is always dualgen's.
+link is recorded in the cache (`links/<hash>.json`, under one lock for all links), so a run that
+was killed before it could remove its link leaves a record naming a dead process: the next run
+takes that link over and removes it when it ends. A link into dualgen's cache is dualgen's.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pathlib import Path
 from .errors import RunError
 
 LINK = "node_modules"
+LOCK = "links.lock"
 
 
 def _is_link(path: Path) -> bool:
@@ -93,8 +94,9 @@ def node_modules(project: Path, target: Path) -> Iterator[None]:
     ours = (cache_dir() / "node").resolve()
     key = hashlib.sha256(str(project).encode()).hexdigest()[:16]
     record = cache_dir() / "links" / f"{key}.json"
+    lock = record.with_name(LOCK)  # one for every link: each holds it for a moment
     me = [os.getpid(), psutil.Process().create_time(), secrets.token_hex(4)]
-    with _locked(record.with_suffix(".lock")):
+    with _locked(lock):
         users = _users(record)
         if os.path.lexists(link):
             pointed = _points_to(link) if _is_link(link) else None
@@ -116,7 +118,7 @@ def node_modules(project: Path, target: Path) -> Iterator[None]:
         yield
     finally:
         if users is not None:
-            with _locked(record.with_suffix(".lock")):
+            with _locked(lock):
                 left = [user for user in _users(record) if user[2] != me[2]]
                 if left:
                     record.write_text(json.dumps({"link": str(link), "users": left}), "utf-8")
