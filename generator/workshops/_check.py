@@ -1,13 +1,14 @@
 """`dualgen check`: run a workshop step's checks against a participant's own project.
 
 The project may be written by hand, in any layout; what it needs is what a participant is told:
-`app.py` and `requirements.txt` (Flask) or `package.json` (Express), and the documented start
-command (`python app.py`, `npm start`; at a production step `gunicorn app:app`,
-`npm run start:prod`). Its dependencies are installed into dualgen's cache (generator.runner),
-the server is started on a free port (the article's fixed port at a classic step), and the
-step's checks run over HTTP: "start", one per exchange of the step's spec, and "tests" (the
-project's own tests) once the step has tests. Every process started is stopped, whatever
-happens.
+`app.py` and `requirements.txt` (Flask) or `package.json` (Express). It is started the way the
+framework's docs start a project written that way (workshops/_start: `npm start`, `python
+app.py` or `flask --app app run`; at a production step `npm run start:prod`, `gunicorn app:app`).
+Its dependencies are installed into dualgen's cache (generator.runner), the server is started on
+a free port (the article's fixed port at a classic step), and the step's checks run over HTTP:
+"start", one per exchange of the step's spec, judged as the step's contract (workshops/_contract),
+and "tests" (the project's own tests) once the step has tests. Every process started is stopped,
+whatever happens.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ import json
 import subprocess
 import textwrap
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import runner
 from ..errors import RunError, UsageError
 from ..exchanges import Exchange, Padded, request
 from ..workshop import START, TESTS, Step, Workshop
+from ._contract import Check, checks_of
+from ._start import environment, start_for
 
 #: Seconds the project's own tests may take.
 TEST_TIMEOUT = 300.0
@@ -75,65 +78,113 @@ def check_project(
     workshop: Workshop, number: int, project: Path, *, timeout: float = 30.0, label: str = ""
 ) -> Report:
     """Install, start and check a participant's project for step `number`."""
+    return check_steps(workshop, [number], project, timeout=timeout, label=label)[0]
+
+
+def check_steps(
+    workshop: Workshop,
+    numbers: list[int],
+    project: Path,
+    *,
+    timeout: float = 30.0,
+    label: str = "",
+) -> list[Report]:
+    """Check one project against several steps, one report each. Steps whose server starts
+    alike (same command and port rule, no rate limit) share one start; the project's own tests
+    run once."""
     from ..verify import plan
 
-    step = workshop.step(number)
     started = time.monotonic()
-    report = Report(label or str(project), Path(project), step)
-    report.framework = runner.detect_framework(project)
-    report.command = documented_command(report.framework, step.production)
-    spec = step.spec
-    # A rate limit needs a fresh server for each run of requests that would reach it.
-    batches, left_out = plan(spec)
-    start = Outcome(START)
-    start.expected = ["the server starts and listens on the port in PORT"]
-    if spec.classic:
-        start.expected = [f"the server listens on port {spec.port_for(report.framework)}"]
-    start.hint = workshop.hint(number, START)
-    report.outcomes.append(start)
+    framework = runner.detect_framework(project)
+    reports: list[Report] = []
+    #: Each server start: its settings, and the (report, checks) it serves.
+    starts: dict[object, list[tuple[Report, list[Check]]]] = {}
+    left: dict[int, list] = {}
+    for number in numbers:
+        step = workshop.step(number)
+        spec = step.spec
+        report = Report(label or str(project), Path(project), step, framework)
+        report.command = start_for(project, framework, step.production).shown
+        start = Outcome(START, hint=workshop.hint(number, START))
+        start.expected = ["the server starts and listens on the port in PORT"]
+        if spec.classic:
+            start.expected = [f"the server listens on port {spec.port_for(framework)}"]
+        report.outcomes.append(start)
+        reports.append(report)
+        # A rate limit needs a fresh server for each run of requests that would reach it.
+        batches, left[id(report)] = plan(spec)
+        limited = "rate-limit" in spec.middleware
+        for index, batch in enumerate(batches):
+            key = (step.production, spec.classic, limited, number if limited else 0, index)
+            starts.setdefault(key, []).append((report, checks_of(spec, batch)))
     results: dict[int, Outcome] = {}
     try:
         installed = runner.install(project)
-        for batch in batches:
-            port = spec.port_for(report.framework) if spec.classic else runner.free_port()
-            start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {report.command}"]
+    except RunError as error:
+        installed = None
+        for report in reports:
+            _start_failed(report, error)
+    for (production, classic, limited, *_), served in starts.items() if installed else ():
+        if all(report.outcomes[0].state == "fail" for report, _ in served):
+            continue  # a start of these steps failed already
+        spec = served[0][0].step.spec
+        port = spec.port_for(framework) if classic else runner.free_port()
+        python = str(installed.python or "python")
+        command = start_for(project, framework, production, python)
+        env = environment(framework, port)
+        if limited:
+            env["WEB_CONCURRENCY"] = "1"
+        try:
             with runner.serve(
                 project,
                 installed=installed,
                 port=port,
-                production=step.production,
+                production=production,
                 timeout=timeout,
-                env={"WEB_CONCURRENCY": "1"} if "rate-limit" in spec.middleware else {},
+                env=env,
+                command=list(command.argv),
             ) as server:
-                start.received = start.received or [f"listening on port {server.port}"]
-                for exchange in batch:
-                    hint = workshop.hint(number, exchange.name)
-                    results[id(exchange)] = _run(exchange, server.url, hint)
-    except RunError as error:
-        lines = str(error).splitlines()
-        start.state, start.problems = "fail", [lines[0].removesuffix("; its output:")]
-        start.received = [line for line in lines[1:] if line.strip()][-12:]
-    for exchange in (e for batch in batches for e in batch):
-        outcome = results.get(id(exchange))
-        if outcome is None:
-            outcome = Outcome(exchange.name, "not run")
-        report.outcomes.append(outcome)
-    for check in left_out:
-        report.outcomes.append(Outcome(check.exchange.name, "skip", problems=[check.skipped]))
-    if TESTS in step.checks():
-        report.outcomes.append(_tests(project, workshop.hint(number, TESTS)))
-    report.seconds = time.monotonic() - started
-    return report
+                for report, checks in served:
+                    start = report.outcomes[0]
+                    start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
+                    start.received = start.received or [f"listening on port {server.port}"]
+                    for check in checks:
+                        hint = workshop.hint(report.step.number, check.name)
+                        results[id(check)] = _run(check, server.url, hint)
+        except RunError as error:
+            for report, _ in served:
+                report.outcomes[0].sent = [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
+                _start_failed(report, error)
+    tests: Outcome | None = None
+    for report in reports:
+        for served in starts.values():
+            for owner, checks in served:
+                if owner is report:
+                    report.outcomes += [_outcome(results, check) for check in checks]
+        for check in left[id(report)]:
+            report.outcomes.append(Outcome(check.exchange.name, "skip", problems=[check.skipped]))
+        if TESTS in report.step.checks():
+            tests = tests or _tests(project, "")
+            hint = workshop.hint(report.step.number, TESTS)
+            report.outcomes.append(replace(tests, hint=hint))
+        report.seconds = time.monotonic() - started
+    return reports
 
 
-def documented_command(framework: str, production: bool) -> str:
-    """The start command a participant is told to use."""
-    if framework == "flask":
-        return "gunicorn app:app" if production else "python app.py"
-    return "npm run start:prod" if production else "npm start"
+def _outcome(results: dict[int, Outcome], check: Check) -> Outcome:
+    return results.get(id(check)) or Outcome(check.name, "not run")
 
 
-def _run(exchange: Exchange, url: str, hint: str) -> Outcome:
+def _start_failed(report: Report, error: RunError) -> None:
+    start = report.outcomes[0]
+    if start.state == "fail":
+        return
+    lines = str(error).splitlines()
+    start.state, start.problems = "fail", [lines[0].removesuffix("; its output:")]
+    start.received = [line for line in lines[1:] if line.strip()][-12:]
+
+
+def _run(exchange: Check, url: str, hint: str) -> Outcome:
     import requests
 
     outcome = Outcome(exchange.name, sent=_sent(exchange), expected=_expected(exchange), hint=hint)
@@ -164,15 +215,20 @@ def _tests(project: Path, hint: str) -> Outcome:
         return outcome
     command = installed.test_command()
     outcome.sent = ["python -m pytest" if installed.framework == "flask" else "npm test"]
-    process = start(
-        command, cwd=project, env=installed.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        output, _ = process.communicate(timeout=TEST_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        output = f"the tests ran longer than {TEST_TIMEOUT:g} s".encode()
-    finally:
-        stop(process)
+    with installed.visible_in(project):
+        process = start(
+            command,
+            cwd=project,
+            env=installed.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            output, _ = process.communicate(timeout=TEST_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            output = f"the tests ran longer than {TEST_TIMEOUT:g} s".encode()
+        finally:
+            stop(process)
     lines = [line for line in output.decode("utf-8", "replace").splitlines() if line.strip()]
     outcome.received = lines[-12:] if process.returncode else lines[-1:]
     if process.returncode != 0:
@@ -194,6 +250,8 @@ def _sent(exchange: Exchange) -> list[str]:
 
 
 def _expected(exchange: Exchange) -> list[str]:
+    if isinstance(exchange, Check) and exchange.expected_lines():
+        return exchange.expected_lines()
     first = f"status {exchange.status}"
     if exchange.media_type:
         first += f", {exchange.media_type}"
@@ -202,6 +260,8 @@ def _expected(exchange: Exchange) -> list[str]:
         lines.append(f"body {_short(exchange.text.encode())}")
     if exchange.json is not Exchange.json:  # the field's default: no JSON expected
         lines.append(f"JSON {json.dumps(exchange.json)}")
+        choices = exchange.json_choices if isinstance(exchange, Check) else ()
+        lines += [f"  or {json.dumps(choice)}" for choice in choices]
     lines += [f"{name}: {value}" for name, value in exchange.headers.items()]
     lines += [f"{name}: {', '.join(sorted(v))}" for name, v in exchange.header_sets.items()]
     lines += [f"{name}: matching {pattern}" for name, pattern in exchange.header_patterns.items()]
@@ -215,6 +275,7 @@ def _received(exchange: Exchange, response) -> list[str]:
     if response.content:
         lines.append(f"body {_short(response.content)}")
     names = [*exchange.headers, *exchange.header_sets, *exchange.header_patterns, *exchange.absent]
+    names += exchange.shown_headers() if isinstance(exchange, Check) else []
     for name in dict.fromkeys(names):
         value = response.headers.get(name)
         lines.append(f"{name}: {value}" if value is not None else f"no {name} header")
@@ -224,6 +285,17 @@ def _received(exchange: Exchange, response) -> list[str]:
 def _short(content: bytes, limit: int = 100) -> str:
     text = content[:limit].decode("utf-8", "replace")
     return repr(text) + ("…" if len(content) > limit else "")
+
+
+def _wrapped(line: str, first: str, rest: str | None = None) -> list[str]:
+    """A line that must be read whole (a problem): wrapped within WIDTH, nothing cut."""
+    return textwrap.wrap(
+        line,
+        WIDTH,
+        initial_indent=first,
+        subsequent_indent=rest if rest is not None else " " * len(first),
+        break_on_hyphens=False,
+    )
 
 
 def _clip(line: str) -> str:
@@ -265,10 +337,11 @@ def format_report(report: Report, workshop: Workshop, style=None) -> str:
             ("sent", outcome.sent),
             ("got", outcome.received),
             ("expected", outcome.expected),
-            ("problem", outcome.problems),
         ):
             for index, line in enumerate(lines):
                 out.append(_clip(f"        {title if index == 0 else '':<9} {line}"))
+        for index, line in enumerate(outcome.problems):
+            out += _wrapped(line, f"        {'problem' if index == 0 else '':<9} ")
         if outcome.hint and outcome.state == "fail":
             wrapped = textwrap.wrap(outcome.hint, WIDTH - 18)
             out += [
@@ -311,7 +384,7 @@ def format_table(reports: list[Report], workshop: Workshop, style=None) -> str:
             cells.append(" " * (4 - len(text)) + style(text, fg=colour))
             if state == "fail":
                 problem = outcome.problems[0] if outcome.problems else ""
-                details.append(_clip(f"  {report.label}: {n} {name}: {problem}"))
+                details += _wrapped(f"{report.label}: {n} {name}: {problem}", "  ", "      ")
         passed = f"{report.passed}/{len(report.outcomes)}"
         out.append(f"{report.label:<{width}}  " + " ".join(cells) + f"  {passed}")
     if details:
