@@ -169,7 +169,11 @@ def declared_differences(spec) -> list[Declared]:
         "chosen": lambda where: where in chosen,
         "not chosen": lambda where: where not in chosen,
     }
-    return [declared for where, declared in all_declared() if applies[declared.when](where)]
+    return [
+        declared
+        for where, declared in all_declared()
+        if applies[declared.when](where) and declared.unless not in chosen
+    ]
 
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"

@@ -75,6 +75,8 @@ class Declared:
     empty: bool = False
     #: When it applies: on a choice, "chosen" or "not chosen"; in catalog.DECLARED, "always".
     when: str = "chosen"
+    #: A choice that removes it (strict-parity), when chosen.
+    unless: str = ""
     #: Only examples whose requests, as sent (the path still percent-encoded), match this regex.
     raw: str = ""
     #: Where each framework's (or library's) docs describe its side.

@@ -185,8 +185,8 @@ def judged(exchange: Exchange, body_route=None) -> Check:
         values.update(body=SAMPLE_BODY)
         headers["Content-Type"] = "application/json"
     extra: dict[str, object] = {}
-    if ACAO in exchange.absent and "Origin" in headers:
-        values["absent"] = tuple(name for name in exchange.absent if name != ACAO)
+    if ACAO in exchange.forbidden and "Origin" in headers:
+        values["forbidden"] = {k: v for k, v in exchange.forbidden.items() if k != ACAO}
         extra["refused_origin"] = True
     if ACAO in exchange.headers and exchange.method != "OPTIONS":
         values["headers"] = {k: v for k, v in exchange.headers.items() if k != ACAO}
@@ -194,7 +194,7 @@ def judged(exchange: Exchange, body_route=None) -> Check:
     if exchange.method == "OPTIONS" and "Access-Control-Request-Method" in headers:
         headers["Access-Control-Request-Method"] = PREFLIGHT_METHOD
         headers["Access-Control-Request-Headers"] = PREFLIGHT_HEADERS
-        values["headers"] = {}
+        values.update(headers={}, header_includes={})
         extra["preflight"] = True
     error = exchange.json.get("error") if isinstance(exchange.json, dict) else None
     if error in OTHER_NAMES:

@@ -72,7 +72,8 @@ PREFLIGHT = ("OPTIONS", "/a")
         pytest.param(
             ("-m", "rate-limit,static,error-handlers", "--set", "rate-limit.max=4", *ROUTES),
             [GET_A, ("GET", "/nope"), ("POST", "/a"), ("GET", "/static/style.css"), GET_B, GET_C],
-            [200, 404, 405, 200, 429, 429],
+            # Express answers 404 for a method the path has no route for (declared).
+            {"flask": [200, 404, 405, 200, 429, 429], "express": [200, 404, 404, 200, 429, 429]},
             id="404-405-and-static-count",
         ),
         pytest.param(
@@ -89,7 +90,8 @@ def test_one_rate_limit_per_client_for_the_whole_app(args, sent, expected, tmp_p
     for framework, project in projects.items():
         with runner.serve(project) as server:
             seen[framework] = statuses(server.url, sent)
-    assert seen == {"flask": expected, "express": expected}
+    both = expected if isinstance(expected, dict) else {"flask": expected, "express": expected}
+    assert seen == both
 
 
 #: Request targets whose decoded form holds a line break: each must stay one log line.

@@ -453,16 +453,74 @@ def test_cors_contract_uses_the_first_allowed_origin():
     assert allowed.headers == {"Access-Control-Allow-Origin": "https://b.example"}
     assert allowed.absent == ("Access-Control-Allow-Credentials",)
     assert refused.request_headers == {"Origin": "https://refused.example"}
-    assert refused.absent == ("Access-Control-Allow-Origin",)
-    assert (preflight.method, preflight.status) == ("OPTIONS", 200)
+    assert refused.absent == ()
+    assert refused.forbidden == {
+        "Access-Control-Allow-Origin": frozenset({"https://refused.example", "*"})
+    }
+    assert (preflight.method, preflight.status, preflight.any_success) == ("OPTIONS", 200, True)
     assert preflight.headers == {"Access-Control-Allow-Origin": "https://b.example"}
     assert preflight.request_headers == {
         "Origin": "https://b.example",
-        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Method": "DELETE",
     }
-    assert preflight.header_sets == {
-        "Access-Control-Allow-Methods": frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
-    }
+    assert preflight.header_sets == {}
+    assert preflight.header_includes == {"Access-Control-Allow-Methods": frozenset({"DELETE"})}
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "problems"),
+    [
+        pytest.param(204, {"Access-Control-Allow-Methods": "GET,DELETE"}, [], id="204-ok"),
+        pytest.param(200, {"Access-Control-Allow-Methods": "delete, OPTIONS"}, [], id="200-ok"),
+        pytest.param(
+            404,
+            {"Access-Control-Allow-Methods": "DELETE"},
+            ["status 404, expected a 2xx status"],
+            id="not-2xx",
+        ),
+        pytest.param(
+            204,
+            {"Access-Control-Allow-Methods": "GET, POST"},
+            [
+                "header Access-Control-Allow-Methods: ['GET', 'POST'], expected ['DELETE'] among them"
+            ],
+            id="method-missing",
+        ),
+    ],
+)
+def test_a_preflight_is_judged_as_a_browser_judges_it(status, headers, problems):
+    from tests.helpers import response
+
+    preflight = exchanges(spec.build({"middleware": ["cors"]}))[-1]
+    answer = response(
+        status, b"", {"Access-Control-Allow-Origin": "http://localhost:5173", **headers}
+    )
+    assert preflight.problems(answer) == problems
+
+
+@pytest.mark.parametrize(
+    ("value", "problems"),
+    [
+        pytest.param(None, [], id="absent"),
+        pytest.param("http://localhost:5173", [], id="another-origin"),
+        pytest.param(
+            "https://refused.example",
+            [
+                "header Access-Control-Allow-Origin: 'https://refused.example', expected another value"
+            ],
+            id="echoed",
+        ),
+        pytest.param(
+            "*", ["header Access-Control-Allow-Origin: '*', expected another value"], id="any"
+        ),
+    ],
+)
+def test_a_refused_origin_is_judged_as_a_browser_judges_it(value, problems):
+    from tests.helpers import response
+
+    refused = exchanges(spec.build({"middleware": ["cors"]}))[-2]
+    headers = {} if value is None else {"Access-Control-Allow-Origin": value}
+    assert refused.problems(response(200, b"Hello, World!", headers)) == problems
 
 
 def test_compression_contract_at_the_threshold():

@@ -41,7 +41,7 @@ def test_the_flask_project_holds_each_setting(rendered):
     app = (rendered / "settings-shop-flask" / "app.py").read_text()
     assert "    MAX_CONTENT_LENGTH=2048,\n" in app
     assert "app.wsgi_app = ProxyFix(app.wsgi_app, x_for=2, x_proto=2, x_host=2)\n" in app
-    assert "    origins=['https://shop.example', 'http://localhost:8080'],\n" in app
+    assert "cors = CORS(origins=['https://shop.example', 'http://localhost:8080'])\n" in app
     assert "    application_limits=['5 per 30 seconds'],\n" in app
 
 
