@@ -482,7 +482,8 @@ def test_cors_contract_uses_the_first_allowed_origin():
             204,
             {"Access-Control-Allow-Methods": "GET, POST"},
             [
-                "header Access-Control-Allow-Methods: ['GET', 'POST'], expected ['DELETE'] among them"
+                "header Access-Control-Allow-Methods: ['GET', 'POST'], "
+                "expected ['DELETE'] among them"
             ],
             id="method-missing",
         ),
@@ -506,7 +507,8 @@ def test_a_preflight_is_judged_as_a_browser_judges_it(status, headers, problems)
         pytest.param(
             "https://refused.example",
             [
-                "header Access-Control-Allow-Origin: 'https://refused.example', expected another value"
+                "header Access-Control-Allow-Origin: 'https://refused.example', "
+                "expected another value"
             ],
             id="echoed",
         ),
