@@ -234,9 +234,7 @@ def _cors(spec: ProjectSpec) -> list[Exchange]:
             "/",
             200,
             request_headers={"Origin": "https://refused.example"},
-            forbidden={
-                "Access-Control-Allow-Origin": frozenset({"https://refused.example", "*"})
-            },
+            forbidden={"Access-Control-Allow-Origin": frozenset({"https://refused.example", "*"})},
         ),
         # As a browser judges a preflight: any 2xx, the origin allowed, the method among those
         # allowed (flask-cors answers 200 and names OPTIONS too, the cors package 204).
