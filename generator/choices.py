@@ -375,6 +375,22 @@ MIDDLEWARE: tuple[Choice, ...] = (
         ),
         declared=(
             Declared(
+                "the name of a 413, 414 or 416 error",
+                "Werkzeug's names, from RFC 2616: 'Request Entity Too Large', 'Request URI Too "
+                "Long', 'Requested Range Not Satisfiable'",
+                "Node's http.STATUS_CODES, from RFC 9110: 'Payload Too Large', 'URI Too Long', "
+                "'Range Not Satisfiable'",
+                "each names the status by the HTTP specification its library follows; the "
+                "status is the same",
+                aspects=("body",),
+                statuses=(413, 414, 416),
+                unless="strict-parity",
+                docs=(
+                    "https://werkzeug.palletsprojects.com/en/stable/exceptions/",
+                    "https://nodejs.org/api/http.html#httpstatus_codes",
+                ),
+            ),
+            Declared(
                 "error pages, without this choice",
                 "Werkzeug's HTML error page",
                 "Express's own ('Cannot GET /x', with a strict Content-Security-Policy) or the "
