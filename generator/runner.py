@@ -36,13 +36,28 @@ from ._processes import (
     stop,
     stopping_on_signals,
 )
+from .cache import (
+    CACHE_FORMAT,
+    CACHE_KINDS,
+    COMPLETE,
+    CacheEntry,
+    cache_dir,
+    cache_entries,
+    cache_folder,
+    clean_cache,
+    healthy,
+    locked,
+    manifest,
+)
 from .errors import RunError
 from .project import detect_framework, read_manifest, read_text
 
 __all__ = [
     "Installed",
     "Interrupted",
+    "CACHE_KINDS",
     "CacheEntry",
+    "cache_folder",
     "Server",
     "cache_dir",
     "cache_entries",
@@ -56,21 +71,6 @@ __all__ = [
     "stop",
     "stopping_on_signals",
 ]
-
-#: The marker of a complete cache entry; it holds the entry's manifest (file -> size).
-COMPLETE = ".dualgen-complete"
-#: Part of every cache key: entries of an older layout are never mistaken for current ones.
-CACHE_FORMAT = "2"
-#: How long to wait for another dualgen that installs the same dependency set.
-LOCK_TIMEOUT = 900.0
-
-
-def cache_dir() -> Path:
-    """Where installed dependency sets are kept: $DUALGEN_CACHE_DIR or ~/.cache/dualgen."""
-    base = os.environ.get("DUALGEN_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dualgen"
-    )
-    return Path(base)
 
 
 @contextlib.contextmanager
@@ -154,56 +154,11 @@ def _run(
 # -- the cache ------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock between processes (and machines sharing a home), on any platform."""
-    from filelock import FileLock, Timeout
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path), timeout=LOCK_TIMEOUT)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise RunError(
-            f"another dualgen has held {path} for {LOCK_TIMEOUT:g} s; "
-            "wait for it to finish or remove the lock file"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _manifest(folder: Path) -> dict[str, int]:
-    """Every file of an entry and its size (-1 for a link); bytecode caches left out."""
-    files: dict[str, int] = {}
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [name for name in dirs if name != "__pycache__"]
-        for name in names:
-            path = os.path.join(root, name)
-            relative = os.path.relpath(path, folder).replace(os.sep, "/")
-            if relative != COMPLETE:
-                files[relative] = -1 if os.path.islink(path) else os.path.getsize(path)
-    return files
-
-
-def healthy(folder: Path) -> bool:
-    """Whether a cache entry is complete and still has every file of its manifest, same size."""
-    try:
-        recorded = json.loads((folder / COMPLETE).read_text(encoding="utf-8"))["files"]
-        for relative, size in recorded.items():
-            info = os.stat(folder / relative)  # follows links: a dangling one fails
-            if size != -1 and info.st_size != size:
-                return False
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return False
-    return True
-
-
 def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool:
     """Reuse a healthy entry (True), or build one in a temporary folder, then rename it into
     place (False). An interrupted build leaves no folder behind."""
-    with _locked(folder.with_name(folder.name + ".lock")):
+    cache_folder(folder.parent.name)  # the cache's tag, written when dualgen makes the cache
+    with locked(folder.with_name(folder.name + ".lock")):
         if healthy(folder):
             return True
         for leftover in folder.parent.glob(f"{folder.name}.*-*"):  # of a killed run
@@ -217,7 +172,7 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
             with deferred_signals():
                 shutil.rmtree(scratch)
                 (staging / COMPLETE).write_text(
-                    json.dumps({"format": CACHE_FORMAT, "files": _manifest(staging)}),
+                    json.dumps({"format": CACHE_FORMAT, "files": manifest(staging)}),
                     encoding="utf-8",
                 )
                 if folder.exists() or folder.is_symlink():
@@ -230,75 +185,6 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
                 with deferred_signals():
                     shutil.rmtree(staging, ignore_errors=True)
     return False
-
-
-@dataclass(frozen=True)
-class CacheEntry:
-    """One entry of the cache: an installed dependency set, a tool, or a leftover."""
-
-    kind: str
-    path: Path
-    size: int
-    #: Complete and matching its manifest; None for kinds without one.
-    healthy: bool | None
-
-
-#: What each folder of the cache holds (others are listed as they are).
-CACHE_KINDS = {
-    "venvs": "virtualenvs of Flask projects",
-    "node": "node_modules of Express projects",
-    "tools": "tools the tests install",
-}
-
-
-def _size(path: Path) -> int:
-    """Bytes under path; links count as themselves, never followed."""
-    if not path.is_dir() or path.is_symlink():
-        return path.lstat().st_size
-    total = 0
-    for root, _, names in os.walk(path):
-        for name in names:
-            with contextlib.suppress(OSError):
-                total += os.lstat(os.path.join(root, name)).st_size
-    return total
-
-
-def cache_entries() -> list[CacheEntry]:
-    """Every entry of the cache (lock files left out), by kind then name."""
-    root = cache_dir()
-    entries = []
-    for kind in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
-        for path in sorted(kind.iterdir()):
-            if path.suffix == ".lock":
-                continue
-            leftover = ".tmp-" in path.name or ".old-" in path.name
-            checked = kind.name in ("venvs", "node") and not leftover
-            entries.append(
-                CacheEntry(
-                    "leftover" if leftover else kind.name,
-                    path,
-                    _size(path),
-                    healthy(path) if checked else None,
-                )
-            )
-    return entries
-
-
-def clean_cache() -> list[CacheEntry]:
-    """Remove every entry of the cache, an installed set under its lock (an install under way
-    finishes first); return what was removed. The cache folder and lock files stay."""
-    removed = []
-    with _os_errors(f"cleaning {cache_dir()}"):
-        for entry in cache_entries():
-            name = entry.path.name.split(".tmp-")[0].split(".old-")[0]
-            lock = entry.path.parent / f"{name}.lock"
-            with _locked(lock) if lock.exists() else contextlib.nullcontext():
-                if entry.path.is_dir() and not entry.path.is_symlink():
-                    shutil.rmtree(entry.path)
-                else:
-                    entry.path.unlink(missing_ok=True)
-            removed.append(entry)
-    return removed
 
 
 def install(project: Path, *, dev: bool = False, output: Output | None = None) -> Installed:
