@@ -13,6 +13,7 @@ Works wherever psutil does (Linux, macOS, Windows).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import json
@@ -22,12 +23,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import _bounds
 from ._processes import (
     Interrupted,
     deferred_signals,
@@ -128,25 +130,36 @@ def _run(
     env: dict[str, str],
     lines: Output | None = None,
 ) -> None:
-    """Run an install step; on any exception (a signal too) its whole tree is stopped. With
-    `lines`, its output is passed on line by line as it comes."""
-    process = None
+    """Run an install step, within the install timeout; on any exception (a signal too) its
+    whole tree is stopped. With `lines`, its output is passed on line by line as it comes."""
+    limit = _bounds.install_timeout()
+    kept: collections.deque[bytes] = collections.deque(maxlen=200)
+    process = reader = None
     try:
         process = start(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        if lines is None:
-            output, _ = process.communicate()
-        else:
-            chunks = []
-            for raw in process.stdout:
-                chunks.append(raw)
-                lines(raw.decode("utf-8", "replace").rstrip())
-            process.wait()
-            output = b"".join(chunks)
+
+        def read() -> None:
+            with contextlib.suppress(OSError, ValueError):  # closed once the step is stopped
+                for raw in process.stdout:
+                    kept.append(raw[:4096])
+                    if lines is not None:
+                        lines(raw.decode("utf-8", "replace").rstrip())
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            raise _bounds.Violation(
+                f"{what} did not finish within {limit:g} s (DUALGEN_INSTALL_TIMEOUT); "
+                "does a requirement name a FIFO, a device or a server that never answers?"
+            ) from None
+        reader.join(5.0)
     finally:
         if process is not None and process.returncode is None:
             stop(process)
     if process.returncode != 0:
-        text = output.decode("utf-8", "replace")
+        text = b"".join(kept).decode("utf-8", "replace")
         tail = "\n".join(text.strip().splitlines()[-15:])
         raise RunError(f"{what} failed (exit {process.returncode}):\n{tail}")
 
@@ -284,11 +297,12 @@ class Server:
     url: str
     port: int
     process: subprocess.Popen
-    log: Path
+    #: Its output, the head and the tail kept (generator._bounds.CappedLog).
+    log: _bounds.CappedLog
     timings: dict[str, float] = field(default_factory=dict)
 
     def output(self, lines: int = 30) -> str:
-        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        text = self.log.read_text(encoding="utf-8", errors="replace")
         return "\n".join(text.strip().splitlines()[-lines:])
 
 
@@ -312,21 +326,25 @@ def serve(
     run_env = dict(installed.env, PORT=str(port), HOST="127.0.0.1", PYTHONUNBUFFERED="1")
     run_env.update(env or {})
     url = f"http://127.0.0.1:{port}/"
-    tmp = process = None
+    process = log = None
     try:
-        # Signals wait until tmp is known, so that the finally below always removes it.
-        with deferred_signals(), _os_errors("starting the server"):
-            tmp = Path(tempfile.mkdtemp(prefix="dualgen-run-"))
-        log = tmp / "server.log"
         started = time.perf_counter()
-        with _os_errors("starting the server"), open(log, "wb") as out:
-            process = start(
-                installed.command(production),
-                cwd=project,
-                env=run_env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        with deferred_signals(), _os_errors("starting the server"):
+            read_end, write_end = os.pipe()
+            try:
+                process = start(
+                    installed.command(production),
+                    cwd=project,
+                    env=run_env,
+                    stdout=write_end,
+                    stderr=subprocess.STDOUT,
+                )
+            except BaseException:
+                os.close(read_end)
+                raise
+            finally:
+                os.close(write_end)
+            log = _bounds.CappedLog(read_end)
         server = Server(url, port, process, log)
         _wait_until_ready(server, timeout)
         server.timings["start"] = time.perf_counter() - started
@@ -338,8 +356,8 @@ def serve(
                     stop(process)
                     _wait_until_closed(port)
             finally:
-                if tmp is not None:
-                    shutil.rmtree(tmp, ignore_errors=True)
+                if log is not None:
+                    log.finish()
 
 
 def _wait_until_closed(port: int, timeout: float = 5.0) -> None:
@@ -356,6 +374,7 @@ def _wait_until_ready(server: Server, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
+            server.log.finish()  # what it wrote before it exited, read to the end
             raise RunError(
                 f"the server exited with code {server.process.returncode} before listening; "
                 f"its output:\n{server.output()}"

@@ -1,0 +1,259 @@
+"""Bounds on running someone else's project: an overall deadline, caps on an answer's headers
+and body, a timeout on every install, a cap on the stored server output, and control
+characters made visible before a participant's text reaches a terminal.
+
+The limits, and why:
+- DEADLINE (300 s, `--deadline` or DUALGEN_DEADLINE): a whole `dualgen check` of one project,
+  after its install: server starts, every request, the project's own tests (TEST_TIMEOUT is
+  300 s as well, so a project whose tests use all of it is cut at the deadline). A class of 30
+  checked 2 at a time then ends within 75 minutes whatever the projects do.
+- INSTALL_TIMEOUT (600 s, DUALGEN_INSTALL_TIMEOUT): one pip or npm install; a cold npm install
+  of the catalog's packages takes about a minute on a slow network, ten times that is a hang.
+- MAX_HEADER (64 KiB) and MAX_BODY (1 MiB): Node refuses request headers over 16 KiB, the
+  largest answer a check expects is a route's text (kilobytes); both are far above what a
+  correct project sends and far below what hurts dualgen.
+- LOG_HEAD (64 KiB) and LOG_TAIL (256 KiB): a server's output is kept as its start (how it
+  started) and its end (what it said last); what lies between is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import select
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+from .errors import RunError, UsageError
+
+DEADLINE = 300.0
+INSTALL_TIMEOUT = 600.0
+MAX_HEADER = 64 * 1024
+MAX_BODY = 1024 * 1024
+LOG_HEAD = 64 * 1024
+LOG_TAIL = 256 * 1024
+
+
+class Violation(RunError):
+    """A project went past a bound (deadline, answer size, install time): it is not checked
+    further, and a class run shows it as an error row."""
+
+
+def seconds_from_env(name: str, default: float) -> float:
+    """A number of seconds from the environment (1 to 86400), else the default."""
+    text = os.environ.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 1 <= value <= 86400:
+        raise UsageError(f"{name}={text!r} is not allowed: give a number of seconds, 1 to 86400")
+    return value
+
+
+def install_timeout() -> float:
+    return seconds_from_env("DUALGEN_INSTALL_TIMEOUT", INSTALL_TIMEOUT)
+
+
+@dataclass
+class Bounds:
+    """What one run of a project may take: a deadline (time.monotonic()), None for none."""
+
+    deadline: float | None = None
+    #: The deadline's length, for messages.
+    seconds: float = 0.0
+
+    @classmethod
+    def starting_now(cls, seconds: float) -> Bounds:
+        return cls(time.monotonic() + seconds, seconds)
+
+    def remaining(self) -> float:
+        return float("inf") if self.deadline is None else self.deadline - time.monotonic()
+
+    def check(self, doing: str) -> float:
+        """The seconds left; Violation when none are."""
+        left = self.remaining()
+        if left <= 0:
+            raise Violation(f"past the deadline of {self.seconds:g} s ({doing})")
+        return left
+
+
+# -- the HTTP client's socket -------------------------------------------------------------------
+
+_END_OF_HEAD = b"\r\n\r\n"
+
+
+class _Reader(io.RawIOBase):
+    """The bytes of one answer off the socket, each read bounded by the deadline, the head by
+    MAX_HEADER and the rest by MAX_BODY (plus room for chunk framing)."""
+
+    def __init__(self, sock: socket.socket, bounds: Bounds) -> None:
+        super().__init__()
+        self.sock, self.bounds = sock, bounds
+        self.head = b""  # until the blank line that ends the headers
+        self.in_body = False
+        self.body = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        left = self.bounds.check("waiting for an answer")
+        timeout = self.sock.gettimeout()
+        self.sock.settimeout(left if timeout is None else min(timeout, left))
+        try:
+            count = self.sock.recv_into(buffer)
+        except TimeoutError:
+            self.bounds.check("waiting for an answer")
+            raise
+        finally:
+            self.sock.settimeout(timeout)
+        data = bytes(memoryview(buffer)[:count])
+        if not self.in_body:
+            self.head += data
+            end = self.head.find(_END_OF_HEAD)
+            if end == -1 and len(self.head) > MAX_HEADER:
+                raise Violation(f"the answer's headers are larger than {MAX_HEADER} bytes")
+            if end != -1:
+                self.in_body = True
+                self.body = len(self.head) - end - len(_END_OF_HEAD)
+                self.head = b""
+        else:
+            self.body += count
+        if self.body > MAX_BODY + MAX_HEADER:  # chunk sizes and trailers ride along
+            raise Violation(f"the answer's body is larger than {MAX_BODY} bytes")
+        return count
+
+
+class _Socket:
+    """A connected socket whose reads go through a _Reader."""
+
+    def __init__(self, sock: socket.socket, bounds: Bounds) -> None:
+        self._sock, self._bounds = sock, bounds
+
+    def makefile(self, mode: str = "r", buffering: int | None = None, **_):
+        raw = _Reader(self._sock, self._bounds)
+        return io.BufferedReader(raw, buffering or io.DEFAULT_BUFFER_SIZE)
+
+    def __getattr__(self, name: str):
+        return getattr(self._sock, name)
+
+
+def session(bounds: Bounds):
+    """A requests session whose every answer is bounded by `bounds` and the size caps."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection
+    from urllib3.connectionpool import HTTPConnectionPool
+
+    class Connection(HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            self.sock = _Socket(self.sock, bounds)
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Connection
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": Pool}
+
+    found = requests.Session()
+    found.mount("http://", Adapter(max_retries=0))
+    return found
+
+
+def read_body(response):
+    """Read a streamed `requests` answer whole, at most MAX_BODY bytes once decoded."""
+    data = bytearray()
+    try:
+        for chunk in response.iter_content(64 * 1024):
+            data += chunk
+            if len(data) > MAX_BODY:
+                raise Violation(f"the answer's body is larger than {MAX_BODY} bytes")
+    finally:
+        response.close()
+    response._content = bytes(data)
+    response._content_consumed = True
+    return response
+
+
+# -- what a terminal shows ----------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Text with every control character (tab and newline aside) as an escape: `\\x1b`."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+
+
+# -- a server's output ------------------------------------------------------------------------
+
+
+class CappedLog:
+    """A process's output read from a pipe (a file descriptor this object owns) as it comes:
+    the first LOG_HEAD bytes and the last LOG_TAIL kept, what lies between dropped and counted.
+    `finish()` once the process is stopped: what is still in the pipe is read, then it is
+    closed (after one second at most, even if a process that escaped still writes)."""
+
+    def __init__(self, descriptor: int) -> None:
+        self._head = bytearray()
+        self._tail = bytearray()
+        self.dropped = 0
+        self._lock = threading.Lock()
+        self._finished: float | None = None
+        self._thread = threading.Thread(target=self._read, args=(descriptor,), daemon=True)
+        self._thread.start()
+
+    def _read(self, descriptor: int) -> None:
+        try:
+            while True:
+                if os.name == "posix":
+                    ready, _, _ = select.select([descriptor], [], [], 0.1)
+                    ended = self._finished is not None
+                    if ended and (not ready or time.monotonic() > self._finished + 1.0):
+                        return
+                    if not ready:
+                        continue
+                chunk = os.read(descriptor, 64 * 1024)
+                if not chunk:
+                    return
+                self._keep(chunk)
+        except OSError:
+            return
+        finally:
+            os.close(descriptor)
+
+    def _keep(self, chunk: bytes) -> None:
+        with self._lock:
+            room = LOG_HEAD - len(self._head)
+            if room > 0:
+                self._head += chunk[:room]
+                chunk = chunk[room:]
+            self._tail += chunk
+            extra = len(self._tail) - LOG_TAIL
+            if extra > 0:
+                del self._tail[:extra]
+                self.dropped += extra
+
+    def finish(self, timeout: float = 2.0) -> None:
+        self._finished = time.monotonic()
+        self._thread.join(timeout)
+
+    def bytes(self) -> bytes:
+        with self._lock:
+            if not self.dropped:
+                return bytes(self._head + self._tail)
+            note = f"\n[dualgen: {self.dropped} bytes of output dropped here]\n".encode()
+            return bytes(self._head) + note + bytes(self._tail)
+
+    def read_text(self, encoding: str = "utf-8", errors: str = "replace") -> str:
+        """The output kept so far (Path.read_text's signature: it replaced a log file)."""
+        return self.bytes().decode(encoding, errors)
