@@ -106,6 +106,8 @@ class Exchange:
                 value = json.loads(response.content)
             except ValueError:
                 found.append(f"body {_short(response.content)} is not JSON")
+            except RecursionError:
+                found.append(f"body {_short(response.content)} is JSON nested too deep to read")
             else:
                 if value != self.json:
                     found.append(
@@ -431,18 +433,23 @@ def send(session, exchange: Exchange, base_url: str, *, timeout: float = 10.0):
 
 
 def request(session, exchange: Exchange, base_url: str, n: int = 0, *, timeout: float = 10.0):
-    """Send the n-th request of an exchange; return the answer."""
+    """Send the n-th request of an exchange; return the answer, its body read whole (at most
+    generator._bounds.MAX_BODY bytes: more raises Violation)."""
+    from ._bounds import read_body
+
     headers = dict(exchange.request_headers)
     if exchange.spoof_forwarded_for:
         headers["X-Forwarded-For"] = f"203.0.113.{n % 250 + 1}"
-    return session.request(
+    response = session.request(
         exchange.method,
         base_url.rstrip("/") + exchange.path,
         headers=headers,
         data=exchange.body,
         timeout=timeout,
         allow_redirects=False,
+        stream=True,
     )
+    return read_body(response)
 
 
 def run(exchanges_: list[Exchange], base_url: str) -> list[tuple[Exchange, list[str]]]:

@@ -133,6 +133,9 @@ def _run(
     """Run an install step, within the install timeout; on any exception (a signal too) its
     whole tree is stopped. With `lines`, its output is passed on line by line as it comes."""
     limit = _bounds.install_timeout()
+    bounds = _bounds.current.get()
+    if bounds is not None:
+        limit = min(limit, bounds.check(what))
     kept: collections.deque[bytes] = collections.deque(maxlen=200)
     process = reader = None
     try:
@@ -150,6 +153,8 @@ def _run(
         try:
             process.wait(timeout=limit)
         except subprocess.TimeoutExpired:
+            if bounds is not None:
+                bounds.check(what)
             raise _bounds.Violation(
                 f"{what} did not finish within {limit:g} s (DUALGEN_INSTALL_TIMEOUT); "
                 "does a requirement name a FIFO, a device or a server that never answers?"
@@ -200,19 +205,30 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
     return False
 
 
-def install(project: Path, *, dev: bool = False, output: Output | None = None) -> Installed:
+def install(
+    project: Path,
+    *,
+    dev: bool = False,
+    output: Output | None = None,
+    bounds: _bounds.Bounds | None = None,
+) -> Installed:
     """Install the project's dependencies into the cache, or reuse an identical healthy set.
 
-    With `output`, pip's or npm's own output (not quietened) goes to it line by line.
+    With `output`, pip's or npm's own output (not quietened) goes to it line by line. Each
+    install step stops at the install timeout, or at the deadline of `bounds` if sooner.
     """
     project = Path(project)
     framework = detect_framework(project)
     started = time.perf_counter()
-    with _os_errors(f"installing the dependencies into {cache_dir()}"):
-        if framework == "flask":
-            installed = _install_flask(project, dev, output)
-        else:
-            installed = _install_express(project, dev, output)
+    token = _bounds.current.set(bounds)
+    try:
+        with _os_errors(f"installing the dependencies into {cache_dir()}"):
+            if framework == "flask":
+                installed = _install_flask(project, dev, output)
+            else:
+                installed = _install_express(project, dev, output)
+    finally:
+        _bounds.current.reset(token)
     installed.seconds = time.perf_counter() - started
     return installed
 

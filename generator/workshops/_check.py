@@ -8,6 +8,11 @@ the server is started on a free port (the article's fixed port at a classic step
 step's checks run over HTTP: "start", one per exchange of the step's spec, and "tests" (the
 project's own tests) once the step has tests. Every process started is stopped, whatever
 happens.
+
+A project is someone else's code: one deadline bounds its whole check, installs included, and
+its answers' headers and bodies are capped (generator._bounds); going past a bound raises
+Violation, an error row in a class table. What a project wrote reaches the terminal with its
+control characters made visible.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import runner
+from .. import _bounds, runner
+from .._bounds import Violation, visible
 from ..errors import RunError, UsageError
 from ..exchanges import Exchange, Padded, request
 from ..workshop import START, TESTS, Step, Workshop
 
 #: Seconds the project's own tests may take.
 TEST_TIMEOUT = 300.0
+#: Seconds one request may take (the deadline may cut it shorter).
+REQUEST_TIMEOUT = 10.0
 WIDTH = 100
 
 
@@ -72,13 +80,21 @@ class Report:
 
 
 def check_project(
-    workshop: Workshop, number: int, project: Path, *, timeout: float = 30.0, label: str = ""
+    workshop: Workshop,
+    number: int,
+    project: Path,
+    *,
+    timeout: float = 30.0,
+    label: str = "",
+    deadline: float = _bounds.DEADLINE,
 ) -> Report:
-    """Install, start and check a participant's project for step `number`."""
+    """Install, start and check a participant's project for step `number`, all within
+    `deadline` seconds; Violation when it goes past a bound (generator._bounds)."""
     from ..verify import plan
 
     step = workshop.step(number)
     started = time.monotonic()
+    bounds = _bounds.Bounds.starting_now(deadline)
     report = Report(label or str(project), Path(project), step)
     report.framework = runner.detect_framework(project)
     report.command = documented_command(report.framework, step.production)
@@ -93,7 +109,7 @@ def check_project(
     report.outcomes.append(start)
     results: dict[int, Outcome] = {}
     try:
-        installed = runner.install(project)
+        installed = runner.install(project, bounds=bounds)
         for batch in batches:
             port = spec.port_for(report.framework) if spec.classic else runner.free_port()
             start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {report.command}"]
@@ -102,14 +118,18 @@ def check_project(
                 installed=installed,
                 port=port,
                 production=step.production,
-                timeout=timeout,
+                timeout=min(timeout, bounds.check("starting the server")),
                 env={"WEB_CONCURRENCY": "1"} if "rate-limit" in spec.middleware else {},
             ) as server:
                 start.received = start.received or [f"listening on port {server.port}"]
-                for exchange in batch:
-                    hint = workshop.hint(number, exchange.name)
-                    results[id(exchange)] = _run(exchange, server.url, hint)
+                with _bounds.session(bounds) as session:
+                    for exchange in batch:
+                        hint = workshop.hint(number, exchange.name)
+                        results[id(exchange)] = _run(exchange, server.url, hint, session, bounds)
+    except Violation:
+        raise
     except RunError as error:
+        bounds.check("starting the server")  # a start the deadline cut short: a violation
         lines = str(error).splitlines()
         start.state, start.problems = "fail", [lines[0].removesuffix("; its output:")]
         start.received = [line for line in lines[1:] if line.strip()][-12:]
@@ -121,7 +141,7 @@ def check_project(
     for check in left_out:
         report.outcomes.append(Outcome(check.exchange.name, "skip", problems=[check.skipped]))
     if TESTS in step.checks():
-        report.outcomes.append(_tests(project, workshop.hint(number, TESTS)))
+        report.outcomes.append(_tests(project, workshop.hint(number, TESTS), bounds))
     report.seconds = time.monotonic() - started
     return report
 
@@ -133,47 +153,68 @@ def documented_command(framework: str, production: bool) -> str:
     return "npm run start:prod" if production else "npm start"
 
 
-def _run(exchange: Exchange, url: str, hint: str) -> Outcome:
+def _run(exchange: Exchange, url: str, hint: str, session, bounds: _bounds.Bounds) -> Outcome:
     import requests
 
     outcome = Outcome(exchange.name, sent=_sent(exchange), expected=_expected(exchange), hint=hint)
     response = None
-    with requests.Session() as session:
-        try:
-            for n in range(exchange.repeat):
-                response = request(session, exchange, url, n)
-        except requests.RequestException as error:
-            outcome.state = "fail"
-            outcome.problems = [f"no answer: {_first_line(error)} (did the server crash?)"]
-            return outcome
+    try:
+        for n in range(exchange.repeat):
+            left = bounds.check(f"sending {exchange.method} {exchange.path}")
+            response = request(session, exchange, url, n, timeout=min(REQUEST_TIMEOUT, left))
+    except requests.RequestException as error:
+        bounds.check(f"sending {exchange.method} {exchange.path}")
+        outcome.state = "fail"
+        outcome.problems = [f"no answer: {_first_line(error)} (did the server crash?)"]
+        return outcome
     outcome.received = _received(exchange, response)
     outcome.problems = exchange.problems(response)
     outcome.state = "fail" if outcome.problems else "ok"
     return outcome
 
 
-def _tests(project: Path, hint: str) -> Outcome:
-    """The project's own tests, with its development dependencies."""
+def _tests(project: Path, hint: str, bounds: _bounds.Bounds) -> Outcome:
+    """The project's own tests, with its development dependencies; their output capped."""
+    import os
+
     from .._processes import start, stop
 
     outcome = Outcome(TESTS, hint=hint, expected=["the project's own tests pass (exit 0)"])
     try:
-        installed = runner.install(project, dev=True)
+        installed = runner.install(project, dev=True, bounds=bounds)
+    except Violation:
+        raise
     except RunError as error:
         outcome.state, outcome.problems = "fail", str(error).splitlines()[:1]
         return outcome
     command = installed.test_command()
     outcome.sent = ["python -m pytest" if installed.framework == "flask" else "npm test"]
-    process = start(
-        command, cwd=project, env=installed.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    limit = min(TEST_TIMEOUT, bounds.check("running the project's tests"))
+    read_end, write_end = os.pipe()
     try:
-        output, _ = process.communicate(timeout=TEST_TIMEOUT)
+        process = start(
+            command, cwd=project, env=installed.env, stdout=write_end, stderr=subprocess.STDOUT
+        )
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+    log = _bounds.CappedLog(read_end)
+    try:
+        process.wait(timeout=limit)
+        ran_out = False
     except subprocess.TimeoutExpired:
-        output = f"the tests ran longer than {TEST_TIMEOUT:g} s".encode()
+        ran_out = True
     finally:
         stop(process)
-    lines = [line for line in output.decode("utf-8", "replace").splitlines() if line.strip()]
+        log.finish()
+    if ran_out:
+        bounds.check("running the project's tests")
+        output = f"the tests ran longer than {TEST_TIMEOUT:g} s"
+    else:
+        output = log.read_text()
+    lines = [line for line in output.splitlines() if line.strip()]
     outcome.received = lines[-12:] if process.returncode else lines[-1:]
     if process.returncode != 0:
         outcome.state = "fail"
@@ -245,7 +286,7 @@ def format_report(report: Report, workshop: Workshop, style=None) -> str:
     step = report.step
     out = [
         f"Step {step.number} of {workshop.title!r}: {step.title}",
-        f"{report.label}: {report.framework} project, started with `{report.command}`",
+        f"{visible(report.label)}: {report.framework} project, started with `{report.command}`",
         "",
     ]
     marks = {
@@ -268,7 +309,7 @@ def format_report(report: Report, workshop: Workshop, style=None) -> str:
             ("problem", outcome.problems),
         ):
             for index, line in enumerate(lines):
-                out.append(_clip(f"        {title if index == 0 else '':<9} {line}"))
+                out.append(_clip(f"        {title if index == 0 else '':<9} {visible(line)}"))
         if outcome.hint and outcome.state == "fail":
             wrapped = textwrap.wrap(outcome.hint, WIDTH - 18)
             out += [
@@ -293,13 +334,15 @@ def format_table(reports: list[Report], workshop: Workshop, style=None) -> str:
     names = step.checks()
     out = [f"Step {step.number} of {workshop.title!r}: {step.title}", "", "Checks:"]
     out += [f"  {n:>2}  {name}" for n, name in enumerate(names, 1)]
-    width = max(12, *(len(report.label) for report in reports))
+    labels = [visible(report.label) for report in reports]
+    width = max(12, *(len(label) for label in labels))
     header = f"{'participant':<{width}}  " + " ".join(f"{n:>4}" for n in range(1, len(names) + 1))
     out += ["", header + "  passed"]
     details: list[str] = []
-    for report in reports:
+    for report, label in zip(reports, labels, strict=True):
         if report.error:
-            out.append(f"{report.label:<{width}}  " + style(f"error: {report.error}", fg="red"))
+            error = visible(report.error.splitlines()[0] if report.error.strip() else "?")
+            out.append(f"{label:<{width}}  " + style(f"error: {error}", fg="red"))
             continue
         by_name = {outcome.name: outcome for outcome in report.outcomes}
         cells = []
@@ -311,9 +354,9 @@ def format_table(reports: list[Report], workshop: Workshop, style=None) -> str:
             cells.append(" " * (4 - len(text)) + style(text, fg=colour))
             if state == "fail":
                 problem = outcome.problems[0] if outcome.problems else ""
-                details.append(_clip(f"  {report.label}: {n} {name}: {problem}"))
+                details.append(_clip(visible(f"  {label}: {n} {name}: {problem}")))
         passed = f"{report.passed}/{len(report.outcomes)}"
-        out.append(f"{report.label:<{width}}  " + " ".join(cells) + f"  {passed}")
+        out.append(f"{label:<{width}}  " + " ".join(cells) + f"  {passed}")
     if details:
         alone = f"`dualgen check --step {step.number} DIR`"
         out += ["", f"Failures (run {alone} alone for the full report):"]
@@ -328,10 +371,11 @@ def check_many(
     *,
     timeout: float = 30.0,
     workers: int = 1,
+    deadline: float = _bounds.DEADLINE,
 ) -> list[Report]:
     """Check several projects, `workers` at a time (one at a time at a classic step: the
-    article's programs listen on a fixed port). A project that cannot be checked gets a row
-    with its error."""
+    article's programs listen on a fixed port), each within `deadline` seconds. A project that
+    cannot be checked, or goes past a bound, gets a row with its error; the others go on."""
     from concurrent.futures import ThreadPoolExecutor
 
     step = workshop.step(number)
@@ -340,8 +384,10 @@ def check_many(
 
     def one(project: Path) -> Report:
         try:
-            return check_project(workshop, number, project, timeout=timeout, label=str(project))
-        except UsageError as error:
+            return check_project(
+                workshop, number, project, timeout=timeout, label=str(project), deadline=deadline
+            )
+        except (UsageError, Violation) as error:
             return Report(str(project), project, step, error=str(error))
 
     if workers <= 1:
