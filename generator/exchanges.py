@@ -107,7 +107,7 @@ class Exchange:
             except ValueError:
                 found.append(f"body {_short(response.content)} is not JSON")
             except RecursionError:
-                found.append(f"body {_short(response.content)} is JSON nested too deep to read")
+                found.append(f"body nested too deep to read as JSON: {_short(response.content)}")
             else:
                 if value != self.json:
                     found.append(
