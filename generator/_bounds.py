@@ -143,7 +143,7 @@ class _Reader(io.RawIOBase):
         super().close()
 
 
-class _Socket:
+class BoundedSocket:
     """A connected socket whose reads go through a _Reader."""
 
     def __init__(self, sock: socket.socket, bounds: Bounds) -> None:
@@ -167,7 +167,7 @@ def session(bounds: Bounds):
     class Connection(HTTPConnection):
         def connect(self) -> None:
             super().connect()
-            self.sock = _Socket(self.sock, bounds)
+            self.sock = BoundedSocket(self.sock, bounds)
 
     class Pool(HTTPConnectionPool):
         ConnectionCls = Connection

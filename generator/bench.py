@@ -35,6 +35,8 @@ DEFAULT_CONCURRENCY = (1, 10, 100)
 MAX_CONCURRENCY = 1000
 MAX_DURATION = 300
 WRK_INSTALL = "apt-get update && apt-get install -y wrk"
+#: The most of a warm-up answer that is read (an endless body would never end the read).
+MAX_ANSWER = 1 << 20
 #: How long wrk waits for one answer before it counts a timeout, in seconds.
 WRK_TIMEOUT = 10
 
@@ -200,7 +202,7 @@ def _warm_up(url: str, count: int = 5) -> None:
     for _ in range(count):
         try:
             with urllib.request.urlopen(url, timeout=WRK_TIMEOUT) as response:
-                response.read()
+                response.read(MAX_ANSWER)  # what the answer is does not matter, only that it comes
         except OSError as error:
             raise RunError(f"{url} did not answer before the bench: {error}") from None
 

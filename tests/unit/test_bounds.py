@@ -208,3 +208,24 @@ def test_a_bad_deadline_exits_2_with_one_line(value, reason, tmp_path):
         f"dualgen: error: Invalid value for '--deadline': {reason}. "
         "Try 'dualgen check -h' for help.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("send", "error"),
+    [
+        pytest.param(trickle, "past the deadline of 1 s (waiting for an answer)", id="trickle"),
+        pytest.param(endless_body, "the answer's body is larger than 1048576 bytes", id="body"),
+    ],
+)
+def test_parity_s_wire_answers_an_error_past_a_bound(send, error):
+    from generator._requests import Request
+    from generator._wire import send as wire_send
+
+    url, stop = serve_raw(send)
+    try:
+        answer = wire_send(
+            url.rstrip("/"), Request(), source="127.0.0.1", client="198.18.0.1", timeout=1
+        )
+    finally:
+        stop.set()
+    assert (answer.status, answer.error) == (None, error)
