@@ -158,7 +158,8 @@ class BoundedSocket:
 
 
 def session(bounds: Bounds):
-    """A requests session whose every answer is bounded by `bounds` and the size caps."""
+    """A requests session whose every answer is bounded by `bounds` and the size caps: its
+    body is read whole before the answer is returned (Violation past a bound)."""
     import requests
     from requests.adapters import HTTPAdapter
     from urllib3.connection import HTTPConnection
@@ -179,6 +180,9 @@ def session(bounds: Bounds):
 
     found = requests.Session()
     found.mount("http://", Adapter(max_retries=0))
+    # Every answer streamed, then read here, at most MAX_BODY bytes of it.
+    found.stream = True
+    found.hooks["response"].append(lambda response, **_: read_body(response))
     return found
 
 
@@ -199,12 +203,16 @@ def read_body(response):
 
 # -- what a terminal shows ----------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_CONTROL_OR_BREAK = re.compile(f"[{_CONTROLS}\t\n]")
 
 
-def visible(text: str) -> str:
-    """Text with every control character (tab and newline aside) as an escape: `\\x1b`."""
-    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+def visible(text: str, *, breaks: bool = True) -> str:
+    """Text with every control character as an escape (`\\x1b`), tab and newline aside unless
+    `breaks` is False (one line: a newline could forge a line of its own)."""
+    pattern = _CONTROL if breaks else _CONTROL_OR_BREAK
+    return pattern.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
 
 
 # -- a server's output ------------------------------------------------------------------------

@@ -143,6 +143,18 @@ def check_project(
     if TESTS in step.checks():
         report.outcomes.append(_tests(project, workshop.hint(number, TESTS), bounds))
     report.seconds = time.monotonic() - started
+    return shown(report)
+
+
+def shown(report: Report) -> Report:
+    """The report with every text a project or its folder wrote (label, error, each line of
+    each outcome) on one line each, control characters made visible: a terminal shows them,
+    never obeys them. Hints and expectations are the workshop's and stay as they are."""
+    report.label = visible(report.label, breaks=False)
+    report.error = visible(report.error.split("\n")[0], breaks=False)
+    for outcome in report.outcomes:
+        for lines in (outcome.sent, outcome.received, outcome.problems):
+            lines[:] = [visible(line, breaks=False) for line in lines]
     return report
 
 
@@ -286,7 +298,7 @@ def format_report(report: Report, workshop: Workshop, style=None) -> str:
     step = report.step
     out = [
         f"Step {step.number} of {workshop.title!r}: {step.title}",
-        f"{visible(report.label)}: {report.framework} project, started with `{report.command}`",
+        f"{report.label}: {report.framework} project, started with `{report.command}`",
         "",
     ]
     marks = {
@@ -309,7 +321,7 @@ def format_report(report: Report, workshop: Workshop, style=None) -> str:
             ("problem", outcome.problems),
         ):
             for index, line in enumerate(lines):
-                out.append(_clip(f"        {title if index == 0 else '':<9} {visible(line)}"))
+                out.append(_clip(f"        {title if index == 0 else '':<9} {line}"))
         if outcome.hint and outcome.state == "fail":
             wrapped = textwrap.wrap(outcome.hint, WIDTH - 18)
             out += [
@@ -334,15 +346,13 @@ def format_table(reports: list[Report], workshop: Workshop, style=None) -> str:
     names = step.checks()
     out = [f"Step {step.number} of {workshop.title!r}: {step.title}", "", "Checks:"]
     out += [f"  {n:>2}  {name}" for n, name in enumerate(names, 1)]
-    labels = [visible(report.label) for report in reports]
-    width = max(12, *(len(label) for label in labels))
+    width = max(12, *(len(report.label) for report in reports))
     header = f"{'participant':<{width}}  " + " ".join(f"{n:>4}" for n in range(1, len(names) + 1))
     out += ["", header + "  passed"]
     details: list[str] = []
-    for report, label in zip(reports, labels, strict=True):
+    for report in reports:
         if report.error:
-            error = visible(report.error.splitlines()[0] if report.error.strip() else "?")
-            out.append(f"{label:<{width}}  " + style(f"error: {error}", fg="red"))
+            out.append(f"{report.label:<{width}}  " + style(f"error: {report.error}", fg="red"))
             continue
         by_name = {outcome.name: outcome for outcome in report.outcomes}
         cells = []
@@ -354,9 +364,9 @@ def format_table(reports: list[Report], workshop: Workshop, style=None) -> str:
             cells.append(" " * (4 - len(text)) + style(text, fg=colour))
             if state == "fail":
                 problem = outcome.problems[0] if outcome.problems else ""
-                details.append(_clip(visible(f"  {label}: {n} {name}: {problem}")))
+                details.append(_clip(f"  {report.label}: {n} {name}: {problem}"))
         passed = f"{report.passed}/{len(report.outcomes)}"
-        out.append(f"{label:<{width}}  " + " ".join(cells) + f"  {passed}")
+        out.append(f"{report.label:<{width}}  " + " ".join(cells) + f"  {passed}")
     if details:
         alone = f"`dualgen check --step {step.number} DIR`"
         out += ["", f"Failures (run {alone} alone for the full report):"]
@@ -388,7 +398,7 @@ def check_many(
                 workshop, number, project, timeout=timeout, label=str(project), deadline=deadline
             )
         except (UsageError, Violation) as error:
-            return Report(str(project), project, step, error=str(error))
+            return shown(Report(str(project), project, step, error=str(error)))
 
     if workers <= 1:
         return [one(project) for project in projects]

@@ -23,7 +23,7 @@ from tests.helpers import ROOT
 pytestmark = pytest.mark.integration
 
 CORRECT = ROOT / "tests" / "workshop_projects" / "flask-correct"
-DEADLINE = "8"
+DEADLINE = "10"
 #: The correct project's own app.py: every hostile Flask project is it plus one change.
 APP = (CORRECT / "app.py").read_text(encoding="utf-8")
 MAIN = 'if __name__ == "__main__":'
@@ -152,7 +152,7 @@ def test_a_class_with_every_kind_of_hostile_project_gets_its_table(tmp_path):
         "esc\\x1b]0;pwned\\x07": "FAIL - - - - 0/5",
     }
     assert (
-        "  deep: 3 GET /users/{id:int}: body nested too deep to read as JSON: '[[[[[[[[[[[[[[["
+        "  deep: 3 GET /users/{id:int}: body '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
     ) in result.stdout
     assert "  esc\\x1b]0;pwned\\x07: 1 start: the server exited with code 1" in result.stdout
 

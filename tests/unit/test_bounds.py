@@ -4,19 +4,14 @@ participant's text shows its control characters instead of obeying them."""
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from generator import _bounds
-from generator.exchanges import Exchange
-from generator.workshop import load_workshop
-from generator.workshops._check import Outcome, Report, format_report, format_table
 from tests.helpers import run_main
 
 
@@ -147,35 +142,8 @@ def test_control_characters_are_made_visible(text, shown):
     assert _bounds.visible(text) == shown
 
 
-def test_a_report_and_a_table_show_a_participant_s_escapes():
-    workshop = load_workshop("flask-vs-express")
-    step = workshop.step(3)
-    start = Outcome("start", "fail", received=["\x1b[2JAll checks passed."])
-    start.problems = ["the server exited with code 1 before listening"]
-    report = Report("evil\x1b]0;x\x07", Path("evil"), step, "flask", "python app.py", [start])
-    text = format_report(report, workshop) + format_table([report], workshop)
-    assert "\x1b" not in text and "\x07" not in text
-    assert "evil\\x1b]0;x\\x07: flask project" in text
-    assert "got       \\x1b[2JAll checks passed." in text
-    table = format_table([Report("b\x1b[2J", Path("b"), step, error="x\x1b[2J")], workshop)
-    assert "b\\x1b[2J      error: x\\x1b[2J" in table
-
-
-class Answer:
-    status_code = 200
-    headers = {"Content-Type": "application/json"}
-
-    def __init__(self, content: bytes) -> None:
-        self.content = content
-
-
-def test_json_nested_deeper_than_python_reads_is_a_problem():
-    exchange = Exchange("deep", "GET", "/", 200, json={"a": 1})
-    deep = b"[" * 100_000 + b"]" * 100_000
-    assert exchange.problems(Answer(deep)) == [
-        "body nested too deep to read as JSON: '" + "[" * 120 + "'…"
-    ]
-    assert exchange.problems(Answer(json.dumps({"a": 1}).encode())) == []
+def test_one_line_shows_its_breaks_too():
+    assert _bounds.visible("a\tb\nFAKE ROW\r", breaks=False) == "a\\tb\\nFAKE ROW\\r"
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "nan", "100000"], ids=str)

@@ -287,3 +287,22 @@ def test_an_outcome_and_a_report_are_ok_by_their_states():
     assert (report.ok, report.passed) == (False, 2)
     assert Report("p", Path("p"), STEP, outcomes=outcomes[:2]).ok
     assert not Report("p", Path("p"), STEP, outcomes=outcomes[:2], error="gone").ok
+
+
+def test_what_a_project_wrote_is_shown_with_its_control_characters_escaped():
+    """A folder name and a server's output that clear the screen, retitle the window or forge a
+    row: the report and the table show them as escapes, on the line they belong to."""
+    step = WORKSHOP.step(3)
+    start = Outcome("start", "fail", sent=["PORT=1 python app.py"])
+    start.received = ["\x1b[2J\x1b]0;pwned\x07All checks passed.", "tab\there"]
+    start.problems = ["the server exited with code 1 before listening"]
+    report = checking.shown(
+        Report("evil\x1b[2J\nfake  ok", Path("evil"), step, "flask", "python app.py", [start])
+    )
+    assert report.label == "evil\\x1b[2J\\nfake  ok"
+    assert start.received == ["\\x1b[2J\\x1b]0;pwned\\x07All checks passed.", "tab\\there"]
+    text = checking.format_report(report, WORKSHOP) + checking.format_table([report], WORKSHOP)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "evil\\x1b[2J\\nfake  ok: flask project" in text
+    failed = checking.shown(Report("b\x1b[2J", Path("b"), step, error="x\x1b[2J\nsecond"))
+    assert (failed.label, failed.error) == ("b\\x1b[2J", "x\\x1b[2J")
