@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,8 +34,6 @@ DEFAULT_CONCURRENCY = (1, 10, 100)
 MAX_CONCURRENCY = 1000
 MAX_DURATION = 300
 WRK_INSTALL = "apt-get update && apt-get install -y wrk"
-#: The most of a warm-up answer that is read (an endless body would never end the read).
-MAX_ANSWER = 1 << 20
 #: How long wrk waits for one answer before it counts a timeout, in seconds.
 WRK_TIMEOUT = 10
 
@@ -199,12 +196,17 @@ def run_wrk(wrk: str, url: str, concurrency: int, duration: int) -> tuple:
 
 def _warm_up(url: str, count: int = 5) -> None:
     """A few requests first (imports, JIT): each must answer, else the run would measure errors."""
+    import requests
+
+    from . import _bounds
+
     for _ in range(count):
-        try:
-            with urllib.request.urlopen(url, timeout=WRK_TIMEOUT) as response:
-                response.read(MAX_ANSWER)  # what the answer is does not matter, only that it comes
-        except OSError as error:
-            raise RunError(f"{url} did not answer before the bench: {error}") from None
+        # Each whole answer within WRK_TIMEOUT, its headers and body capped (generator._bounds).
+        with _bounds.session(_bounds.Bounds.starting_now(WRK_TIMEOUT)) as session:
+            try:
+                session.get(url, timeout=WRK_TIMEOUT).raise_for_status()
+            except (requests.RequestException, _bounds.Violation) as error:
+                raise RunError(f"{url} did not answer before the bench: {error}") from None
 
 
 def machine() -> dict[str, object]:
