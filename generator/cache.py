@@ -62,7 +62,11 @@ _NAMES: dict[str, list[tuple[re.Pattern[str], bool]]] = {
     "tools": [(re.compile(r"[a-z0-9][a-z0-9._-]*"), True)],
     "jinja": [(re.compile(r"__jinja2_[0-9a-f]{40}\.cache(?:[a-z0-9_]{8}\.tmp)?"), False)],
     "hypothesis": [(re.compile(r"[a-z0-9_.-]+"), True), (re.compile(r"[a-z0-9_.-]+"), False)],
+    # Records of node_modules links in use, and their lock: dualgen's, never cleaned.
+    "links": [(re.compile(rf"{_KEY}\.json"), False), (re.compile(r"links\.lock"), False)],
 }
+#: Folders of bookkeeping that clean leaves (a run under way may need them).
+_KEPT = {"links"}
 _TAG_TEMPORARY = re.compile(rf"{re.escape(TAG)}\.tmp-\d+-[0-9a-f]{{8}}")
 
 
@@ -234,7 +238,7 @@ def cache_entries() -> list[CacheEntry]:
     entries = []
     with path_errors(root, "reading the cache"):
         kinds = sorted(root.iterdir()) if root.is_dir() else []
-        for kind in (path for path in kinds if path.name in _NAMES):
+        for kind in (path for path in kinds if path.name in _NAMES and path.name not in _KEPT):
             if kind.is_symlink():
                 entries.append(CacheEntry("link", kind, _size(kind), None))
                 continue

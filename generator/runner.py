@@ -54,6 +54,9 @@ from .cache import (
 from .errors import RunError
 from .project import detect_framework, read_manifest, read_text
 
+#: The name modules of dualgen import the cache's lock by.
+_locked = locked
+
 __all__ = [
     "Installed",
     "Interrupted",

@@ -56,6 +56,9 @@ def cache(tmp_path) -> Path:
     (root / "node" / f"{B}.tmp-12-abcdef01" / "half").write_text("z" * 10)
     (root / "tools" / "prettier-3").mkdir(parents=True)
     (root / "tools" / "prettier-3" / "p.js").write_text("p" * 100)
+    (root / "links").mkdir()
+    (root / "links" / f"{A}.json").write_text('{"users": []}')  # a link in use: kept
+    (root / "links" / "links.lock").write_text("")
     return root
 
 
@@ -101,7 +104,14 @@ def test_clean_removes_every_entry_and_nothing_else(cache, tmp_path):
         "Left 2 not written by dualgen where they are",
     ]
     left = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
-    assert left == [TAG, "notes.txt", "venvs/README", f"venvs/{A}.lock"]
+    assert left == [
+        TAG,
+        f"links/{A}.json",
+        "links/links.lock",
+        "notes.txt",
+        "venvs/README",
+        f"venvs/{A}.lock",
+    ]
     assert (tmp_path / "beside.txt").read_text() == "mine"
     assert dualgen("cache", "info", cache=cache).stdout.splitlines()[1] == "total  0 entries, 0 B"
 
@@ -189,7 +199,12 @@ def test_an_older_cache_of_dualgen_names_alone_is_marked_and_cleaned(cache):
         f"Marked {cache} as dualgen's cache (CACHEDIR.TAG): it held only dualgen's names"
     )
     assert (cache / TAG).read_bytes() == TAG_TEXT
-    assert sorted(p.name for p in cache.rglob("*") if p.is_file()) == [TAG, f"{A}.lock"]
+    assert sorted(p.name for p in cache.rglob("*") if p.is_file()) == [
+        TAG,
+        f"{A}.json",
+        f"{A}.lock",
+        "links.lock",
+    ]
 
 
 def test_an_older_cache_holding_a_link_is_refused(cache, tmp_path):
