@@ -321,8 +321,9 @@ class Server:
     timings: dict[str, float] = field(default_factory=dict)
 
     def output(self, lines: int = 30) -> str:
+        """Its last lines, as a terminal may show them: control characters made visible."""
         text = self.log.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.strip().splitlines()[-lines:])
+        return _bounds.visible("\n".join(text.strip().splitlines()[-lines:]))
 
 
 @contextlib.contextmanager

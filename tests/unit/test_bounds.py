@@ -197,3 +197,16 @@ def test_parity_s_wire_answers_an_error_past_a_bound(send, error):
     finally:
         stop.set()
     assert (answer.status, answer.error) == (None, error)
+
+
+def test_a_server_s_output_is_shown_with_its_escapes_visible():
+    from generator.runner import Server
+
+    read_end, write_end = os.pipe()
+    log = _bounds.CappedLog(read_end)
+    os.write(write_end, b"booting\n\x1b[2J\x1b]0;pwned\x07All checks passed.\n")
+    os.close(write_end)
+    log.finish()
+    server = Server("http://127.0.0.1:1/", 1, None, log)
+    assert server.output() == "booting\n\\x1b[2J\\x1b]0;pwned\\x07All checks passed."
+    assert server.output(1) == "\\x1b[2J\\x1b]0;pwned\\x07All checks passed."
