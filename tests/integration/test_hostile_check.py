@@ -1,9 +1,10 @@
-"""Hostile participant projects, made here, under `dualgen check`: one that streams an endless
-body, one that trickles a header line every second, one that floods its output, one whose
-requirements name a FIFO, one that answers JSON nested 100,000 deep, one that prints terminal
-escapes (from a folder whose name holds them too). Checked in one class run with a correct
-project: the table prints, each hostile project gets its row, the correct one passes, and
-nothing is left running. The deadline is set low through DUALGEN_DEADLINE: no timing asserts."""
+"""Hostile participant projects, made here, under `dualgen check`: two that stream an endless
+body (Flask and Express), one that trickles a header line every second, one that floods its
+output, one whose requirements name a FIFO, one that answers JSON nested 100,000 deep, one that
+prints terminal escapes (from a folder whose name holds them too). Checked in one class run
+with a correct project: the table prints, each hostile project gets its row, the correct one
+passes, and nothing is left running. The deadline is set low through DUALGEN_DEADLINE: no
+timing asserts."""
 
 from __future__ import annotations
 
@@ -23,6 +24,18 @@ from tests.helpers import ROOT
 pytestmark = pytest.mark.integration
 
 CORRECT = ROOT / "tests" / "workshop_projects" / "flask-correct"
+EXPRESS = ROOT / "tests" / "workshop_projects" / "express-correct"
+#: Writes as fast as the connection takes it, never ends.
+EXPRESS_ENDLESS = """\
+const express = require('express');
+const app = express();
+app.get('/', (req, res) => {
+  const chunk = 'x'.repeat(65536);
+  const pump = () => { while (res.write(chunk)) {} res.once('drain', pump); };
+  pump();
+});
+app.listen(Number(process.env.PORT), process.env.HOST || '127.0.0.1');
+"""
 DEADLINE = "10"
 #: The correct project's own app.py: every hostile Flask project is it plus one change.
 APP = (CORRECT / "app.py").read_text(encoding="utf-8")
@@ -86,8 +99,9 @@ def fifo_project(folder: Path) -> Path:
 
 @pytest.fixture(scope="module", autouse=True)
 def _warm_cache() -> None:
-    """The correct project's dependencies installed before any deadline counts."""
+    """The correct projects' dependencies installed before any deadline counts."""
     runner.install(CORRECT)
+    runner.install(EXPRESS)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -129,13 +143,16 @@ def rows(stdout: str, labels: list[str]) -> dict[str, str]:
 def test_a_class_with_every_kind_of_hostile_project_gets_its_table(tmp_path):
     shutil.copytree(CORRECT, tmp_path / "good")
     project(tmp_path / "endless", ENDLESS)
+    shutil.copytree(EXPRESS, tmp_path / "endless-express")
+    (tmp_path / "endless-express" / "server.js").write_text(EXPRESS_ENDLESS, encoding="utf-8")
     project(tmp_path / "trickle", TRICKLE)
     project(tmp_path / "flood", FLOOD)
     fifo_project(tmp_path / "fifo")
     project(tmp_path / "deep", DEEP)
     escapes = "esc\x1b]0;pwned\x07"
     project(tmp_path / escapes, ESCAPES)
-    labels = ["good", "endless", "trickle", "flood", "fifo", "deep", "esc\\x1b]0;pwned\\x07"]
+    labels = ["good", "endless", "endless-express", "trickle", "flood", "fifo", "deep"]
+    labels.append("esc\\x1b]0;pwned\\x07")
     result = check(
         tmp_path, "--timeout", "5", "-j", "2", *labels[:-1], escapes, DUALGEN_DEADLINE=DEADLINE
     )
@@ -145,6 +162,7 @@ def test_a_class_with_every_kind_of_hostile_project_gets_its_table(tmp_path):
     assert rows(result.stdout, labels) == {
         "good": "ok ok ok ok ok 5/5",
         "endless": "error: the answer's body is larger than 1048576 bytes",
+        "endless-express": "error: the answer's body is larger than 1048576 bytes",
         "trickle": f"error: past the deadline of {DEADLINE} s (waiting for an answer)",
         "flood": "ok ok ok ok ok 5/5",
         "fifo": f"error: past the deadline of {DEADLINE} s (pip install -r requirements.txt)",
