@@ -27,6 +27,7 @@ import select
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import RunError, UsageError
@@ -220,24 +221,30 @@ def visible(text: str, *, breaks: bool = True) -> str:
 
 class CappedLog:
     """A process's output read from a pipe (a file descriptor this object owns) as it comes:
-    the first LOG_HEAD bytes and the last LOG_TAIL kept, what lies between dropped and counted.
+    the first LOG_HEAD bytes and the last LOG_TAIL kept, what lies between dropped and counted;
+    with `lines`, each line is passed on as it comes too (at most LOG_HEAD bytes of one).
     `finish()` once the process is stopped: what is still in the pipe is read, then it is
     closed (after one second at most, even if a process that escaped still writes)."""
 
-    def __init__(self, descriptor: int) -> None:
+    def __init__(self, descriptor: int, lines: Callable[[str], None] | None = None) -> None:
         self._head = bytearray()
         self._tail = bytearray()
         self.dropped = 0
+        self._lines, self._partial = lines, bytearray()
         self._lock = threading.Lock()
         self._finished: float | None = None
         self._thread = threading.Thread(target=self._read, args=(descriptor,), daemon=True)
         self._thread.start()
 
     def _read(self, descriptor: int) -> None:
+        poller = None
+        if hasattr(select, "poll"):  # POSIX: the pipe is polled, so that finish() can end it
+            poller = select.poll()
+            poller.register(descriptor, select.POLLIN | select.POLLHUP | select.POLLERR)
         try:
             while True:
-                if os.name == "posix":
-                    ready, _, _ = select.select([descriptor], [], [], 0.1)
+                if poller is not None:
+                    ready = poller.poll(100)
                     ended = self._finished is not None
                     if ended and (not ready or time.monotonic() > self._finished + 1.0):
                         return
@@ -251,18 +258,31 @@ class CappedLog:
             return
         finally:
             os.close(descriptor)
+            self._pass_on(final=True)
 
-    def _keep(self, chunk: bytes) -> None:
+    def _keep(self, data: bytes) -> None:
         with self._lock:
             room = LOG_HEAD - len(self._head)
-            if room > 0:
-                self._head += chunk[:room]
-                chunk = chunk[room:]
-            self._tail += chunk
+            self._head += data[: max(room, 0)]
+            self._tail += data[max(room, 0) :]
             extra = len(self._tail) - LOG_TAIL
             if extra > 0:
                 del self._tail[:extra]
                 self.dropped += extra
+        if self._lines is not None:
+            self._partial += data
+            self._pass_on()
+
+    def _pass_on(self, final: bool = False) -> None:
+        """Each whole line to `lines`; a line longer than LOG_HEAD is passed on in pieces."""
+        if self._lines is None:
+            return
+        *whole, rest = self._partial.split(b"\n")
+        if final or len(rest) > LOG_HEAD:
+            whole, rest = [*whole, rest] if rest else whole, b""
+        self._partial = bytearray(rest)
+        for line in whole:
+            self._lines(line.decode("utf-8", "replace").rstrip())
 
     def finish(self, timeout: float = 2.0) -> None:
         self._finished = time.monotonic()

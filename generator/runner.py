@@ -13,7 +13,6 @@ Works wherever psutil does (Linux, macOS, Windows).
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import hashlib
 import json
@@ -23,7 +22,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -139,20 +137,17 @@ def _run(
     bounds = _bounds.current.get()
     if bounds is not None:
         limit = min(limit, bounds.check(what))
-    kept: collections.deque[bytes] = collections.deque(maxlen=200)
-    process = reader = None
+    process = log = None
     try:
-        process = start(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-
-        def read() -> None:
-            with contextlib.suppress(OSError, ValueError):  # closed once the step is stopped
-                for raw in process.stdout:
-                    kept.append(raw[:4096])
-                    if lines is not None:
-                        lines(raw.decode("utf-8", "replace").rstrip())
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
+        read_end, write_end = os.pipe()
+        try:
+            process = start(command, cwd=cwd, env=env, stdout=write_end, stderr=subprocess.STDOUT)
+        except BaseException:
+            os.close(read_end)
+            raise
+        finally:
+            os.close(write_end)
+        log = _bounds.CappedLog(read_end, lines)
         try:
             process.wait(timeout=limit)
         except subprocess.TimeoutExpired:
@@ -162,13 +157,13 @@ def _run(
                 f"{what} did not finish within {limit:g} s (DUALGEN_INSTALL_TIMEOUT); "
                 "does a requirement name a FIFO, a device or a server that never answers?"
             ) from None
-        reader.join(5.0)
     finally:
         if process is not None and process.returncode is None:
             stop(process)
+        if log is not None:
+            log.finish()
     if process.returncode != 0:
-        text = b"".join(kept).decode("utf-8", "replace")
-        tail = "\n".join(text.strip().splitlines()[-15:])
+        tail = "\n".join(log.read_text().strip().splitlines()[-15:])
         raise RunError(f"{what} failed (exit {process.returncode}):\n{tail}")
 
 

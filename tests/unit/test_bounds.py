@@ -210,3 +210,19 @@ def test_a_server_s_output_is_shown_with_its_escapes_visible():
     server = Server("http://127.0.0.1:1/", 1, None, log)
     assert server.output() == "booting\n\\x1b[2J\\x1b]0;pwned\\x07All checks passed."
     assert server.output(1) == "\\x1b[2J\\x1b]0;pwned\\x07All checks passed."
+
+
+def test_each_line_is_passed_on_as_it_comes_and_the_last_one_at_the_end():
+    read_end, write_end = os.pipe()
+    got: list[str] = []
+    log = _bounds.CappedLog(read_end, got.append)
+    os.write(write_end, b"Collecting flask\r\nInstalling")
+    os.write(write_end, b" collected packages\n" + b"z" * (_bounds.LOG_HEAD // 2) + b"\nno newline")
+    os.close(write_end)
+    log.finish()
+    assert got == [
+        "Collecting flask",
+        "Installing collected packages",
+        "z" * (_bounds.LOG_HEAD // 2),
+        "no newline",
+    ]
