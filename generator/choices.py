@@ -8,6 +8,7 @@ has the recipe for adding one.
 
 from __future__ import annotations
 
+from .differences import STRICT_PARITY_REMOVES
 from .entries import Anchor, Choice, Declared, Setting, Side
 
 #: The entries, and the types they are made of (generator/entries.py), read from here.
@@ -376,9 +377,15 @@ CONFIG: tuple[Choice, ...] = (
         title="Production server",
         help="A production start command: gunicorn for Flask, a Node cluster for Express.",
         flask=Side(
-            ("gunicorn",), "gunicorn app:app, settings in gunicorn.conf.py (WEB_CONCURRENCY)."
+            ("gunicorn",),
+            "gunicorn app:app, settings in gunicorn.conf.py: WEB_CONCURRENCY workers, else two "
+            "per usable CPU (the affinity mask, capped by the cgroup CPU quota) plus one.",
         ),
-        express=Side((), "node server.js: Node's cluster module, one worker per WEB_CONCURRENCY."),
+        express=Side(
+            (),
+            "node server.js: Node's cluster module, WEB_CONCURRENCY workers, else one per "
+            "usable CPU (the affinity mask, capped by the cgroup CPU quota).",
+        ),
         settings=(
             Setting(
                 "worker-class",
@@ -406,8 +413,9 @@ CONFIG: tuple[Choice, ...] = (
         ),
         express=Side(
             (),
-            "node:20-slim image running `node server.js` as PID 1 (exec form; the cluster "
-            "handles SIGTERM itself); npm ci when package-lock.json exists; the node user.",
+            "node:24-slim image (an LTS line, maintained until April 2028) running "
+            "`node server.js` as PID 1 (exec form; the cluster handles SIGTERM itself); npm ci "
+            "when package-lock.json exists; the node user.",
         ),
         concepts={
             "flask": (Anchor("Dockerfile", whole=True),),
@@ -420,6 +428,32 @@ CONFIG: tuple[Choice, ...] = (
         help="Tests that pass as generated: pytest + Flask's test client, node --test + supertest.",
         flask=Side((), "pytest fixtures app -> client.", dev_packages=("pytest",)),
         express=Side((), "node --test with supertest.", dev_packages=("supertest",)),
+    ),
+    Choice(
+        key="strict-parity",
+        title="Strict parity",
+        help="Make the two servers answer alike at the edges where the frameworks differ on "
+        "their own (for porting an API from one to the other); without it, each framework "
+        "behaves as itself and `dualgen options` lists the differences.",
+        flask=Side(
+            (),
+            "No merging of doubled slashes, no static route unless static is chosen, an int "
+            "converter of 1 to 15 digits 0-9, JSON sent as written and a Server header "
+            "without versions.",
+        ),
+        express=Side(
+            (),
+            "Paths routed decoded as a WSGI server hands them over, case-sensitive and strict "
+            "routing, no ETags on views, and 405 with Allow (and OPTIONS) for every route, as "
+            "Flask answers.",
+        ),
+        declared=STRICT_PARITY_REMOVES,
+        concepts={
+            "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*app\.url_map\.merge_slashes = False"),),
+            "express": (Anchor("app.js", r"^const PLAIN_PATH = [^\n]*\napp\.use\("),),
+        },
+        # For porting an API, not for a starter project: a flag, never a question.
+        asked=False,
     ),
 )
 

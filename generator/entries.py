@@ -75,6 +75,12 @@ class Declared:
     empty: bool = False
     #: When it applies: on a choice, "chosen" or "not chosen"; in catalog.DECLARED, "always".
     when: str = "chosen"
+    #: Only examples whose requests, as sent (the path still percent-encoded), match this regex.
+    raw: str = ""
+    #: Where each framework's (or library's) docs describe its side.
+    docs: tuple[str, ...] = ()
+    #: A request that shows the difference, "METHOD /path": tests send it to both servers.
+    example: str = ""
 
     def covers(self, aspect, answers, example) -> bool:
         """Whether a difference parity saw (an _observe.Aspect between two answers, after the
@@ -90,6 +96,10 @@ class Declared:
             example[-1].method == "HEAD" or any(answer.body for answer in answers.values())
         ):
             return False
+        if self.raw:
+            sent = "\n".join(request.describe() for request in example)
+            if re.search(self.raw, sent) is None:
+                return False
         described = "\n".join(request.describe(routed=True) for request in example)
         return not self.request or re.search(self.request, described) is not None
 
@@ -110,6 +120,8 @@ class Choice:
     reserved_paths: tuple[str, ...] = ()
     #: Differences between the servers that stay with (or without) this choice.
     declared: tuple[Declared, ...] = ()
+    #: Whether `dualgen new` asks for it at the prompts; if not, a flag or answer file sets it.
+    asked: bool = True
 
     @property
     def var(self) -> str:

@@ -83,6 +83,8 @@ def declared() -> list[dict[str, str]]:
             "flask": d.flask,
             "express": d.express,
             "why": d.why,
+            "example": d.example,
+            "docs": list(d.docs),
         }
         for where, d in catalog.all_declared()
     ]
@@ -177,6 +179,11 @@ def render_text(
         where = {"always": "", "chosen": " (with it)", "not chosen": " (without it)"}[item["when"]]
         by = "" if item["declared_by"] == "catalog" else f"{item['declared_by']}{where}: "
         out.extend(wrap(by + item["title"], width, "  ", "  "))
-        for side in ("flask", "express", "why"):
-            out.extend(_row(side, item[side], width, indent=4))
+        for side in ("flask", "express", "why", "example"):
+            if item[side]:
+                out.extend(_row(side, item[side], width, indent=4))
+        # A link is never cut: one too long for the width is left to --json.
+        for link in item["docs"]:
+            if _TEXT + len(link) <= width:
+                out.extend(_row("docs", link, width, indent=4))
     return "\n".join(out) + "\n"

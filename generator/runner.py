@@ -2,13 +2,13 @@
 
 `with serve(project) as server: requests.get(server.url)`. Dependencies are installed once per
 distinct requirement set: a virtualenv per requirements hash for Flask, a node_modules folder per
-package.json dependency hash for Express (given to Node through NODE_PATH, so the project folder
-is not touched). An entry is built in a temporary folder beside its place and renamed into place
-when complete, with a manifest of its files; an entry that no longer matches its manifest is
-rebuilt. The server runs in its own process group (POSIX) or process group (Windows); on exit its
-whole process tree is stopped and the port is checked closed. Under `stopping_on_signals()`,
-SIGINT, SIGTERM and SIGHUP stop the servers and installs that run, then raise `Interrupted`.
-Works wherever psutil does (Linux, macOS, Windows).
+package.json dependency hash for Express, linked into the project while it runs (ES modules
+ignore NODE_PATH; see generator._linked). An entry is built in a temporary folder beside its place
+and renamed into place when complete, with a manifest of its files; an entry that no longer
+matches its manifest is rebuilt. The server runs in its own process group (POSIX) or process
+group (Windows); on exit its whole process tree is stopped and the port is checked closed. Under
+`stopping_on_signals()`, SIGINT, SIGTERM and SIGHUP stop the servers and installs that run, then
+raise `Interrupted`. Works wherever psutil does (Linux, macOS, Windows).
 """
 
 from __future__ import annotations
@@ -93,6 +93,8 @@ class Installed:
     framework: str
     env: dict[str, str]
     python: Path | None = None
+    #: An Express project's cached node_modules (see `visible_in`).
+    modules: Path | None = None
     reused: bool = False
     seconds: float = 0.0
 
@@ -105,6 +107,14 @@ class Installed:
         if production:  # as the README says: npm would not pass signals on to node
             return [shutil.which("node") or "node", "server.js"]
         return [_npm(), "start"]
+
+    def visible_in(self, project: Path) -> contextlib.AbstractContextManager[None]:
+        """While the block runs, Node finds the dependencies from the project's own folder."""
+        if self.modules is None:
+            return contextlib.nullcontext()
+        from ._linked import node_modules
+
+        return node_modules(project, self.modules)
 
     def test_command(self) -> list[str]:
         if self.framework == "flask":
@@ -284,9 +294,10 @@ def _install_express(project: Path, dev: bool, output: Output | None = None) -> 
         _run(command, into, "npm install", env, output)
 
     reused = _cached(folder, build)
-    env = dict(os.environ, NODE_PATH=str(folder / "node_modules"))
-    env["PATH"] = f"{folder / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}"
-    return Installed("express", env, reused=reused)
+    modules = Path(os.path.abspath(folder / "node_modules"))
+    env = dict(os.environ, NODE_PATH=str(modules))  # for callers that run node themselves
+    env["PATH"] = f"{modules / '.bin'}{os.pathsep}{env.get('PATH', '')}"
+    return Installed("express", env, modules=modules, reused=reused)
 
 
 # -- serving --------------------------------------------------------------------------------
@@ -330,8 +341,10 @@ def serve(
     production: bool = False,
     timeout: float = 30.0,
     env: dict[str, str] | None = None,
+    command: list[str] | None = None,
 ) -> Iterator[Server]:
-    """Start the project on a free port (or `port`), wait until it listens, stop it after."""
+    """Start the project on a free port (or `port`) with its documented command (or `command`),
+    wait until it listens, stop it after."""
     project = Path(project)
     installed = installed or install(project)
     if port is None:
@@ -342,13 +355,15 @@ def serve(
     run_env.update(env or {})
     url = f"http://127.0.0.1:{port}/"
     process = log = None
+    linked = contextlib.ExitStack()
     try:
         started = time.perf_counter()
         with deferred_signals(), _os_errors("starting the server"):
+            linked.enter_context(installed.visible_in(project))
             read_end, write_end = os.pipe()
             try:
                 process = start(
-                    installed.command(production),
+                    command or installed.command(production),
                     cwd=project,
                     env=run_env,
                     stdout=write_end,
@@ -371,6 +386,7 @@ def serve(
                     stop(process)
                     _wait_until_closed(port)
             finally:
+                linked.close()
                 if log is not None:
                     log.finish()
 

@@ -12,6 +12,9 @@ from hypothesis import settings
 from generator.cli import cli
 from tests.helpers import IN_CI
 
+#: Participants' projects hold their own tests: `dualgen check` runs them, this suite does not.
+collect_ignore = ["workshop_projects"]
+
 # In CI the property tests replay the same examples every run: a red run is always reproducible.
 # Locally they explore new examples each time and remember the failures they find. Under mutation
 # testing (tests/mutation) they replay too, so that a verdict does not depend on luck.

@@ -89,7 +89,7 @@ def _ask_all(current: dict[str, object], frameworks: tuple[str, ...]) -> dict[st
     if "routes" not in current:
         answers["routes"] = _ask_routes(list(answers.get("routes", [])), chosen)
     for choice in catalog.CONFIG:
-        if choice.key not in current:
+        if choice.key not in current and choice.asked:
             answers[choice.key] = _confirm_switch(choice, answers)
     if "debug" not in answers and _debug_allowed(answers):
         answers["debug"] = click.confirm(

@@ -89,7 +89,14 @@ class Comparison:
         return {
             "answers": self.spec.answers(),
             "declared_differences": [
-                {"title": d.title, "flask": d.flask, "express": d.express, "why": d.why}
+                {
+                    "title": d.title,
+                    "flask": d.flask,
+                    "express": d.express,
+                    "why": d.why,
+                    "example": d.example,
+                    "docs": list(d.docs),
+                }
                 for d in self.declared
             ],
             "trees": {

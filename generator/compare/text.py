@@ -253,6 +253,10 @@ def _declared(comparison: Comparison, layout: _Layout, color: bool) -> list[str]
             out.append(_pair(layout, cells[0], cells[1]))
         why = textwrap.wrap(f"why: {declared.why}", width, break_on_hyphens=False)
         out.extend(_style(line, "3", color) for line in why)
+        if declared.example:
+            out.append(_fit(f"try: {declared.example}", width))
+        # A link is never cut: one too long for the width is left to --format html or json.
+        out.extend(f"docs: {link}" for link in declared.docs if len(link) + 6 <= width)
     return out
 
 

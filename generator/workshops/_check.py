@@ -1,13 +1,14 @@
 """`dualgen check`: run a workshop step's checks against a participant's own project.
 
 The project may be written by hand, in any layout; what it needs is what a participant is told:
-`app.py` and `requirements.txt` (Flask) or `package.json` (Express), and the documented start
-command (`python app.py`, `npm start`; at a production step `gunicorn app:app`,
-`npm run start:prod`). Its dependencies are installed into dualgen's cache (generator.runner),
-the server is started on a free port (the article's fixed port at a classic step), and the
-step's checks run over HTTP: "start", one per exchange of the step's spec, and "tests" (the
-project's own tests) once the step has tests. Every process started is stopped, whatever
-happens.
+`app.py` and `requirements.txt` (Flask) or `package.json` (Express). It is started the way the
+framework's docs start a project written that way (workshops/_start: `npm start`, `python
+app.py` or `flask --app app run`; at a production step `npm run start:prod`, `gunicorn app:app`).
+Its dependencies are installed into dualgen's cache (generator.runner), the server is started on
+a free port (the article's fixed port at a classic step), and the step's checks run over HTTP:
+"start", one per exchange of the step's spec, judged as the step's contract (workshops/_contract),
+and "tests" (the project's own tests) once the step has tests. Every process started is stopped,
+whatever happens.
 
 A project is someone else's code: one deadline bounds its whole check, installs included, and
 its answers' headers and bodies are capped (generator._bounds); going past a bound raises
@@ -21,7 +22,7 @@ import json
 import subprocess
 import textwrap
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import _bounds, runner
@@ -29,6 +30,8 @@ from .._bounds import Violation, visible
 from ..errors import RunError, UsageError
 from ..exchanges import Exchange, Padded, request
 from ..workshop import START, TESTS, Step, Workshop
+from ._contract import Check, checks_of
+from ._start import environment, start_for
 
 #: Seconds the project's own tests may take.
 TEST_TIMEOUT = 300.0
@@ -90,60 +93,109 @@ def check_project(
 ) -> Report:
     """Install, start and check a participant's project for step `number`, all within
     `deadline` seconds; Violation when it goes past a bound (generator._bounds)."""
+    return check_steps(
+        workshop, [number], project, timeout=timeout, label=label, deadline=deadline
+    )[0]
+
+
+def check_steps(
+    workshop: Workshop,
+    numbers: list[int],
+    project: Path,
+    *,
+    timeout: float = 30.0,
+    label: str = "",
+    deadline: float = _bounds.DEADLINE,
+) -> list[Report]:
+    """Check one project against several steps, one report each. Steps whose server starts
+    alike (same command and port rule, no rate limit) share one start; the project's own tests
+    run once. All within `deadline` seconds: Violation past it or another bound."""
     from ..verify import plan
 
-    step = workshop.step(number)
     started = time.monotonic()
     bounds = _bounds.Bounds.starting_now(deadline)
-    report = Report(label or str(project), Path(project), step)
-    report.framework = runner.detect_framework(project)
-    report.command = documented_command(report.framework, step.production)
-    spec = step.spec
-    # A rate limit needs a fresh server for each run of requests that would reach it.
-    batches, left_out = plan(spec)
-    start = Outcome(START)
-    start.expected = ["the server starts and listens on the port in PORT"]
-    if spec.classic:
-        start.expected = [f"the server listens on port {spec.port_for(report.framework)}"]
-    start.hint = workshop.hint(number, START)
-    report.outcomes.append(start)
+    framework = runner.detect_framework(project)
+    reports: list[Report] = []
+    #: Each server start: its settings, and the (report, checks) it serves.
+    starts: dict[object, list[tuple[Report, list[Check]]]] = {}
+    left: dict[int, list] = {}
+    for number in numbers:
+        step = workshop.step(number)
+        spec = step.spec
+        report = Report(label or str(project), Path(project), step, framework)
+        report.command = start_for(project, framework, step.production).shown
+        start = Outcome(START, hint=workshop.hint(number, START))
+        start.expected = ["the server starts and listens on the port in PORT"]
+        if spec.classic:
+            start.expected = [f"the server listens on port {spec.port_for(framework)}"]
+        report.outcomes.append(start)
+        reports.append(report)
+        # A rate limit needs a fresh server for each run of requests that would reach it.
+        batches, left[id(report)] = plan(spec)
+        limited = "rate-limit" in spec.middleware
+        for index, batch in enumerate(batches):
+            key = (step.production, spec.classic, limited, number if limited else 0, index)
+            starts.setdefault(key, []).append((report, checks_of(spec, batch)))
     results: dict[int, Outcome] = {}
     try:
         installed = runner.install(project, bounds=bounds)
-        for batch in batches:
-            port = spec.port_for(report.framework) if spec.classic else runner.free_port()
-            start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {report.command}"]
-            with runner.serve(
-                project,
-                installed=installed,
-                port=port,
-                production=step.production,
-                timeout=min(timeout, bounds.check("starting the server")),
-                env={"WEB_CONCURRENCY": "1"} if "rate-limit" in spec.middleware else {},
-            ) as server:
-                start.received = start.received or [f"listening on port {server.port}"]
-                with _bounds.session(bounds) as session:
-                    for exchange in batch:
-                        hint = workshop.hint(number, exchange.name)
-                        results[id(exchange)] = _run(exchange, server.url, hint, session, bounds)
     except Violation:
         raise
     except RunError as error:
-        bounds.check("starting the server")  # a start the deadline cut short: a violation
-        lines = str(error).splitlines()
-        start.state, start.problems = "fail", [lines[0].removesuffix("; its output:")]
-        start.received = [line for line in lines[1:] if line.strip()][-12:]
-    for exchange in (e for batch in batches for e in batch):
-        outcome = results.get(id(exchange))
-        if outcome is None:
-            outcome = Outcome(exchange.name, "not run")
-        report.outcomes.append(outcome)
-    for check in left_out:
-        report.outcomes.append(Outcome(check.exchange.name, "skip", problems=[check.skipped]))
-    if TESTS in step.checks():
-        report.outcomes.append(_tests(project, workshop.hint(number, TESTS), bounds))
-    report.seconds = time.monotonic() - started
-    return shown(report)
+        installed = None
+        for report in reports:
+            _start_failed(report, error)
+    for (production, classic, limited, *_), served in starts.items() if installed else ():
+        if all(report.outcomes[0].state == "fail" for report, _ in served):
+            continue  # a start of these steps failed already
+        spec = served[0][0].step.spec
+        port = spec.port_for(framework) if classic else runner.free_port()
+        python = str(installed.python or "python")
+        command = start_for(project, framework, production, python)
+        env = environment(framework, port)
+        if limited:
+            env["WEB_CONCURRENCY"] = "1"
+        try:
+            with (
+                runner.serve(
+                    project,
+                    installed=installed,
+                    port=port,
+                    production=production,
+                    timeout=min(timeout, bounds.check("starting the server")),
+                    env=env,
+                    command=list(command.argv),
+                ) as server,
+                _bounds.session(bounds) as session,
+            ):
+                for report, checks in served:
+                    start = report.outcomes[0]
+                    start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
+                    start.received = start.received or [f"listening on port {server.port}"]
+                    for check in checks:
+                        hint = workshop.hint(report.step.number, check.name)
+                        results[id(check)] = _run(check, server.url, hint, session, bounds)
+        except Violation:
+            raise
+        except RunError as error:
+            bounds.check("starting the server")  # a start the deadline cut short: a violation
+            for report, _ in served:
+                report.outcomes[0].sent = [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
+                _start_failed(report, error)
+    tests: Outcome | None = None
+    for report in reports:
+        for served in starts.values():
+            for owner, checks in served:
+                if owner is report:
+                    report.outcomes += [_outcome(results, check) for check in checks]
+        for check in left[id(report)]:
+            report.outcomes.append(Outcome(check.exchange.name, "skip", problems=[check.skipped]))
+        if TESTS in report.step.checks():
+            tests = tests or _tests(project, "", bounds)
+            hint = workshop.hint(report.step.number, TESTS)
+            report.outcomes.append(replace(tests, hint=hint))
+        report.seconds = time.monotonic() - started
+    return [shown(report) for report in reports]
 
 
 def shown(report: Report) -> Report:
@@ -158,14 +210,20 @@ def shown(report: Report) -> Report:
     return report
 
 
-def documented_command(framework: str, production: bool) -> str:
-    """The start command a participant is told to use."""
-    if framework == "flask":
-        return "gunicorn app:app" if production else "python app.py"
-    return "npm run start:prod" if production else "npm start"
+def _outcome(results: dict[int, Outcome], check: Check) -> Outcome:
+    return results.get(id(check)) or Outcome(check.name, "not run")
 
 
-def _run(exchange: Exchange, url: str, hint: str, session, bounds: _bounds.Bounds) -> Outcome:
+def _start_failed(report: Report, error: RunError) -> None:
+    start = report.outcomes[0]
+    if start.state == "fail":
+        return
+    lines = str(error).splitlines()
+    start.state, start.problems = "fail", [lines[0].removesuffix("; its output:")]
+    start.received = [line for line in lines[1:] if line.strip()][-12:]
+
+
+def _run(exchange: Check, url: str, hint: str, session, bounds: _bounds.Bounds) -> Outcome:
     import requests
 
     outcome = Outcome(exchange.name, sent=_sent(exchange), expected=_expected(exchange), hint=hint)
@@ -180,7 +238,10 @@ def _run(exchange: Exchange, url: str, hint: str, session, bounds: _bounds.Bound
         outcome.problems = [f"no answer: {_first_line(error)} (did the server crash?)"]
         return outcome
     outcome.received = _received(exchange, response)
-    outcome.problems = exchange.problems(response)
+    try:
+        outcome.problems = exchange.problems(response)
+    except RecursionError:  # JSON nested deeper than Python reads: the project's problem
+        outcome.problems = [f"JSON nested too deep to read: body {_short(response.content)}"]
     outcome.state = "fail" if outcome.problems else "ok"
     return outcome
 
@@ -202,25 +263,26 @@ def _tests(project: Path, hint: str, bounds: _bounds.Bounds) -> Outcome:
     command = installed.test_command()
     outcome.sent = ["python -m pytest" if installed.framework == "flask" else "npm test"]
     limit = min(TEST_TIMEOUT, bounds.check("running the project's tests"))
-    read_end, write_end = os.pipe()
-    try:
-        process = start(
-            command, cwd=project, env=installed.env, stdout=write_end, stderr=subprocess.STDOUT
-        )
-    except BaseException:
-        os.close(read_end)
-        raise
-    finally:
-        os.close(write_end)
-    log = _bounds.CappedLog(read_end)
-    try:
-        process.wait(timeout=limit)
-        ran_out = False
-    except subprocess.TimeoutExpired:
-        ran_out = True
-    finally:
-        stop(process)
-        log.finish()
+    with installed.visible_in(project):
+        read_end, write_end = os.pipe()
+        try:
+            process = start(
+                command, cwd=project, env=installed.env, stdout=write_end, stderr=subprocess.STDOUT
+            )
+        except BaseException:
+            os.close(read_end)
+            raise
+        finally:
+            os.close(write_end)
+        log = _bounds.CappedLog(read_end)
+        try:
+            process.wait(timeout=limit)
+            ran_out = False
+        except subprocess.TimeoutExpired:
+            ran_out = True
+        finally:
+            stop(process)
+            log.finish()
     if ran_out:
         bounds.check("running the project's tests")
         output = f"the tests ran longer than {TEST_TIMEOUT:g} s"
@@ -247,6 +309,8 @@ def _sent(exchange: Exchange) -> list[str]:
 
 
 def _expected(exchange: Exchange) -> list[str]:
+    if isinstance(exchange, Check) and exchange.expected_lines():
+        return exchange.expected_lines()
     first = f"status {exchange.status}"
     if exchange.media_type:
         first += f", {exchange.media_type}"
@@ -255,6 +319,8 @@ def _expected(exchange: Exchange) -> list[str]:
         lines.append(f"body {_short(exchange.text.encode())}")
     if exchange.json is not Exchange.json:  # the field's default: no JSON expected
         lines.append(f"JSON {json.dumps(exchange.json)}")
+        choices = exchange.json_choices if isinstance(exchange, Check) else ()
+        lines += [f"  or {json.dumps(choice)}" for choice in choices]
     lines += [f"{name}: {value}" for name, value in exchange.headers.items()]
     lines += [f"{name}: {', '.join(sorted(v))}" for name, v in exchange.header_sets.items()]
     lines += [f"{name}: matching {pattern}" for name, pattern in exchange.header_patterns.items()]
@@ -268,6 +334,7 @@ def _received(exchange: Exchange, response) -> list[str]:
     if response.content:
         lines.append(f"body {_short(response.content)}")
     names = [*exchange.headers, *exchange.header_sets, *exchange.header_patterns, *exchange.absent]
+    names += exchange.shown_headers() if isinstance(exchange, Check) else []
     for name in dict.fromkeys(names):
         value = response.headers.get(name)
         lines.append(f"{name}: {value}" if value is not None else f"no {name} header")
@@ -277,6 +344,17 @@ def _received(exchange: Exchange, response) -> list[str]:
 def _short(content: bytes, limit: int = 100) -> str:
     text = content[:limit].decode("utf-8", "replace")
     return repr(text) + ("…" if len(content) > limit else "")
+
+
+def _wrapped(line: str, first: str, rest: str | None = None) -> list[str]:
+    """A line that must be read whole (a problem): wrapped within WIDTH, nothing cut."""
+    return textwrap.wrap(
+        line,
+        WIDTH,
+        initial_indent=first,
+        subsequent_indent=rest if rest is not None else " " * len(first),
+        break_on_hyphens=False,
+    )
 
 
 def _clip(line: str) -> str:
@@ -318,10 +396,11 @@ def format_report(report: Report, workshop: Workshop, style=None) -> str:
             ("sent", outcome.sent),
             ("got", outcome.received),
             ("expected", outcome.expected),
-            ("problem", outcome.problems),
         ):
             for index, line in enumerate(lines):
                 out.append(_clip(f"        {title if index == 0 else '':<9} {line}"))
+        for index, line in enumerate(outcome.problems):
+            out += _wrapped(line, f"        {'problem' if index == 0 else '':<9} ")
         if outcome.hint and outcome.state == "fail":
             wrapped = textwrap.wrap(outcome.hint, WIDTH - 18)
             out += [
@@ -364,7 +443,7 @@ def format_table(reports: list[Report], workshop: Workshop, style=None) -> str:
             cells.append(" " * (4 - len(text)) + style(text, fg=colour))
             if state == "fail":
                 problem = outcome.problems[0] if outcome.problems else ""
-                details.append(_clip(f"  {report.label}: {n} {name}: {problem}"))
+                details += _wrapped(f"{report.label}: {n} {name}: {problem}", "  ", "      ")
         passed = f"{report.passed}/{len(report.outcomes)}"
         out.append(f"{report.label:<{width}}  " + " ".join(cells) + f"  {passed}")
     if details:

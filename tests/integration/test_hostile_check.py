@@ -170,7 +170,7 @@ def test_a_class_with_every_kind_of_hostile_project_gets_its_table(tmp_path):
         "esc\\x1b]0;pwned\\x07": "FAIL - - - - 0/5",
     }
     assert (
-        "  deep: 3 GET /users/{id:int}: body '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+        "  deep: 3 GET /users/{id:int}: JSON nested too deep to read: body '[[[[[[[[[[[[[[[[[[[["
     ) in result.stdout
     assert "  esc\\x1b]0;pwned\\x07: 1 start: the server exited with code 1" in result.stdout
 

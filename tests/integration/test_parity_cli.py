@@ -49,6 +49,15 @@ def test_every_choice_set_answers_alike(combo, tmp_path):
     assert [path.name for path in tmp_path.iterdir()] == ["answers.yaml"], "nothing written"
 
 
+@pytest.mark.parametrize("preset", [p for p in catalog.PRESETS if p != "classic"])
+def test_with_strict_parity_only_the_unavoidable_few_differences_stay(preset, tmp_path):
+    answers = answers_file(tmp_path, {"preset": preset, "strict-parity": True})
+    code, report, stderr = parity("--answers", str(answers), "-n", str(REQUESTS), cwd=tmp_path)
+    undeclared = [d for d in report.get("differences", []) if d["declared"] is None]
+    assert (code, undeclared) == (0, []), stderr[-2000:]
+    assert report["identical"] > 0
+
+
 @pytest.mark.parametrize(
     "combo",
     [c for c, a in ALL_COMBOS.items() if "production-server" in spec.build(a).switches],

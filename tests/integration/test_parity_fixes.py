@@ -1,6 +1,7 @@
-"""Every difference `dualgen parity` found between the two servers and the templates now fix:
-the raw request that showed it gets the same answer from both (status, body as JSON,
-Content-Type and the headers a client acts on), or only a declared difference.
+"""Every difference `dualgen parity` found between the two servers and the strict-parity choice
+now removes: with it, the raw request that showed it gets the same answer from both (status,
+body as JSON, Content-Type and the headers a client acts on), or only a difference declared
+with strict parity on (no code can remove those).
 
 One case per fix, sent byte for byte as the tester sends it; the servers of each choice set
 start once for the module.
@@ -21,13 +22,16 @@ from generator.render import render
 
 JSON = (("Content-Type", "application/json"),)
 ORIGIN = (("Origin", "http://localhost:5173"),)
-#: The choice sets the cases run against.
+#: The choice sets the cases run against, each with strict parity.
 SETS = {
-    "default": {},
-    "api": {"preset": "api"},
-    "production": {"preset": "production"},
-    "static": {"middleware": ["static", "health", "cors"]},
-    "limited": {"middleware": ["rate-limit"], "settings": {"rate-limit": {"max": 3}}},
+    name: {**answers, "strict-parity": True}
+    for name, answers in {
+        "default": {},
+        "api": {"preset": "api"},
+        "production": {"preset": "production"},
+        "static": {"middleware": ["static", "health", "cors"]},
+        "limited": {"middleware": ["rate-limit"], "settings": {"rate-limit": {"max": 3}}},
+    }.items()
 }
 CASES = [
     # Every answer.

@@ -11,6 +11,7 @@ import psutil
 import pytest
 
 from generator import workshop as workshops
+from generator.workshops import _check as checking
 from tests.helpers import ROOT, run_dualgen
 
 pytestmark = pytest.mark.integration
@@ -19,6 +20,7 @@ PROJECTS = ROOT / "tests" / "workshop_projects"
 STEP = 3
 CHECKS = ["start", "GET /", "GET /users/{id:int}", "GET /users/{id:int}: id not an int"]
 CHECKS.append("no X-Powered-By")
+WORKSHOP = workshops.load_workshop("flask-vs-express")
 
 
 def hint(check: str) -> str:
@@ -82,6 +84,7 @@ BROKEN = [
         [
             """JSON {"route": "GET /users/{id:int}", "params": {"id": 42}}""",
             """body '{"params":{"id":"42"}""",
+            """problem   params.id is "42" (a string), expected 42 (a number)""",
         ],
         id="wrong-body",
     ),
@@ -125,6 +128,71 @@ def test_a_broken_project_fails_on_the_right_check_with_its_hint(name, failing, 
     flat = " ".join(result.stdout.split())
     assert "hint " + hint(failing) in flat
     assert result.stderr == ""
+
+
+FLASK_RUN, PYTHON, NPM = "flask --app app run", "python app.py", "npm start"
+TEXTBOOK = [
+    pytest.param("flask-quickstart", [2, 3], [FLASK_RUN] * 2, id="flask-run"),
+    pytest.param("flask-one-file", [2, 3, 4, 5], [PYTHON] * 4, id="flask-one-file"),
+    pytest.param("express-esm", [2, 3, 4, 5], [NPM] * 4, id="express-es-module"),
+    pytest.param(
+        "flask-factory", [3, 4, 5, 6, 7], [PYTHON] * 4 + ["gunicorn app:app"], id="flask-factory"
+    ),
+    pytest.param(
+        "express-mjs", [3, 4, 5, 6, 7], [NPM] * 4 + ["npm run start:prod"], id="express-mjs"
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "steps", "commands"), TEXTBOOK)
+def test_a_textbook_solution_passes_every_step_it_covers(name, steps, commands, tmp_path):
+    project = participant(name, tmp_path)
+    reports = checking.check_steps(WORKSHOP, steps, project, timeout=30)
+    assert processes_in(tmp_path) == []
+    assert [report.step.number for report in reports] == steps
+    assert [report.command for report in reports] == commands
+    failed = {
+        report.step.number: [(o.name, o.state, o.problems) for o in report.outcomes if not o.ok]
+        for report in reports
+    }
+    assert failed == {number: [] for number in steps}
+    checked = {report.step.number: len(report.outcomes) for report in reports}
+    assert checked == {number: len(WORKSHOP.step(number).checks()) for number in steps}
+    # Nothing is left in the participant's folder: no node_modules link, no other file.
+    left = {path.name for path in project.iterdir()} - {"__pycache__"}
+    assert left == {path.name for path in (PROJECTS / name).iterdir()}
+
+
+WRONG = [
+    pytest.param(
+        "express-cors-any-origin",
+        5,
+        "CORS: refused origin",
+        "header Access-Control-Allow-Origin: '*' lets a page from https://refused.example read "
+        "the answer; expected no such header, or one naming another origin",
+        id="cors-any-origin",
+    ),
+    pytest.param(
+        "flask-no-size-limit",
+        4,
+        "JSON body over 102400 bytes",
+        "status 201, expected 413",
+        id="no-size-limit",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "step", "failing", "problem"), WRONG)
+def test_a_wrong_solution_fails_only_the_check_of_its_mistake(
+    name, step, failing, problem, tmp_path
+):
+    project = participant(name, tmp_path)
+    [report] = checking.check_steps(WORKSHOP, [step], project, timeout=30)
+    assert processes_in(tmp_path) == []
+    failed = [outcome for outcome in report.outcomes if outcome.state != "ok"]
+    assert [(outcome.name, outcome.state) for outcome in failed] == [(failing, "fail")]
+    assert failed[0].problems[0] == problem
+    assert failed[0].hint == WORKSHOP.hint(step, failing)
 
 
 def test_several_projects_give_one_table(tmp_path):

@@ -59,7 +59,7 @@ def test_the_production_preset_uses_every_middleware_but_static_proxy_and_health
     built = spec.build({"preset": "production"})
     expected = {c.key for c in catalog.MIDDLEWARE} - {"static", "proxy", "health"}
     assert set(built.middleware) == expected
-    assert set(built.switches) == {c.key for c in catalog.CONFIG}
+    assert set(built.switches) == {c.key for c in catalog.CONFIG} - {"strict-parity"}
 
 
 def test_packages_follow_the_choices():

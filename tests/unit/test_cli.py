@@ -58,9 +58,12 @@ def test_new_flask_writes_the_hello_world(tmp_path, capsys):
         "pyproject.toml",  # its formatter configuration: ruff format --check . passes
         "requirements.txt",
     ]
-    assert (
-        project / "pyproject.toml"
-    ).read_text() == "[tool.ruff.format]\nquote-style = 'single'\n"
+    assert (project / "pyproject.toml").read_text() == (
+        "[tool.ruff]\n"
+        "# The oldest Python the project supports: ruff then suggests nothing newer.\n"
+        "target-version = 'py310'\n\n"
+        "[tool.ruff.format]\nquote-style = 'single'\n"
+    )
     app = (project / "app.py").read_text()
     assert "@app.route('/')\ndef hello():\n    return 'Hello, World!'" in app
     assert "port=int(os.environ.get('PORT', '5000'))" in app

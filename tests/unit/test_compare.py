@@ -60,6 +60,7 @@ EXPECTED_CODE = {
     "env-file": ("dotenv", "dotenv"),
     "production-server": ("workers", "cluster"),
     "docker": ("FROM python", "FROM node"),
+    "strict-parity": ("merge_slashes = False", "unescape(path)"),
 }
 
 

@@ -100,7 +100,7 @@ PROJECTS = [
 def test_generated_readmes_say_what_a_newcomer_needs(framework, answers, tmp_path):
     text = readme(tmp_path, framework, answers)
     assert "pypi.org" not in text
-    prerequisite = "Python 3.10 or newer" if framework == "flask" else "Node.js 20 or newer"
+    prerequisite = "Python 3.10 or newer" if framework == "flask" else "Node.js 22 or newer"
     assert f"Prerequisites: {prerequisite}" in text
     assert "\n## Choices\n" in text
     assert (ARTICLE in text) is bool(answers.get("classic"))

@@ -580,7 +580,7 @@ def test_static_contract():
     ],
 )
 def test_error_handlers_contract(routes, wrong, allowed):
-    built = spec.build({"middleware": ["error-handlers"], "routes": routes})
+    built = spec.build({"middleware": ["error-handlers"], "routes": routes, "strict-parity": True})
     contract = by_name(exchanges(built))
     unknown = contract["unknown path"]
     assert (unknown.path, unknown.status, unknown.json) == (
@@ -595,11 +595,22 @@ def test_error_handlers_contract(routes, wrong, allowed):
     assert refused.json == {"error": "Method Not Allowed"}
 
 
+def test_without_strict_parity_a_wrong_method_is_no_part_of_the_contract():
+    # Express answers 404 where Flask answers 405: a declared difference, not a contract.
+    built = spec.build({"middleware": ["error-handlers"], "routes": []})
+    assert summary(exchanges(built)) == [
+        ("GET /", "GET", "/", 200),
+        ("no X-Powered-By", "GET", "/", 200),
+        ("unknown path", "GET", "/no/such/path", 404),
+    ]
+
+
 def test_error_handlers_allow_no_head_without_get():
     built = spec.build(
         {
             "middleware": ["error-handlers"],
             "routes": [{"method": "POST", "path": "/u/{id:int}"}],
+            "strict-parity": True,
         }
     )
     first = built.routes[0]
@@ -614,6 +625,7 @@ def test_error_handlers_allow_no_head_without_get():
                 {"method": "POST", "path": "/a"},
                 {"method": "GET", "path": "/"},
             ],
+            "strict-parity": True,
         }
     )
     assert built.routes[0].label == "POST /a"
@@ -629,6 +641,7 @@ def test_the_whole_contract_of_every_middleware_is_fixed():
             "middleware": every,
             "routes": [{"method": "GET", "path": "/items/{id:int}"}],
             "settings": {"rate-limit": {"max": 50}, "proxy": {"hops": 1}},
+            "strict-parity": True,
         }
     )
     assert summary(exchanges(built)) == [

@@ -25,9 +25,20 @@ from tests.helpers import run_dualgen, run_main
 # -- the declared differences ------------------------------------------------------------------
 
 
-def test_at_most_five_differences_are_declared_each_with_its_reason():
+def test_with_strict_parity_at_most_five_differences_stay():
+    """The frameworks' own differences are declared without limit; strict parity removes all
+    but the few no code can remove."""
+    everything = spec.build(
+        {"middleware": [c.key for c in catalog.MIDDLEWARE], "strict-parity": True}
+    )
+    assert len(catalog.declared_differences(everything)) <= 5
+    removed = [d for where, d in catalog.all_declared() if where == "strict-parity"]
+    assert len(removed) == 9
+    assert all(d.when == "not chosen" for d in removed)
+
+
+def test_every_declared_difference_has_its_reason():
     declared = catalog.all_declared()
-    assert len(declared) <= 5
     for where, item in declared:
         assert where == "catalog" or where in catalog.CHOICES
         assert all(len(text) > 20 for text in (item.flask, item.express, item.why)), item.title
@@ -56,7 +67,13 @@ def _covered(answers: dict, example: tuple, flask: str, express: str) -> list[st
     from generator._observe import Aspect
 
     aspect = Aspect("status", "", flask, express)
-    built = spec.build({"middleware": ["rate-limit", "proxy"], "settings": {"proxy": {"hops": 2}}})
+    built = spec.build(
+        {
+            "middleware": ["rate-limit", "proxy"],
+            "settings": {"proxy": {"hops": 2}},
+            "strict-parity": True,
+        }
+    )
     return [
         d.title for d in catalog.declared_differences(built) if d.covers(aspect, answers, example)
     ]

@@ -631,16 +631,43 @@ def test_a_difference_declared_for_empty_answers_needs_both_empty(
     assert declared.covers(aspect, pair, example) is covers
 
 
-def test_the_search_knows_the_differences_declared_for_its_project():
-    built = spec.build({})
+@pytest.mark.parametrize(
+    ("answers", "titles"),
+    [
+        pytest.param(
+            {"strict-parity": True},
+            [
+                "answers without content (OPTIONS, 204)",
+                "GET or HEAD with If-None-Match: * on a route's answer",
+                "error pages, without this choice",
+            ],
+            id="strict",
+        ),
+        pytest.param(
+            {"middleware": ["error-handlers"]},
+            [
+                "answers without content (OPTIONS, 204)",
+                "GET or HEAD with If-None-Match: * on a route's answer",
+                "OPTIONS requests",
+                "a method the path has no route for",
+                "ETag on a view's answer",
+                "the Server header of the development server",
+                "paths under /static/ without the static choice",
+                "a path with doubled slashes",
+                "a path with percent-escapes",
+                "a path in other letter case, or with a trailing slash",
+                "an int parameter in other scripts' digits or longer than 15 digits",
+            ],
+            id="idiomatic",
+        ),
+    ],
+)
+def test_the_search_knows_the_differences_declared_for_its_project(answers, titles):
+    built = spec.build(answers)
     report = parity.Report(built, seed=1, requested=10)
     servers = {name: SimpleNamespace(url=f"http://{name}") for name in ("flask", "express")}
     run = parity._Search(built, report, servers, 0.0, lambda *event: None, None)
-    assert [declared.title for declared in run.declared] == [
-        "answers without content (OPTIONS, 204)",
-        "GET or HEAD with If-None-Match: * on a route's answer",
-        "error pages, without this choice",
-    ]
+    assert [declared.title for declared in run.declared] == titles
 
 
 def test_a_body_difference_is_known_by_flasks_status():

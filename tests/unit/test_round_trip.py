@@ -267,6 +267,7 @@ def test_a_recorded_answer_file_holds_every_field_it_can():
         "production-server": False,
         "docker": False,
         "tests": True,
+        "strict-parity": False,
     }
     assert "port" not in spec.build({}).answers()
     assert "settings" not in spec.build({"middleware": ["security-headers"]}).answers()

@@ -49,6 +49,7 @@ def test_the_context_of_the_hello_world():
         "production_server_worker_class": "sync",
         "docker": False,
         "tests": False,
+        "strict_parity": False,
     }
 
 
@@ -159,7 +160,8 @@ def test_a_preset_sits_under_the_answers_beside_it():
         (
             {"colour": "red"},
             "answer key 'colour' is unknown; allowed: preset, name, port, host, debug, classic, "
-            "middleware, settings, routes, env-file, production-server, docker, tests",
+            "middleware, settings, routes, env-file, production-server, docker, tests, "
+            "strict-parity",
         ),
         ({"debug": 1}, "debug 1 must be true or false"),
         ({"tests": "yes"}, "tests 'yes' must be true or false"),
@@ -317,7 +319,8 @@ def test_an_unknown_option_is_named_as_an_option():
     with pytest.raises(SpecError) as error:
         spec.check_choice("nope", catalog.CONFIG)
     assert str(error.value) == (
-        "option 'nope' is unknown; allowed: env-file, production-server, docker, tests"
+        "option 'nope' is unknown; allowed: env-file, production-server, docker, tests, "
+        "strict-parity"
     )
     assert spec.check_choice("docker", catalog.CONFIG) == "docker"
 

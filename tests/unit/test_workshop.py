@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -259,6 +260,36 @@ def test_the_handout_escapes_the_workshop_file_and_keeps_its_markdown(tmp_path):
     assert "dualgen check --step 1 --workshop w.yaml ." in page
 
 
+def css_rules(page: str) -> dict[str, str]:
+    """The declarations of every rule in a page's <style>, by each selector of the rule."""
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    style = re.sub(r"@media[^{]*\{((?:[^{}]*\{[^{}]*\})*)[^{}]*\}", "", style)
+    rules: dict[str, str] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", style):
+        for selector in selectors.split(","):
+            rules[selector.strip()] = rules.get(selector.strip(), "") + body.strip()
+    return rules
+
+
+def test_a_number_in_the_handouts_code_is_coloured_like_any_token_and_not_spaced(tmp_path):
+    from generator.compare import read_tree
+    from generator.render import render_tree
+
+    found = parse(step())
+    trees = {
+        (1, name): read_tree(render_tree(found.steps[0].spec, name, tmp_path / name), name)
+        for name in ("flask", "express")
+    }
+    page = _handout.render_html(found, _handout.lessons(found, trees))
+    assert '<span class="num">3000</span>' in page
+    rules = css_rules(page)
+    classes = [s for s in rules if re.search(r"\.num\b", s)]
+    assert classes == [".num"]
+    assert rules[".num"] == "color: var(--num);"
+    assert '<h2><span class="step-no">Step 1</span> One</h2>' in page
+    assert "margin-right: 6px" in rules[".step-no"]
+
+
 def test_the_readme_example_is_a_valid_workshop_file(tmp_path):
     import re
 
@@ -440,7 +471,7 @@ def test_text_is_checked_at_its_limits(value, options, expected):
             3,
             {},
             "change must be a mapping of port, host, debug, classic, env-file, "
-            "production-server, docker, tests, add-middleware, remove-middleware, "
+            "production-server, docker, tests, strict-parity, add-middleware, remove-middleware, "
             "settings, add-routes, remove-routes",
             id="not-a-mapping",
         ),

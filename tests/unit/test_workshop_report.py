@@ -99,6 +99,23 @@ def test_a_failure_shows_what_was_sent_got_and_expected_with_the_hint_wrapped():
     )
 
 
+def test_a_long_problem_is_wrapped_whole_in_the_report_and_the_table():
+    difference = "body differs at character 140: …'x" + "y" * 40 + "', expected …'x" + "z" * 40
+    failed = Outcome("GET /", "fail", problems=[difference + "'"])
+    report = Report("p", Path("p"), STEP, "flask", "python app.py", outcomes=[failed])
+    lines = checking.format_report(report, WORKSHOP).splitlines()[4:7]
+    assert lines == [
+        "        problem   body differs at character 140: …'x" + "y" * 40 + "',",
+        "                  expected …'x" + "z" * 40 + "'",
+        "",
+    ]
+    table = checking.format_table([report], WORKSHOP).splitlines()[-2:]
+    assert table == [
+        "  p: 2 GET /: body differs at character 140: …'x" + "y" * 40 + "', expected",
+        "      …'x" + "z" * 40 + "'",
+    ]
+
+
 def test_a_report_ends_with_a_line_break():
     report = Report("p", Path("p"), STEP, "flask", "python app.py", outcomes=[Outcome("start")])
     assert checking.format_report(report, WORKSHOP).endswith("passed.\n")
@@ -153,7 +170,7 @@ def test_the_class_table_has_a_column_per_check_a_row_per_participant_and_the_fa
             "",
             "Failures (run `dualgen check --step 3 DIR` alone for the full report):",
             f"  a-long-participant-name: 3 {names[2]}: status 500, expected 404",
-            f"  a-long-participant-name: 4 {names[3]}: ",
+            f"  a-long-participant-name: 4 {names[3]}:",
             "",
         ]
     )
@@ -267,14 +284,6 @@ def test_defaults_and_lines_at_their_limits():
     assert checking._first_line(OSError("z" * 200)) == "z" * 160
 
 
-def test_the_documented_start_commands():
-    assert [
-        checking.documented_command(framework, production)
-        for framework in ("flask", "express")
-        for production in (False, True)
-    ] == ["python app.py", "gunicorn app:app", "npm start", "npm run start:prod"]
-
-
 def test_an_outcome_and_a_report_are_ok_by_their_states():
     assert [Outcome("c", state).ok for state in ("ok", "skip", "fail", "not run")] == [
         True,
@@ -287,6 +296,84 @@ def test_an_outcome_and_a_report_are_ok_by_their_states():
     assert (report.ok, report.passed) == (False, 2)
     assert Report("p", Path("p"), STEP, outcomes=outcomes[:2]).ok
     assert not Report("p", Path("p"), STEP, outcomes=outcomes[:2], error="gone").ok
+
+
+class FakeRunner:
+    """Stands in for generator.runner: records each server start; `fail` makes starts fail."""
+
+    def __init__(self, monkeypatch, fail: int = 0):
+        import contextlib
+        from types import SimpleNamespace
+
+        from generator.errors import RunError
+        from generator.runner import Installed
+
+        self.starts: list[tuple[bool, str, tuple[str, ...]]] = []
+        self.sent: list[tuple[int, str, str]] = []
+        self.tests = 0
+
+        @contextlib.contextmanager
+        def serve(project, *, installed, port, production, timeout, env, command):
+            self.starts.append((production, env["FLASK_RUN_PORT"], tuple(command)))
+            if len(self.starts) <= fail:
+                raise RunError("the server exited with code 1 before listening; its output:\nboom")
+            yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", port=port)
+
+        def run(check, url, hint, session, bounds):
+            self.sent.append((len(self.starts), check.name, url))
+            return Outcome(check.name, "ok", hint=hint)
+
+        def tests(project, hint, bounds):
+            self.tests += 1
+            return Outcome("tests", "ok")
+
+        installed = Installed("flask", {}, python=Path("/v/bin/python"))
+        monkeypatch.setattr(checking.runner, "install", lambda project, bounds: installed)
+        monkeypatch.setattr(checking.runner, "serve", serve)
+        monkeypatch.setattr(checking.runner, "free_port", lambda: 8123)
+        monkeypatch.setattr(checking, "_run", run)
+        monkeypatch.setattr(checking, "_tests", tests)
+
+
+@pytest.fixture
+def flask_project(tmp_path) -> Path:
+    (tmp_path / "requirements.txt").write_text("flask\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text("app = 1\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_steps_that_start_alike_share_one_start_and_the_tests_run_once(monkeypatch, flask_project):
+    fake = FakeRunner(monkeypatch)
+    reports = checking.check_steps(WORKSHOP, [3, 5, 6, 7], flask_project)
+    dev = ("/v/bin/python", "-m", "flask", "--app", "app", "run")
+    production = ("/v/bin/python", "-m", "gunicorn", "app:app")
+    assert fake.starts == [(False, "8123", dev), (True, "8123", production)]
+    assert fake.tests == 1
+    assert [report.step.number for report in reports] == [3, 5, 6, 7]
+    assert [report.command for report in reports] == ["flask --app app run"] * 3 + [
+        "gunicorn app:app"
+    ]
+    for report in reports:  # every check of every step, in the step's order, once
+        assert [outcome.name for outcome in report.outcomes] == report.step.checks()
+        assert report.ok
+    assert len(fake.sent) == sum(len(r.step.checks()) - 1 - (r.step.number >= 6) for r in reports)
+    assert {start for start, _, _ in fake.sent} == {1, 2}
+    assert reports[1].outcomes[0].sent == ["PORT=8123 HOST=127.0.0.1 flask --app app run"]
+    assert reports[3].outcomes[0].received == ["listening on port 8123"]
+    assert reports[2].outcomes[-1].hint == WORKSHOP.hint(6, "tests")
+
+
+def test_a_failed_start_fails_every_step_it_serves_and_runs_none_of_their_checks(
+    monkeypatch, flask_project
+):
+    fake = FakeRunner(monkeypatch, fail=1)
+    reports = checking.check_steps(WORKSHOP, [3, 4, 7], flask_project)
+    assert len(fake.starts) == 2  # the production start is tried on its own
+    assert [report.outcomes[0].state for report in reports] == ["fail", "fail", "ok"]
+    assert reports[0].outcomes[0].problems == ["the server exited with code 1 before listening"]
+    assert reports[0].outcomes[0].received == ["boom"]
+    assert {o.state for o in reports[0].outcomes[1:] + reports[1].outcomes[1:]} == {"not run"}
+    assert {start for start, _, _ in fake.sent} == {2}
 
 
 def test_what_a_project_wrote_is_shown_with_its_control_characters_escaped():

@@ -19,10 +19,15 @@
 {%- endfor -%}
 {#- Export the app (and listen only when run directly) once tests or a cluster load it. -#}
 {%- set exported = package or c.tests or c.production_server -%}
-{%- set _ = builtins.update({'node:querystring': "const { unescape } = require('node:querystring');"}) -%}
-{#- GET /healthz would have Express answer OPTIONS /healthz on its own; a final 404 keeps it
-    to what Flask answers. -#}
-{%- set catch_all = not c.error_handlers and c.health -%}
+{%- import 'strict-parity.js.j2' as strict with context -%}
+{%- if c.strict_parity -%}
+{%- for line in strict.requires().strip().splitlines() -%}
+{%- set _ = builtins.update({line.split("require('")[1].split("'")[0]: line}) -%}
+{%- endfor -%}
+{%- endif -%}
+{#- GET /healthz would have Express answer OPTIONS /healthz on its own; with strict parity, a
+    final 404 keeps it to what Flask answers. -#}
+{%- set catch_all = c.strict_parity and not c.error_handlers and c.health -%}
 {%- if c.__layout == 'classic' -%}
 const express = require('express');
 const app = express();
@@ -59,27 +64,11 @@ const routes = require('./routes');
 
 const app = express();
 app.disable('x-powered-by');
-// Flask adds no ETag to what a view returns.
-app.set('etag', false);
-{%- if c.health or c.static %}
-// Case-sensitive and strict, as Flask's routing is.
-app.set('case sensitive routing', true);
-app.set('strict routing', true);
-{%- endif %}
+{%- if c.strict_parity %}
+{{ strict.settings()|trim }}
 
-// Route on the path as Flask sees it: decoded ('%61' is 'a', '%2F' a '/'), as a WSGI
-// server hands it over, and with one leading '/', as werkzeug matches it. ('%', '?', '#',
-// spaces and non-ASCII stay encoded for Express's router.) Most paths are plain already:
-// printable ASCII without '%' or '#', one leading '/'.
-const PLAIN_PATH = /^\/(?!\/)[!"$&->@-~]*(?:\?|$)/;
-app.use((req, res, next) => {
-  if (PLAIN_PATH.test(req.url)) return next();
-  const [path, ...query] = req.url.split('?');
-  const decoded = unescape(path).replace(/^\/+/, '/');
-  const encoded = decoded.replace(/[^!-~]|[%?#]/gu, encodeURIComponent);
-  req.url = [encoded, ...query].join('?');
-  next();
-});
+{{ strict.setup()|trim }}
+{%- endif %}
 {#- A long middleware (paragraph) is set apart from the others by blank lines. -#}
 {%- set spacing = namespace(after=false) %}
 {%- for key in middleware %}
@@ -102,10 +91,7 @@ app.use(routes);
 {{ partial.after_routes()|trim }}
 {%- elif catch_all %}
 
-// Any other path is not found, as in Flask.
-app.use((req, res) => {
-  res.sendStatus(404);
-});
+{{ strict.catch_all()|trim }}
 {%- endif %}
 {%- if not c.error_handlers and can_fail|select|list %}
 

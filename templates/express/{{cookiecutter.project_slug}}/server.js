@@ -1,10 +1,11 @@
 'use strict';
 
-// Production entry point: Node's cluster module runs one worker per CPU
-// (or WEB_CONCURRENCY). On SIGTERM or SIGINT the workers stop accepting
-// connections and finish the requests in flight; those still busy after
-// GRACEFUL_TIMEOUT seconds are killed. A worker that cannot start stops the
-// server; one that crashes later is replaced, later and later if crashes repeat.
+// Production entry point: Node's cluster module runs WEB_CONCURRENCY workers,
+// else one per CPU this process may use. On SIGTERM or SIGINT the workers
+// stop accepting connections and finish the requests in flight; those still
+// busy after GRACEFUL_TIMEOUT seconds are killed. A worker that cannot start
+// stops the server; one that crashes later is replaced, later and later if
+// crashes repeat.
 {%- if cookiecutter.env_file %}
 
 // Load .env before anything reads process.env.
@@ -15,11 +16,36 @@ require('dotenv').config({ quiet: true });
 process.env.NODE_ENV ??= 'production';
 
 const cluster = require('node:cluster');
+const fs = require('node:fs');
 const os = require('node:os');
 
+// The CPUs this process may use: its affinity mask, capped by the CPU quota.
+function usableCpus(cpuMax = '/sys/fs/cgroup/cpu.max') {
+  const cpus = os.availableParallelism();
+  try {
+    // cgroup v2: 'QUOTA PERIOD' in microseconds, or 'max PERIOD' for no quota.
+    const [quota, period] = fs.readFileSync(cpuMax, 'utf8').split(' ');
+    if (quota !== 'max') return Math.min(cpus, Math.ceil(quota / period));
+  } catch {
+    // No such file: no quota.
+  }
+  return cpus;
+}
+
 if (cluster.isPrimary) {
-  const workers =
-    Number(process.env.WEB_CONCURRENCY) || os.availableParallelism();
+  const workers = Number(process.env.WEB_CONCURRENCY) || usableCpus();
+{%- if cookiecutter.rate_limit and cookiecutter.rate_limit_storage == 'memory://' %}
+  // The limiter counts in each worker's memory: say so when there are several.
+  if (workers > 1) {
+    const most = workers * {{ cookiecutter.rate_limit_max|int }};
+    console.warn(
+      `rate limits count per worker: ${workers} workers let a client make up ` +
+        `to ${most} requests in {{ cookiecutter.rate_limit_window|int }} s; to share the counts, generate the ` +
+        'project with --set rate-limit.storage=redis://HOST:6379 (REDIS_URL ' +
+        'then sets the address)',
+    );
+  }
+{%- endif %}
   const grace = Number(process.env.GRACEFUL_TIMEOUT) || 30;
   const running = new Set();
   const listening = new WeakSet();

@@ -26,8 +26,11 @@ import os
 {% if c.env_file -%}
 from dotenv import load_dotenv
 {% endif -%}
+{% if c.logging or c.strict_parity -%}
 from werkzeug.serving import WSGIRequestHandler
-
+{% endif -%}
+{% if c.env_file or c.logging or c.strict_parity %}
+{% endif -%}
 from {{ c.__package_name }} import create_app
 {%- endif %}
 {%- if c.env_file %}
@@ -48,22 +51,28 @@ load_dotenv()
 app = create_app()
 {%- endif %}
 
+{%- if c.logging or c.strict_parity %}
+{%- import 'strict-parity.py.j2' as strict with context %}
+
 
 class RequestHandler(WSGIRequestHandler):
-{%- if c.logging %}
+{%- if c.logging and c.strict_parity %}
     """The development server without its version in the Server header and without its own
     access log: the app logs each request."""
+{%- elif c.logging %}
+    """The development server without its own access log: the app logs each request."""
 {%- else %}
     """The development server without its version in the Server header."""
 {%- endif %}
+{%- if c.strict_parity %}
 
-    def version_string(self):
-        return 'Werkzeug'
-
+{{ strict.handler_methods()|trim('\n') }}
+{%- endif %}
 {%- if c.logging %}
 
     def log_request(self, code='-', size='-'):
         pass
+{%- endif %}
 {%- endif %}
 
 
@@ -74,6 +83,8 @@ if __name__ == '__main__':
 {%- if c.debug %}
         debug=True,
 {%- endif %}
+{%- if c.logging or c.strict_parity %}
         request_handler=RequestHandler,
+{%- endif %}
     )
 {% endif -%}

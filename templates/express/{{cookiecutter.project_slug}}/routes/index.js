@@ -12,22 +12,25 @@ const express = require('express');
 const { burn } = require('../work');
 {%- endif %}
 
-// Case-sensitive and strict, as Flask's routing is.
-const router = express.Router({ caseSensitive: true, strict: true });
+{%- import 'strict-parity.js.j2' as strict with context %}
+{%- if c.strict_parity %}
+
+{{ strict.router_comment()|trim }}
+const router = express.Router({{ strict.router_options() }});
+{%- else %}
+
+const router = express.Router();
+{%- endif %}
 {%- if routes|needs_is_int %}
 
-// Flask's int converter (as the app sets it up) takes 1 to 15 digits 0-9; any other value
-// is not this route.
+// An int parameter is 1 to 15 digits 0-9 (a number JavaScript holds exactly); any other
+// value is not this route.
 const isInt = (value) => /^[0-9]{1,15}$/.test(value);
 {%- endif %}
 {%- set target = 'router' %}{% include 'routes.js.j2' %}
-{%- if routes|needs_is_int %}
+{%- if c.strict_parity and routes|needs_is_int %}
 
-// Flask answers 404 for a path whose int check failed; Express would answer OPTIONS
-// for it on its own.
-router.options('*path', (req, res, next) => {
-  next(Object.assign(new Error('Not Found'), { status: 404 }));
-});
+{{ strict.options_not_found()|trim }}
 {%- endif %}
 
 module.exports = router;

@@ -1,0 +1,76 @@
+"""The declared differences are real and exact: each one's example request, sent to both servers
+of a project without strict parity, gets answers that differ in a way the entry covers (and in
+no undeclared way); with strict parity the same request gets the same answer from both."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+from generator import catalog, runner, spec
+from generator._observe import compare
+from generator._requests import Request
+from generator._wire import client_addresses, send
+from generator.render import render
+
+REMOVED = catalog.CHOICES["strict-parity"].declared
+SOURCES = client_addresses(start=7000)
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    """The api preset, without and with strict parity, both frameworks, started once."""
+    root = tmp_path_factory.mktemp("declared")
+    with contextlib.ExitStack() as stack:
+        started = {}
+        for strict in (False, True):
+            built = spec.build({"preset": "api", "strict-parity": strict})
+            projects = render(built, catalog.FRAMEWORKS, root / f"strict-{strict}")
+            started[strict] = (
+                built,
+                {
+                    framework: stack.enter_context(runner.serve(project)).url
+                    for framework, project in zip(catalog.FRAMEWORKS, projects, strict=True)
+                },
+            )
+        yield started
+
+
+def _differences(started, request):
+    built, urls = started
+    source = next(SOURCES)
+    answers = {
+        name: send(url, request, source=source, client="198.18.0.1") for name, url in urls.items()
+    }
+    return built, answers, compare(answers["flask"], answers["express"])
+
+
+def test_every_difference_strict_parity_removes_has_an_example_and_docs():
+    assert len(REMOVED) == 9
+    for declared in REMOVED:
+        method, path = declared.example.split(" ")
+        assert method.isupper() and path.startswith("/"), declared.title
+        assert declared.docs and all(d.startswith("https://") for d in declared.docs)
+
+
+@pytest.mark.parametrize("declared", REMOVED, ids=[d.title for d in REMOVED])
+def test_the_example_differs_as_declared_and_strict_parity_removes_it(declared, servers):
+    request = Request(*declared.example.split(" "))
+    built, answers, aspects = _differences(servers[False], request)
+    assert aspects, f"{declared.example}: both servers answered alike"
+    assert any(declared.covers(a, answers, (request,)) for a in aspects), [a.label for a in aspects]
+    known = catalog.declared_differences(built)
+    undeclared = [
+        a.label for a in aspects if not any(d.covers(a, answers, (request,)) for d in known)
+    ]
+    assert undeclared == []
+
+    idiomatic = {a.label for a in aspects}
+    built, answers, aspects = _differences(servers[True], request)
+    known = catalog.declared_differences(built)
+    assert [
+        a.label for a in aspects if not any(d.covers(a, answers, (request,)) for d in known)
+    ] == []
+    # What stays with strict parity is declared for it too (an OPTIONS answer's Content-Type).
+    assert {a.label for a in aspects} < idiomatic
