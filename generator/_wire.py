@@ -13,6 +13,7 @@ import shlex
 import socket
 from dataclasses import dataclass, field
 
+from . import _bounds
 from ._requests import Body, Request
 
 #: Headers every request carries unless it sets its own, as curl sends them.
@@ -77,6 +78,10 @@ def send(base: str, request: Request, *, source: str, client: str, timeout: floa
     )
     try:
         try:
+            connection.connect()
+            # The whole answer within `timeout`, its headers and body capped (generator._bounds).
+            bounds = _bounds.Bounds.starting_now(timeout)
+            connection.sock = _bounds.BoundedSocket(connection.sock, bounds)
             connection.putrequest(request.method, request.path, skip_accept_encoding=True)
             headers = request.concrete_headers(client)
             names = {name.lower() for name, _ in headers}
@@ -102,7 +107,7 @@ def send(base: str, request: Request, *, source: str, client: str, timeout: floa
         try:
             response = connection.getresponse()
             data = response.read()
-        except (OSError, http.client.HTTPException) as error:
+        except (OSError, http.client.HTTPException, _bounds.Violation) as error:
             return Answer(None, error=_error_text(error))
         return Answer(response.status, list(response.getheaders()), data)
     finally:
@@ -110,6 +115,8 @@ def send(base: str, request: Request, *, source: str, client: str, timeout: floa
 
 
 def _error_text(error: BaseException) -> str:
+    if isinstance(error, _bounds.Violation):
+        return str(error)
     if isinstance(error, socket.timeout | TimeoutError):
         return "no answer in time"
     if isinstance(error, http.client.RemoteDisconnected | ConnectionResetError | BrokenPipeError):

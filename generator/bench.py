@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -197,12 +196,17 @@ def run_wrk(wrk: str, url: str, concurrency: int, duration: int) -> tuple:
 
 def _warm_up(url: str, count: int = 5) -> None:
     """A few requests first (imports, JIT): each must answer, else the run would measure errors."""
+    import requests
+
+    from . import _bounds
+
     for _ in range(count):
-        try:
-            with urllib.request.urlopen(url, timeout=WRK_TIMEOUT) as response:
-                response.read()
-        except OSError as error:
-            raise RunError(f"{url} did not answer before the bench: {error}") from None
+        # Each whole answer within WRK_TIMEOUT, its headers and body capped (generator._bounds).
+        with _bounds.session(_bounds.Bounds.starting_now(WRK_TIMEOUT)) as session:
+            try:
+                session.get(url, timeout=WRK_TIMEOUT).raise_for_status()
+            except (requests.RequestException, _bounds.Violation) as error:
+                raise RunError(f"{url} did not answer before the bench: {error}") from None
 
 
 def machine() -> dict[str, object]:

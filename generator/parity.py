@@ -278,7 +278,11 @@ class _Search:
         from hypothesis.configuration import set_hypothesis_home_dir
 
         # Hypothesis keeps a cache; in dualgen's, never in the user's folder.
-        set_hypothesis_home_dir(runner.cache_dir() / "hypothesis")
+        try:
+            home = runner.cache_folder("hypothesis")
+        except OSError:  # hypothesis writes nothing it needs: it copes with a folder it lacks
+            home = runner.cache_dir() / "hypothesis"
+        set_hypothesis_home_dir(home)
 
         @with_seed(seed)
         @settings(

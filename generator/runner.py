@@ -22,12 +22,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import _bounds
 from ._processes import (
     Interrupted,
     deferred_signals,
@@ -36,13 +36,31 @@ from ._processes import (
     stop,
     stopping_on_signals,
 )
+from .cache import (
+    CACHE_FORMAT,
+    CACHE_KINDS,
+    COMPLETE,
+    CacheEntry,
+    cache_dir,
+    cache_entries,
+    cache_folder,
+    clean_cache,
+    healthy,
+    locked,
+    manifest,
+)
 from .errors import RunError
 from .project import detect_framework, read_manifest, read_text
+
+#: The name modules of dualgen import the cache's lock by.
+_locked = locked
 
 __all__ = [
     "Installed",
     "Interrupted",
+    "CACHE_KINDS",
     "CacheEntry",
+    "cache_folder",
     "Server",
     "cache_dir",
     "cache_entries",
@@ -56,21 +74,6 @@ __all__ = [
     "stop",
     "stopping_on_signals",
 ]
-
-#: The marker of a complete cache entry; it holds the entry's manifest (file -> size).
-COMPLETE = ".dualgen-complete"
-#: Part of every cache key: entries of an older layout are never mistaken for current ones.
-CACHE_FORMAT = "2"
-#: How long to wait for another dualgen that installs the same dependency set.
-LOCK_TIMEOUT = 900.0
-
-
-def cache_dir() -> Path:
-    """Where installed dependency sets are kept: $DUALGEN_CACHE_DIR or ~/.cache/dualgen."""
-    base = os.environ.get("DUALGEN_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dualgen"
-    )
-    return Path(base)
 
 
 @contextlib.contextmanager
@@ -138,82 +141,50 @@ def _run(
     env: dict[str, str],
     lines: Output | None = None,
 ) -> None:
-    """Run an install step; on any exception (a signal too) its whole tree is stopped. With
-    `lines`, its output is passed on line by line as it comes."""
-    process = None
+    """Run an install step, within the install timeout; on any exception (a signal too) its
+    whole tree is stopped. With `lines`, its output is passed on line by line as it comes."""
+    limit = _bounds.install_timeout()
+    bounds = _bounds.current.get()
+    if bounds is not None:
+        limit = min(limit, bounds.check(what))
+    process = log = None
     try:
-        process = start(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        if lines is None:
-            output, _ = process.communicate()
-        else:
-            chunks = []
-            for raw in process.stdout:
-                chunks.append(raw)
-                lines(raw.decode("utf-8", "replace").rstrip())
-            process.wait()
-            output = b"".join(chunks)
+        read_end, write_end = os.pipe()
+        try:
+            process = start(command, cwd=cwd, env=env, stdout=write_end, stderr=subprocess.STDOUT)
+        except BaseException:
+            os.close(read_end)
+            raise
+        finally:
+            os.close(write_end)
+        log = _bounds.CappedLog(read_end, lines)
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            if bounds is not None:
+                bounds.check(what)
+            raise _bounds.Violation(
+                f"{what} did not finish within {limit:g} s (DUALGEN_INSTALL_TIMEOUT); "
+                "does a requirement name a FIFO, a device or a server that never answers?"
+            ) from None
     finally:
         if process is not None and process.returncode is None:
             stop(process)
+        if log is not None:
+            log.finish()
     if process.returncode != 0:
-        text = output.decode("utf-8", "replace")
-        tail = "\n".join(text.strip().splitlines()[-15:])
+        tail = "\n".join(log.read_text().strip().splitlines()[-15:])
         raise RunError(f"{what} failed (exit {process.returncode}):\n{tail}")
 
 
 # -- the cache ------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock between processes (and machines sharing a home), on any platform."""
-    from filelock import FileLock, Timeout
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path), timeout=LOCK_TIMEOUT)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise RunError(
-            f"another dualgen has held {path} for {LOCK_TIMEOUT:g} s; "
-            "wait for it to finish or remove the lock file"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _manifest(folder: Path) -> dict[str, int]:
-    """Every file of an entry and its size (-1 for a link); bytecode caches left out."""
-    files: dict[str, int] = {}
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [name for name in dirs if name != "__pycache__"]
-        for name in names:
-            path = os.path.join(root, name)
-            relative = os.path.relpath(path, folder).replace(os.sep, "/")
-            if relative != COMPLETE:
-                files[relative] = -1 if os.path.islink(path) else os.path.getsize(path)
-    return files
-
-
-def healthy(folder: Path) -> bool:
-    """Whether a cache entry is complete and still has every file of its manifest, same size."""
-    try:
-        recorded = json.loads((folder / COMPLETE).read_text(encoding="utf-8"))["files"]
-        for relative, size in recorded.items():
-            info = os.stat(folder / relative)  # follows links: a dangling one fails
-            if size != -1 and info.st_size != size:
-                return False
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return False
-    return True
-
-
 def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool:
     """Reuse a healthy entry (True), or build one in a temporary folder, then rename it into
     place (False). An interrupted build leaves no folder behind."""
-    with _locked(folder.with_name(folder.name + ".lock")):
+    cache_folder(folder.parent.name)  # the cache's tag, written when dualgen makes the cache
+    with locked(folder.with_name(folder.name + ".lock")):
         if healthy(folder):
             return True
         for leftover in folder.parent.glob(f"{folder.name}.*-*"):  # of a killed run
@@ -227,7 +198,7 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
             with deferred_signals():
                 shutil.rmtree(scratch)
                 (staging / COMPLETE).write_text(
-                    json.dumps({"format": CACHE_FORMAT, "files": _manifest(staging)}),
+                    json.dumps({"format": CACHE_FORMAT, "files": manifest(staging)}),
                     encoding="utf-8",
                 )
                 if folder.exists() or folder.is_symlink():
@@ -242,88 +213,30 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
     return False
 
 
-@dataclass(frozen=True)
-class CacheEntry:
-    """One entry of the cache: an installed dependency set, a tool, or a leftover."""
-
-    kind: str
-    path: Path
-    size: int
-    #: Complete and matching its manifest; None for kinds without one.
-    healthy: bool | None
-
-
-#: What each folder of the cache holds (others are listed as they are).
-CACHE_KINDS = {
-    "venvs": "virtualenvs of Flask projects",
-    "node": "node_modules of Express projects",
-    "tools": "tools the tests install",
-}
-
-
-def _size(path: Path) -> int:
-    """Bytes under path; links count as themselves, never followed."""
-    if not path.is_dir() or path.is_symlink():
-        return path.lstat().st_size
-    total = 0
-    for root, _, names in os.walk(path):
-        for name in names:
-            with contextlib.suppress(OSError):
-                total += os.lstat(os.path.join(root, name)).st_size
-    return total
-
-
-def cache_entries() -> list[CacheEntry]:
-    """Every entry of the cache (lock files left out), by kind then name."""
-    root = cache_dir()
-    entries = []
-    for kind in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
-        for path in sorted(kind.iterdir()):
-            if path.suffix == ".lock":
-                continue
-            leftover = ".tmp-" in path.name or ".old-" in path.name
-            checked = kind.name in ("venvs", "node") and not leftover
-            entries.append(
-                CacheEntry(
-                    "leftover" if leftover else kind.name,
-                    path,
-                    _size(path),
-                    healthy(path) if checked else None,
-                )
-            )
-    return entries
-
-
-def clean_cache() -> list[CacheEntry]:
-    """Remove every entry of the cache, an installed set under its lock (an install under way
-    finishes first); return what was removed. The cache folder and lock files stay."""
-    removed = []
-    with _os_errors(f"cleaning {cache_dir()}"):
-        for entry in cache_entries():
-            name = entry.path.name.split(".tmp-")[0].split(".old-")[0]
-            lock = entry.path.parent / f"{name}.lock"
-            with _locked(lock) if lock.exists() else contextlib.nullcontext():
-                if entry.path.is_dir() and not entry.path.is_symlink():
-                    shutil.rmtree(entry.path)
-                else:
-                    entry.path.unlink(missing_ok=True)
-            removed.append(entry)
-    return removed
-
-
-def install(project: Path, *, dev: bool = False, output: Output | None = None) -> Installed:
+def install(
+    project: Path,
+    *,
+    dev: bool = False,
+    output: Output | None = None,
+    bounds: _bounds.Bounds | None = None,
+) -> Installed:
     """Install the project's dependencies into the cache, or reuse an identical healthy set.
 
-    With `output`, pip's or npm's own output (not quietened) goes to it line by line.
+    With `output`, pip's or npm's own output (not quietened) goes to it line by line. Each
+    install step stops at the install timeout, or at the deadline of `bounds` if sooner.
     """
     project = Path(project)
     framework = detect_framework(project)
     started = time.perf_counter()
-    with _os_errors(f"installing the dependencies into {cache_dir()}"):
-        if framework == "flask":
-            installed = _install_flask(project, dev, output)
-        else:
-            installed = _install_express(project, dev, output)
+    token = _bounds.current.set(bounds)
+    try:
+        with _os_errors(f"installing the dependencies into {cache_dir()}"):
+            if framework == "flask":
+                installed = _install_flask(project, dev, output)
+            else:
+                installed = _install_express(project, dev, output)
+    finally:
+        _bounds.current.reset(token)
     installed.seconds = time.perf_counter() - started
     return installed
 
@@ -409,12 +322,14 @@ class Server:
     url: str
     port: int
     process: subprocess.Popen
-    log: Path
+    #: Its output, the head and the tail kept (generator._bounds.CappedLog).
+    log: _bounds.CappedLog
     timings: dict[str, float] = field(default_factory=dict)
 
     def output(self, lines: int = 30) -> str:
-        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
-        return "\n".join(text.strip().splitlines()[-lines:])
+        """Its last lines, as a terminal may show them: control characters made visible."""
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return _bounds.visible("\n".join(text.strip().splitlines()[-lines:]))
 
 
 @contextlib.contextmanager
@@ -439,23 +354,27 @@ def serve(
     run_env = dict(installed.env, PORT=str(port), HOST="127.0.0.1", PYTHONUNBUFFERED="1")
     run_env.update(env or {})
     url = f"http://127.0.0.1:{port}/"
-    tmp = process = None
+    process = log = None
     linked = contextlib.ExitStack()
     try:
-        # Signals wait until tmp is known, so that the finally below always removes it.
-        with deferred_signals(), _os_errors("starting the server"):
-            tmp = Path(tempfile.mkdtemp(prefix="dualgen-run-"))
-        log = tmp / "server.log"
         started = time.perf_counter()
-        with _os_errors("starting the server"), open(log, "wb") as out:
+        with deferred_signals(), _os_errors("starting the server"):
             linked.enter_context(installed.visible_in(project))
-            process = start(
-                command or installed.command(production),
-                cwd=project,
-                env=run_env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+            read_end, write_end = os.pipe()
+            try:
+                process = start(
+                    command or installed.command(production),
+                    cwd=project,
+                    env=run_env,
+                    stdout=write_end,
+                    stderr=subprocess.STDOUT,
+                )
+            except BaseException:
+                os.close(read_end)
+                raise
+            finally:
+                os.close(write_end)
+            log = _bounds.CappedLog(read_end)
         server = Server(url, port, process, log)
         _wait_until_ready(server, timeout)
         server.timings["start"] = time.perf_counter() - started
@@ -468,8 +387,8 @@ def serve(
                     _wait_until_closed(port)
             finally:
                 linked.close()
-                if tmp is not None:
-                    shutil.rmtree(tmp, ignore_errors=True)
+                if log is not None:
+                    log.finish()
 
 
 def _wait_until_closed(port: int, timeout: float = 5.0) -> None:
@@ -486,6 +405,7 @@ def _wait_until_ready(server: Server, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
+            server.log.finish()  # what it wrote before it exited, read to the end
             raise RunError(
                 f"the server exited with code {server.process.returncode} before listening; "
                 f"its output:\n{server.output()}"

@@ -12,6 +12,8 @@ reason (`Check.skipped`).
   as not checked.
 - Starting and checking share one time budget (a server start under way may finish, within its
   own timeout); what the budget leaves out is reported as not checked, and verify fails.
+- Answers are read through generator._bounds: an answer past the budget is cut short like a
+  request, headers over 64 KiB or a body over 1 MiB are the exchange's problem.
 - In production with a rate limit, one worker (WEB_CONCURRENCY=1): the in-memory limiter counts
   per process.
 """
@@ -23,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, runner
+from . import _bounds, catalog, runner
 from .errors import UsageError
 from .exchanges import Exchange, exchanges, request
 from .project import load_project
@@ -263,7 +265,8 @@ def _check_batch(
 ) -> None:
     import requests
 
-    with requests.Session() as session:
+    bounds = _bounds.Bounds(deadline, budget)
+    with _bounds.session(bounds) as session:
         for position, exchange in enumerate(batch):
             check = Check(exchange)
             for n in range(exchange.repeat):
@@ -274,6 +277,10 @@ def _check_batch(
                             session, exchange, url, n, timeout=min(REQUEST_TIMEOUT, remaining)
                         )
                         continue
+                    except _bounds.Violation as error:
+                        if bounds.remaining() > 0:  # too large an answer
+                            check.problems = [str(error)]
+                            break
                     except requests.RequestException as error:
                         # A wait the budget cut short says nothing of the server.
                         cut_short = (

@@ -25,7 +25,7 @@ def _entries(count: int) -> str:
 @click.group(
     epilog=examples(
         "dualgen cache info                 # where, how big, every entry",
-        "dualgen cache clean                # remove every entry; the next verify installs",
+        "dualgen cache clean                # remove dualgen's entries; the next verify installs",
         "DUALGEN_CACHE_DIR=/tmp/c dualgen verify shop-flask   # a cache of its own",
     )
 )
@@ -34,7 +34,9 @@ def cache() -> None:
 
     One virtualenv per distinct requirements.txt, one node_modules per distinct package.json
     dependencies, in $DUALGEN_CACHE_DIR, else $XDG_CACHE_HOME/dualgen, else ~/.cache/dualgen.
-    A damaged entry is rebuilt on its own; clean frees the space.
+    A damaged entry is rebuilt on its own; clean frees the space. dualgen marks the folder it
+    makes with CACHEDIR.TAG; clean refuses a folder without it and removes only dualgen's
+    entries (a link is removed, never followed).
     """
 
 
@@ -45,14 +47,19 @@ def cache() -> None:
 @color_option
 def info(output_format: str) -> None:
     """Show where the cache is, how big it is, and every entry (damaged ones marked)."""
+    from .. import cache as cache_module
     from .. import runner
 
     root = runner.cache_dir()
     entries = runner.cache_entries()
+    with cache_module.path_errors(root, "reading the cache"):
+        tagged = cache_module.tagged(root)
+        others = cache_module.foreign(root)
     total = sum(entry.size for entry in entries)
     if output_format == "json":
         data = {
             "path": str(root),
+            "tagged": tagged,
             "bytes": total,
             "entries": [
                 {
@@ -63,11 +70,16 @@ def info(output_format: str) -> None:
                 }
                 for entry in entries
             ],
+            "not_dualgen": [str(path) for path in others],
         }
         click.echo(json.dumps(data, indent=2))
         return
     click.echo(f"{click.style('cache', bold=True)}  {root}")
     click.echo(f"total  {_entries(len(entries))}, {_size(total)}")
+    if root.is_dir() and not tagged:
+        click.echo(f"{cache_module.TAG} missing: not marked as dualgen's cache")
+    if others:
+        click.echo(f"not dualgen's  {len(others)} (clean leaves them)")
     kinds = dict.fromkeys(entry.kind for entry in entries)
     for kind in kinds:
         of_kind = [entry for entry in entries if entry.kind == kind]
@@ -76,7 +88,7 @@ def info(output_format: str) -> None:
         click.echo("")
         line = f"{click.style(kind, bold=True)}  {_entries(len(of_kind))}, {size}"
         click.echo(f"{line}  ({what})" if what else line)
-        if kind not in ("venvs", "node", "leftover"):
+        if kind not in ("venvs", "node", "leftover", "link"):
             continue  # tools and the like: the total says enough
         for entry in of_kind:
             line = f"  {entry.path.name:<24} {_size(entry.size):>10}"
@@ -84,19 +96,33 @@ def info(output_format: str) -> None:
                 line += "  " + click.style("damaged: rebuilt when next used", fg="red")
             elif entry.kind == "leftover":
                 line += "  left by an interrupted install"
+            elif entry.kind == "link":
+                line = f"  {entry.path.relative_to(root)}  a link: clean removes it, not its target"
             click.echo(line)
 
 
 @cache.command(epilog=examples("dualgen cache clean", "dualgen cache clean -q"))
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing.")
 def clean(quiet: bool) -> None:
-    """Remove every entry of the cache; the next verify installs again.
+    """Remove dualgen's entries from the cache; the next verify installs again.
 
-    An install under way finishes first. Do not clean while a verify runs a server.
+    Only a folder marked with CACHEDIR.TAG is cleaned (a cache of an older dualgen, holding
+    nothing but dualgen's names, gets the mark). Only names dualgen writes are removed; a link
+    is removed, its target never touched. An install under way finishes first. Do not clean
+    while a verify runs a server.
     """
     from .. import runner
 
-    removed = runner.clean_cache()
-    if not quiet:
-        size = _size(sum(entry.size for entry in removed))
-        click.echo(f"Removed {_entries(len(removed))} ({size}) from {runner.cache_dir()}")
+    cleaned = runner.clean_cache()
+    if quiet:
+        return
+    root = runner.cache_dir()
+    if cleaned.adopted:
+        click.echo(f"Marked {root} as dualgen's cache (CACHEDIR.TAG): it held only dualgen's names")
+    for entry in cleaned.removed:
+        what = "link" if entry.kind == "link" else _size(entry.size)
+        click.echo(f"  removed  {entry.path.relative_to(root)}  ({what})")
+    size = _size(sum(entry.size for entry in cleaned.removed))
+    click.echo(f"Removed {_entries(len(cleaned.removed))} ({size}) from {root}")
+    if cleaned.left:
+        click.echo(f"Left {len(cleaned.left)} not written by dualgen where they are")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .._bounds import DEADLINE
 from ..workshop import DEFAULT_WORKSHOP
 from ._shared import Seconds, examples
 
@@ -118,6 +119,16 @@ def build(source: str, output_dir: Path, force: bool, pdf: bool, annotate: bool)
     help="How long to wait for a server to listen.",
 )
 @click.option(
+    "--deadline",
+    type=Seconds(1, 86400),
+    default=DEADLINE,
+    show_default=True,
+    envvar="DUALGEN_DEADLINE",
+    metavar="SECONDS",
+    help="How long one project's whole check may take, installs included; a project that "
+    "goes past it gets an error row. Also DUALGEN_DEADLINE.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(1, 64),
@@ -125,12 +136,16 @@ def build(source: str, output_dir: Path, force: bool, pdf: bool, annotate: bool)
     metavar="N",
     help="Projects checked at once with several DIRs [default: the number of cores].",
 )
-def check(projects: tuple[Path, ...], number: int, source: str, timeout: float, jobs) -> None:
+def check(
+    projects: tuple[Path, ...], number: int, source: str, timeout: float, deadline: float, jobs
+) -> None:
     """Run step N's checks against your own project in DIR (default: here).
 
     Detects Flask or Express, installs the dependencies (cached), starts the server with its
     documented command, checks it over HTTP and stops it. Exit 0 when every check passes, 1
-    when one fails. With several DIRs (a class's projects), prints one table.
+    when one fails. With several DIRs (a class's projects), prints one table. A project's
+    answers are capped (64 KiB of headers, 1 MiB of body) and its whole check bounded by
+    --deadline; its installs by DUALGEN_INSTALL_TIMEOUT (600 s) too.
     """
     from .. import runner
     from .. import workshop as workshops
@@ -143,11 +158,13 @@ def check(projects: tuple[Path, ...], number: int, source: str, timeout: float, 
     style = click.style if _color() else None
     with runner.stopping_on_signals():
         if len(folders) == 1:
-            report = workshops.check(found, number, folders[0], timeout=timeout)
+            report = workshops.check(found, number, folders[0], timeout=timeout, deadline=deadline)
             click.echo(_check.format_report(report, found, style), nl=False)
         else:
             workers = jobs or os.cpu_count() or 1
-            reports = _check.check_many(found, number, folders, timeout=timeout, workers=workers)
+            reports = _check.check_many(
+                found, number, folders, timeout=timeout, workers=workers, deadline=deadline
+            )
             click.echo(_check.format_table(reports, found, style), nl=False)
             report = reports[0] if all(r.ok for r in reports) else None
     if report is None or not report.ok:

@@ -76,11 +76,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
     import jinja2
 
-    from ..runner import cache_dir
+    from ..cache import cache_folder
 
-    folder = cache_dir() / "jinja"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = cache_folder("jinja")
     except OSError:
         return None
     return jinja2.FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None

@@ -9,6 +9,11 @@ a free port (the article's fixed port at a classic step), and the step's checks 
 "start", one per exchange of the step's spec, judged as the step's contract (workshops/_contract),
 and "tests" (the project's own tests) once the step has tests. Every process started is stopped,
 whatever happens.
+
+A project is someone else's code: one deadline bounds its whole check, installs included, and
+its answers' headers and bodies are capped (generator._bounds); going past a bound raises
+Violation, an error row in a class table. What a project wrote reaches the terminal with its
+control characters made visible.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import runner
+from .. import _bounds, runner
+from .._bounds import Violation, visible
 from ..errors import RunError, UsageError
 from ..exchanges import Exchange, Padded, request
 from ..workshop import START, TESTS, Step, Workshop
@@ -29,6 +35,8 @@ from ._start import environment, start_for
 
 #: Seconds the project's own tests may take.
 TEST_TIMEOUT = 300.0
+#: Seconds one request may take (the deadline may cut it shorter).
+REQUEST_TIMEOUT = 10.0
 WIDTH = 100
 
 
@@ -75,10 +83,19 @@ class Report:
 
 
 def check_project(
-    workshop: Workshop, number: int, project: Path, *, timeout: float = 30.0, label: str = ""
+    workshop: Workshop,
+    number: int,
+    project: Path,
+    *,
+    timeout: float = 30.0,
+    label: str = "",
+    deadline: float = _bounds.DEADLINE,
 ) -> Report:
-    """Install, start and check a participant's project for step `number`."""
-    return check_steps(workshop, [number], project, timeout=timeout, label=label)[0]
+    """Install, start and check a participant's project for step `number`, all within
+    `deadline` seconds; Violation when it goes past a bound (generator._bounds)."""
+    return check_steps(
+        workshop, [number], project, timeout=timeout, label=label, deadline=deadline
+    )[0]
 
 
 def check_steps(
@@ -88,13 +105,15 @@ def check_steps(
     *,
     timeout: float = 30.0,
     label: str = "",
+    deadline: float = _bounds.DEADLINE,
 ) -> list[Report]:
     """Check one project against several steps, one report each. Steps whose server starts
     alike (same command and port rule, no rate limit) share one start; the project's own tests
-    run once."""
+    run once. All within `deadline` seconds: Violation past it or another bound."""
     from ..verify import plan
 
     started = time.monotonic()
+    bounds = _bounds.Bounds.starting_now(deadline)
     framework = runner.detect_framework(project)
     reports: list[Report] = []
     #: Each server start: its settings, and the (report, checks) it serves.
@@ -119,7 +138,9 @@ def check_steps(
             starts.setdefault(key, []).append((report, checks_of(spec, batch)))
     results: dict[int, Outcome] = {}
     try:
-        installed = runner.install(project)
+        installed = runner.install(project, bounds=bounds)
+    except Violation:
+        raise
     except RunError as error:
         installed = None
         for report in reports:
@@ -135,23 +156,29 @@ def check_steps(
         if limited:
             env["WEB_CONCURRENCY"] = "1"
         try:
-            with runner.serve(
-                project,
-                installed=installed,
-                port=port,
-                production=production,
-                timeout=timeout,
-                env=env,
-                command=list(command.argv),
-            ) as server:
+            with (
+                runner.serve(
+                    project,
+                    installed=installed,
+                    port=port,
+                    production=production,
+                    timeout=min(timeout, bounds.check("starting the server")),
+                    env=env,
+                    command=list(command.argv),
+                ) as server,
+                _bounds.session(bounds) as session,
+            ):
                 for report, checks in served:
                     start = report.outcomes[0]
                     start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
                     start.received = start.received or [f"listening on port {server.port}"]
                     for check in checks:
                         hint = workshop.hint(report.step.number, check.name)
-                        results[id(check)] = _run(check, server.url, hint)
+                        results[id(check)] = _run(check, server.url, hint, session, bounds)
+        except Violation:
+            raise
         except RunError as error:
+            bounds.check("starting the server")  # a start the deadline cut short: a violation
             for report, _ in served:
                 report.outcomes[0].sent = [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
                 _start_failed(report, error)
@@ -164,11 +191,23 @@ def check_steps(
         for check in left[id(report)]:
             report.outcomes.append(Outcome(check.exchange.name, "skip", problems=[check.skipped]))
         if TESTS in report.step.checks():
-            tests = tests or _tests(project, "")
+            tests = tests or _tests(project, "", bounds)
             hint = workshop.hint(report.step.number, TESTS)
             report.outcomes.append(replace(tests, hint=hint))
         report.seconds = time.monotonic() - started
-    return reports
+    return [shown(report) for report in reports]
+
+
+def shown(report: Report) -> Report:
+    """The report with every text a project or its folder wrote (label, error, each line of
+    each outcome) on one line each, control characters made visible: a terminal shows them,
+    never obeys them. Hints and expectations are the workshop's and stay as they are."""
+    report.label = visible(report.label, breaks=False)
+    report.error = visible(report.error.split("\n")[0], breaks=False)
+    for outcome in report.outcomes:
+        for lines in (outcome.sent, outcome.received, outcome.problems):
+            lines[:] = [visible(line, breaks=False) for line in lines]
+    return report
 
 
 def _outcome(results: dict[int, Outcome], check: Check) -> Outcome:
@@ -184,52 +223,72 @@ def _start_failed(report: Report, error: RunError) -> None:
     start.received = [line for line in lines[1:] if line.strip()][-12:]
 
 
-def _run(exchange: Check, url: str, hint: str) -> Outcome:
+def _run(exchange: Check, url: str, hint: str, session, bounds: _bounds.Bounds) -> Outcome:
     import requests
 
     outcome = Outcome(exchange.name, sent=_sent(exchange), expected=_expected(exchange), hint=hint)
     response = None
-    with requests.Session() as session:
-        try:
-            for n in range(exchange.repeat):
-                response = request(session, exchange, url, n)
-        except requests.RequestException as error:
-            outcome.state = "fail"
-            outcome.problems = [f"no answer: {_first_line(error)} (did the server crash?)"]
-            return outcome
+    try:
+        for n in range(exchange.repeat):
+            left = bounds.check(f"sending {exchange.method} {exchange.path}")
+            response = request(session, exchange, url, n, timeout=min(REQUEST_TIMEOUT, left))
+    except requests.RequestException as error:
+        bounds.check(f"sending {exchange.method} {exchange.path}")
+        outcome.state = "fail"
+        outcome.problems = [f"no answer: {_first_line(error)} (did the server crash?)"]
+        return outcome
     outcome.received = _received(exchange, response)
-    outcome.problems = exchange.problems(response)
+    try:
+        outcome.problems = exchange.problems(response)
+    except RecursionError:  # JSON nested deeper than Python reads: the project's problem
+        outcome.problems = [f"JSON nested too deep to read: body {_short(response.content)}"]
     outcome.state = "fail" if outcome.problems else "ok"
     return outcome
 
 
-def _tests(project: Path, hint: str) -> Outcome:
-    """The project's own tests, with its development dependencies."""
+def _tests(project: Path, hint: str, bounds: _bounds.Bounds) -> Outcome:
+    """The project's own tests, with its development dependencies; their output capped."""
+    import os
+
     from .._processes import start, stop
 
     outcome = Outcome(TESTS, hint=hint, expected=["the project's own tests pass (exit 0)"])
     try:
-        installed = runner.install(project, dev=True)
+        installed = runner.install(project, dev=True, bounds=bounds)
+    except Violation:
+        raise
     except RunError as error:
         outcome.state, outcome.problems = "fail", str(error).splitlines()[:1]
         return outcome
     command = installed.test_command()
     outcome.sent = ["python -m pytest" if installed.framework == "flask" else "npm test"]
+    limit = min(TEST_TIMEOUT, bounds.check("running the project's tests"))
     with installed.visible_in(project):
-        process = start(
-            command,
-            cwd=project,
-            env=installed.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        read_end, write_end = os.pipe()
         try:
-            output, _ = process.communicate(timeout=TEST_TIMEOUT)
+            process = start(
+                command, cwd=project, env=installed.env, stdout=write_end, stderr=subprocess.STDOUT
+            )
+        except BaseException:
+            os.close(read_end)
+            raise
+        finally:
+            os.close(write_end)
+        log = _bounds.CappedLog(read_end)
+        try:
+            process.wait(timeout=limit)
+            ran_out = False
         except subprocess.TimeoutExpired:
-            output = f"the tests ran longer than {TEST_TIMEOUT:g} s".encode()
+            ran_out = True
         finally:
             stop(process)
-    lines = [line for line in output.decode("utf-8", "replace").splitlines() if line.strip()]
+            log.finish()
+    if ran_out:
+        bounds.check("running the project's tests")
+        output = f"the tests ran longer than {TEST_TIMEOUT:g} s"
+    else:
+        output = log.read_text()
+    lines = [line for line in output.splitlines() if line.strip()]
     outcome.received = lines[-12:] if process.returncode else lines[-1:]
     if process.returncode != 0:
         outcome.state = "fail"
@@ -401,10 +460,11 @@ def check_many(
     *,
     timeout: float = 30.0,
     workers: int = 1,
+    deadline: float = _bounds.DEADLINE,
 ) -> list[Report]:
     """Check several projects, `workers` at a time (one at a time at a classic step: the
-    article's programs listen on a fixed port). A project that cannot be checked gets a row
-    with its error."""
+    article's programs listen on a fixed port), each within `deadline` seconds. A project that
+    cannot be checked, or goes past a bound, gets a row with its error; the others go on."""
     from concurrent.futures import ThreadPoolExecutor
 
     step = workshop.step(number)
@@ -413,9 +473,11 @@ def check_many(
 
     def one(project: Path) -> Report:
         try:
-            return check_project(workshop, number, project, timeout=timeout, label=str(project))
-        except UsageError as error:
-            return Report(str(project), project, step, error=str(error))
+            return check_project(
+                workshop, number, project, timeout=timeout, label=str(project), deadline=deadline
+            )
+        except (UsageError, Violation) as error:
+            return shown(Report(str(project), project, step, error=str(error)))
 
     if workers <= 1:
         return [one(project) for project in projects]

@@ -28,9 +28,9 @@ def _node_available():
 def prettier() -> Path:
     """prettier, installed once into dualgen's cache tools folder (never assumed present)."""
     require_tools("node", "npm")
-    from generator.runner import cache_dir
+    from generator.cache import cache_folder
 
-    tools = cache_dir() / "tools" / PRETTIER.replace("@", "-")
+    tools = cache_folder("tools") / PRETTIER.replace("@", "-")
     binary = tools / "node_modules" / ".bin" / "prettier"
     if not binary.exists():
         tools.mkdir(parents=True, exist_ok=True)

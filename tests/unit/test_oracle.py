@@ -75,6 +75,12 @@ def test_a_response_that_meets_every_check_has_no_problems():
         ),
         pytest.param(
             get(json={"a": 1}),
+            response(200, b"[" * 100_000 + b"]" * 100_000),
+            ["body '" + "[" * 120 + "'… is not JSON"],
+            id="json-nested-deeper-than-python-reads",
+        ),
+        pytest.param(
+            get(json={"a": 1}),
             response(200, b'{"a": 2}'),
             ['JSON \'{"a": 2}\', expected {"a": 1}'],
             id="json-value",

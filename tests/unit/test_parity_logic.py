@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from generator import parity, spec
+from generator._bounds import Violation
 from generator._observe import Aspect
 from generator._requests import Body, Request
 from generator._wire import Answer, _error_text, _printf, client_addresses, curl
@@ -460,6 +461,11 @@ def test_the_first_client_addresses_are_all_distinct():
         pytest.param(BrokenPipeError(), "connection closed without an answer", id="pipe"),
         pytest.param(OSError("refused"), "OSError: refused", id="other"),
         pytest.param(ValueError("x" * 300), "ValueError: " + "x" * 188, id="long"),
+        pytest.param(
+            Violation("the answer's body is larger than 1048576 bytes"),
+            "the answer's body is larger than 1048576 bytes",
+            id="past-a-bound",
+        ),
     ],
 )
 def test_a_failed_connection_is_said_in_words(error, text):

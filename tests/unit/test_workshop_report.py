@@ -319,16 +319,16 @@ class FakeRunner:
                 raise RunError("the server exited with code 1 before listening; its output:\nboom")
             yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", port=port)
 
-        def run(check, url, hint):
+        def run(check, url, hint, session, bounds):
             self.sent.append((len(self.starts), check.name, url))
             return Outcome(check.name, "ok", hint=hint)
 
-        def tests(project, hint):
+        def tests(project, hint, bounds):
             self.tests += 1
             return Outcome("tests", "ok")
 
         installed = Installed("flask", {}, python=Path("/v/bin/python"))
-        monkeypatch.setattr(checking.runner, "install", lambda project: installed)
+        monkeypatch.setattr(checking.runner, "install", lambda project, bounds: installed)
         monkeypatch.setattr(checking.runner, "serve", serve)
         monkeypatch.setattr(checking.runner, "free_port", lambda: 8123)
         monkeypatch.setattr(checking, "_run", run)
@@ -374,3 +374,22 @@ def test_a_failed_start_fails_every_step_it_serves_and_runs_none_of_their_checks
     assert reports[0].outcomes[0].received == ["boom"]
     assert {o.state for o in reports[0].outcomes[1:] + reports[1].outcomes[1:]} == {"not run"}
     assert {start for start, _, _ in fake.sent} == {2}
+
+
+def test_what_a_project_wrote_is_shown_with_its_control_characters_escaped():
+    """A folder name and a server's output that clear the screen, retitle the window or forge a
+    row: the report and the table show them as escapes, on the line they belong to."""
+    step = WORKSHOP.step(3)
+    start = Outcome("start", "fail", sent=["PORT=1 python app.py"])
+    start.received = ["\x1b[2J\x1b]0;pwned\x07All checks passed.", "tab\there"]
+    start.problems = ["the server exited with code 1 before listening"]
+    report = checking.shown(
+        Report("evil\x1b[2J\nfake  ok", Path("evil"), step, "flask", "python app.py", [start])
+    )
+    assert report.label == "evil\\x1b[2J\\nfake  ok"
+    assert start.received == ["\\x1b[2J\\x1b]0;pwned\\x07All checks passed.", "tab\\there"]
+    text = checking.format_report(report, WORKSHOP) + checking.format_table([report], WORKSHOP)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "evil\\x1b[2J\\nfake  ok: flask project" in text
+    failed = checking.shown(Report("b\x1b[2J", Path("b"), step, error="x\x1b[2J\nsecond"))
+    assert (failed.label, failed.error) == ("b\\x1b[2J", "x\\x1b[2J")
