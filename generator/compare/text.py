@@ -161,8 +161,7 @@ def render_text(comparison: Comparison, *, color: bool = False, width: int = WID
     column = layout.column
     names = list(comparison.trees)
     out: list[str] = []
-    spec = comparison.spec
-    title = f"dualgen compare: {spec.name} ({choices_summary(spec)})"
+    title = f"dualgen compare: {comparison.subject} ({comparison.summary})"
     out.extend(_style(line, "1", color) for line in textwrap.wrap(title, width))
     out.append("")
     heads = [f"{name.upper()}  {comparison.trees[name].root}/" for name in names]
