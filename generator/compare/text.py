@@ -148,7 +148,7 @@ def _code_cells(layout: _Layout, place: Location, color: bool) -> list[tuple[str
             coloured = _style(gutter.rstrip(), "2", color) + " " + hl.to_ansi(piece, color=color)
             cells.append((coloured, plain))
     if len(rows) > _MAX_SNIPPET:
-        more = f"… {len(rows) - _MAX_SNIPPET} more lines"
+        more = f"… {plural(len(rows) - _MAX_SNIPPET, 'more line', 'more lines')}"
         cells.append((_style(more, "2", color), more))
     return cells
 

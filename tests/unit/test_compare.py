@@ -709,3 +709,16 @@ def test_pages_are_written_when_the_template_cache_cannot_be(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_a_long_snippet_counts_the_lines_it_leaves_out_in_words(tmp_path):
+    spec = specs.build({})
+    roots = {name: render_tree(spec, name, tmp_path / name) for name in catalog.FRAMEWORKS}
+    pins = "".join(f"package{number}==1.0\n" for number in range(25))
+    (roots["flask"] / "requirements.txt").write_text(pins, encoding="utf-8")
+    text = cmp.render_text(cmp.comparison_of(spec, roots), width=100)
+    assert "… 1 more line" in text
+    assert "more lines" not in text
+    (roots["flask"] / "requirements.txt").write_text(pins + "extra==1.0\n", encoding="utf-8")
+    text = cmp.render_text(cmp.comparison_of(spec, roots), width=100)
+    assert "… 2 more lines" in text
