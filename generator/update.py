@@ -446,7 +446,7 @@ def install_steps(update: Update) -> list[list[str]]:
     after = {item.path: item.after for item in update.writes}
     has_dev = after[dev] is not None if dev in after else (update.project / dev).is_file()
     windows = os.name == "nt"
-    python = str(Path(".venv", "Scripts" if windows else "bin", "python"))
+    python = ".venv\\Scripts\\python" if windows else ".venv/bin/python"
     made = (update.project / ".venv").is_dir()
     steps = [] if made else [["python" if windows else "python3", "-m", "venv", ".venv"]]
     requirements = dev if has_dev else "requirements.txt"

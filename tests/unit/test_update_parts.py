@@ -15,7 +15,7 @@ from generator import spec as specs
 from generator import update as updating
 from generator._update_view import describe_changes, render_summary, side_by_side
 from generator.cli import main
-from generator.errors import SpecError
+from generator.errors import RunError, SpecError
 from generator.render import render_tree
 
 OLD = specs.build(
@@ -679,3 +679,37 @@ def test_install_runs_each_step_in_the_project_and_stops_at_a_failed_one(
     )
     assert (project / "ran").read_text() == str(project.resolve())
     assert not (project / "not-reached").exists()
+
+
+def test_an_update_that_drops_the_tests_installs_from_requirements_txt(tmp_path, monkeypatch):
+    project = project_in(tmp_path, "flask", {"tests": True}, monkeypatch)
+    (project / ".venv").mkdir()
+    plan = updating.plan_update(project, {"tests": False, "middleware": ["cors"]}, tool="git")
+    assert updating.install_steps(plan) == [
+        [".venv/bin/python", "-m", "pip", "install", "-r", "requirements.txt"]
+    ]
+
+
+def test_on_windows_the_venv_is_made_with_python_and_its_python_is_in_scripts(
+    tmp_path, monkeypatch
+):
+    project = project_in(tmp_path, "flask", {}, monkeypatch)
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
+    with monkeypatch.context() as patch:
+        patch.setattr(updating.os, "name", "nt")
+        steps = updating.install_steps(plan)
+    assert steps == [
+        ["python", "-m", "venv", ".venv"],
+        [".venv\\Scripts\\python", "-m", "pip", "install", "-r", "requirements.txt"],
+    ]
+
+
+def test_an_install_command_that_cannot_start_is_one_line(tmp_path, monkeypatch):
+    project = project_in(tmp_path, "express", {}, monkeypatch)
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
+    with pytest.raises(RunError) as error:
+        updating.install(plan, [["no-such-installer-here", "install"]])
+    assert str(error.value) == (
+        f"cannot run `no-such-installer-here install` in {project.resolve()}: "
+        "No such file or directory"
+    )
