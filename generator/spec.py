@@ -356,7 +356,7 @@ def preset(name: object) -> dict[str, object]:
 def unknown(kind: str, value: object, allowed: list[str], where: str = "") -> SpecError:
     """The one-line error for a value of `kind` not among `allowed`, naming the closest allowed
     key when one is near (a typo): "middleware 'cors2' is unknown; did you mean 'cors'? ..."."""
-    near = difflib.get_close_matches(value, allowed, n=1) if isinstance(value, str) else []
+    near = difflib.get_close_matches(value, allowed) if isinstance(value, str) else []
     hint = f" did you mean {near[0]!r}?" if near else ""
     allowed_text = ", ".join(allowed) or "none"
     return SpecError(f"{kind} {value!r}{where} is unknown;{hint} allowed: {allowed_text}")

@@ -458,7 +458,7 @@ def install(update: Update, steps: list[list[str]]) -> None:
     for step in steps:
         line = " ".join(step)
         try:
-            done = subprocess.run(step, cwd=update.project, check=False)
+            done = subprocess.run(step, cwd=update.project)
         except OSError as error:
             raise RunError(
                 f"cannot run `{line}` in {update.project}: {error.strerror or error}"
