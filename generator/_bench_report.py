@@ -8,6 +8,7 @@ import json
 import math
 
 from .bench import KINDS, Bench, Run
+from .verify import plural
 
 SHORT = {
     "flask-dev": "Flask dev server",
@@ -91,6 +92,7 @@ class _Figures:
 def conclusions(bench: Bench) -> dict[str, list]:
     """Sentences drawn from the figures, and the article's claims each checked against them."""
     top, low = max(bench.concurrency), min(bench.concurrency)
+    at_top = plural(top, "connection")  # "1 connection", "100 connections"
     f = _Figures(bench, top)
     found: list[str] = []
     claims: list[dict[str, str]] = []
@@ -104,7 +106,7 @@ def conclusions(bench: Bench) -> dict[str, list]:
         ]
         if parts:
             found.append(
-                f"I/O-bound ({bench.delay_ms} ms of waiting) at {top} connections: Express (one "
+                f"I/O-bound ({bench.delay_ms} ms of waiting) at {at_top}: Express (one "
                 f"process) served {', '.join(parts)}."
             )
     for kind, what in (("cpu", f"CPU-bound ({bench.cpu_ms} ms of CPU)"), ("plain", "Plain")):
@@ -112,14 +114,14 @@ def conclusions(bench: Bench) -> dict[str, list]:
         express, express_rps = f.best(EXPRESS, kind)
         if flask and express:
             found.append(
-                f"{what} at {top} connections: the best Flask server ({SHORT[flask]}, "
+                f"{what} at {at_top}: the best Flask server ({SHORT[flask]}, "
                 f"{flask_rps:.0f} req/s) served {_times(f.ratio(flask_rps, express_rps))} the "
                 f"best Express server ({SHORT[express]}, {express_rps:.0f} req/s)."
             )
     if f.run("node-cluster", "cpu") and f.run("express", "cpu"):
         ratio = f.ratio(f.rps("node-cluster", "cpu"), f.rps("express", "cpu"))
         found.append(
-            f"CPU-bound at {top} connections: the Node cluster ({workers.get('node-cluster')} "
+            f"CPU-bound at {at_top}: the Node cluster ({workers.get('node-cluster')} "
             f"workers) served {_times(ratio)} Express in one process: one event loop uses one core."
         )
     base = _Figures(bench, low)
@@ -127,7 +129,7 @@ def conclusions(bench: Bench) -> dict[str, list]:
         scale = f.ratio(f.rps("flask-dev", "delay"), base.rps("flask-dev", "delay"))
         found.append(
             f"I/O-bound: Flask's development server served {_times(scale)} as many requests a "
-            f"second at {top} connections as at {low}: it runs a thread per request."
+            f"second at {at_top} as at {low}: it runs a thread per request."
         )
         if scale >= 2:
             claims.append(
@@ -135,7 +137,7 @@ def conclusions(bench: Bench) -> dict[str, list]:
                     "claim": "Flask uses Python's synchronous model (WSGI synchronous)",
                     "verdict": "contradicts",
                     "evidence": f"each request is synchronous, but Flask's development server "
-                    f"served {_times(scale)} more waiting requests a second at {top} connections "
+                    f"served {_times(scale)} more waiting requests a second at {at_top} "
                     f"than at {low}: it serves them at once, a thread each",
                 }
             )
@@ -157,6 +159,7 @@ def _verdict(ratio: float) -> str:
 
 
 def _claims(f: _Figures, top: int) -> list[dict[str, str]]:
+    at_top = plural(top, "connection")
     claims = []
     flask, flask_rps = f.best(FLASK, "cpu")
     express, express_rps = f.best(EXPRESS, "cpu")
@@ -166,7 +169,7 @@ def _claims(f: _Figures, top: int) -> list[dict[str, str]]:
             {
                 "claim": "Flask: good for CPU-bound tasks",
                 "verdict": _verdict(ratio),
-                "evidence": f"CPU-bound at {top} connections, the best Flask server "
+                "evidence": f"CPU-bound at {at_top}, the best Flask server "
                 f"({SHORT[flask]}) served {_times(ratio)} the best Express server "
                 f"({SHORT[express]})",
             }
@@ -179,7 +182,7 @@ def _claims(f: _Figures, top: int) -> list[dict[str, str]]:
             {
                 "claim": "Express: good for I/O-bound tasks",
                 "verdict": _verdict(ratio),
-                "evidence": f"I/O-bound at {top} connections, the best Express server "
+                "evidence": f"I/O-bound at {at_top}, the best Express server "
                 f"({SHORT[express]}) served {_times(ratio)} the best Flask server "
                 f"({SHORT[flask]})",
             }
@@ -190,7 +193,7 @@ def _claims(f: _Figures, top: int) -> list[dict[str, str]]:
             {
                 "claim": "Express excels in handling many simultaneous connections",
                 "verdict": _verdict(ratio),
-                "evidence": f"at {top} connections waiting on I/O, Express in one process "
+                "evidence": f"at {at_top} waiting on I/O, Express in one process "
                 f"served {_times(ratio)} the best Flask server ({SHORT[flask]})",
             }
         )

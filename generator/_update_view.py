@@ -120,6 +120,42 @@ def render_summary(update: Update, *, dry_run: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
+def render_install(
+    update: Update,
+    steps: list[list[str]],
+    shown: str,
+    *,
+    dry_run: bool = False,
+    running: bool = False,
+) -> str:
+    """What to run once the update changed a package file: `cd PROJECT && COMMAND`, with the
+    project as the user named it (`shown`); "" when nothing needs installing."""
+    import os
+    import shlex
+    import subprocess
+
+    from .update import PACKAGE_FILES
+
+    join = subprocess.list2cmdline if os.name == "nt" else shlex.join  # cmd's quoting or sh's
+
+    if not steps:
+        return ""
+    changed = [i.path for i in update.writes if i.path in PACKAGE_FILES[update.framework]]
+    what = f"{', '.join(changed)} {'would change' if dry_run else 'changed'}"
+    command = " && ".join(join(step) for step in steps)
+    if running:
+        return f"{what}: installing the dependencies in {shown}: {command}\n"
+    if os.path.abspath(shown) != os.getcwd():
+        command = f"cd {join([shown])} && {command}"
+    if dry_run:
+        when = "after the update, install the dependencies"
+    elif update.conflicts:
+        when = "once the conflicts are resolved, install the dependencies"
+    else:
+        when = "install the dependencies before you start the server"
+    return f"{what}: {when}:\n  {command}\n"
+
+
 _PAGE = """{% extends "page.html.j2" %}
 {% block body -%}
 <h1>dualgen update: {{ name }}</h1>

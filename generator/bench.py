@@ -26,6 +26,7 @@ from pathlib import Path
 from . import runner
 from . import spec as specs
 from .errors import RunError, UsageError
+from .verify import plural
 
 HOST = "127.0.0.1"  # the only address a request of the bench ever goes to
 KINDS = ("plain", "delay", "cpu")
@@ -285,7 +286,8 @@ def _bench_setup(result: Bench, setup: Setup, project: Path, installed, wrk: str
         for kind in KINDS:
             _warm_up(base + PATHS[kind])
             for concurrency in result.concurrency:
-                say(f"{setup.label}: {kind}, {concurrency} connections, {result.duration} s")
+                connections = plural(concurrency, "connection")
+                say(f"{setup.label}: {kind}, {connections}, {result.duration} s")
                 started = time.monotonic()
                 rps, p50, p99, errors, requests = run_wrk(
                     wrk, base + PATHS[kind], concurrency, result.duration

@@ -3,6 +3,7 @@ and flags, in that order, and validated once."""
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import keyword
 import re
@@ -250,8 +251,7 @@ def _setting(key: str, name: object) -> catalog.Setting:
     choice = catalog.CHOICES[key]
     setting = next((s for s in choice.settings if s.key == name), None)
     if setting is None:
-        allowed = ", ".join(s.key for s in choice.settings) or "none"
-        raise SpecError(f"setting {name!r} of {key} is unknown; allowed: {allowed}")
+        raise unknown("setting", name, [s.key for s in choice.settings], where=f" of {key}")
     return setting
 
 
@@ -343,15 +343,23 @@ _SETTING_CHECKS = {
 def check_choice(key: object, group: tuple[catalog.Choice, ...]) -> str:
     keys = [choice.key for choice in group]
     if not isinstance(key, str) or key not in keys:
-        kind = "middleware" if group is catalog.MIDDLEWARE else "option"
-        raise SpecError(f"{kind} {key!r} is unknown; allowed: {', '.join(keys)}")
+        raise unknown("middleware" if group is catalog.MIDDLEWARE else "option", key, keys)
     return key
 
 
 def preset(name: object) -> dict[str, object]:
     if not isinstance(name, str) or name not in catalog.PRESETS:
-        raise SpecError(f"preset {name!r} is unknown; allowed: {', '.join(catalog.PRESETS)}")
+        raise unknown("preset", name, list(catalog.PRESETS))
     return catalog.PRESETS[name]
+
+
+def unknown(kind: str, value: object, allowed: list[str], where: str = "") -> SpecError:
+    """The one-line error for a value of `kind` not among `allowed`, naming the closest allowed
+    key when one is near (a typo): "middleware 'cors2' is unknown; did you mean 'cors'? ..."."""
+    near = difflib.get_close_matches(value, allowed) if isinstance(value, str) else []
+    hint = f" did you mean {near[0]!r}?" if near else ""
+    allowed_text = ", ".join(allowed) or "none"
+    return SpecError(f"{kind} {value!r}{where} is unknown;{hint} allowed: {allowed_text}")
 
 
 def merge(*layers: dict[str, object]) -> dict[str, object]:
@@ -386,11 +394,9 @@ def expand_presets(answers: dict[str, object]) -> dict[str, object]:
 def build(answers: dict[str, object]) -> ProjectSpec:
     """Validate merged answers and return the spec. Raises SpecError naming the bad value."""
     answers = expand_presets(answers)
-    unknown = [key for key in answers if key not in ANSWER_KEYS]
-    if unknown:
-        raise SpecError(
-            f"answer key {unknown[0]!r} is unknown; allowed: {', '.join(ANSWER_KEYS[1:])}"
-        )
+    strange = [key for key in answers if key not in ANSWER_KEYS]
+    if strange:
+        raise unknown("answer key", strange[0], list(ANSWER_KEYS[1:]))
     spec = ProjectSpec()
     if "name" in answers:
         spec = replace(spec, name=check_name(answers["name"]))

@@ -419,3 +419,52 @@ def _remove_empty_folders(project: Path, removed: list[str]) -> None:
                 (project / folder).rmdir()
             except OSError:
                 break
+
+
+#: The files that list a framework's dependencies: when the update changes one, the project's
+#: installed packages no longer match it (`npm start` fails with "Cannot find module").
+PACKAGE_FILES = {
+    "flask": ("requirements.txt", "requirements-dev.txt"),
+    "express": ("package.json",),
+}
+
+
+def install_steps(update: Update) -> list[list[str]]:
+    """The commands, run in the project folder, that install what the update's changed package
+    files list; none when no package file changes.
+
+    Express: `npm install` (it also removes the packages no longer listed). Flask: pip into the
+    project's `.venv`, as the generated README's next steps made it (made here first when it is
+    missing), from requirements-dev.txt when the project has one after the update (it includes
+    requirements.txt), else from requirements.txt.
+    """
+    if not any(item.path in PACKAGE_FILES[update.framework] for item in update.writes):
+        return []
+    if update.framework == "express":
+        return [["npm", "install"]]
+    dev = "requirements-dev.txt"
+    after = {item.path: item.after for item in update.writes}
+    has_dev = after[dev] is not None if dev in after else (update.project / dev).is_file()
+    windows = os.name == "nt"
+    python = ".venv\\Scripts\\python" if windows else ".venv/bin/python"
+    made = (update.project / ".venv").is_dir()
+    steps = [] if made else [["python" if windows else "python3", "-m", "venv", ".venv"]]
+    requirements = dev if has_dev else "requirements.txt"
+    return [*steps, [python, "-m", "pip", "install", "-r", requirements]]
+
+
+def install(update: Update, steps: list[list[str]]) -> None:
+    """Run `steps` in the project folder, their output shown as it comes. Raises RunError."""
+    for step in steps:
+        line = " ".join(step)
+        try:
+            done = subprocess.run(step, cwd=update.project)
+        except OSError as error:
+            raise RunError(
+                f"cannot run `{line}` in {update.project}: {error.strerror or error}"
+            ) from None
+        if done.returncode != 0:
+            raise RunError(
+                f"`{line}` failed (exit {done.returncode}) in {update.project}; the update is "
+                "applied: fix what it printed and run it there again"
+            )

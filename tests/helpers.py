@@ -65,3 +65,54 @@ def response(status: int = 200, content: bytes = b"", headers=None):
     made._content = content
     made.headers = CaseInsensitiveDict(headers or {})
     return made
+
+
+def readme_section(title: str) -> str:
+    """The README from title to the next heading (a # line outside a code block)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = readme[readme.index(title) :].splitlines()
+    fenced = False
+    for number, line in enumerate(lines[1:], 1):
+        fenced ^= line.startswith("```")
+        if line.startswith("#") and not fenced:
+            return "\n".join(lines[:number])
+    return "\n".join(lines)
+
+
+def readme_use_lines() -> list[str]:
+    """The lines of the README's "Use" block, each a shell command as a user types it."""
+    import re
+
+    (block,) = re.findall(r"```sh\n(.*?)```", readme_section("## Use"), re.S)
+    return block.splitlines()
+
+
+def after_readme_setup(folder: Path) -> tuple[str, dict[str, str]]:
+    """The README's activation line and the environment of a shell in `folder` after its set-up.
+
+    The set-up makes `.venv` and installs dualgen there. A fresh virtualenv costs a minute, so
+    `folder/.venv` is a link to the virtualenv running these tests, which the same kind of
+    `pip install` filled (`-e '.[test]'`: the same console script, over this checkout). PATH is
+    the caller's without that virtualenv's `bin`, so plain `dualgen` is found only once the
+    activation line has run.
+    """
+    import re
+
+    prefix = Path(sys.prefix)
+    if prefix == Path(sys.base_prefix) or not (prefix / "bin" / "activate").is_file():
+        message = "the tests do not run in a virtualenv with bin/activate"
+        if IN_CI:
+            pytest.fail(f"{message}; CI runs them in .venv as the README says")
+        pytest.skip(message)
+    setup = readme_section("## Set-up")
+    (activate,) = [
+        line.split("#")[0].strip()
+        for block in re.findall(r"```sh\n(.*?)```", setup, re.S)
+        for line in block.splitlines()
+        if line.startswith(". ")
+    ]
+    (folder / ".venv").symlink_to(prefix, target_is_directory=True)
+    bin_ = str(prefix / "bin")
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != bin_)
+    return activate, env

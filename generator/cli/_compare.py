@@ -25,28 +25,36 @@ from ._shared import (
         "dualgen compare --preset api --color | less -R   # colour through a pager",
         "dualgen compare -m cors,rate-limit --html compare.html",
         "dualgen compare --answers shop/.dualgen.yaml --format json",
+        "dualgen compare shop-flask shop-express     # two existing projects, as they are",
     )
 )
-@click.argument("name", required=False)
+@click.argument("names", nargs=-1, metavar="[NAME | FLASK_DIR EXPRESS_DIR]")
 @_choice_options
 @format_option
 @html_options("one self-contained HTML page with both trees and every concept side by side")
 @color_option
-def compare(output_format, html_file, force, **choices) -> None:
-    """Render the same choices in Flask and Express and show them side by side.
+def compare(names, output_format, html_file, force, **choices) -> None:
+    """Render the same choices in Flask and Express and show them side by side, or show two
+    existing projects side by side.
 
     Prints both file trees, their sizes, and for each concept (the app, a route, each
     middleware ...) where it lives in each tree, with the code, side by side in the width of
-    the terminal (COLUMNS, at least 80).
+    the terminal (COLUMNS, at least 80). With two project folders (a Flask one and an Express
+    one, in either order) it reads them as they are, hand edits included, and shows each
+    concept that either records or that is found in either; a NAME is never a folder.
     """
     from .. import compare as comparing
     from .. import files
     from .. import spec as specs
 
-    merged = _answers_from_options(**choices)
+    folders = _project_folders(names, choices)
     if html_file is not None:
         files.check_output_file(html_file, force=force)
-    result = comparing.compare(specs.build(merged))
+    if folders:
+        result = comparing.compare_projects(folders)
+    else:
+        merged = _answers_from_options(name=names[0] if names else None, **choices)
+        result = comparing.compare(specs.build(merged))
     if html_file is not None:
         files.write_file(html_file, comparing.render_html(result), force=force)
     if output_format == "json":
@@ -57,6 +65,36 @@ def compare(output_format, html_file, force, **choices) -> None:
         color = _color()
         text = comparing.render_text(result, color=color, width=_width())
         click.echo(text, nl=False, color=color)
+
+
+def _project_folders(names: tuple[str, ...], choices: dict) -> tuple[Path, Path] | None:
+    """The two project folders to compare, or None for a NAME (or none) to render afresh.
+    A single value that is a folder is refused: it would silently become a project name."""
+    import os
+
+    if len(names) > 2:
+        raise click.UsageError(
+            f"compare takes a NAME or two project folders, not {len(names)} values"
+        )
+    if len(names) == 1:
+        if os.path.isdir(names[0]):
+            raise click.UsageError(
+                f"{names[0]!r} is a folder, not a project name: to compare existing projects "
+                f"give a Flask and an Express folder (dualgen compare {names[0]} OTHER_DIR)"
+            )
+        return None
+    if not names:
+        return None
+    for name in names:
+        if not os.path.isdir(name):
+            raise click.UsageError(f"{name!r} is not a folder; two values are two project folders")
+    given = [k for k, v in choices.items() if v is not None and v != ()]
+    if given:
+        option = "--" + given[0].replace("_", "-")
+        raise click.UsageError(
+            f"{option} chooses what to render; two project folders are compared as they are"
+        )
+    return Path(names[0]), Path(names[1])
 
 
 @click.command(

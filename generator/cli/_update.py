@@ -14,6 +14,7 @@ from ._shared import _answers_from_options, _choice_options, _color, _split, exa
         "dualgen update shop-flask -m cors",
         "dualgen update shop-flask --remove-middleware logging --dry-run",
         "dualgen update shop-express -r 'GET /items' --html update.html",
+        "dualgen update shop-express -m security-headers --install",
     )
 )
 @click.argument("project", type=click.Path(path_type=Path), metavar="PROJECT_DIR")
@@ -41,23 +42,38 @@ from ._shared import _answers_from_options, _choice_options, _color, _split, exa
     help="Also write the update as one page, each file now and after side by side.",
 )
 @click.option(
+    "--install",
+    is_flag=True,
+    help="When a package file changes, install: npm install, or pip into the project's .venv.",
+)
+@click.option(
     "-f",
     "--force",
     is_flag=True,
     help="Update a git repository with uncommitted changes; replace an existing --html file.",
 )
-def update(project, remove_middleware, remove_route, dry_run, html_file, force, **choices) -> None:
+def update(
+    project, remove_middleware, remove_route, dry_run, html_file, install, force, **choices
+) -> None:
     """Change the choices of the project in PROJECT_DIR, keeping every hand edit.
 
     The change from a render of the recorded answers (.dualgen.yaml) to a render of the new
     ones (the recorded answers plus these options) is merged into each file three-way. A
     file changed both by hand and by the update gets conflict markers, and the command
     exits 1. Nothing is written when anything fails.
+
+    When requirements.txt or package.json changes, the summary ends with the command that
+    installs the dependencies; --install runs it: `npm install` in an Express project, pip
+    into the project's .venv in a Flask project (made first when missing).
     """
     from .. import _update_view as view
     from .. import files
     from .. import update as updating
 
+    if install and dry_run:
+        raise click.UsageError(
+            "--install and --dry-run exclude each other: a dry run changes nothing to install"
+        )
     if html_file is not None:
         files.check_output_file(html_file, force=force)
     layer = _answers_from_options(name=None, **choices)
@@ -76,6 +92,12 @@ def update(project, remove_middleware, remove_route, dry_run, html_file, force, 
     click.echo(view.render_summary(plan, dry_run=dry_run), nl=False)
     if html_file is not None:
         click.echo(f"Wrote {html_file}")
+    steps = updating.install_steps(plan)
+    running = install and not plan.conflicts and bool(steps)
+    shown = str(project)
+    click.echo(view.render_install(plan, steps, shown, dry_run=dry_run, running=running), nl=False)
+    if running:
+        updating.install(plan, steps)
     if plan.conflicts:
         paths = ", ".join(item.path for item in plan.conflicts)
         what = "would have conflicts" if dry_run else "have conflicts to resolve"

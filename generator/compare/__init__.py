@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import catalog
@@ -31,6 +31,7 @@ from .concepts import (
     concepts_for,
     locate,
     resolve,
+    resolve_found,
 )
 from .diff import FileDiff, TreeDiff, diff_project, diff_specs, diff_trees, spec_from_name
 from .html import render_diff_html, render_html
@@ -53,6 +54,7 @@ __all__ = [
     "Tree",
     "TreeDiff",
     "compare",
+    "compare_projects",
     "comparison_of",
     "concepts_for",
     "diff_project",
@@ -78,16 +80,44 @@ class Comparison:
     spec: ProjectSpec
     trees: dict[str, Tree]
     concepts: tuple[ConceptMatch, ...]
+    #: Two existing projects compared: each framework's folder (as given) and recorded spec.
+    projects: dict[str, tuple[str, ProjectSpec]] = field(default_factory=dict)
 
     @property
     def declared(self) -> list[catalog.Declared]:
-        """The differences between the two servers that the catalog declares for this spec."""
-        return catalog.declared_differences(self.spec)
+        """The differences between the two servers that the catalog declares for this spec
+        (for two projects: for either's recorded answers)."""
+        specs = [spec for _, spec in self.projects.values()] or [self.spec]
+        found = [d for spec in specs for d in catalog.declared_differences(spec)]
+        return list(dict.fromkeys(found))
+
+    @property
+    def subject(self) -> str:
+        """What is compared: the project name, or the two folders."""
+        if self.projects:
+            return " and ".join(folder for folder, _ in self.projects.values())
+        return self.spec.name
+
+    @property
+    def summary(self) -> str:
+        """The choices compared, in one line; for two projects, their recorded answers."""
+        from .text import choices_summary
+
+        if not self.projects:
+            return choices_summary(self.spec)
+        each = {name: choices_summary(spec) for name, (_, spec) in self.projects.items()}
+        if len(set(each.values())) == 1:
+            return f"both record {each['flask']}"
+        return " | ".join(f"{name} records {text}" for name, text in each.items())
 
     def to_dict(self) -> dict[str, object]:
         """The comparison as plain data, for --format json."""
         return {
             "answers": self.spec.answers(),
+            "projects": {
+                name: {"folder": folder, "answers": spec.answers()}
+                for name, (folder, spec) in self.projects.items()
+            },
             "declared_differences": [
                 {
                     "title": d.title,
@@ -152,6 +182,34 @@ def compare(spec: ProjectSpec) -> Comparison:
     with tempfile.TemporaryDirectory(prefix="dualgen-compare-") as tmp:
         roots = {name: render_tree(spec, name, Path(tmp) / name) for name in catalog.FRAMEWORKS}
         return comparison_of(spec, roots)
+
+
+def compare_projects(folders: tuple[Path, Path]) -> Comparison:
+    """Compare two existing projects, one Flask and one Express, as they are on disk: hand
+    edits included, what their .gitignore ignores and what installing made left out. Raises
+    UsageError when a folder is no project or both are of one framework."""
+    from ..errors import UsageError
+    from ..project import load_project
+    from .diff import _ignored
+
+    loaded: dict[str, tuple[Path, ProjectSpec]] = {}
+    for folder in folders:
+        spec, framework = load_project(folder)
+        if framework in loaded:
+            raise UsageError(
+                f"{str(loaded[framework][0])!r} and {str(folder)!r} are both {framework} "
+                "projects; compare shows a Flask and an Express project side by side "
+                "(dualgen diff shows what changed in one)"
+            )
+        loaded[framework] = (Path(folder), spec)
+    trees = {
+        name: read_tree(folder, name, skip=_ignored(folder, set()))
+        for name, (folder, _) in sorted(loaded.items(), key=lambda item: item[0] != "flask")
+    }
+    specs = {name: loaded[name][1] for name in trees}
+    projects = {name: (str(loaded[name][0]), specs[name]) for name in trees}
+    concepts = tuple(resolve_found(specs, trees))
+    return Comparison(specs["flask"], trees, concepts, projects)
 
 
 def render_json(comparison: Comparison) -> str:

@@ -266,3 +266,34 @@ def resolve(spec: ProjectSpec, trees: dict[str, Tree]) -> list[ConceptMatch]:
             ConceptMatch(concept.key, concept.title, applies, places, notes, concept.hint)
         )
     return matches
+
+
+def resolve_found(specs: dict[str, ProjectSpec], trees: dict[str, Tree]) -> list[ConceptMatch]:
+    """Match concepts against existing trees, one spec recorded per tree: a concept shows when
+    either spec has it or its code is found in either tree (a choice added or removed by hand
+    counts as it is on disk), and it is looked for in both trees whatever was recorded."""
+    recorded = list(specs.values())
+    values = {k: v for spec in reversed(recorded) for k, v in _placeholders(spec).items()}
+    keys = {concept.key for spec in recorded for concept in concepts_for(spec)}
+    covered = {concept.covers for concept in CONCEPTS if concept.covers}
+    candidates = [*CONCEPTS] + [
+        Concept(choice.key, choice.title, CATALOG_ANCHORS.get(choice.key, {}))
+        for choice in catalog.MIDDLEWARE + catalog.CONFIG
+        if choice.key not in covered
+    ]
+    matches = []
+    for concept in candidates:
+        places = {
+            name: locate(tree, concept.anchors.get(name, ()), values)
+            for name, tree in trees.items()
+        }
+        chosen = concept.key in keys and any(concept.applies(spec) for spec in recorded)
+        found = any(place is not None for place in places.values())
+        if not (chosen or found or concept in CONCEPTS):
+            continue
+        choice = catalog.CHOICES.get(concept.covers or concept.key)
+        notes = {name: choice.side(name).note for name in trees} if choice else {}
+        matches.append(
+            ConceptMatch(concept.key, concept.title, chosen or found, places, notes, concept.hint)
+        )
+    return matches

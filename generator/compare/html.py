@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import _highlight as hl
-from .text import choices_summary
 from .tree import Tree, tree_lines
 
 if TYPE_CHECKING:
@@ -32,11 +31,10 @@ FIGURE_ROWS = (
 
 def render_html(comparison: Comparison) -> str:
     """One self-contained page: figures, both trees, each concept side by side."""
-    spec = comparison.spec
     return _template("compare.html.j2").render(
-        title=f"dualgen compare: {spec.name}",
-        spec=spec,
-        summary=choices_summary(spec),
+        title=f"dualgen compare: {comparison.subject}",
+        subject=comparison.subject,
+        summary=comparison.summary,
         names=list(comparison.trees),
         trees=comparison.trees,
         concepts=comparison.concepts,

@@ -148,7 +148,7 @@ def _code_cells(layout: _Layout, place: Location, color: bool) -> list[tuple[str
             coloured = _style(gutter.rstrip(), "2", color) + " " + hl.to_ansi(piece, color=color)
             cells.append((coloured, plain))
     if len(rows) > _MAX_SNIPPET:
-        more = f"… {len(rows) - _MAX_SNIPPET} more lines"
+        more = f"… {plural(len(rows) - _MAX_SNIPPET, 'more line', 'more lines')}"
         cells.append((_style(more, "2", color), more))
     return cells
 
@@ -161,8 +161,7 @@ def render_text(comparison: Comparison, *, color: bool = False, width: int = WID
     column = layout.column
     names = list(comparison.trees)
     out: list[str] = []
-    spec = comparison.spec
-    title = f"dualgen compare: {spec.name} ({choices_summary(spec)})"
+    title = f"dualgen compare: {comparison.subject} ({comparison.summary})"
     out.extend(_style(line, "1", color) for line in textwrap.wrap(title, width))
     out.append("")
     heads = [f"{name.upper()}  {comparison.trees[name].root}/" for name in names]

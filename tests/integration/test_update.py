@@ -285,3 +285,24 @@ def test_dry_run_prints_the_diff_and_html_shows_it_side_by_side(tmp_path):
     # 2 added to README.md and one deleted there.
     assert "4 files changed, 31 insertions(+), 2 deletions(-)" in result.stdout
     assert html.count('<span class="add">') == 31 and html.count('<span class="del">') == 2
+
+
+def test_update_install_makes_the_new_package_loadable(tmp_path):
+    """The issue's case: security-headers adds helmet, and without an install `npm start` fails
+    with "Cannot find module 'helmet'"; --install runs npm install in the project. (Loading the
+    app would start its server: the test loads helmet from the project folder, as app.js does.)"""
+    project = new(tmp_path, "express")
+    installed = subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund"], cwd=project, capture_output=True, text=True
+    )
+    assert installed.returncode == 0, installed.stderr
+    load = ["node", "-e", "require('helmet'); console.log('loaded')"]
+    missing = subprocess.run(load, cwd=project, capture_output=True, text=True, timeout=60)
+    assert "Cannot find module 'helmet'" in missing.stderr
+    result = run_dualgen("update", "shop", "-m", "security-headers", "--install", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "package.json changed: installing the dependencies in shop: npm install\n" in result.stdout
+    )
+    loaded = subprocess.run(load, cwd=project, capture_output=True, text=True, timeout=60)
+    assert (loaded.returncode, loaded.stdout) == (0, "loaded\n"), loaded.stderr

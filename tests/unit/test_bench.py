@@ -98,9 +98,9 @@ def test_a_missing_wrk_says_how_to_install_it(monkeypatch, tmp_path):
     )
 
 
-def figures(rps: dict[tuple[str, str, int], float]) -> Bench:
+def figures(rps: dict[tuple[str, str, int], float], concurrency=(1, 100)) -> Bench:
     """A bench result with the given req/s and made-up latencies."""
-    result = Bench(1, (1, 100), delay_ms=50, cpu_ms=10, machine={"date": "today", "cpus": 2})
+    result = Bench(1, concurrency, delay_ms=50, cpu_ms=10, machine={"date": "today", "cpus": 2})
     for setup in bench.SETUPS:
         result.setups.append({"key": setup.key, "workers": setup.workers})
     for (setup, kind, concurrency), value in rps.items():
@@ -154,3 +154,41 @@ def test_the_reports_hold_every_run():
     ]
     page = report.render_html(result)
     assert page.count("<svg") == 6 and "<script" not in page and "src=" not in page
+
+
+def test_one_connection_is_said_in_the_singular():
+    rps = {
+        ("flask-dev", "delay", 1): 10,
+        ("express", "delay", 1): 100,
+        ("gunicorn-gthread", "cpu", 1): 90,
+        ("express", "cpu", 1): 45,
+    }
+    found = report.conclusions(figures(rps, concurrency=(1,)))
+    assert found["findings"][:2] == [
+        "I/O-bound (50 ms of waiting) at 1 connection: Express (one process) served "
+        "10× Flask dev server.",
+        "CPU-bound (10 ms of CPU) at 1 connection: the best Flask server (gunicorn gthread, "
+        "90 req/s) served 2.0× the best Express server (Express (one process), 45 req/s).",
+    ]
+    evidence = [claim["evidence"] for claim in found["article"]]
+    assert evidence[0].startswith("CPU-bound at 1 connection, the best Flask server ")
+
+
+def test_the_progress_line_says_connection_in_the_singular(monkeypatch, tmp_path):
+    import contextlib
+    from types import SimpleNamespace
+
+    @contextlib.contextmanager
+    def serve(project, **options):
+        yield SimpleNamespace(url="http://127.0.0.1:1/")
+
+    monkeypatch.setattr(bench.runner, "serve", serve)
+    monkeypatch.setattr(bench, "_warm_up", lambda url: None)
+    monkeypatch.setattr(bench, "run_wrk", lambda *args: (1.0, 1.0, 2.0, 0, 1))
+    said = []
+    result = Bench(1, (1, 10), delay_ms=50, cpu_ms=10, machine={})
+    bench._bench_setup(result, bench.SETUPS[0], tmp_path, None, "wrk", said.append)
+    assert said[:2] == [
+        f"{bench.SETUPS[0].label}: {bench.KINDS[0]}, 1 connection, 1 s",
+        f"{bench.SETUPS[0].label}: {bench.KINDS[0]}, 10 connections, 1 s",
+    ]

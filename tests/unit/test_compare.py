@@ -534,8 +534,9 @@ def test_compare_shares_the_choice_options_of_new():
     def names(command: str) -> set[str]:
         return {param.name for param in cli.commands[command].params}
 
-    shared = names("new") - {"framework", "output_dir", "no_input", "force", "dry_run"}
-    assert shared <= names("compare")
+    # new's NAME is compare's NAMES: a name, or two project folders.
+    shared = names("new") - {"framework", "output_dir", "no_input", "force", "dry_run", "name"}
+    assert shared | {"names"} <= names("compare")
 
 
 def test_cli_diff_shows_what_adding_cors_changes(capsys):
@@ -709,3 +710,16 @@ def test_pages_are_written_when_the_template_cache_cannot_be(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_a_long_snippet_counts_the_lines_it_leaves_out_in_words(tmp_path):
+    spec = specs.build({})
+    roots = {name: render_tree(spec, name, tmp_path / name) for name in catalog.FRAMEWORKS}
+    pins = "".join(f"package{number}==1.0\n" for number in range(25))
+    (roots["flask"] / "requirements.txt").write_text(pins, encoding="utf-8")
+    text = cmp.render_text(cmp.comparison_of(spec, roots), width=100)
+    assert "… 1 more line" in text
+    assert "more lines" not in text
+    (roots["flask"] / "requirements.txt").write_text(pins + "extra==1.0\n", encoding="utf-8")
+    text = cmp.render_text(cmp.comparison_of(spec, roots), width=100)
+    assert "… 2 more lines" in text

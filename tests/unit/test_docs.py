@@ -1,4 +1,5 @@
-"""What the README and the generated READMEs promise: the pytest-cookies recipe runs as written,
+"""What the README and the generated READMEs promise: the Use lines run as written after the set-up,
+the pytest-cookies recipe runs as written,
 shell completion works as documented, and each generated README names its prerequisites, its
 choices and commands for both kinds of shell."""
 
@@ -14,21 +15,13 @@ import pytest
 
 from generator import spec as specs
 from generator.render import render_tree
-from tests.helpers import IN_CI, ROOT
+from tests.helpers import IN_CI, ROOT, after_readme_setup, readme_section, readme_use_lines
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 ARTICLE = '"Flask vs Express: Key Differences and When to Use Each"'
 
 
-def section(title: str) -> str:
-    """The README from title to the next heading (a # line outside a code block)."""
-    lines = README[README.index(title) :].splitlines()
-    fenced = False
-    for number, line in enumerate(lines[1:], 1):
-        fenced ^= line.startswith("```")
-        if line.startswith("#") and not fenced:
-            return "\n".join(lines[:number])
-    return "\n".join(lines)
+section = readme_section
 
 
 def blocks(text: str, language: str) -> list[str]:
@@ -51,6 +44,58 @@ def test_the_pytest_cookies_recipe_runs_as_written(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
+
+
+# They start servers (verify, parity, bench): tests/integration/test_readme_use.py runs verify's;
+# parity's and bench's take minutes (test_parity_cli.py and test_bench_cli.py run the commands).
+SERVERS = ("dualgen verify ", "dualgen parity ", "dualgen bench ")
+
+
+def test_the_use_lines_run_as_written_after_the_setup(tmp_path):
+    activate, env = after_readme_setup(tmp_path)
+    env["DUALGEN_CACHE_DIR"] = str(tmp_path / "cache")
+    dualgen = str(tmp_path / ".venv" / "bin" / "dualgen")
+
+    def shell(command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["sh", "-c", command],
+            cwd=tmp_path,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    # Without the activation line, plain `dualgen` is not this install's (on a bare PATH: none).
+    assert shell("command -v dualgen").stdout.strip() not in (dualgen, os.path.realpath(dualgen))
+    found = shell(f"{activate} && command -v dualgen").stdout.strip()
+    assert os.path.realpath(found) == os.path.realpath(dualgen)
+    lines = readme_use_lines()
+    run = [line for line in lines if not line.startswith(SERVERS)]
+    assert len(lines) - len(run) == 5
+    results = {line: shell(f"{activate} && {line}") for line in run}
+    failed = {line: r.returncode for line, r in results.items() if r.returncode != 0}
+    assert failed == {}, {line: results[line].stderr[-500:] for line in failed}
+    written = {path.name for path in tmp_path.iterdir()} - {".venv", "cache"}
+    assert written == {
+        "blog",
+        "notes",
+        "shop-flask",
+        "shop-express",
+        "users-flask",
+        "users-express",
+        "limited",
+        "boxed",
+        "shared-flask",
+        "shared-express",
+        "hello-flask",
+        "hello-express",
+        "api.html",
+    }
+    assert (tmp_path / "boxed" / "Dockerfile").is_file()
+    (diff,) = [r for line, r in results.items() if line.startswith("dualgen diff shop-flask ")]
+    assert diff.stdout.endswith("no changes\n")
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import pytest
 
 from generator import spec
 from generator.errors import SpecError
+from tests.helpers import run_main
 
 
 def refused(answers: dict, message: str) -> None:
@@ -340,3 +341,53 @@ def test_the_production_server_takes_a_worker_class():
         {"production-server": True, "settings": {"production-server": {"worker-class": "gevent"}}},
         "production-server.worker-class 'gevent' is not one of: sync, gthread",
     )
+
+
+MIDDLEWARE_KEYS = (
+    "health, proxy, request-id, logging, security-headers, cors, compression, rate-limit, "
+    "json-body, static, error-handlers"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["-m", "rate-limt"],
+            f"middleware 'rate-limt' is unknown; did you mean 'rate-limit'? allowed: "
+            f"{MIDDLEWARE_KEYS}",
+            id="middleware",
+        ),
+        pytest.param(
+            ["--preset", "apii"],
+            "preset 'apii' is unknown; did you mean 'api'? allowed: classic, api, production",
+            id="preset",
+        ),
+        pytest.param(
+            ["-m", "rate-limit", "--set", "rate-limit.mx=5"],
+            "setting 'mx' of rate-limit is unknown; did you mean 'max'? allowed: max, window, "
+            "storage",
+            id="setting",
+        ),
+        pytest.param(
+            ["--answers", "answers.yaml"],
+            "answer key 'midleware' is unknown; did you mean 'middleware'? allowed: preset, "
+            "name, port, host, debug, classic, middleware, settings, routes, env-file, "
+            "production-server, docker, tests",
+            id="answer-key",
+        ),
+        pytest.param(
+            ["-m", "teleport"],
+            f"middleware 'teleport' is unknown; allowed: {MIDDLEWARE_KEYS}",
+            id="nothing-near",
+        ),
+    ],
+)
+def test_a_mistyped_key_gets_the_nearest_one_in_its_one_line_error(
+    args, message, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "answers.yaml").write_text("midleware: [cors]\n", encoding="utf-8")
+    code, err = run_main("new", "flask", "--no-input", *args)
+    assert (code, err) == (2, f"dualgen: error: {message}\n")
+    assert list(tmp_path.iterdir()) == [tmp_path / "answers.yaml"]

@@ -15,7 +15,7 @@ from generator import spec as specs
 from generator import update as updating
 from generator._update_view import describe_changes, render_summary, side_by_side
 from generator.cli import main
-from generator.errors import SpecError
+from generator.errors import RunError, SpecError
 from generator.render import render_tree
 
 OLD = specs.build(
@@ -541,3 +541,175 @@ def test_folders_are_made_and_removed_at_every_depth(tmp_path):
     apply(F("a/b/c.txt", "removed", b"c\n", None), F("d/e.txt", "removed", b"e\n", None))
     assert sorted(path.name for path in (project / "a").iterdir()) == ["keep.txt"]
     assert not (project / "d").exists()  # a is not empty: d is still looked at
+
+
+# --- what to install after an update ----------------------------------------------------------
+
+EXPRESS_INSTALL = (
+    "package.json changed: install the dependencies before you start the server:\n"
+    "  cd shop && npm install\n"
+)
+
+
+def project_in(tmp_path: Path, framework: str, answers: dict[str, object], monkeypatch) -> Path:
+    """A rendered project in tmp_path/shop, tmp_path the current folder."""
+    monkeypatch.chdir(tmp_path)
+    return render_tree(specs.build({"name": "shop", **answers}), framework, Path("."))
+
+
+def test_an_update_that_adds_a_package_ends_with_the_install_command(tmp_path, capsys, monkeypatch):
+    project_in(tmp_path, "express", {}, monkeypatch)
+    code, out, err = dualgen("update", "shop", "-m", "security-headers", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert out.endswith(
+        "3 files changed, .dualgen.yaml records the new answers.\n" + EXPRESS_INSTALL
+    )
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the POSIX path of the virtualenv's python")
+@pytest.mark.parametrize(
+    ("answers", "args", "venv", "command"),
+    [
+        pytest.param(
+            {},
+            ["-m", "cors"],
+            True,
+            ".venv/bin/python -m pip install -r requirements.txt",
+            id="venv",
+        ),
+        pytest.param(
+            {},
+            ["-m", "cors", "--tests"],
+            False,
+            "python3 -m venv .venv && .venv/bin/python -m pip install -r requirements-dev.txt",
+            id="no-venv-dev",
+        ),
+        pytest.param(
+            {"tests": True},
+            ["-m", "compression"],
+            True,
+            ".venv/bin/python -m pip install -r requirements-dev.txt",
+            id="dev-kept",
+        ),
+    ],
+)
+def test_a_flask_update_installs_with_pip_into_the_projects_venv(
+    answers, args, venv, command, tmp_path, capsys, monkeypatch
+):
+    project = project_in(tmp_path, "flask", answers, monkeypatch)
+    if venv:
+        (project / ".venv").mkdir()
+    monkeypatch.chdir(project)
+    code, out, err = dualgen("update", ".", *args, capsys=capsys)
+    assert (code, err) == (0, "")
+    assert out.endswith(
+        f" changed: install the dependencies before you start the server:\n  {command}\n"
+    )
+
+
+def test_an_update_that_changes_no_package_file_says_nothing_of_installing(
+    tmp_path, capsys, monkeypatch
+):
+    project_in(tmp_path, "flask", {}, monkeypatch)
+    code, out, err = dualgen("update", "shop", "-m", "logging", "--install", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert out.endswith("2 files changed, .dualgen.yaml records the new answers.\n")
+    assert not (tmp_path / "shop" / ".venv").exists()
+
+
+def test_a_dry_run_says_what_to_install_after_the_update(tmp_path, capsys, monkeypatch):
+    project_in(tmp_path, "express", {}, monkeypatch)
+    code, out, _ = dualgen("update", "shop", "-m", "cors", "--dry-run", capsys=capsys)
+    assert code == 0
+    assert out.endswith(
+        "package.json would change: after the update, install the dependencies:\n"
+        "  cd shop && npm install\n"
+    )
+
+
+def test_a_conflict_in_a_package_file_says_to_install_once_it_is_resolved(
+    tmp_path, capsys, monkeypatch
+):
+    project = project_in(tmp_path, "express", {}, monkeypatch)
+    package = project / "package.json"
+    text = package.read_text(encoding="utf-8")
+    package.write_text(text.replace('"5.3.0"', '"5.3.0",\n    "zod": "4.0.0"'), encoding="utf-8")
+    code, out, err = dualgen("update", "shop", "-m", "security-headers", capsys=capsys)
+    assert code == 1
+    assert err == "dualgen: have conflicts to resolve: package.json\n"
+    assert out.endswith(
+        "package.json changed: once the conflicts are resolved, install the dependencies:\n"
+        "  cd shop && npm install\n"
+    )
+
+
+def test_install_with_dry_run_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
+    project = project_in(tmp_path, "express", {}, monkeypatch)
+    before = snapshot(project)
+    code, out, err = dualgen("update", "shop", "--install", "--dry-run", capsys=capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        "dualgen: error: --install and --dry-run exclude each other: a dry run changes nothing "
+        "to install. Try 'dualgen update -h' for help.\n"
+    )
+    assert snapshot(project) == before
+
+
+def test_install_runs_each_step_in_the_project_and_stops_at_a_failed_one(
+    tmp_path, capsys, monkeypatch
+):
+    project = project_in(tmp_path, "express", {}, monkeypatch)
+    steps = [
+        [sys.executable, "-c", "import os; open('ran', 'w').write(os.getcwd())"],
+        [sys.executable, "-c", "raise SystemExit(3)"],
+        [sys.executable, "-c", "open('not-reached', 'w')"],
+    ]
+    monkeypatch.setattr(updating, "install_steps", lambda plan: steps)
+    code, out, err = dualgen("update", "shop", "-m", "cors", "--install", capsys=capsys)
+    assert code == 1
+    assert out.endswith(
+        f"package.json changed: installing the dependencies in shop: {sys.executable} -c "
+        "'import os; open('\"'\"'ran'\"'\"', '\"'\"'w'\"'\"').write(os.getcwd())' && "
+        f"{sys.executable} -c 'raise SystemExit(3)' && {sys.executable} -c "
+        "'open('\"'\"'not-reached'\"'\"', '\"'\"'w'\"'\"')'\n"
+    )
+    assert err == (
+        f"dualgen: error: `{sys.executable} -c raise SystemExit(3)` failed (exit 3) in "
+        f"{project.resolve()}; the update is applied: fix what it printed and run it there again\n"
+    )
+    assert (project / "ran").read_text() == str(project.resolve())
+    assert not (project / "not-reached").exists()
+
+
+def test_an_update_that_drops_the_tests_installs_from_requirements_txt(tmp_path, monkeypatch):
+    project = project_in(tmp_path, "flask", {"tests": True}, monkeypatch)
+    (project / ".venv").mkdir()
+    plan = updating.plan_update(project, {"tests": False, "middleware": ["cors"]}, tool="git")
+    assert updating.install_steps(plan) == [
+        [".venv/bin/python", "-m", "pip", "install", "-r", "requirements.txt"]
+    ]
+
+
+def test_on_windows_the_venv_is_made_with_python_and_its_python_is_in_scripts(
+    tmp_path, monkeypatch
+):
+    project = project_in(tmp_path, "flask", {}, monkeypatch)
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
+    with monkeypatch.context() as patch:
+        patch.setattr(updating.os, "name", "nt")
+        steps = updating.install_steps(plan)
+    assert steps == [
+        ["python", "-m", "venv", ".venv"],
+        [".venv\\Scripts\\python", "-m", "pip", "install", "-r", "requirements.txt"],
+    ]
+
+
+def test_an_install_command_that_cannot_start_is_one_line(tmp_path, monkeypatch):
+    project = project_in(tmp_path, "express", {}, monkeypatch)
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
+    with pytest.raises(RunError) as error:
+        updating.install(plan, [["no-such-installer-here", "install"]])
+    assert str(error.value) == (
+        f"cannot run `no-such-installer-here install` in {project.resolve()}: "
+        "No such file or directory"
+    )
