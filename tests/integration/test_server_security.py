@@ -79,7 +79,8 @@ PREFLIGHT = ("OPTIONS", "/a")
         pytest.param(
             ("-m", "rate-limit,cors", "--set", "rate-limit.max=3", *ROUTES),
             [PREFLIGHT] * 5 + [GET_A, GET_B, GET_C, GET_A],
-            [200] * 8 + [429],
+            # flask-cors answers a preflight 200, the cors package 204.
+            {"flask": [200] * 8 + [429], "express": [204] * 5 + [200] * 3 + [429]},
             id="cors-preflights-do-not-count",
         ),
     ],

@@ -37,8 +37,8 @@ EDITS = {
 }
 #: The lines the cors middleware writes, and its package.
 CORS_LINES = {
-    "flask": ("from flask_cors import CORS\n", "cors = CORS(\n"),
-    "express": ("const cors = require('cors');\n", "app.use(\n  cors((req, callback) => {\n"),
+    "flask": ("from flask_cors import CORS\n", "cors = CORS(origins=['http://localhost:5173'])\n"),
+    "express": ("const cors = require('cors');\n", "app.use(cors({ origin: CORS_ORIGINS }));\n"),
 }
 CORS_PACKAGE = {
     "flask": ("requirements.txt", "flask-cors=="),
@@ -127,7 +127,10 @@ def test_removing_middleware_removes_its_lines_and_package_and_keeps_hand_edits(
 
 #: A hand edit on the very lines the update changes: the cors origins.
 ORIGINS = {
-    "flask": ("    origins=['http://localhost:5173'],", "    origins=['https://shop.example'],"),
+    "flask": (
+        "cors = CORS(origins=['http://localhost:5173'])",
+        "cors = CORS(origins=['https://shop.example'])",
+    ),
     "express": (
         "const CORS_ORIGINS = ['http://localhost:5173'];",
         "const CORS_ORIGINS = ['https://shop.example'];",
@@ -281,10 +284,10 @@ def test_dry_run_prints_the_diff_and_html_shows_it_side_by_side(tmp_path):
     assert "<script" not in html
     after = html.split("after the update</span>")[1:]  # one column per changed file
     assert any("const</span> cors = require(" in column for column in after)
-    # 22 lines added to app.js, 1 to package.json, 6 to .dualgen.yaml and one deleted there,
+    # 5 lines added to app.js, 1 to package.json, 6 to .dualgen.yaml and one deleted there,
     # 2 added to README.md and one deleted there.
-    assert "4 files changed, 31 insertions(+), 2 deletions(-)" in result.stdout
-    assert html.count('<span class="add">') == 31 and html.count('<span class="del">') == 2
+    assert "4 files changed, 14 insertions(+), 2 deletions(-)" in result.stdout
+    assert html.count('<span class="add">') == 14 and html.count('<span class="del">') == 2
 
 
 def test_update_install_makes_the_new_package_loadable(tmp_path):

@@ -34,8 +34,8 @@ def shop(tmp_path, monkeypatch, capsys) -> Path:
     edit(tmp_path / "shop-flask" / "app.py", "'Hello, World!'", "'Hello from the shop!'")
     edit(
         tmp_path / "shop-express" / "app.js",
-        "app.disable('x-powered-by');\n",
-        "app.disable('x-powered-by');\nconst helmet = require('helmet');\napp.use(helmet());\n",
+        "const app = express();\n",
+        "const helmet = require('helmet');\n\nconst app = express();\napp.use(helmet());\n",
     )
     (tmp_path / "shop-flask" / ".venv").mkdir()
     (tmp_path / "shop-flask" / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")

@@ -648,6 +648,7 @@ def test_a_difference_declared_for_empty_answers_needs_both_empty(
             [
                 "answers without content (OPTIONS, 204)",
                 "GET or HEAD with If-None-Match: * on a route's answer",
+                "the name of a 413, 414 or 416 error",
                 "OPTIONS requests",
                 "a method the path has no route for",
                 "ETag on a view's answer",

@@ -373,7 +373,7 @@ MIDDLEWARE_KEYS = (
             ["--answers", "answers.yaml"],
             "answer key 'midleware' is unknown; did you mean 'middleware'? allowed: preset, "
             "name, port, host, debug, classic, middleware, settings, routes, env-file, "
-            "production-server, docker, tests",
+            "production-server, docker, tests, strict-parity",
             id="answer-key",
         ),
         pytest.param(
