@@ -1,4 +1,17 @@
 {%- set c = cookiecutter -%}
+{%- set middleware = [] -%}
+{%- for var, choice in c._catalog.items() if c[var] and choice.kind == 'middleware' -%}
+{%- set _ = middleware.append(choice.key) -%}
+{%- endfor -%}
+{#- From each chosen middleware's test partial (templates/tests/KEY.js.j2): its constants and
+    its tests. -#}
+{%- set constants, tests = [], [] -%}
+{%- for key in middleware -%}
+{%- import 'tests/' ~ key ~ '.js.j2' as partial with context -%}
+{%- if partial.constants is defined %}{% set _ = constants.append(partial.constants()|trim) %}{% endif -%}
+{%- set written = partial.tests()|trim if partial.tests is defined else '' -%}
+{%- if written %}{% set _ = tests.append(written) %}{% endif -%}
+{%- endfor -%}
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -7,6 +20,10 @@ const { test } = require('node:test');
 const request = require('supertest');
 
 const app = require('../app');
+{%- for block in constants %}
+
+{{ block }}
+{%- endfor %}
 {%- for route in c._dualgen.routes %}
 
 test({{ (route.method ~ ' ' ~ route.path)|jsstr }}, async () => {
@@ -36,11 +53,7 @@ test({{ (route.method ~ ' ' ~ route.path)|jsstr }}, async () => {
 {%- endif %}
 });
 {%- endfor %}
-{%- if c.static %}
+{%- for block in tests %}
 
-test('GET /static/style.css', async () => {
-  const response = await request(app).get('/static/style.css');
-  assert.equal(response.status, 200);
-  assert.match(response.text, /font-family/);
-});
-{%- endif %}
+{{ block }}
+{%- endfor %}

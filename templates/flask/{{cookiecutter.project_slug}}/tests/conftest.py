@@ -10,11 +10,18 @@ def app():
 {%- else %}
 
 from app import app as flask_app
+{%- if cookiecutter.rate_limit %}
+from app import limiter
+{%- endif %}
 
 
 @pytest.fixture
 def app():
     flask_app.config.update(TESTING=True)
+{%- if cookiecutter.rate_limit %}
+    # One app serves every test: its rate limit starts each test with fresh counts.
+    limiter.reset()
+{%- endif %}
     return flask_app
 {%- endif %}
 

@@ -1,7 +1,29 @@
 {%- set c = cookiecutter -%}
+{%- set middleware = [] -%}
+{%- for var, choice in c._catalog.items() if c[var] and choice.kind == 'middleware' -%}
+{%- set _ = middleware.append(choice.key) -%}
+{%- endfor -%}
 {%- set raises = c._dualgen.routes|selectattr('kind', 'equalto', 'error')|list and not c.error_handlers -%}
-{% if raises -%}
-import pytest
+{#- From each chosen middleware's test partial (templates/tests/KEY.py.j2): its imports (the
+    standard library's), its constants and its tests. -#}
+{%- set stdlib, constants, tests = [], [], [] -%}
+{%- for key in middleware -%}
+{%- import 'tests/' ~ key ~ '.py.j2' as partial with context -%}
+{%- for line in (partial.imports() if partial.imports is defined else '').strip().splitlines() -%}
+{%- set _ = stdlib.append(line) -%}
+{%- endfor -%}
+{%- if partial.constants is defined %}{% set _ = constants.append(partial.constants()|trim) %}{% endif -%}
+{%- set written = partial.tests()|trim if partial.tests is defined else '' -%}
+{%- if written %}{% set _ = tests.append(written) %}{% endif -%}
+{%- endfor -%}
+{%- set header = [stdlib|unique|sort|join('\n')] if stdlib else [] -%}
+{%- if raises %}{% set _ = header.append('import pytest') %}{% endif -%}
+{%- if header %}
+{#- ruff's isort: one blank line before a constant, two before a function #}
+{{- header|join('\n\n') }}{{ '\n' if constants else '\n\n' }}
+{% endif -%}
+{%- if constants %}
+{{- constants|join('\n\n') }}
 
 
 {% endif -%}
@@ -31,11 +53,8 @@ def test_{{ route.view }}(client):
 {%- endif %}
 {%- endif %}
 {%- endfor %}
-{%- if c.static %}
+{%- for block in tests %}
 
 
-def test_static_file(client):
-    response = client.get('/static/style.css')
-    assert response.status_code == 200
-    assert b'font-family' in response.data
-{%- endif %}
+{{ block }}
+{%- endfor %}
