@@ -51,7 +51,7 @@ CONCERN = {
     "proxy": "forwarded",
     "request-id": "request.id",
     "security-headers": "security",
-    "cors": "origin|preflight",
+    "cors": "allowed.origin|preflight",
     "compression": "compress",
     "rate-limit": "rate.limit",
     "json-body": "json.body",
