@@ -157,6 +157,10 @@ class Route:
             "json": self.json if self.has_json else None,
             "error": self.error,
             "sample_path": self.sample_path(),
+            # The sample path with one int parameter not an int, by parameter: no route (404).
+            "non_int_paths": {
+                p.name: self.sample_path({p.name: "abc"}) for p in self.params if p.type == "int"
+            },
             "sample_params": self.sample_params(),
             "sort_key": list(self.sort_key),
             "view": self.view_name(),

@@ -282,6 +282,7 @@ def test_each_route_tells_the_templates_all_they_need():
         "json": None,
         "error": None,
         "sample_path": "/users/42/example",
+        "non_int_paths": {"id": "/users/abc/example"},
         "sample_params": {"id": 42, "name": "example"},
         "sort_key": [0, 1, 2],
         "view": "put_users_id_name",

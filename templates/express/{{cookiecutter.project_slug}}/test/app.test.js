@@ -5,21 +5,22 @@
 {%- endfor -%}
 {#- From each chosen middleware's test partial (templates/tests/KEY.js.j2): its constants and
     its tests. -#}
-{%- set constants, tests = [], [] -%}
+{%- set constants, tests, loader = [], [], [] -%}
 {%- for key in middleware -%}
 {%- import 'tests/' ~ key ~ '.js.j2' as partial with context -%}
 {%- if partial.constants is defined %}{% set _ = constants.append(partial.constants()|trim) %}{% endif -%}
+{%- if partial.load_app is defined %}{% set _ = loader.append(partial.load_app()|trim) %}{% endif -%}
 {%- set written = partial.tests()|trim if partial.tests is defined else '' -%}
 {%- if written %}{% set _ = tests.append(written) %}{% endif -%}
 {%- endfor -%}
 'use strict';
 
 const assert = require('node:assert/strict');
-const { test } = require('node:test');
+const { {{ 'beforeEach, ' if loader }}test } = require('node:test');
 
 const request = require('supertest');
 
-const app = require('../app');
+{{ loader[0] if loader else "const app = require('../app');" }}
 {%- for block in constants %}
 
 {{ block }}
@@ -52,6 +53,24 @@ test({{ (route.method ~ ' ' ~ route.path)|jsstr }}, async () => {
 {%- endif %}
 {%- endif %}
 });
+{%- for name, path in route.non_int_paths.items() %}
+
+test({{ (route.method ~ ' ' ~ route.path ~ ' needs an int ' ~ name)|jsstr }}, async () => {
+{%- set line = '  const response = await ' ~ call ~ '(' ~ path|jsstr ~ ');' %}
+{%- if line|length <= 80 %}
+{{ line }}
+{%- else %}
+  const response = await {{ call }}(
+    {{ path|jsstr }},
+  );
+{%- endif %}
+  assert.equal(response.status, 404);
+{%- if c.error_handlers %}
+  assert.equal(response.type, 'application/json');
+  assert.equal(typeof response.body.error, 'string');
+{%- endif %}
+});
+{%- endfor %}
 {%- endfor %}
 {%- for block in tests %}
 

@@ -1,4 +1,14 @@
 {%- set c = cookiecutter -%}
+{#- A test function's first line; its parameter below the name where ruff puts it. -#}
+{%- macro test_def(name) -%}
+{%- if ('def ' ~ name ~ '(client):')|length <= 88 -%}
+def {{ name }}(client):
+{%- else -%}
+def {{ name }}(
+    client,
+):
+{%- endif -%}
+{%- endmacro -%}
 {%- set middleware = [] -%}
 {%- for var, choice in c._catalog.items() if c[var] and choice.kind == 'middleware' -%}
 {%- set _ = middleware.append(choice.key) -%}
@@ -32,7 +42,7 @@
 
 
 {% endif -%}
-def test_{{ route.view }}(client):
+{{ test_def('test_' ~ route.view) }}
 {%- if route.kind == 'error' and raises %}
     with pytest.raises(RuntimeError):
         client.{{ route.method|lower }}({{ route.sample_path|pystr }})
@@ -52,6 +62,17 @@ def test_{{ route.view }}(client):
 {%- endif %}
 {%- endif %}
 {%- endif %}
+{%- for name, path in route.non_int_paths.items() %}
+
+
+{{ test_def('test_' ~ route.view ~ '_needs_an_int_' ~ name) }}
+    response = client.{{ route.method|lower }}({{ path|pystr }})
+    assert response.status_code == 404
+{%- if c.error_handlers %}
+    assert response.is_json
+    assert isinstance(response.json['error'], str)
+{%- endif %}
+{%- endfor %}
 {%- endfor %}
 {%- for block in tests %}
 
