@@ -70,14 +70,22 @@ def test_packages_follow_the_choices():
     assert catalog.packages("express", ["tests"], dev=True) == {"supertest": "7.3.2"}
 
 
-def test_every_middleware_has_a_partial_per_framework_and_its_exchanges():
+def test_every_middleware_has_partials_per_framework_and_its_exchanges():
     from generator.exchanges import CHOICE_EXCHANGES
 
     for choice in catalog.MIDDLEWARE:
         assert choice.key in CHOICE_EXCHANGES, choice.key
         for framework, suffix in (("flask", "py"), ("express", "js")):
-            partial = catalog.TEMPLATES_DIR / framework / "templates" / "middleware"
-            assert (partial / f"{choice.key}.{suffix}.j2").is_file(), (framework, choice.key)
+            partials = catalog.TEMPLATES_DIR / framework / "templates"
+            assert (partials / "middleware" / f"{choice.key}.{suffix}.j2").is_file(), (
+                framework,
+                choice.key,
+            )
+            # Its tests in the projects made with --tests (a partial without tests says why).
+            assert (partials / "tests" / f"{choice.key}.{suffix}.j2").is_file(), (
+                framework,
+                choice.key,
+            )
     assert set(CHOICE_EXCHANGES) == {choice.key for choice in catalog.MIDDLEWARE}
 
 
