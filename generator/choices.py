@@ -24,9 +24,9 @@ __all__ = [
     "Side",
 ]
 
-#: Where a Flask project wires its middleware: app.py while it is one file, the package's
-#: __init__.py (create_app() and one init_<key>(app) per choice) once it has several routes.
-FLASK_APP_FILES = ("app.py", "*/__init__.py")
+#: Where a Flask project wires its middleware: app.py while it is one file; once it has several
+#: routes, the package: __init__.py (create_app()) and one module per concern (its init_app).
+FLASK_APP_FILES = ("app.py", "*/*.py")
 
 
 MIDDLEWARE: tuple[Choice, ...] = (
@@ -128,8 +128,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
             ("morgan",),
             "morgan('tiny'), registered before the routes; it logs the URL as the client sent "
             "it, and Node refuses control characters in a request line. With FORMAT json, "
-            "morgan with a format function that returns one JSON object, its lines written in "
-            "batches (one write per turn of the event loop, the rest at exit).",
+            "morgan with a format function that returns one JSON object, written to stdout as "
+            "each request ends.",
         ),
         settings=(
             Setting(
@@ -246,18 +246,12 @@ MIDDLEWARE: tuple[Choice, ...] = (
         help="Compress responses of 1 KiB and more (br, gzip, deflate) when the client accepts it.",
         flask=Side(
             ("flask-compress",),
-            "compress = Compress(), bound with init_app, with a 1 KiB threshold and br > gzip > "
-            "deflate, like the compression package (flask-compress defaults to 500 bytes and "
-            "zstd first), called from a hook that, like compression, leaves answers to HEAD and "
-            "to clients refusing every coding (gzip;q=0) uncompressed.",
+            "compress = Compress(), bound with init_app, with the chosen 1 KiB threshold and br "
+            "> gzip > deflate (flask-compress defaults to 500 bytes and zstd first).",
         ),
         express=Side(("compression",), "compression() with its defaults (1 KiB threshold)."),
         concepts={
-            "flask": (
-                Anchor(
-                    FLASK_APP_FILES, r"^[ ]*compress\.init_app\(app\)[\s\S]*?def compress_response"
-                ),
-            ),
+            "flask": (Anchor(FLASK_APP_FILES, r"^[ ]*compress\.init_app\(app\)"),),
             "express": (Anchor("app.js", r"^app\.use\(compression\("),),
         },
     ),
@@ -340,7 +334,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
         title="Static files",
         help="Serve the files of static/ under /static/.",
         flask=Side((), "Flask serves static/ at /static/ on its own."),
-        express=Side((), "express.static mounted at /static, the same URL as Flask's."),
+        express=Side((), "express.static mounted at /static, the URL Flask serves it at."),
         reserved_paths=("/static",),
         declared=(
             Declared(
@@ -348,10 +342,11 @@ MIDDLEWARE: tuple[Choice, ...] = (
                 "Werkzeug's send_file: Cache-Control: no-cache, Content-Disposition: inline, 416 "
                 "for a Range it cannot serve, 'style.css/' served, OPTIONS and 405 as for a route",
                 "serve-static: Cache-Control: public, max-age=0, a bad Range ignored, "
-                "'//style.css' served, any method but GET and HEAD passed on (404)",
+                "'//style.css' served, /static redirected (301) to /static/, any method but "
+                "GET and HEAD passed on (404)",
                 "each framework's own file server, each a valid reading of HTTP caching and "
                 "ranges; a deployment serves static files from a web server or CDN in front",
-                request=r"(?m)^(\d+ × )?\S+ /static/\S*( .*)?\Z",
+                request=r"(?m)^(\d+ × )?\S+ /static(/\S*)?( .*)?\Z",
             ),
         ),
         concepts={

@@ -156,6 +156,10 @@ EMULATION: dict[str, tuple[str, ...]] = {
         "def version_string",
         "json.sort_keys",
         "json.ensure_ascii",
+        "always_send=False",
+        "def vary_on_origin",
+        "COMPRESS_REGISTER",
+        "def compress_response",
     ),
     "express": (
         "PLAIN_PATH",
@@ -164,5 +168,8 @@ EMULATION: dict[str, tuple[str, ...]] = {
         "case sensitive routing",
         "caseSensitive: true",
         "router.options('*path'",
+        "preflightContinue",
+        "ERROR_NAMES",
+        "redirect: false",
     ),
 }

@@ -1,5 +1,6 @@
 """Flask projects wire extensions as the Flask docs do: module-level objects bound with init_app,
-and a create_app that calls one small function per choice."""
+and (in a package) a create_app that calls one module's init_app(app) per concern, as the Flask
+tutorial's db.init_app(app)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ EXTENSIONS = {"cors": "CORS", "compress": "Compress", "limiter": "Limiter"}
 MIDDLEWARE = ["cors", "compression", "rate-limit", "logging"]
 
 
-def module_of(tmp_path, routes) -> ast.Module:
+def modules_of(tmp_path, routes) -> dict[str, ast.Module]:
+    """The app's modules by file name: app.py while there is one route; the package's modules
+    (__init__.py, one per concern, routes.py) once there are several."""
     spec = specs.build({"middleware": MIDDLEWARE, "routes": routes})
     root = render_tree(spec, "flask", tmp_path / "flask")
-    # One file while there is one route; a package (its __init__.py) once there are several.
-    app = root / "app.py" if not routes else next(root.glob("*/__init__.py"))
-    return ast.parse(app.read_text(encoding="utf-8"))
+    files = [root / "app.py"] if not routes else sorted(root.glob("*/*.py"))
+    return {path.name: ast.parse(path.read_text(encoding="utf-8")) for path in files}
 
 
 def module_level_objects(module: ast.Module) -> dict[str, str]:
@@ -37,11 +39,13 @@ def module_level_objects(module: ast.Module) -> dict[str, str]:
     [pytest.param([], id="one-file"), pytest.param(["GET /items"], id="package")],
 )
 def test_extensions_are_module_level_objects_bound_with_init_app(tmp_path, routes):
-    module = module_of(tmp_path, [{"method": r.split()[0], "path": r.split()[1]} for r in routes])
-    objects = module_level_objects(module)
+    modules = modules_of(tmp_path, [{"method": r.split()[0], "path": r.split()[1]} for r in routes])
+    concerns = [m for name, m in modules.items() if name not in ("__init__.py", "routes.py")]
+    objects = {k: v for module in concerns for k, v in module_level_objects(module).items()}
     assert {name: objects.get(name) for name in EXTENSIONS} == EXTENSIONS
     calls = {
         node.func.value.id
+        for module in concerns
         for node in ast.walk(module)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -51,19 +55,30 @@ def test_extensions_are_module_level_objects_bound_with_init_app(tmp_path, route
     assert calls == set(EXTENSIONS)
 
 
-def test_create_app_calls_one_function_per_choice(tmp_path):
-    module = module_of(tmp_path, [{"method": "GET", "path": "/items"}])
-    functions = {node.name: node for node in module.body if isinstance(node, ast.FunctionDef)}
+def test_create_app_calls_one_module_per_concern(tmp_path):
+    modules = modules_of(tmp_path, [{"method": "GET", "path": "/items"}])
+    assert sorted(modules) == [
+        "__init__.py",
+        "access_log.py",
+        "compression.py",
+        "cors.py",
+        "rate_limit.py",
+        "routes.py",
+    ]
+    functions = {n.name: n for n in modules["__init__.py"].body if isinstance(n, ast.FunctionDef)}
     create_app = functions["create_app"]
     nested = [node for node in ast.walk(create_app) if isinstance(node, ast.FunctionDef)]
     assert nested == [create_app]
     called = [
-        node.value.func.id
+        node.value.func.value.id
         for node in create_app.body
         if isinstance(node, ast.Expr)
         and isinstance(node.value, ast.Call)
-        and isinstance(node.value.func, ast.Name)
+        and isinstance(node.value.func, ast.Attribute)
+        and node.value.func.attr == "init_app"
     ]
-    expected = ["init_" + key.replace("-", "_") for key in MIDDLEWARE]
-    assert sorted(called) == sorted(expected)
-    assert all(ast.get_docstring(functions[name]) for name in expected)
+    assert called == ["access_log", "cors", "compression", "rate_limit"]
+    for name in ("access_log.py", "compression.py", "cors.py", "rate_limit.py"):
+        module = modules[name]
+        assert ast.get_docstring(module), name
+        assert [n.name for n in module.body if isinstance(n, ast.FunctionDef)] == ["init_app"]

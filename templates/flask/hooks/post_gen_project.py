@@ -16,6 +16,16 @@ UNUSED = {
     Path('compose.yaml'): {{ not (cookiecutter.docker and cookiecutter.rate_limit and cookiecutter.rate_limit_storage.startswith('redis')) }},
     Path('.env.example'): {{ not cookiecutter.env_file }},
     Path('{{ cookiecutter.__package_name }}', 'work.py'): {{ not cookiecutter._dualgen.routes|selectattr('cpu')|list }},
+    Path('{{ cookiecutter.__package_name }}', 'health.py'): {{ not cookiecutter.health }},
+    Path('{{ cookiecutter.__package_name }}', 'proxy.py'): {{ not cookiecutter.proxy }},
+    Path('{{ cookiecutter.__package_name }}', 'request_id.py'): {{ not cookiecutter.request_id }},
+    Path('{{ cookiecutter.__package_name }}', 'access_log.py'): {{ not cookiecutter.logging }},
+    Path('{{ cookiecutter.__package_name }}', 'security_headers.py'): {{ not cookiecutter.security_headers }},
+    Path('{{ cookiecutter.__package_name }}', 'cors.py'): {{ not cookiecutter.cors }},
+    Path('{{ cookiecutter.__package_name }}', 'compression.py'): {{ not cookiecutter.compression }},
+    Path('{{ cookiecutter.__package_name }}', 'rate_limit.py'): {{ not cookiecutter.rate_limit }},
+    Path('{{ cookiecutter.__package_name }}', 'json_body.py'): {{ not cookiecutter.json_body }},
+    Path('{{ cookiecutter.__package_name }}', 'errors.py'): {{ not cookiecutter.error_handlers }},
 }
 
 for path, unused in UNUSED.items():

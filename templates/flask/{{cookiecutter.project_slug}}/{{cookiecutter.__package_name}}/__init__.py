@@ -4,10 +4,27 @@
 {%- set _ = middleware.append(choice.key) -%}
 {%- endfor -%}
 {%- set layout, blank, indent = 'package', '', 4 -%}
+{#- Each concern with code has a module of its own, whose init_app(app) create_app() calls. -#}
+{%- set modules = [] -%}
+{%- for key in middleware -%}
+{%- import 'middleware/' ~ key ~ '.py.j2' as partial with context -%}
+{%- if partial.setup is defined or partial.after_routes is defined -%}
+{%- set _ = modules.append(partial.module if partial.module is defined else key|replace('-', '_')) -%}
+{%- endif -%}
+{%- endfor -%}
 """The application factory: create_app() builds and configures the Flask app."""
 
 {% filter trim %}{% include 'imports.py.j2' %}{% endfilter %}
-
+{% set line = 'from . import ' ~ modules|sort|join(', ') %}
+{%- if modules and line|length <= 88 %}
+{{ line }}
+{%- elif modules %}
+from . import (
+{%- for module in modules|sort %}
+    {{ module }},
+{%- endfor %}
+)
+{%- endif %}
 from .routes import bp
 {%- set constants %}{% include 'constants.py.j2' %}{% endset %}
 {%- if constants|trim %}
@@ -18,15 +35,3 @@ from .routes import bp
 
 def create_app(test_config=None):
 {% filter indent(4, first=True) %}{% include 'app.py.j2' %}{% endfilter %}
-{%- for key in middleware %}
-{%- import 'middleware/' ~ key ~ '.py.j2' as partial with context %}
-{%- set wiring = partial.setup if partial.setup is defined else partial.after_routes if partial.after_routes is defined %}
-{%- if wiring %}
-
-
-def {{ 'init_' ~ key|replace('-', '_') }}(app):
-    """{{ partial.doc() }}"""
-
-{% filter indent(4, first=True) %}{{ wiring()|trim }}{% endfilter %}
-{%- endif %}
-{%- endfor %}

@@ -1,0 +1,2 @@
+{%- set module_key = 'logging' -%}
+{% include 'module.py.j2' %}

@@ -1,0 +1,2 @@
+{%- set module_key = 'compression' -%}
+{% include 'module.py.j2' %}

@@ -1,0 +1,2 @@
+{%- set module_key = 'cors' -%}
+{% include 'module.py.j2' %}

@@ -1,0 +1,2 @@
+{%- set module_key = 'error-handlers' -%}
+{% include 'module.py.j2' %}

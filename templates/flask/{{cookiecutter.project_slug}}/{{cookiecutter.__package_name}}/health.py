@@ -1,0 +1,2 @@
+{%- set module_key = 'health' -%}
+{% include 'module.py.j2' %}

@@ -1,0 +1,2 @@
+{%- set module_key = 'json-body' -%}
+{% include 'module.py.j2' %}

@@ -1,0 +1,2 @@
+{%- set module_key = 'proxy' -%}
+{% include 'module.py.j2' %}

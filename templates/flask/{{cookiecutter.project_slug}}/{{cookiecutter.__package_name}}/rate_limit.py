@@ -1,0 +1,2 @@
+{%- set module_key = 'rate-limit' -%}
+{% include 'module.py.j2' %}

@@ -1,0 +1,2 @@
+{%- set module_key = 'request-id' -%}
+{% include 'module.py.j2' %}

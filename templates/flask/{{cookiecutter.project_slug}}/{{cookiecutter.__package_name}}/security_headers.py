@@ -1,0 +1,2 @@
+{%- set module_key = 'security-headers' -%}
+{% include 'module.py.j2' %}
