@@ -85,16 +85,21 @@ def run_suite(project: Path, installed: runner.Installed) -> subprocess.Complete
     )
 
 
+#: The module of each concern in a Flask package, where it differs from the key.
+FLASK_MODULES = {"logging": "access_log", "error-handlers": "errors"}
+
+
 def without_flask_setup(project: Path, key: str) -> None:
-    """Delete the call of the middleware's init function from create_app. Static files have
-    no setup in Flask (it serves static/ on its own): the folder goes instead."""
+    """Delete create_app's call of the middleware module's init_app. Static files have no
+    setup in Flask (it serves static/ on its own): the folder goes instead."""
     package = project / "proof"
     if key == "static":
         shutil.rmtree(package / "static")
         return
     init = package / "__init__.py"
     text = init.read_text(encoding="utf-8")
-    call = f"    init_{key.replace('-', '_')}(app)\n"
+    module = FLASK_MODULES.get(key, key.replace("-", "_"))
+    call = f"    {module}.init_app(app)\n"
     assert text.count(call) == 1, f"create_app calls {call.strip()} once"
     init.write_text(text.replace(call, ""), encoding="utf-8")
 
