@@ -269,8 +269,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "memory:// storage is per process: under gunicorn each worker counts alone, so "
             "with several workers or machines keep the counts in Redis (storage_uri, the redis "
             "package; REDIS_URL overrides the address). "
-            "Every request counts, 404, 405 and static files included, as in Express; "
-            "with CORS, OPTIONS requests do not. Retry-After only on a 429, as in Express.",
+            "Every request counts, 404, 405 and static files included (request_identifier), "
+            "so probing for paths is limited too; with CORS, preflights do not.",
             redis_packages=("redis",),
         ),
         express=Side(
@@ -281,8 +281,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "with several workers or machines keep the counts in Redis (rate-limit-redis over "
             "the redis client; REDIS_URL overrides the address; while Redis is unreachable, "
             "requests wait for it, where Flask answers 500). "
-            "Every request counts, 404, 405 and static files included; "
-            "with CORS, OPTIONS requests are skipped, as in Flask.",
+            "Every request counts, 404, 405 and static files included; with CORS, the cors "
+            "package answers preflights before the limiter sees them.",
             redis_packages=("rate-limit-redis", "redis"),
         ),
         settings=(
@@ -294,6 +294,24 @@ MIDDLEWARE: tuple[Choice, ...] = (
                 "redis://HOST[:PORT][/DB], shared by every worker.",
                 "memory://",
                 kind="storage",
+            ),
+        ),
+        declared=(
+            Declared(
+                "Retry-After on an answer that is not a 429",
+                "flask-limiter sends Retry-After (the seconds left in the window) on every "
+                "answer it counts",
+                "express-rate-limit sends it only with a 429",
+                "each library's choice: the header tells when to retry, which only a refused "
+                "client needs; neither can be told to do the other",
+                aspects=("header Retry-After",),
+                values=r": \d+ \| None$",
+                unless="strict-parity",
+                docs=(
+                    "https://flask-limiter.readthedocs.io/en/stable/configuration.html",
+                    "https://express-rate-limit.mintlify.app/reference/configuration",
+                ),
+                example="GET /",
             ),
         ),
         concepts={

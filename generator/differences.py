@@ -160,6 +160,8 @@ EMULATION: dict[str, tuple[str, ...]] = {
         "def vary_on_origin",
         "COMPRESS_REGISTER",
         "def compress_response",
+        "def retry_after_when_limited",
+        "def too_many_requests",
     ),
     "express": (
         "PLAIN_PATH",
@@ -171,5 +173,6 @@ EMULATION: dict[str, tuple[str, ...]] = {
         "preflightContinue",
         "ERROR_NAMES",
         "redirect: false",
+        "skip: (req) => req.method === 'OPTIONS'",
     ),
 }

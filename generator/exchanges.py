@@ -387,10 +387,14 @@ def _rate_limit(spec: ProjectSpec) -> list[Exchange]:
         headers={"X-RateLimit-Limit": str(limit)},
         header_patterns={"X-RateLimit-Remaining": r"\d+"},
     )
+    # Without JSON errors each framework answers its own 429 page (a declared difference);
+    # strict parity gives Flask express-rate-limit's message.
     body = (
         _error_body(spec, "Too Many Requests")
         if "error-handlers" in spec.middleware
         else {"text": "Too many requests, please try again later."}
+        if "strict-parity" in spec.switches
+        else {}
     )
     exceeded = Exchange(
         f"rate limit: request {limit + 1} in the window",
