@@ -25,11 +25,13 @@ import os
 import re
 import select
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ._processes import start
 from .errors import RunError, UsageError
 
 DEADLINE = 600.0
@@ -298,3 +300,18 @@ class CappedLog:
     def read_text(self, encoding: str = "utf-8", errors: str = "replace") -> str:
         """The output kept so far (Path.read_text's signature: it replaced a log file)."""
         return self.bytes().decode(encoding, errors)
+
+
+def start_logged(
+    command: list[str], lines: Callable[[str], None] | None = None, **options
+) -> tuple[subprocess.Popen, CappedLog]:
+    """Start a command as _processes.start does, its output and errors read into a CappedLog."""
+    read_end, write_end = os.pipe()
+    try:
+        process = start(command, stdout=write_end, stderr=subprocess.STDOUT, **options)
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+    return process, CappedLog(read_end, lines)

@@ -84,6 +84,17 @@ class Declared:
     #: A request that shows the difference, "METHOD /path": tests send it to both servers.
     example: str = ""
 
+    def shown(self) -> dict[str, object]:
+        """What a reader is shown of it: each side, why, a request to try and the docs."""
+        return {
+            "title": self.title,
+            "flask": self.flask,
+            "express": self.express,
+            "why": self.why,
+            "example": self.example,
+            "docs": list(self.docs),
+        }
+
     def covers(self, aspect, answers, example) -> bool:
         """Whether a difference parity saw (an _observe.Aspect between two answers, after the
         requests of `example`) is this one."""

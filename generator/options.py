@@ -72,21 +72,11 @@ def preset_summary(name: str | None) -> str:
     return "; ".join(parts)
 
 
-def declared() -> list[dict[str, str]]:
+def declared() -> list[dict[str, object]]:
     """Every declared difference between the servers: where it is declared, when it applies,
-    what each framework does and why."""
+    what each framework does, why, a request to try and the docs."""
     return [
-        {
-            "declared_by": where,
-            "when": d.when,
-            "title": d.title,
-            "flask": d.flask,
-            "express": d.express,
-            "why": d.why,
-            "example": d.example,
-            "docs": list(d.docs),
-        }
-        for where, d in catalog.all_declared()
+        {"declared_by": where, "when": d.when, **d.shown()} for where, d in catalog.all_declared()
     ]
 
 

@@ -32,7 +32,6 @@ from ._processes import (
     Interrupted,
     deferred_signals,
     group_processes,
-    start,
     stop,
     stopping_on_signals,
 )
@@ -149,15 +148,7 @@ def _run(
         limit = min(limit, bounds.check(what))
     process = log = None
     try:
-        read_end, write_end = os.pipe()
-        try:
-            process = start(command, cwd=cwd, env=env, stdout=write_end, stderr=subprocess.STDOUT)
-        except BaseException:
-            os.close(read_end)
-            raise
-        finally:
-            os.close(write_end)
-        log = _bounds.CappedLog(read_end, lines)
+        process, log = _bounds.start_logged(command, lines, cwd=cwd, env=env)
         try:
             process.wait(timeout=limit)
         except subprocess.TimeoutExpired:
@@ -360,21 +351,9 @@ def serve(
         started = time.perf_counter()
         with deferred_signals(), _os_errors("starting the server"):
             linked.enter_context(installed.visible_in(project))
-            read_end, write_end = os.pipe()
-            try:
-                process = start(
-                    command or installed.command(production),
-                    cwd=project,
-                    env=run_env,
-                    stdout=write_end,
-                    stderr=subprocess.STDOUT,
-                )
-            except BaseException:
-                os.close(read_end)
-                raise
-            finally:
-                os.close(write_end)
-            log = _bounds.CappedLog(read_end)
+            process, log = _bounds.start_logged(
+                command or installed.command(production), cwd=project, env=run_env
+            )
         server = Server(url, port, process, log)
         _wait_until_ready(server, timeout)
         server.timings["start"] = time.perf_counter() - started

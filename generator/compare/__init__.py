@@ -118,17 +118,7 @@ class Comparison:
                 name: {"folder": folder, "answers": spec.answers()}
                 for name, (folder, spec) in self.projects.items()
             },
-            "declared_differences": [
-                {
-                    "title": d.title,
-                    "flask": d.flask,
-                    "express": d.express,
-                    "why": d.why,
-                    "example": d.example,
-                    "docs": list(d.docs),
-                }
-                for d in self.declared
-            ],
+            "declared_differences": [d.shown() for d in self.declared],
             "trees": {
                 name: {
                     "root": tree.root,

@@ -248,9 +248,8 @@ def _run(exchange: Check, url: str, hint: str, session, bounds: _bounds.Bounds) 
 
 def _tests(project: Path, hint: str, bounds: _bounds.Bounds) -> Outcome:
     """The project's own tests, with its development dependencies; their output capped."""
-    import os
 
-    from .._processes import start, stop
+    from .._processes import stop
 
     outcome = Outcome(TESTS, hint=hint, expected=["the project's own tests pass (exit 0)"])
     try:
@@ -264,17 +263,7 @@ def _tests(project: Path, hint: str, bounds: _bounds.Bounds) -> Outcome:
     outcome.sent = ["python -m pytest" if installed.framework == "flask" else "npm test"]
     limit = min(TEST_TIMEOUT, bounds.check("running the project's tests"))
     with installed.visible_in(project):
-        read_end, write_end = os.pipe()
-        try:
-            process = start(
-                command, cwd=project, env=installed.env, stdout=write_end, stderr=subprocess.STDOUT
-            )
-        except BaseException:
-            os.close(read_end)
-            raise
-        finally:
-            os.close(write_end)
-        log = _bounds.CappedLog(read_end)
+        process, log = _bounds.start_logged(command, cwd=project, env=installed.env)
         try:
             process.wait(timeout=limit)
             ran_out = False
