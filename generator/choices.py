@@ -265,7 +265,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "with init_app: application_limits (one counter per client for the whole app) "
             "with X-RateLimit-* headers; "
             "the client is request.remote_addr, so a spoofed X-Forwarded-For changes nothing "
-            "unless the proxy choice says whom to trust. "
+            "unless the proxy choice says whom to trust; an IPv6 client is its /56 network "
+            "(IPV6_SUBNET), as express-rate-limit counts it. "
             "memory:// storage is per process: under gunicorn each worker counts alone, so "
             "with several workers or machines keep the counts in Redis (storage_uri, the redis "
             "package; REDIS_URL overrides the address). "
@@ -276,7 +277,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
         express=Side(
             ("express-rate-limit",),
             "express-rate-limit with X-RateLimit-* headers, keyed on req.ip: trust proxy stays "
-            "off unless the proxy choice sets it, so a spoofed X-Forwarded-For changes nothing. "
+            "off unless the proxy choice sets it, so a spoofed X-Forwarded-For changes nothing; "
+            "an IPv6 client is its /56 network (ipv6Subnet, the library's default). "
             "memory:// storage is per process: in the cluster each worker counts alone, so "
             "with several workers or machines keep the counts in Redis (rate-limit-redis over "
             "the redis client; REDIS_URL overrides the address; while Redis is unreachable, "
@@ -294,6 +296,14 @@ MIDDLEWARE: tuple[Choice, ...] = (
                 "redis://HOST[:PORT][/DB], shared by every worker.",
                 "memory://",
                 kind="storage",
+            ),
+            Setting(
+                "ipv6-subnet",
+                "How much of an IPv6 address names one client: its first N bits (one client "
+                "holds a /64 at least, so each address alone would dodge the limit).",
+                56,
+                32,
+                64,
             ),
         ),
         declared=(

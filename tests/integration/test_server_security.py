@@ -95,6 +95,52 @@ def test_one_rate_limit_per_client_for_the_whole_app(args, sent, expected, tmp_p
     assert seen == both
 
 
+def forwarded_statuses(url: str, clients: list[str]) -> list[int]:
+    """The status of GET / sent once as each client, named by the proxy in X-Forwarded-For."""
+    return [
+        requests.get(url, headers={"X-Forwarded-For": client}, timeout=10).status_code
+        for client in clients
+    ]
+
+
+#: One IPv6 client holds a /64 at least: a new address for each request, all in one /56.
+SAME_56 = ["2001:db8:0:1::1", "2001:db8:0:1::2", "2001:db8:0:1:ffff::3", "2001:db8:0:ff::4"]
+
+
+@pytest.mark.parametrize(
+    ("subnet", "clients", "expected"),
+    [
+        pytest.param(56, SAME_56, [200, 200, 200, 429], id="one-56-is-one-client"),
+        pytest.param(
+            56, [*SAME_56[:3], "2001:db8:0:100::1"], [200] * 4, id="another-56-is-another-client"
+        ),
+        pytest.param(64, SAME_56, [200, 200, 200, 200], id="with-64-each-64-is-a-client"),
+        pytest.param(64, SAME_56[:2] * 2, [200, 200, 200, 429], id="with-64-one-64-is-one-client"),
+        pytest.param(
+            56,
+            ["198.51.100.7", "::ffff:198.51.100.8", "198.51.100.9", "198.51.100.7"],
+            [200] * 4,
+            id="ipv4-clients-stay-apart",
+        ),
+    ],
+)
+def test_an_ipv6_client_is_its_network(subnet, clients, expected, tmp_path):
+    projects = render_both(
+        tmp_path,
+        "-m",
+        "proxy,rate-limit",
+        "--set",
+        "rate-limit.max=3",
+        "--set",
+        f"rate-limit.ipv6-subnet={subnet}",
+    )
+    seen = {}
+    for framework, project in projects.items():
+        with runner.serve(project) as server:
+            seen[framework] = forwarded_statuses(server.url, clients)
+    assert seen == {"flask": expected, "express": expected}
+
+
 #: Request targets whose decoded form holds a line break: each must stay one log line.
 FORGING_TARGETS = [
     "/nope%0AINFO%20forged-lf",

@@ -124,6 +124,7 @@ def test_the_settings_ranges_are_the_documented_ones():
         "proxy.hops": (0, 10),
         "rate-limit.max": (1, 1_000_000),
         "rate-limit.window": (1, 86_400),
+        "rate-limit.ipv6-subnet": (32, 64),
         "json-body.limit": (1, 1 << 30),
     }
 

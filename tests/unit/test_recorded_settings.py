@@ -21,6 +21,7 @@ settings:
   rate-limit:
     max: 5
     window: 30
+    ipv6-subnet: 48
   json-body:
     limit: 2048
 """
@@ -43,6 +44,7 @@ def test_the_flask_project_holds_each_setting(rendered):
     assert "app.wsgi_app = ProxyFix(app.wsgi_app, x_for=2, x_proto=2, x_host=2)\n" in app
     assert "cors = CORS(origins=['https://shop.example', 'http://localhost:8080'])\n" in app
     assert "    application_limits=['5 per 30 seconds'],\n" in app
+    assert "        return str(ipaddress.ip_network(f'{address}/48', strict=False))\n" in app
 
 
 def test_the_express_project_holds_each_setting(rendered):
@@ -50,6 +52,7 @@ def test_the_express_project_holds_each_setting(rendered):
     assert "app.set('trust proxy', 2);\n" in app
     assert "const CORS_ORIGINS = ['https://shop.example', 'http://localhost:8080'];\n" in app
     assert "    windowMs: 30 * 1000,\n    limit: 5,\n" in app
+    assert "    ipv6Subnet: 48,\n" in app
     assert "  express.json({\n    limit: 2048,\n" in app
 
 
@@ -60,14 +63,14 @@ def test_the_recorded_answers_say_the_same_settings(framework, rendered):
     assert built.settings == {
         "proxy": {"hops": 2},
         "cors": {"origins": ("https://shop.example", "http://localhost:8080")},
-        "rate-limit": {"max": 5, "window": 30, "storage": "memory://"},
+        "rate-limit": {"max": 5, "window": 30, "storage": "memory://", "ipv6-subnet": 48},
         "json-body": {"limit": 2048},
     }
     recorded = spec.load_answers(rendered / f"settings-shop-{framework}" / ".dualgen.yaml")
     assert recorded["settings"] == {
         "proxy": {"hops": 2},
         "cors": {"origins": ["https://shop.example", "http://localhost:8080"]},
-        "rate-limit": {"max": 5, "window": 30, "storage": "memory://"},
+        "rate-limit": {"max": 5, "window": 30, "storage": "memory://", "ipv6-subnet": 48},
         "json-body": {"limit": 2048},
     }
 

@@ -41,7 +41,7 @@ load_dotenv()
 {%- if c.__layout == 'single' %}
 {%- set constants %}{% include 'constants.py.j2' %}{% endset %}
 {%- if constants|trim %}
-
+{{ '\n' if (constants|trim).startswith(('def ', 'class ')) }}
 {{ constants|trim }}
 {%- endif %}
 
