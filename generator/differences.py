@@ -161,6 +161,8 @@ EMULATION: dict[str, tuple[str, ...]] = {
         "COMPRESS_REGISTER",
         "def compress_response",
         "def retry_after_when_limited",
+        "def refuse_constant",
+        "wsgi.input",
         "def too_many_requests",
     ),
     "express": (
@@ -174,5 +176,6 @@ EMULATION: dict[str, tuple[str, ...]] = {
         "ERROR_NAMES",
         "redirect: false",
         "skip: (req) => req.method === 'OPTIONS'",
+        "isUtf8",
     ),
 }

@@ -39,7 +39,7 @@ def test_the_tested_choice_sets_include_strict_parity_and_idiomatic_ones():
 def test_strict_parity_holds_the_emulation(tmp_path):
     found: dict[str, set[str]] = {"flask": set(), "express": set()}
     for static in (True, False):  # Flask's static folder goes only without static files
-        middleware = ["health", "cors", "compression", "rate-limit"]
+        middleware = ["health", "cors", "compression", "rate-limit", "json-body"]
         middleware += ["static"] if static else ["error-handlers"]
         answers = {
             "routes": [{"method": "GET", "path": "/items/{id:int}"}],

@@ -53,7 +53,7 @@ def test_the_express_project_holds_each_setting(rendered):
     assert "const CORS_ORIGINS = ['https://shop.example', 'http://localhost:8080'];\n" in app
     assert "    windowMs: 30 * 1000,\n    limit: 5,\n" in app
     assert "    ipv6Subnet: 48,\n" in app
-    assert "  express.json({\n    limit: 2048,\n" in app
+    assert "app.use(express.json({ limit: 2048 }));\n" in app
 
 
 @pytest.mark.parametrize("framework", ["flask", "express"])
