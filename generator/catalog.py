@@ -134,6 +134,7 @@ DECLARED: tuple[Declared, ...] = (
         aspects=("content-type", "header Vary"),
         empty=True,
         when="always",
+        concept="route",
     ),
     Declared(
         "GET or HEAD with If-None-Match: * on a route's answer",
@@ -146,8 +147,17 @@ DECLARED: tuple[Declared, ...] = (
         # The request that differs is the one with If-None-Match: * (the last).
         request=r"(?m)^(\d+ × )?(GET|HEAD) .*If-None-Match: \*[^\n]*\Z",
         when="always",
+        concept="route",
     ),
 )
+
+
+def concept_of(declared: Declared) -> str:
+    """The `dualgen compare` concept a declared difference is shown beside: its own, or the
+    choice that declares it (a choice's concept bears its key)."""
+    if declared.concept:
+        return declared.concept
+    return next(where for where, d in all_declared() if d is declared)
 
 
 def all_declared() -> list[tuple[str, Declared]]:

@@ -29,6 +29,7 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
             "https://expressjs.com/en/5x/api.html#router.METHOD",
         ),
         example="OPTIONS /",
+        concept="route",
     ),
     Declared(
         "a method the path has no route for",
@@ -44,6 +45,7 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
             "https://expressjs.com/en/starter/faq.html#how-do-i-handle-404-responses",
         ),
         example="POST /",
+        concept="route",
     ),
     Declared(
         "ETag on a view's answer",
@@ -59,6 +61,7 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
             "https://expressjs.com/en/5x/api.html#etag.options.table",
         ),
         example="GET /",
+        concept="route",
     ),
     Declared(
         "the Server header of the development server",
@@ -69,6 +72,7 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
         when="not chosen",
         docs=("https://werkzeug.palletsprojects.com/en/stable/serving/",),
         example="GET /",
+        concept="start",
     ),
     Declared(
         "paths under /static/ without the static choice",
@@ -84,6 +88,7 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
             "https://expressjs.com/en/starter/static-files.html",
         ),
         example="OPTIONS /static/style.css",
+        concept="app",
     ),
     Declared(
         "a path with doubled slashes",
@@ -98,6 +103,7 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
             "https://expressjs.com/en/guide/routing.html#route-paths",
         ),
         example="GET //",
+        concept="route",
     ),
     Declared(
         "a path with percent-escapes",
@@ -112,6 +118,7 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
             "https://expressjs.com/en/5x/api.html#req.params",
         ),
         example="GET /%61pi/items",
+        concept="route",
     ),
     Declared(
         "a path in other letter case, or with a trailing slash",
@@ -128,6 +135,7 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
             "#unique-urls-redirection-behavior",
         ),
         example="GET /API/ITEMS",
+        concept="route",
     ),
     Declared(
         "an int parameter in other scripts' digits or longer than 15 digits",
@@ -142,6 +150,7 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
             "#werkzeug.routing.IntegerConverter",
         ),
         example="GET /api/items/9007199254740993",
+        concept="route-parameter",
     ),
 )
 

@@ -83,6 +83,8 @@ class Declared:
     docs: tuple[str, ...] = ()
     #: A request that shows the difference, "METHOD /path": tests send it to both servers.
     example: str = ""
+    #: The `dualgen compare` concept it is shown beside; empty for its choice's own.
+    concept: str = ""
 
     def shown(self) -> dict[str, object]:
         """What a reader is shown of it: each side, why, a request to try and the docs."""
@@ -93,6 +95,7 @@ class Declared:
             "why": self.why,
             "example": self.example,
             "docs": list(self.docs),
+            "concept": self.concept,
         }
 
     def covers(self, aspect, answers, example) -> bool:

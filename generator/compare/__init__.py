@@ -91,6 +91,19 @@ class Comparison:
         found = [d for spec in specs for d in catalog.declared_differences(spec)]
         return list(dict.fromkeys(found))
 
+    def declared_at(self, key: str | None) -> list[catalog.Declared]:
+        """The declared differences shown beside the concept `key`; with None, those whose
+        concept this comparison does not show (listed last)."""
+        shown = {match.key for match in self.concepts if match.applies}
+        covers = {concept.covers: concept.key for concept in CONCEPTS if concept.covers}
+        found = []
+        for declared in self.declared:
+            concept = catalog.concept_of(declared)
+            concept = covers.get(concept, concept)
+            if concept == key or (key is None and concept not in shown):
+                found.append(declared)
+        return found
+
     @property
     def subject(self) -> str:
         """What is compared: the project name, or the two folders."""

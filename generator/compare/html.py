@@ -38,7 +38,7 @@ def render_html(comparison: Comparison) -> str:
         names=list(comparison.trees),
         trees=comparison.trees,
         concepts=comparison.concepts,
-        declared=comparison.declared,
+        declared_at=comparison.declared_at,
         figure_rows=FIGURE_ROWS,
     )
 

@@ -225,7 +225,14 @@ def render_text(comparison: Comparison, *, color: bool = False, width: int = WID
             left, plain = columns[0][index] if index < len(columns[0]) else ("", "")
             right = columns[1][index][0] if index < len(columns[1]) else ""
             out.append(_pair(layout, left, right, plain))
-    out.extend(_declared(comparison, layout, color))
+        for declared in comparison.declared_at(match.key):
+            out.extend(_difference(declared, layout, color))
+    rest = comparison.declared_at(None)
+    if rest:
+        title = "── Declared differences (what `dualgen parity` accepts) "
+        out += ["", _style(title + "─" * (width - 1 - len(title)), "1", color)]
+        for declared in rest:
+            out.extend(_difference(declared, layout, color))
     missing = [m.title for m in comparison.concepts if m.applies and not m.resolved]
     if missing:
         out.append("")
@@ -234,28 +241,24 @@ def render_text(comparison: Comparison, *, color: bool = False, width: int = WID
     return "\n".join(out) + "\n"
 
 
-def _declared(comparison: Comparison, layout: _Layout, color: bool) -> list[str]:
-    """The differences between the servers the catalog declares: where, each side, why."""
-    if not comparison.declared:
-        return []
+def _difference(declared, layout: _Layout, color: bool) -> list[str]:
+    """A difference the catalog declares: each side, why, a request to try, the docs."""
     width = layout.width
-    title = "── Declared differences (what `dualgen parity` accepts) "
-    out = ["", _style(title + "─" * (width - 1 - len(title)), "1", color)]
-    for declared in comparison.declared:
-        out.append(_style(_fit(declared.title, width), "36", color))
-        sides = [
-            textwrap.wrap(f"{name}: {text}", layout.column, break_on_hyphens=False)
-            for name, text in (("flask", declared.flask), ("express", declared.express))
-        ]
-        for index in range(max(len(side) for side in sides)):
-            cells = [side[index] if index < len(side) else "" for side in sides]
-            out.append(_pair(layout, cells[0], cells[1]))
-        why = textwrap.wrap(f"why: {declared.why}", width, break_on_hyphens=False)
-        out.extend(_style(line, "3", color) for line in why)
-        if declared.example:
-            out.append(_fit(f"try: {declared.example}", width))
-        # A link is never cut: one too long for the width is left to --format html or json.
-        out.extend(f"docs: {link}" for link in declared.docs if len(link) + 6 <= width)
+    title = textwrap.wrap("differs on its own: " + declared.title, width, break_on_hyphens=False)
+    out = [_style(line, "36", color) for line in title]
+    sides = [
+        textwrap.wrap(f"{name}: {text}", layout.column, break_on_hyphens=False)
+        for name, text in (("flask", declared.flask), ("express", declared.express))
+    ]
+    for index in range(max(len(side) for side in sides)):
+        cells = [side[index] if index < len(side) else "" for side in sides]
+        out.append(_pair(layout, cells[0], cells[1]))
+    why = textwrap.wrap(f"why: {declared.why}", width, break_on_hyphens=False)
+    out.extend(_style(line, "3", color) for line in why)
+    if declared.example:
+        out.extend(textwrap.wrap(f"try: {declared.example}", width, break_on_hyphens=False))
+    # A link is never cut: one too long for the width is left to --format html or json.
+    out.extend(f"docs: {link}" for link in declared.docs if len(link) + 6 <= width)
     return out
 
 

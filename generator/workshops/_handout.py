@@ -67,6 +67,8 @@ class Lesson:
     notes: tuple[Note, ...]
     #: The step's checks, each with whether it is new at this step.
     checks: tuple[tuple[str, bool], ...]
+    #: Where the two frameworks differ on their own, from this step on (catalog declared).
+    differences: tuple[catalog.Declared, ...] = ()
 
 
 def lessons(workshop: Workshop, trees: dict[tuple[int, str], Tree]) -> list[Lesson]:
@@ -84,8 +86,16 @@ def lessons(workshop: Workshop, trees: dict[tuple[int, str], Tree]) -> list[Less
             sides.append(Side(name, diff, also, commands(workshop, step, name)))
         before = set(workshop.steps[step.number - 2].checks()) if step.number > 1 else set()
         checks = tuple((check, check not in before) for check in step.checks())
-        found.append(Lesson(step, tuple(sides), notes(step), checks))
+        found.append(Lesson(step, tuple(sides), notes(step), checks, differences(workshop, step)))
     return found
+
+
+def differences(workshop: Workshop, step: Step) -> tuple[catalog.Declared, ...]:
+    """The declared differences that first apply at this step: a lesson at the step where the
+    difference first shows."""
+    previous = workshop.steps[step.number - 2] if step.number > 1 else None
+    before = catalog.declared_differences(previous.spec) if previous else []
+    return tuple(d for d in catalog.declared_differences(step.spec) if d not in before)
 
 
 def notes(step: Step) -> tuple[Note, ...]:
@@ -215,6 +225,13 @@ def render_markdown(workshop: Workshop, found: list[Lesson]) -> str:
             for note in lesson.notes:
                 out += [f"- **{note.title}** ({note.change})", f"  - Flask: {note.flask}"]
                 out += [f"  - Express: {note.express}"]
+            out.append("")
+        if lesson.differences:
+            out += ["### Where the frameworks differ on their own", ""]
+            for item in lesson.differences:
+                out += [f"- **{item.title}**", f"  - Flask: {item.flask}"]
+                out += [f"  - Express: {item.express}", f"  - Why: {item.why}"]
+                out += [f"  - Try: `{item.example}`"] if item.example else []
             out.append("")
         out += ["### Run and check", ""]
         for side in lesson.sides:

@@ -723,3 +723,18 @@ def test_a_long_snippet_counts_the_lines_it_leaves_out_in_words(tmp_path):
     (roots["flask"] / "requirements.txt").write_text(pins + "extra==1.0\n", encoding="utf-8")
     text = cmp.render_text(cmp.comparison_of(spec, roots), width=100)
     assert "… 2 more lines" in text
+
+
+def test_each_declared_difference_stands_beside_its_concept(comparisons):
+    text = cmp.render_text(comparisons["api"], width=100)
+    sections = {
+        part.split(" ─", 1)[0].split(". ", 1)[1]: part
+        for part in text.split("── ")[1:]
+        if part[:1].isdigit()
+    }
+    assert "differs on its own: Vary: Origin on CORS answers" in sections["CORS"]
+    assert "differs on its own: a method the path has no route for" in sections["A route"]
+    assert "differs on its own: the Server header of" in sections["Starting the server"]
+    assert "differs on its own: an int parameter" in sections["A route parameter"]
+    assert "Declared differences" not in text  # every one has its concept here
+    assert "differs on its own: Vary: Origin" not in sections["A route"]

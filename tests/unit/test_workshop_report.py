@@ -393,3 +393,22 @@ def test_what_a_project_wrote_is_shown_with_its_control_characters_escaped():
     assert "evil\\x1b[2J\\nfake  ok: flask project" in text
     failed = checking.shown(Report("b\x1b[2J", Path("b"), step, error="x\x1b[2J\nsecond"))
     assert (failed.label, failed.error) == ("b\\x1b[2J", "x\\x1b[2J")
+
+
+def test_each_declared_difference_is_taught_at_the_step_where_it_first_applies():
+    from generator.workshops._handout import differences
+
+    taught = {
+        step.number: [d.title for d in differences(WORKSHOP, step)] for step in WORKSHOP.steps
+    }
+    assert taught[1] == []  # the article's two programs, as written
+    assert "a method the path has no route for" in taught[2]
+    assert "error pages, without this choice" in taught[2]
+    assert taught[3] == []
+    assert taught[4] == ["JSON bodies at the edges of JSON", "the name of a 413, 414 or 416 error"]
+    assert taught[5] == [
+        "CORS headers on a request without Origin, or with one in capitals",
+        "Vary: Origin on CORS answers",
+    ]
+    everything = [title for titles in taught.values() for title in titles]
+    assert len(everything) == len(set(everything)), "each is taught once"
