@@ -16,17 +16,24 @@ its gunicorn.conf.py; `node server.js`), WEB_CONCURRENCY=W:
   (so the same pinned versions and the same server);
 - `hello`: `dualgen new both hello --no-input --production-server`;
 - `strict-parity`: the production preset with `--strict-parity` (the emulation's cost);
+- `generated-again`: the preset rendered a second time, measured as a separate variant: an A/A
+  check, its ratio to `generated` shows the noise and any bias of the order;
 - with `--bisect`, `-<key>`: the preset with one middleware left out, for each of its eight.
 
-Each round runs every variant once per framework, in a rotated order; ratios are medians of the
-per-round ratios (each pair measured minutes apart at most), with their min–max beside them as
-the noise. Writes (or replaces) its section of benchmarks/results.md unless --no-write.
+Per framework every variant's server is up at once; each round loads every variant once with
+wrk, in a rotated order, so that the runs a ratio pairs are seconds apart. Ratios are medians of
+the per-round ratios, with their min–max beside them as the noise; besides req/s, the server's
+CPU time per request (its processes' user + system time over the run) is less sensitive to
+other work on the machine. Writes (or replaces) its section of benchmarks/results.md unless
+--no-write.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -35,6 +42,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+import psutil
 
 from benchmarks import report
 from benchmarks._common import HERE, Section, Target, log, median, ratio, rotate
@@ -52,7 +61,7 @@ REFERENCE = HERE / "reference"
 FRAMEWORKS = ("flask", "express")
 SERVER = {"flask": "gunicorn (sync workers)", "express": "Node cluster"}
 PRESET = tuple(catalog.PRESETS["production"]["middleware"])
-VARIANTS = ("hello", "reference", "generated", "strict-parity")
+VARIANTS = ("hello", "reference", "generated", "strict-parity", "generated-again")
 GOAL = 1.0  # generated ÷ reference: what the user gets is never slower than the docs' wiring
 #: The probe request: what each variant answers shows that it does the preset's work.
 ORIGIN, PROBE_ID = "http://localhost:5173", "speed-bench-probe"
@@ -66,7 +75,7 @@ def answers_for(variant: str) -> dict[str, object]:
     production["settings"] = specs.merge(
         {"settings": production["settings"]}, {"settings": UNLIMITED}
     )["settings"]
-    if variant == "generated":
+    if variant in ("generated", "generated-again"):  # the second: an A/A check of the noise
         return production
     if variant == "strict-parity":
         return {**production, "strict-parity": True}
@@ -111,6 +120,9 @@ class Load:
     rps: float
     p99_ms: float
     bad: int
+    #: CPU time the server's processes spent per request (user + system), in µs: less
+    #: sensitive than req/s to what else runs on the machine.
+    cpu_us: float = float("nan")
 
 
 @dataclass
@@ -138,17 +150,29 @@ def probe(url: str, server: runner.Server) -> dict[str, bool]:
     }
 
 
-def measure_one(
-    project: Path, workers: int, seconds: int, warmup: int, want_probe: bool
-) -> tuple[Load, dict[str, bool] | None]:
-    installed = runner.install(project)
-    env = {"WEB_CONCURRENCY": str(workers)}
-    with runner.serve(project, installed=installed, production=True, env=env) as server:
-        time.sleep(1.0)  # every worker booted
-        seen = probe(server.url, server) if want_probe else None
-        run_wrk(server.port, warmup)
-        rps, p99, bad = parse_wrk(run_wrk(server.port, seconds))
-    return Load(rps, p99, bad), seen
+def requests_done(output: str) -> int:
+    """How many requests wrk completed ("12345 requests in 5.00s")."""
+    found = re.search(r"(\d+) requests in ", output)
+    return int(found.group(1)) if found else 0
+
+
+def group_cpu(processes: list[psutil.Process]) -> float:
+    """User + system CPU seconds of the server's processes so far."""
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def load_once(port: int, processes: list[psutil.Process], seconds: int) -> Load:
+    before = group_cpu(processes)
+    output = run_wrk(port, seconds)
+    spent = group_cpu(processes) - before
+    rps, p99, bad = parse_wrk(output)
+    done = requests_done(output)
+    return Load(rps, p99, bad, spent / done * 1e6 if done else float("nan"))
 
 
 def measure(
@@ -159,26 +183,49 @@ def measure(
     seconds: int,
     workers: int,
 ) -> Run:
-    """Every variant once per round and framework, in a rotated order; a failed run is None,
-    so that the rounds stay paired."""
+    """Per framework, every variant's server started at once (idle while the others run);
+    then each round loads every variant once, in a rotated order, so that a pair of runs is
+    seconds apart. A failed run is None, so that the rounds stay paired."""
     run = Run(load_average=[load_average()])
-    for number in range(rounds):
-        for framework in rotate(frameworks, number):
-            for variant in rotate(variants, number):
+    env = {"WEB_CONCURRENCY": str(workers)}
+    for framework in frameworks:
+        servers: dict[str, tuple[runner.Server, list[psutil.Process]]] = {}
+        with contextlib.ExitStack() as stack:
+            for variant in variants:
                 project = projects.get((framework, variant))
                 if project is None:
                     continue
-                log(f"  round {number + 1}/{rounds}: {framework}: {variant}")
-                want = (framework, variant) not in run.probes
                 try:
-                    load, seen = measure_one(project, workers, seconds, 1, want)
-                except (RunError, subprocess.SubprocessError, OSError) as error:
+                    server = stack.enter_context(
+                        runner.serve(
+                            project,
+                            installed=runner.install(project),
+                            production=True,
+                            env=env,
+                        )
+                    )
+                except RunError as error:
                     run.skipped.append(f"{framework} / {variant}: {error}".splitlines()[0])
-                    load, seen = None, None
-                run.loads.setdefault((framework, variant), []).append(load)
-                if seen is not None:
-                    run.probes[(framework, variant)] = seen
-        run.load_average.append(load_average())
+                    continue
+                servers[variant] = (server, [])
+            time.sleep(1.5)  # every worker booted
+            for variant, (server, processes) in servers.items():
+                processes += [
+                    psutil.Process(pid) for pid in runner.group_processes(server.process.pid)
+                ]
+                run.probes[(framework, variant)] = probe(server.url, server)
+                run_wrk(server.port, 1)  # warm-up
+            for number in range(rounds):
+                for variant in rotate(list(servers), number):
+                    server, processes = servers[variant]
+                    log(f"  {framework} round {number + 1}/{rounds}: {variant}")
+                    try:
+                        load = load_once(server.port, processes, seconds)
+                    except (subprocess.SubprocessError, OSError) as error:
+                        run.skipped.append(f"{framework} / {variant}: {error}".splitlines()[0])
+                        load = None
+                    run.loads.setdefault((framework, variant), []).append(load)
+                run.load_average.append(load_average())
     return run
 
 
@@ -186,18 +233,24 @@ def load_average() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def per_round(mine: list[Load | None], base: list[Load | None]) -> list[float]:
-    """mine ÷ base req/s for each round where both ran."""
-    return [a.rps / b.rps for a, b in zip(mine, base, strict=False) if a and b and b.rps]
+def per_round(mine: list[Load | None], base: list[Load | None], by: str = "rps") -> list[float]:
+    """For each round where both ran: mine ÷ base in req/s (`by="rps"`), or in requests per
+    CPU second (`by="cpu"`: base's CPU µs per request ÷ mine), so that above 1 is faster."""
+    pairs = [(a, b) for a, b in zip(mine, base, strict=False) if a and b]
+    if by == "cpu":
+        return [b.cpu_us / a.cpu_us for a, b in pairs if a.cpu_us > 0 and b.cpu_us > 0]
+    return [a.rps / b.rps for a, b in pairs if b.rps]
 
 
 def span(values: list[float]) -> str:
     return f"{min(values):.2f}–{max(values):.2f}" if values else "-"
 
 
-def paired(run: Run, framework: str, variant: str, base: str) -> tuple[float, list[float]]:
+def paired(
+    run: Run, framework: str, variant: str, base: str, by: str = "rps"
+) -> tuple[float, list[float]]:
     rounds = per_round(
-        run.loads.get((framework, variant), []), run.loads.get((framework, base), [])
+        run.loads.get((framework, variant), []), run.loads.get((framework, base), []), by
     )
     return median(rounds), rounds
 
@@ -228,12 +281,22 @@ def table(run: Run, variants: list[str], frameworks: tuple[str, ...]) -> list[li
                 f"{median(rps):,.0f}",
                 f"{min(rps):,.0f}–{max(rps):,.0f}",
             ]
-            for base in ("reference", "hello", "generated"):
+            for base, by in (("reference", "rps"), ("hello", "rps"), ("generated", "rps")):
                 if variant == base:
                     cells.append("1.00×")
                     continue
-                value, rounds = paired(run, framework, variant, base)
+                value, rounds = paired(run, framework, variant, base, by)
                 cells.append(f"{ratio(value)} ({span(rounds)})" if rounds else "-")
+            cells.append(f"{median([load.cpu_us for load in loads]):,.0f}")
+            for base in ("reference", "generated"):
+                value, rounds = paired(run, framework, variant, base, "cpu")
+                cells.append(
+                    "1.00×"
+                    if variant == base
+                    else f"{ratio(value)} ({span(rounds)})"
+                    if rounds
+                    else "-"
+                )
             cells += [
                 f"{median([load.p99_ms for load in loads]):.1f}",
                 str(sum(load.bad for load in loads)),
@@ -256,16 +319,18 @@ def probe_table(run: Run, variants: list[str], frameworks: tuple[str, ...]) -> l
 def targets(run: Run, frameworks: tuple[str, ...]) -> list[Target]:
     found = []
     for framework in frameworks:
-        value, rounds = paired(run, framework, "generated", "reference")
-        if rounds:
-            found.append(
-                Target(
-                    f"generated production preset ÷ READMEs' wiring, req/s, {SERVER[framework]}",
-                    f"{ratio(value)} (rounds {span(rounds)}: {verdict(rounds)})",
-                    f"≥ {GOAL:.2f}×",
-                    value >= GOAL,
+        for by, what in (("rps", "req/s"), ("cpu", "requests per server CPU second")):
+            value, rounds = paired(run, framework, "generated", "reference", by)
+            if rounds:
+                found.append(
+                    Target(
+                        f"generated production preset ÷ READMEs' wiring, {what}, "
+                        f"{SERVER[framework]}",
+                        f"{ratio(value)} (rounds {span(rounds)}: {verdict(rounds)})",
+                        f"≥ {GOAL:.2f}×",
+                        value >= GOAL,
+                    )
                 )
-            )
     return found
 
 
@@ -303,17 +368,25 @@ def section(
             f"Measured {when} on {cpu}, {memory}, {system}, with `{command}`. Every variant "
             f"runs under the production server its project generates with WEB_CONCURRENCY="
             f"{workers} (gunicorn `app:app` with the generated gunicorn.conf.py; `node "
-            f"server.js`, the generated cluster), started through generator.runner, idle 1 s, "
-            f"warmed 1 s, then `wrk -t2 -c32 -d{seconds}s` on GET / over 127.0.0.1; {rounds} "
-            "rounds, each variant once per round in a rotated order. req/s: median over the "
-            "rounds and their min–max. Each ratio is the median of the per-round ratios, "
+            f"server.js`, the generated cluster), started through generator.runner. Per "
+            "framework all variants' servers are up at once (idle while another is loaded), "
+            f"each warmed by a 1 s wrk run; then {rounds} rounds, each loading every variant "
+            f"once in a rotated order with `wrk -t2 -c32 -d{seconds}s` on GET / over "
+            "127.0.0.1, so that the runs a ratio pairs are seconds apart. req/s: median over "
+            "the rounds and their min–max. Server CPU µs/req: user + system CPU time of the "
+            "server's processes during the run ÷ requests completed (the JSON log's reader "
+            "in the benchmark process is not counted), less sensitive than req/s to other "
+            "work on the machine; its ratios are requests per CPU second, so above 1 is "
+            "cheaper. "
+            "Each ratio is the median of the per-round ratios, "
             "with their min–max in brackets: the noise. `generated` is `dualgen new both "
             "shop --preset production --no-input --set rate-limit.max=1000000`; `reference` "
             "is benchmarks/reference/<framework> (the same pinned libraries wired as their "
             "READMEs show, beside the generated project's requirements.txt + "
             "gunicorn.conf.py or package.json + server.js); `hello` is `dualgen new both "
             "hello --no-input --production-server`; `strict-parity` is the preset with "
-            "`--strict-parity`"
+            "`--strict-parity`; `generated-again` is the preset rendered a second time and "
+            "measured as one more variant, an A/A check of the noise"
             + ("; `-<key>` is the preset without that one middleware." if bisect else ".")
         ),
         tables=[
@@ -326,6 +399,9 @@ def section(
                     "÷ reference",
                     "÷ hello",
                     "÷ generated",
+                    "server CPU µs/req",
+                    "÷ reference (per CPU)",
+                    "÷ generated (per CPU)",
                     "p99 ms",
                     "errors",
                 ],
@@ -347,8 +423,8 @@ def section(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.speed_bench", description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY on both")
     parser.add_argument("--framework", nargs="+", choices=FRAMEWORKS, default=list(FRAMEWORKS))
     parser.add_argument("--bisect", action="store_true", help="also the preset minus each key")
