@@ -21,11 +21,11 @@ its gunicorn.conf.py; `node server.js`), WEB_CONCURRENCY=W:
 - with `--bisect`, `-<key>`: the preset with one middleware left out, for each of its eight.
 
 Per framework every variant's server is up at once; each round loads every variant once with
-wrk, in a rotated order, so that the runs a ratio pairs are seconds apart. Ratios are medians of
-the per-round ratios, with their min–max beside them as the noise; besides req/s, the server's
-CPU time per request (its processes' user + system time over the run) is less sensitive to
-other work on the machine. Writes (or replaces) its section of benchmarks/results.md unless
---no-write.
+wrk (rotated, every other round reversed), so that the runs a ratio pairs are seconds apart.
+Ratios are medians of the per-round ratios, with their min–max beside them as the noise;
+besides req/s, the server's CPU time per request (its processes' user + system time over the
+run) is less sensitive to other work on the machine. Writes (or replaces) its section of
+benchmarks/results.md unless --no-write.
 """
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def measure(
     workers: int,
 ) -> Run:
     """Per framework, every variant's server started at once (idle while the others run);
-    then each round loads every variant once, in a rotated order, so that a pair of runs is
+    then each round loads every variant once (see round_order), so that a pair of runs is
     seconds apart. A failed run is None, so that the rounds stay paired."""
     run = Run(load_average=[load_average()])
     env = {"WEB_CONCURRENCY": str(workers)}
@@ -216,7 +216,7 @@ def measure(
                 run.probes[(framework, variant)] = probe(server.url, server)
                 run_wrk(server.port, 1)  # warm-up
             for number in range(rounds):
-                for variant in rotate(list(servers), number):
+                for variant in round_order(list(servers), number):
                     server, processes = servers[variant]
                     log(f"  {framework} round {number + 1}/{rounds}: {variant}")
                     try:
@@ -227,6 +227,13 @@ def measure(
                     run.loads.setdefault((framework, variant), []).append(load)
                 run.load_average.append(load_average())
     return run
+
+
+def round_order(variants: list[str], number: int) -> list[str]:
+    """Round `number`'s order: rotated, and reversed every other round, so that each variant
+    is measured after each other one as often (a plain rotation keeps every neighbour)."""
+    order = rotate(variants, number // 2)
+    return order[::-1] if number % 2 else order
 
 
 def load_average() -> str:
@@ -371,8 +378,9 @@ def section(
             f"server.js`, the generated cluster), started through generator.runner. Per "
             "framework all variants' servers are up at once (idle while another is loaded), "
             f"each warmed by a 1 s wrk run; then {rounds} rounds, each loading every variant "
-            f"once in a rotated order with `wrk -t2 -c32 -d{seconds}s` on GET / over "
-            "127.0.0.1, so that the runs a ratio pairs are seconds apart. req/s: median over "
+            "once (rotated, every other round reversed) with "
+            f"`wrk -t2 -c32 -d{seconds}s` on GET / over 127.0.0.1, so that the runs a "
+            "ratio pairs are seconds apart. req/s: median over "
             "the rounds and their min–max. Server CPU µs/req: user + system CPU time of the "
             "server's processes during the run ÷ requests completed (the JSON log's reader "
             "in the benchmark process is not counted), less sensitive than req/s to other "

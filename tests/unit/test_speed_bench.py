@@ -121,3 +121,18 @@ def test_the_express_reference_requires_only_the_preset_s_pinned_packages():
         "morgan",
     }
     assert third_party <= set(pinned)
+
+
+def test_round_orders_give_every_variant_each_neighbour():
+    variants = ["a", "b", "c"]
+    orders = [speed_bench.round_order(variants, number) for number in range(6)]
+    assert orders == [
+        ["a", "b", "c"],
+        ["c", "b", "a"],
+        ["b", "c", "a"],
+        ["a", "c", "b"],
+        ["c", "a", "b"],
+        ["b", "a", "c"],
+    ]
+    followed = {(order[i], order[i + 1]) for order in orders for i in range(2)}
+    assert followed == {(x, y) for x in variants for y in variants if x != y}
