@@ -47,7 +47,7 @@ import psutil
 
 from benchmarks import report
 from benchmarks._common import HERE, Section, Target, log, median, ratio, rotate
-from benchmarks.machine import machine
+from benchmarks.machine import machine, versions
 from benchmarks.server_bench import BORROWED, UNLIMITED, parse_wrk, run_wrk, wrk_missing
 from benchmarks.verify_bench import WARM_CACHE, cache_at
 from generator import catalog, runner
@@ -62,6 +62,8 @@ FRAMEWORKS = ("flask", "express")
 SERVER = {"flask": "gunicorn (sync workers)", "express": "Node cluster"}
 PRESET = tuple(catalog.PRESETS["production"]["middleware"])
 VARIANTS = ("hello", "reference", "generated", "strict-parity", "generated-again")
+SHOWN = ("dualgen", "python", "node", "flask (generated projects)", "gunicorn (generated projects)")
+SHOWN += ("express (generated projects)", "wrk")
 GOAL = 1.0  # generated ÷ reference: what the user gets is never slower than the docs' wiring
 #: The probe request: what each variant answers shows that it does the preset's work.
 ORIGIN, PROBE_ID = "http://localhost:5173", "speed-bench-probe"
@@ -353,6 +355,7 @@ def section(
     missing = wrk_missing()
     if missing:
         return Section(title=TITLE, intro=missing)
+    measured_with = versions()  # before the run: the tree may change while it runs
     variants = [*VARIANTS, *(f"-{key}" for key in PRESET if bisect), *extra]
     with (
         tempfile.TemporaryDirectory(prefix="dualgen-bench-speed-") as tmp,
@@ -421,6 +424,9 @@ def section(
             "The second table is one probe per variant before its first measurement: GET / "
             f"with Origin: {ORIGIN} and X-Request-ID: {PROBE_ID}; it shows that the generated "
             "and reference apps do the same work on the measured request.",
+            "Versions: "
+            + "; ".join(f"{name} {value}" for name, value in measured_with if name in SHOWN)
+            + ".",
             "wrk and the servers share the machine's cores with other work; load average "
             "(before the first round, then after each): " + "; ".join(run.load_average) + ".",
         ]
