@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -206,14 +205,7 @@ def section(rounds: int, seconds: int, names: list[str] | None = None, extra=Non
 
 def splice(path: Path, text: str) -> None:
     """Put this section into results.md in place of its previous version (or at the end)."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    pattern = re.compile(rf"^## {re.escape(TITLE)}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = (
-        pattern.sub(lambda _: text.rstrip("\n") + "\n\n", old, count=1)
-        if pattern.search(old)
-        else (old.rstrip("\n") + "\n\n" + text)
-    )
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+    report.splice(path, TITLE, text)
 
 
 def main(argv: list[str] | None = None) -> None:

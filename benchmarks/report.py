@@ -67,3 +67,17 @@ def write(
     ]
     body = "\n\n".join(head + [section_text(section) for section in sections])
     path.write_text(body + "\n", encoding="utf-8")
+
+
+def splice(path: Path, title: str, text: str) -> None:
+    """Put a section into results.md in place of its previous version (or at the end)."""
+    import re
+
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    new = (
+        pattern.sub(lambda _: text.rstrip("\n") + "\n\n", old, count=1)
+        if pattern.search(old)
+        else (old.rstrip("\n") + "\n\n" + text)
+    )
+    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
