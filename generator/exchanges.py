@@ -105,11 +105,11 @@ class Exchange:
     def problems(self, response) -> list[str]:
         """What differs between a `requests` response and this exchange; empty when it holds."""
         found: list[str] = []
-        if self.any_success and 200 <= response.status_code < 300:
-            pass
-        elif response.status_code != self.status:
-            expected = "a 2xx status" if self.any_success else self.status
-            found.append(f"status {response.status_code}, expected {expected}")
+        status = response.status_code
+        if self.any_success and not 200 <= status < 300:
+            found.append(f"status {status}, expected a 2xx status")
+        elif not self.any_success and status != self.status:
+            found.append(f"status {status}, expected {self.status}")
         if self.text is not None and response.content != self.text.encode():
             found.append(f"body {_short(response.content)}, expected {_short(self.text.encode())}")
         if self.json is not _MISSING:
