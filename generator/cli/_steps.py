@@ -39,7 +39,7 @@ def _docker(spec: ProjectSpec, framework: str, project: Path) -> list[str]:
     if "docker" not in spec.switches:
         return []
     port = spec.port_for(framework)
-    tag = project.name.lower()
+    tag = f"{spec.slug}-{framework}"  # the generated README's tag: one per framework
     return [_line(f"docker build -t {tag} . && docker run --rm -p {port}:{port} {tag}")]
 
 

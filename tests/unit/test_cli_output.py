@@ -276,6 +276,17 @@ def test_next_steps_follow_the_choices(args, flask, express, tmp_path):
     assert lines[split + 1 :] == express
 
 
+@pytest.mark.parametrize("framework", ["flask", "express"])
+def test_the_next_steps_and_the_readme_build_one_image_name(framework, tmp_path):
+    result = dualgen("new", framework, "shop", "--docker", "--no-input", cwd=tmp_path)
+    port = {"flask": 5000, "express": 3000}[framework]
+    build = f"docker build -t shop-{framework} ."
+    run = f"docker run --rm -p {port}:{port} shop-{framework}"
+    assert f"{build} && {run}" in steps(result.stdout)
+    readme = (tmp_path / "shop" / "README.md").read_text(encoding="utf-8")
+    assert f"{build}\n{run}\n" in readme
+
+
 # --- verify ------------------------------------------------------------------------------
 
 
