@@ -485,6 +485,18 @@ def test_cors_contract_uses_the_first_allowed_origin():
             id="not-2xx",
         ),
         pytest.param(
+            300,
+            {"Access-Control-Allow-Methods": "DELETE"},
+            ["status 300, expected a 2xx status"],
+            id="300-is-not-2xx",
+        ),
+        pytest.param(
+            204,
+            {},
+            ["header Access-Control-Allow-Methods: [], expected ['DELETE'] among them"],
+            id="no-methods-header",
+        ),
+        pytest.param(
             204,
             {"Access-Control-Allow-Methods": "GET, POST"},
             [
@@ -737,3 +749,18 @@ def test_the_whole_contract_of_every_middleware_is_fixed():
         ("health check: past the rate limit", "GET", "/healthz", 200),
         ("proxy: the forwarded client has a limit of its own", "GET", "/", 200),
     ]
+
+
+@pytest.mark.parametrize(
+    ("strict", "alternatives"),
+    [
+        pytest.param(False, ({"error": "Payload Too Large"},), id="either-name"),
+        pytest.param(True, (), id="strict-flask-name-only"),
+    ],
+)
+def test_a_413_error_may_bear_either_standard_name(strict, alternatives):
+    built = spec.build({"middleware": ["json-body", "error-handlers"], "strict-parity": strict})
+    too_big = by_name(exchanges(built))["JSON body over 102400 bytes"]
+    assert too_big.json == {"error": "Request Entity Too Large"}
+    assert too_big.json_alternatives == alternatives
+    assert by_name(exchanges(built))["malformed JSON body"].json_alternatives == ()
