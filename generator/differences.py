@@ -10,6 +10,10 @@ checks that the answers differ and that the entry covers every way they do.
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
+
 from .entries import Declared
 
 #: The last request of an example (a rate limit may send several before it).
@@ -92,7 +96,8 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
     ),
     Declared(
         "a path with doubled slashes",
-        "merges them and redirects (308) to the path with single slashes",
+        "merges them (merge_slashes): //api/items answers as /api/items, and a doubled "
+        "slash inside a path redirects (308) to the merged one",
         "routes the path as written, so //items matches no route (404)",
         "Werkzeug's router merges slashes by default (merge_slashes); Express's path matching "
         "takes each slash as written",
@@ -102,7 +107,7 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
             "https://werkzeug.palletsprojects.com/en/stable/routing/#werkzeug.routing.Map",
             "https://expressjs.com/en/guide/routing.html#route-paths",
         ),
-        example="GET //",
+        example="GET //api/items",
         concept="route",
     ),
     Declared(
@@ -188,3 +193,80 @@ EMULATION: dict[str, tuple[str, ...]] = {
         "isUtf8",
     ),
 }
+
+
+#: What each example request got from both servers, recorded by `python -m generator.differences`
+#: and checked against live servers by tests/integration/test_declared_differences.py.
+MEASURED_FILE = Path(__file__).with_name("declared_answers.json")
+
+
+@cache
+def measured() -> dict[str, dict[str, object]]:
+    """Each example's answers by the difference's title: both statuses and what differs."""
+    if not MEASURED_FILE.is_file():
+        return {}
+    return json.loads(MEASURED_FILE.read_text(encoding="utf-8"))
+
+
+def answered(title: str) -> str:
+    """What the example got, measured: `Flask 405, Express 404`, with what else differs
+    (`Flask 200, Express 200; header Vary differs`); empty when it was not measured."""
+    seen = measured().get(title)
+    if not seen:
+        return ""
+    text = f"Flask {seen['flask']}, Express {seen['express']}"
+    others = [label for label in seen["differs"] if label != "status"]
+    return text + (
+        f"; {', '.join(others)} differ{'s' if len(others) == 1 else ''}" if others else ""
+    )
+
+
+def measure(root: Path) -> dict[str, dict[str, object]]:
+    """Send each example to the servers of the api preset with a rate limit (rendered under
+    root), as the declared differences are written for it: what each answered, per title."""
+    import contextlib
+
+    from . import catalog, runner, spec
+    from ._observe import compare
+    from ._requests import Request
+    from ._wire import client_addresses, send
+    from .render import render
+
+    middleware = [*catalog.PRESETS["api"]["middleware"], "rate-limit"]
+    built = spec.build({"preset": "api", "middleware": middleware})
+    sources = client_addresses(start=7500)
+    found: dict[str, dict[str, object]] = {}
+    with contextlib.ExitStack() as stack:
+        urls = {
+            framework: stack.enter_context(runner.serve(project)).url
+            for framework, project in zip(
+                catalog.FRAMEWORKS, render(built, catalog.FRAMEWORKS, root), strict=True
+            )
+        }
+        for declared in catalog.declared_differences(built):
+            if not declared.example:
+                continue
+            request = Request(*declared.example.split(" "))
+            source = next(sources)
+            answers = {
+                name: send(url, request, source=source, client="198.18.0.1")
+                for name, url in urls.items()
+            }
+            aspects = compare(answers["flask"], answers["express"])
+            covered = [a.label for a in aspects if declared.covers(a, answers, (request,))]
+            found[declared.title] = {
+                "request": declared.example,
+                "flask": answers["flask"].status,
+                "express": answers["express"].status,
+                "differs": sorted(set(covered)),
+            }
+    return found
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        answers = measure(Path(folder))
+    MEASURED_FILE.write_text(json.dumps(answers, indent=2) + "\n", encoding="utf-8")
+    print(f"{MEASURED_FILE}: {len(answers)} examples measured")

@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Callable
 
 from . import catalog
+from .differences import answered
 
 #: The default width of the listing; the CLI passes the terminal's.
 WIDTH = 100
@@ -76,7 +77,8 @@ def declared() -> list[dict[str, object]]:
     """Every declared difference between the servers: where it is declared, when it applies,
     what each framework does, why, a request to try and the docs."""
     return [
-        {"declared_by": where, "when": d.when, **d.shown()} for where, d in catalog.all_declared()
+        {"declared_by": where, "when": d.when, **d.shown(), "answered": answered(d.title)}
+        for where, d in catalog.all_declared()
     ]
 
 
@@ -169,6 +171,8 @@ def render_text(
         where = {"always": "", "chosen": " (with it)", "not chosen": " (without it)"}[item["when"]]
         by = "" if item["declared_by"] == "catalog" else f"{item['declared_by']}{where}: "
         out.extend(wrap(by + item["title"], width, "  ", "  "))
+        if item["answered"]:
+            item = {**item, "example": f"{item['example']} → {item['answered']}"}
         for side in ("flask", "express", "why", "example"):
             if item[side]:
                 out.extend(_row(side, item[side], width, indent=4))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .. import catalog
 from ..choices import FLASK_APP_FILES as FLASK_APP
+from ..differences import answered
 from ..spec import ProjectSpec
 from .concepts import (
     CATALOG_ANCHORS,
@@ -131,7 +132,9 @@ class Comparison:
                 name: {"folder": folder, "answers": spec.answers()}
                 for name, (folder, spec) in self.projects.items()
             },
-            "declared_differences": [d.shown() for d in self.declared],
+            "declared_differences": [
+                {**d.shown(), "answered": answered(d.title)} for d in self.declared
+            ],
             "trees": {
                 name: {
                     "root": tree.root,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import _highlight as hl
+from ..differences import answered
 from .tree import Tree, tree_lines
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ def render_html(comparison: Comparison) -> str:
         trees=comparison.trees,
         concepts=comparison.concepts,
         declared_at=comparison.declared_at,
+        answered=answered,
         figure_rows=FIGURE_ROWS,
     )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import _highlight as hl
+from ..differences import answered
 from ..spec import ProjectSpec
 from .concepts import Location
 from .tree import tree_lines
@@ -256,7 +257,9 @@ def _difference(declared, layout: _Layout, color: bool) -> list[str]:
     why = textwrap.wrap(f"why: {declared.why}", width, break_on_hyphens=False)
     out.extend(_style(line, "3", color) for line in why)
     if declared.example:
-        out.extend(textwrap.wrap(f"try: {declared.example}", width, break_on_hyphens=False))
+        seen = answered(declared.title)
+        tried = f"try: {declared.example}" + (f" → {seen}" if seen else "")
+        out.extend(textwrap.wrap(tried, width, break_on_hyphens=False))
     # A link is never cut: one too long for the width is left to --format html or json.
     out.extend(f"docs: {link}" for link in declared.docs if len(link) + 6 <= width)
     return out

@@ -91,3 +91,12 @@ def test_the_example_differs_as_declared_and_strict_parity_removes_it(declared, 
     # Strict parity changes what differs; what stays is declared for it too (an OPTIONS
     # answer's Content-Type, above).
     assert {a.label for a in aspects} != idiomatic
+
+
+def test_the_recorded_answers_are_what_the_servers_answer(tmp_path):
+    """`dualgen options` and `compare` show each example's answers from
+    generator/declared_answers.json: measured, never typed by hand."""
+    from generator import differences
+
+    assert differences.measure(tmp_path) == differences.measured()
+    assert sorted(differences.measured()) == sorted(d.title for d in SHOWN)

@@ -239,3 +239,11 @@ def test_write_extension_writes_the_committed_module_byte_for_byte(framework, tm
     assert written == tmp_path / framework / f"{catalog.extension_module(framework)}.py"
     committed = catalog.TEMPLATES_DIR / framework / written.name
     assert written.read_bytes() == committed.read_bytes()
+
+
+def test_a_declared_difference_stands_beside_its_own_concept_or_its_choice():
+    vary = next(d for d in catalog.CHOICES["cors"].declared if d.title.startswith("Vary"))
+    assert (vary.concept, catalog.concept_of(vary)) == ("", "cors")
+    server = next(d for d in catalog.CHOICES["strict-parity"].declared if "Server" in d.title)
+    assert catalog.concept_of(server) == "start"
+    assert [catalog.concept_of(d) for d in catalog.DECLARED] == ["route", "route"]
