@@ -122,7 +122,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "as the client sent it (RAW_URI) and anything but printable ASCII percent-encoded; "
             "app.py runs the development server without werkzeug's own access log, "
             "so each request is logged once. With FORMAT json, a logger named 'access' writes "
-            "one JSON object per request to stdout (json.dumps, no extra package).",
+            "one JSON object per request to stdout through a logging.Formatter (no extra "
+            "package).",
         ),
         express=Side(
             ("morgan",),

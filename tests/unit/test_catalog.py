@@ -247,3 +247,18 @@ def test_a_declared_difference_stands_beside_its_own_concept_or_its_choice():
     server = next(d for d in catalog.CHOICES["strict-parity"].declared if "Server" in d.title)
     assert catalog.concept_of(server) == "start"
     assert [catalog.concept_of(d) for d in catalog.DECLARED] == ["route", "route"]
+
+
+def test_what_a_reader_is_shown_of_a_declared_difference():
+    declared = catalog.Declared(
+        "t", "f", "e", "w", docs=("https://a", "https://b"), example="GET /", concept="route"
+    )
+    assert declared.shown() == {
+        "title": "t",
+        "flask": "f",
+        "express": "e",
+        "why": "w",
+        "example": "GET /",
+        "docs": ["https://a", "https://b"],
+        "concept": "route",
+    }
