@@ -4,12 +4,15 @@
 {%- for var, choice in c._catalog.items() if c[var] and choice.kind == 'middleware' -%}
 {%- set _ = middleware.append(choice.key) -%}
 {%- endfor -%}
-{#- From each chosen middleware's partial: Node's modules, packages by name, constants; and
-    whether a request can fail, which calls for a final error handler (never a stack trace). -#}
+{#- From strict parity's and each chosen middleware's partial: Node's modules, packages by name,
+    constants; and whether a request can fail, which calls for a final error handler (never
+    a stack trace). -#}
 {%- set builtins, packages, constants = {}, {'express': "const express = require('express');"}, [] -%}
 {%- set can_fail = [package or c._dualgen.routes|selectattr('kind', 'equalto', 'error')|list] -%}
-{%- for key in middleware -%}
-{%- import 'middleware/' ~ key ~ '.js.j2' as partial with context -%}
+{%- set partials = ['strict-parity.js.j2'] if c.strict_parity else [] -%}
+{%- for key in middleware %}{% set _ = partials.append('middleware/' ~ key ~ '.js.j2') %}{% endfor -%}
+{%- for name in partials -%}
+{%- import name as partial with context -%}
 {%- for line in (partial.requires() if partial.requires is defined else '').strip().splitlines() -%}
 {%- set module = line.split("require('")[1].split("'")[0] -%}
 {%- if module.startswith('node:') %}{% set _ = builtins.update({module: line}) %}{% else %}{% set _ = packages.update({module: line}) %}{% endif -%}
@@ -20,11 +23,6 @@
 {#- Export the app (and listen only when run directly) once tests or a cluster load it. -#}
 {%- set exported = package or c.tests or c.production_server -%}
 {%- import 'strict-parity.js.j2' as strict with context -%}
-{%- if c.strict_parity -%}
-{%- for line in strict.requires().strip().splitlines() -%}
-{%- set _ = builtins.update({line.split("require('")[1].split("'")[0]: line}) -%}
-{%- endfor -%}
-{%- endif -%}
 {#- GET /healthz would have Express answer OPTIONS /healthz on its own; with strict parity, a
     final 404 keeps it to what Flask answers. -#}
 {%- set catch_all = c.strict_parity and not c.error_handlers and c.health -%}
