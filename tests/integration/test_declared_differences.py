@@ -8,15 +8,11 @@ import contextlib
 
 import pytest
 
-from generator import catalog, runner, spec
-from generator._observe import compare
+from generator import catalog, differences
 from generator._requests import Request
-from generator._wire import client_addresses, send
-from generator.render import render
+from generator._wire import client_addresses
 
 REMOVED = catalog.CHOICES["strict-parity"].declared
-#: The api preset's middleware, and a rate limit (Retry-After shows on every answer).
-API_AND_LIMIT = [*catalog.PRESETS["api"]["middleware"], "rate-limit"]
 #: Every difference strict parity removes that a plain request shows (the api preset's).
 SHOWN = [
     declared
@@ -28,33 +24,21 @@ SOURCES = client_addresses(start=7000)
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    """The api preset with a rate limit, without and with strict parity, both frameworks,
-    started once."""
+    """The examples' project, without and with strict parity, both frameworks, started once."""
     root = tmp_path_factory.mktemp("declared")
     with contextlib.ExitStack() as stack:
-        started = {}
-        for strict in (False, True):
-            built = spec.build(
-                {"preset": "api", "middleware": API_AND_LIMIT, "strict-parity": strict}
+        yield {
+            strict: stack.enter_context(
+                differences.example_servers(root / f"strict-{strict}", strict=strict)
             )
-            projects = render(built, catalog.FRAMEWORKS, root / f"strict-{strict}")
-            started[strict] = (
-                built,
-                {
-                    framework: stack.enter_context(runner.serve(project)).url
-                    for framework, project in zip(catalog.FRAMEWORKS, projects, strict=True)
-                },
-            )
-        yield started
+            for strict in (False, True)
+        }
 
 
 def _differences(started, request):
     built, urls = started
-    source = next(SOURCES)
-    answers = {
-        name: send(url, request, source=source, client="198.18.0.1") for name, url in urls.items()
-    }
-    return built, answers, compare(answers["flask"], answers["express"])
+    answers, aspects = differences.ask(urls, request, next(SOURCES))
+    return built, answers, aspects
 
 
 def test_every_difference_strict_parity_removes_has_an_example_and_docs():
@@ -93,10 +77,8 @@ def test_the_example_differs_as_declared_and_strict_parity_removes_it(declared, 
     assert {a.label for a in aspects} != idiomatic
 
 
-def test_the_recorded_answers_are_what_the_servers_answer(tmp_path):
+def test_the_recorded_answers_are_what_the_servers_answer(servers):
     """`dualgen options` and `compare` show each example's answers from
     generator/declared_answers.json: measured, never typed by hand."""
-    from generator import differences
-
-    assert differences.measure(tmp_path) == differences.measured()
+    assert differences.measure(*servers[False]) == differences.measured()
     assert sorted(differences.measured()) == sorted(d.title for d in SHOWN)
