@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .. import catalog
@@ -95,14 +96,18 @@ class Comparison:
     def declared_at(self, key: str | None) -> list[catalog.Declared]:
         """The declared differences shown beside the concept `key`; with None, those whose
         concept this comparison does not show (listed last)."""
+        return self._declared_by_concept.get(key, [])
+
+    @cached_property
+    def _declared_by_concept(self) -> dict[str | None, list[catalog.Declared]]:
+        """Each declared difference under the concept it is shown beside, worked out once."""
         shown = {match.key for match in self.concepts if match.applies}
         covers = {concept.covers: concept.key for concept in CONCEPTS if concept.covers}
-        found = []
+        found: dict[str | None, list[catalog.Declared]] = {}
         for declared in self.declared:
             concept = catalog.concept_of(declared)
             concept = covers.get(concept, concept)
-            if concept == key or (key is None and concept not in shown):
-                found.append(declared)
+            found.setdefault(concept if concept in shown else None, []).append(declared)
         return found
 
     @property
