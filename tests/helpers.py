@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -14,14 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def missing(message: str, in_ci: str = "CI must have every tool the suite needs") -> NoReturn:
+    """Skip a test whose prerequisite is missing, but fail it in CI: CI never silently skips."""
+    if IN_CI:
+        pytest.fail(f"{message}; {in_ci}")
+    pytest.skip(message)
+
+
 def require_tools(*names: str) -> None:
-    """Skip a test when a tool is missing, but fail it in CI: CI never silently skips."""
-    missing = [name for name in names if shutil.which(name) is None]
-    if missing:
-        message = f"{', '.join(missing)} not found on PATH"
-        if IN_CI:
-            pytest.fail(f"{message}; CI must have every tool the suite needs")
-        pytest.skip(message)
+    """Skip a test when a tool is missing, but fail it in CI."""
+    absent = [name for name in names if shutil.which(name) is None]
+    if absent:
+        missing(f"{', '.join(absent)} not found on PATH")
 
 
 def run_dualgen(*args: str, cwd: Path, check: bool = False) -> subprocess.CompletedProcess:
@@ -100,10 +105,10 @@ def after_readme_setup(folder: Path) -> tuple[str, dict[str, str]]:
 
     prefix = Path(sys.prefix)
     if prefix == Path(sys.base_prefix) or not (prefix / "bin" / "activate").is_file():
-        message = "the tests do not run in a virtualenv with bin/activate"
-        if IN_CI:
-            pytest.fail(f"{message}; CI runs them in .venv as the README says")
-        pytest.skip(message)
+        missing(
+            "the tests do not run in a virtualenv with bin/activate",
+            "CI runs them in .venv as the README says",
+        )
     setup = readme_section("## Set-up")
     (activate,) = [
         line.split("#")[0].strip()

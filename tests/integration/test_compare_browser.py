@@ -11,7 +11,7 @@ import pytest
 
 from generator import compare as cmp
 from generator import spec as specs
-from tests.helpers import IN_CI
+from tests.helpers import missing
 
 pytestmark = pytest.mark.integration
 
@@ -33,10 +33,7 @@ def find_chromium() -> Path:
     """Debian's chromium (`.ci/run` installs it); missing, it skips, and fails in CI."""
     if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
         return CHROMIUM
-    message = f"{CHROMIUM} not found; install it with: apt-get install -y chromium"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+    missing(f"{CHROMIUM} not found; install it with: apt-get install -y chromium")
 
 
 def run_chromium(chromium: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
