@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -23,11 +22,11 @@ from benchmarks import report
 from benchmarks._common import HERE, Section, Target, log, median, ratio, rotate
 from benchmarks.server_bench import (
     BASELINES,
-    BORROWED,
     GROUPS,
     UNLIMITED,
     Group,
     Load,
+    beside,
     measure_one,
     wrk_command,
     wrk_missing,
@@ -65,11 +64,9 @@ def make_projects(work: Path, names: list[str]) -> dict[tuple[str, str], Path]:
         production = render(
             specs.build(answers_for("production")), (framework,), work / "for-bare" / framework
         )[0]
-        bare = work / "bare" / framework
-        shutil.copytree(BASELINES / framework, bare)
-        for borrowed in BORROWED[framework]:
-            shutil.copy2(production / borrowed, bare / borrowed)
-        projects[(framework, "bare")] = bare
+        projects[(framework, "bare")] = beside(
+            BASELINES / framework, production, work / "bare" / framework, framework
+        )
     return projects
 
 

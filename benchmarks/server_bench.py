@@ -41,6 +41,15 @@ BORROWED = {
 }
 
 
+def beside(app: Path, generated: Path, target: Path, framework: str) -> Path:
+    """A hand-written app (the folder `app`) copied to target with the BORROWED files of a
+    generated project: the same pinned dependencies, run by the same production server."""
+    shutil.copytree(app, target)
+    for borrowed in BORROWED[framework]:
+        shutil.copy2(generated / borrowed, target / borrowed)
+    return target
+
+
 @dataclass(frozen=True)
 class Group:
     """One server setup; every variant in it runs under exactly that setup."""
@@ -162,11 +171,12 @@ def make_projects(work: Path) -> dict[tuple[str, str], Path]:
         for name, answers in ANSWERS.items():
             spec = specs.build(dict(answers))
             projects[(framework, name)] = render(spec, (framework,), work / name / framework)[0]
-        bare = work / "bare" / framework
-        shutil.copytree(BASELINES / framework, bare)
-        for borrowed in BORROWED[framework]:
-            shutil.copy2(projects[(framework, "production")] / borrowed, bare / borrowed)
-        projects[(framework, "bare")] = bare
+        projects[(framework, "bare")] = beside(
+            BASELINES / framework,
+            projects[(framework, "production")],
+            work / "bare" / framework,
+            framework,
+        )
     return projects
 
 

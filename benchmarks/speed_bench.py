@@ -34,7 +34,6 @@ import argparse
 import contextlib
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import time
@@ -48,7 +47,7 @@ import psutil
 from benchmarks import report
 from benchmarks._common import HERE, Section, Target, log, median, ratio, rotate
 from benchmarks.machine import machine, versions
-from benchmarks.server_bench import BORROWED, UNLIMITED, parse_wrk, run_wrk, wrk_missing
+from benchmarks.server_bench import UNLIMITED, beside, parse_wrk, run_wrk, wrk_missing
 from benchmarks.verify_bench import WARM_CACHE, cache_at
 from generator import catalog, runner
 from generator import spec as specs
@@ -109,11 +108,9 @@ def make_projects(
                     work / "for-ref" / framework,
                 )[0]
             )
-            reference = work / "reference" / framework
-            shutil.copytree(REFERENCE / framework, reference)
-            for borrowed in BORROWED[framework]:
-                shutil.copy2(generated / borrowed, reference / borrowed)
-            projects[(framework, "reference")] = reference
+            projects[(framework, "reference")] = beside(
+                REFERENCE / framework, generated, work / "reference" / framework, framework
+            )
     return projects
 
 
