@@ -15,8 +15,7 @@ const { burn } = require('../work');
 {%- import 'strict-parity.js.j2' as strict with context %}
 {%- if c.strict_parity %}
 
-{{ strict.router_comment()|trim }}
-const router = express.Router({{ strict.router_options() }});
+{{ strict.router()|trim }}
 {%- else %}
 
 const router = express.Router();
