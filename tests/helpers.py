@@ -121,3 +121,17 @@ def after_readme_setup(folder: Path) -> tuple[str, dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != bin_)
     return activate, env
+
+
+def run_project_tests(project: Path, installed, timeout: float) -> subprocess.CompletedProcess:
+    """A generated project's own tests, as its README says to run them, with the cached
+    dependencies (`installed`, a runner.Installed)."""
+    return subprocess.run(
+        installed.test_command(),
+        cwd=project,
+        env=installed.env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )

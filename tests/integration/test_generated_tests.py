@@ -17,6 +17,7 @@ import pytest
 from generator import catalog, runner, spec
 from generator.project import detect_framework
 from generator.render import render
+from tests.helpers import run_project_tests
 
 ANSWERS: dict[str, object] = {
     "preset": "production",
@@ -74,15 +75,7 @@ def projects(tmp_path_factory) -> dict[str, tuple[Path, runner.Installed]]:
 
 def run_suite(project: Path, installed: runner.Installed) -> subprocess.CompletedProcess:
     """The project's own tests, as its README says to run them."""
-    return subprocess.run(
-        installed.test_command(),
-        cwd=project,
-        env=installed.env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=300,
-    )
+    return run_project_tests(project, installed, timeout=300)
 
 
 #: The module of each concern in a Flask package, where it differs from the key.

@@ -4,7 +4,6 @@ spec yields, identically; and each generated project's own tests pass."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from generator import exchanges, runner, spec, verify
 from generator.render import render
 from tests.combos import ALL_COMBOS as COMBOS
+from tests.helpers import run_project_tests
 
 
 @pytest.fixture(scope="module")
@@ -98,13 +98,5 @@ def test_production_servers_answer_the_contract(combo, rendered):
 def test_generated_projects_own_tests_pass(combo, framework, rendered):
     project = rendered[combo][1][framework]
     installed = runner.install(project, dev=True)
-    result = subprocess.run(
-        installed.test_command(),
-        cwd=project,
-        env=installed.env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
+    result = run_project_tests(project, installed, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
