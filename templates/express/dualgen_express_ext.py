@@ -9,7 +9,7 @@ This file is the one source of both templates' Jinja filters: `python -m generat
 it into each template as the module its cookiecutter.json `_extensions` names, so plain
 `cookiecutter templates/flask` works without dualgen; a unit test fails when a copy drifts. It
 imports only the standard library and jinja2. The HTTP rules (which routes answer no body, the
-default body, the Allow header) come computed in each route's context (generator/routes.py).
+default body, the Allow header) come computed in each route's context (generator/spec/routes.py).
 """
 
 from __future__ import annotations

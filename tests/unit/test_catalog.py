@@ -71,7 +71,7 @@ def test_packages_follow_the_choices():
 
 
 def test_every_middleware_has_partials_per_framework_and_its_exchanges():
-    from generator.exchanges import CHOICE_EXCHANGES
+    from generator.contract import CHOICE_EXCHANGES
 
     for choice in catalog.MIDDLEWARE:
         assert choice.key in CHOICE_EXCHANGES, choice.key
@@ -150,7 +150,7 @@ def test_templates_come_from_the_install_when_there_is_one(tmp_path, monkeypatch
     assert catalog.templates_dir() == ROOT / "templates" == catalog.TEMPLATES_DIR
     fake = tmp_path / "generator"
     (fake / "_templates").mkdir(parents=True)
-    monkeypatch.setattr(catalog, "__file__", str(fake / "catalog.py"))
+    monkeypatch.setattr(catalog, "GENERATOR", fake)
     assert catalog.templates_dir() == fake / "_templates"
 
 

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator import catalog, routes, spec
+from generator import catalog, spec
 from generator.errors import SpecError
+from generator.spec import routes
 
 EXAMPLES = int(os.environ.get("DUALGEN_ROUND_TRIP_EXAMPLES", "150"))
 
