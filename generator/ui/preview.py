@@ -75,16 +75,27 @@ def _tokens(item) -> list[list[list[str]]] | None:
     if item.text is None:
         return None
     rows = hl.lines(item.text, hl.language_for(item.path))
-    return [[[kind, text] for kind, text in row] for row in rows[: len(item.lines)]]
+    merged: list[list[list[str]]] = []
+    for row in rows[: len(item.lines)]:
+        tokens: list[list[str]] = []
+        for kind, text in row:
+            if tokens and tokens[-1][0] == kind:
+                tokens[-1][1] += text  # neighbours of one kind are one span
+            else:
+                tokens.append([kind, text])
+        merged.append(tokens)
+    return merged
 
 
 def toggled(spec: ProjectSpec, key: str) -> tuple[str, ProjectSpec]:
     """The sign ("+" adds, "-" removes) and the spec with one middleware or config switch
     turned the other way, as `dualgen diff --to ANSWERS±KEY` makes it."""
     from ..compare.diff import apply_changes
-    from ..spec import build, check_choice
+    from ..spec import build, unknown
 
-    check_choice(key, catalog.MIDDLEWARE + catalog.CONFIG)
+    keys = [choice.key for choice in catalog.MIDDLEWARE + catalog.CONFIG]
+    if key not in keys:
+        raise unknown("choice", key, keys)
     sign = "-" if key in spec.choices() else "+"
     answers = spec.answers()
     label = f"{spec.slug}.yaml"
