@@ -8,6 +8,7 @@ with werkzeug's `make_server` on 127.0.0.1 until Ctrl-C. The page and curl use o
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +50,8 @@ def serve(
 
     from .views import WRITING
 
+    # One line per request would bury the URL; errors are still logged.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     token = secrets.token_urlsafe(24)
     app = create_app(port=port, token=token, out=out)
     server = make_server("127.0.0.1", port, app, threaded=True)

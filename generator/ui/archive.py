@@ -22,9 +22,11 @@ EPOCH = (1980, 1, 1, 0, 0, 0)
 def starter_zip(spec: ProjectSpec, frameworks: tuple[str, ...]) -> bytes:
     """The zip of the projects `dualgen new FRAMEWORK NAME` would write for spec."""
     from ..render import folder_name, render_tree
+    from .preview import RENDERING
 
     buffer = io.BytesIO()
     with (
+        RENDERING,
         tempfile.TemporaryDirectory(prefix="dualgen-zip-") as tmp,
         zipfile.ZipFile(buffer, "w") as archive,
     ):

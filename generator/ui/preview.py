@@ -21,6 +21,9 @@ from ..spec import ProjectSpec, dump_answers
 KEPT = 48
 _trees: OrderedDict[tuple[str, str], Tree] = OrderedDict()
 _lock = threading.Lock()
+#: Rendering changes the process's working folder (the template's hooks run in the project)
+#: and patches cookiecutter for the time of a render: one render at a time.
+RENDERING = threading.RLock()
 
 
 def tree(spec: ProjectSpec, framework: str) -> Tree:
@@ -32,8 +35,12 @@ def tree(spec: ProjectSpec, framework: str) -> Tree:
         if key in _trees:
             _trees.move_to_end(key)
             return _trees[key]
-    with tempfile.TemporaryDirectory(prefix="dualgen-ui-") as tmp:
-        found = read_tree(render_tree(spec, framework, Path(tmp)), framework)
+    with RENDERING:
+        with _lock:
+            if key in _trees:  # rendered while this request waited
+                return _trees[key]
+        with tempfile.TemporaryDirectory(prefix="dualgen-ui-") as tmp:
+            found = read_tree(render_tree(spec, framework, Path(tmp)), framework)
     with _lock:
         _trees[key] = found
         while len(_trees) > KEPT:

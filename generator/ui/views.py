@@ -173,7 +173,7 @@ def _write(state: State, out, force: bool):
         name = folder_name(state.spec, framework, both=len(state.frameworks) > 1)
         if (out / name).resolve().parent != out.resolve():
             raise DestinationError(f"{name!r} would be written outside {str(out)!r}")
-    with WRITING:
+    with WRITING, preview.RENDERING:
         return render(state.spec, state.frameworks, out, force=force)
 
 

@@ -22,7 +22,12 @@ function el(tag, attrs = {}, ...children) {
 
 async function getJSON(path) {
   const response = await fetch(path, { headers: { Accept: "application/json" } });
-  return { ok: response.ok, status: response.status, body: await response.json() };
+  return { ok: response.ok, status: response.status, body: await bodyOf(response) };
+}
+
+async function bodyOf(response) {
+  if ((response.headers.get("Content-Type") || "").startsWith("application/json")) return response.json();
+  return { error: `the server answered ${response.status}: ${(await response.text()).trim().slice(0, 200)}` };
 }
 
 const query = () => params.toString();
@@ -129,11 +134,12 @@ function showControls() {
   showRefusals();
 }
 
+// What the state says of a rule's other side: the preset, the chosen middleware, or a switch
+// the query sets (a switch left to its default is never what a rule refuses).
 function current(key) {
   if (key === "preset") return params.get("preset") || "";
   if (key === "middleware") return answers ? answers.middleware : [];
-  const input = $(`[data-flag="${key}"]`);
-  return input ? String(input.checked) : "";
+  return params.get(key) || "";
 }
 
 function showRefusals() {
@@ -148,7 +154,7 @@ function showRefusals() {
       if (!holds || target === "preset") continue;
       if (target === "middleware") {
         if (!current("middleware").includes(rule.when.middleware)) reasons.set(rule.when.middleware, rule.reason);
-      } else if (String(current(target) !== "true") === rule.when[target]) {
+      } else if (String(!$(`[data-flag="${target}"]`).checked) === rule.when[target]) {
         reasons.set(target, rule.reason);
       }
     }
@@ -307,9 +313,11 @@ function showTake(data) {
 
 async function write(force) {
   const result = $("#write-result");
+  result.textContent = "Writing…";
   const response = await fetch(`/api/write?${query()}${force ? `${query() ? "&" : ""}force=true` : ""}`, { method: "POST" });
-  const body = await response.json();
+  const body = await bodyOf(response);
   if (response.status === 409 && !force) {
+    result.textContent = "";
     $("#confirm-text").textContent = body.error;
     $("#confirm").showModal();
     return;

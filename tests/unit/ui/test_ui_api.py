@@ -7,14 +7,12 @@ import io
 import json
 import re
 import shlex
-import stat
 import zipfile
-from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.helpers import run_main
+from tests.helpers import run_main, tree_of, unzip
 from tests.unit.ui.conftest import BASE
 
 
@@ -190,29 +188,6 @@ def test_a_diff_of_an_unknown_choice_is_refused(client):
     assert answer.json["error"].startswith("choice 'corz' is unknown; did you mean 'cors'?")
 
 
-def unzip(data: bytes, into: Path) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            target = into / info.filename
-            if info.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(info))
-            target.chmod(stat.S_IMODE(info.external_attr >> 16))
-
-
-def tree_of(folder: Path) -> dict[str, tuple[bytes | None, int]]:
-    """Every path under folder with its bytes (None for a folder) and permission bits."""
-    return {
-        path.relative_to(folder).as_posix(): (
-            None if path.is_dir() else path.read_bytes(),
-            stat.S_IMODE(path.stat().st_mode),
-        )
-        for path in sorted(folder.rglob("*"))
-    }
-
-
 @pytest.mark.parametrize(
     "query",
     [
@@ -280,3 +255,16 @@ def test_a_browser_gets_the_page(client):
     assert '<script type="module" src="/static/ui.js"></script>' in page
     links = re.findall(r'(?:src|href)="([^"]*)"', page)
     assert links and all(re.match(r"/[^/]|data:,$|#", link) for link in links), links
+
+
+def test_requests_at_the_same_time_all_get_their_answer(client):
+    """The server answers in threads; rendering moves the working folder, so it must not overlap."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = [f"name=same{n % 3}&middleware=cors,health&tests=true" for n in range(9)]
+    queries += ["preset=production", "framework=flask&preset=api"]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda q: client.get(f"/api/preview?{q}"), queries))
+        zips = list(pool.map(lambda q: client.get(f"/starter.zip?{q}"), queries[:4]))
+    assert [a.status_code for a in answers + zips] == [200] * (len(queries) + 4)
+    assert zips[0].data == zips[3].data
