@@ -17,8 +17,8 @@ from .. import catalog
 from ..compare import Comparison, Tree, diff_trees, read_tree, render_diff_text, resolve
 from ..spec import ProjectSpec, dump_answers
 
-#: How many rendered trees are kept (each is a few dozen kilobytes of text).
-KEPT = 48
+#: How many rendered trees are kept (each is a few dozen kilobytes of text: a few MB in all).
+KEPT = 256
 _trees: OrderedDict[tuple[str, str], Tree] = OrderedDict()
 _lock = threading.Lock()
 #: Rendering changes the process's working folder (the template's hooks run in the project)

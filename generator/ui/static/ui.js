@@ -216,7 +216,7 @@ function showFile(framework, path, line) {
     const row = document.getElementById(`${framework}:${file.path}:${line}`);
     if (row) {
       row.classList.add("target");
-      row.scrollIntoView({ block: "center" });
+      view.scrollTop = row.offsetTop - view.offsetTop - view.clientHeight / 2; // the code, not the page
     }
   }
 }

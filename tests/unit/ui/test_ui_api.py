@@ -258,9 +258,13 @@ def test_a_browser_gets_the_page(client):
 
 
 def test_requests_at_the_same_time_all_get_their_answer(client):
-    """The server answers in threads; rendering moves the working folder, so it must not overlap."""
+    """The server answers in threads; a render moves the working folder (into the template,
+    then into the project for its hook), so two must never overlap."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from generator.catalog import templates_dir
+
+    before = sorted(templates_dir().rglob("*"))
     queries = [f"name=same{n % 3}&middleware=cors,health&tests=true" for n in range(9)]
     queries += ["preset=production", "framework=flask&preset=api"]
     with ThreadPoolExecutor(max_workers=6) as pool:
@@ -268,3 +272,5 @@ def test_requests_at_the_same_time_all_get_their_answer(client):
         zips = list(pool.map(lambda q: client.get(f"/starter.zip?{q}"), queries[:4]))
     assert [a.status_code for a in answers + zips] == [200] * (len(queries) + 4)
     assert zips[0].data == zips[3].data
+    # A hook that ran while another render had moved into the template deleted its files.
+    assert sorted(templates_dir().rglob("*")) == before
