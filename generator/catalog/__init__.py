@@ -188,7 +188,7 @@ def declared_differences(spec) -> list[Declared]:
 
 GENERATOR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = GENERATOR.parent / "templates"
-LITERALS = GENERATOR / "literals.py"
+LITERALS = GENERATOR / "literals"
 
 
 def templates_dir() -> Path:
@@ -283,14 +283,18 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
 
 
 def extension_module(framework: str) -> str:
-    """The module a template's `_extensions` names: its copy of generator/literals.py."""
+    """The package a template's `_extensions` names: its copy of generator/literals/."""
     return f"dualgen_{framework}_ext"
 
 
-def extension_source() -> str:
-    """The text of each template's extension module: generator/literals.py, marked as a copy."""
-    note = "# Copied from generator/literals.py by `python -m generator.catalog`: edit that file.\n"
-    return note + LITERALS.read_text(encoding="utf-8")
+def extension_sources() -> dict[str, str]:
+    """The text of each file of a template's extension package: generator/literals/'s modules,
+    each marked as a copy."""
+    note = "# Copied from generator/literals/{} by `python -m generator.catalog`: edit that file.\n"
+    return {
+        path.name: note.format(path.name) + path.read_text(encoding="utf-8")
+        for path in sorted(LITERALS.glob("*.py"))
+    }
 
 
 def write_cookiecutter_json(framework: str, root: Path = TEMPLATES_DIR) -> Path:
@@ -300,6 +304,12 @@ def write_cookiecutter_json(framework: str, root: Path = TEMPLATES_DIR) -> Path:
 
 
 def write_extension(framework: str, root: Path = TEMPLATES_DIR) -> Path:
-    path = root / framework / f"{extension_module(framework)}.py"
-    path.write_text(extension_source(), encoding="utf-8")
-    return path
+    folder = root / framework / extension_module(framework)
+    folder.mkdir(exist_ok=True)
+    sources = extension_sources()
+    for stale in folder.glob("*.py"):
+        if stale.name not in sources:
+            stale.unlink()
+    for name, text in sources.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

@@ -7,6 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+#: Where a Flask project wires its middleware: app.py while it is one file; once it has several
+#: routes, the package: __init__.py (create_app()) and one module per concern (its init_app).
+FLASK_APP_FILES = ("app.py", "*/*.py")
+
 
 @dataclass(frozen=True)
 class Anchor:

@@ -13,7 +13,7 @@ import json
 from functools import cache
 
 from .. import catalog
-from ..spec import routes
+from ..spec import route_values, routes
 from .state import FLAGS, FRAMEWORKS, OPTIONS, parse
 
 
@@ -41,7 +41,7 @@ def form() -> dict[str, object]:
             "methods": list(routes.METHODS),
             "param_types": list(routes.PARAM_TYPES),
             "work_kinds": list(routes.WORK_KINDS),
-            "max_work_ms": routes.MAX_WORK_MS,
+            "max_work_ms": route_values.MAX_WORK_MS,
             "example": "GET /users/{id:int}",
         },
         "excludes": excludes(),
