@@ -120,9 +120,9 @@ PRESETS: dict[str, dict[str, object]] = {
     },
 }
 
-#: Differences between the servers not tied to one choice. With every choice's own `declared`,
-#: at most five in all (tests/unit/test_catalog.py): the target is none. Classic projects, the
-#: article's two programs as written, are not made to answer alike and declare nothing.
+#: Differences between the servers not tied to one choice (each choice declares its own in its
+#: entry). Classic projects, the article's two programs as written, are not made to answer
+#: alike and declare nothing.
 DECLARED: tuple[Declared, ...] = (
     Declared(
         "answers without content (OPTIONS, 204)",

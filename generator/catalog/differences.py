@@ -165,8 +165,9 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
 )
 
 #: Code that exists only to make one framework answer as the other: it may appear in a project
-#: only with strict parity (tests/unit/test_idiomatic.py renders every tested choice set without
-#: it and fails on any of these). A new emulation is declared here, and goes into strict parity.
+#: only with strict parity (tests/unit/catalog/test_catalog_differences.py renders every tested
+#: choice set without it and fails on any of these). A new emulation is declared here, and goes
+#: into strict parity.
 EMULATION: dict[str, tuple[str, ...]] = {
     "flask": (
         "merge_slashes",

@@ -18,7 +18,8 @@ from .answers import load_answers as load_answers
 from .routes import Route, check_routes, hello_route, make_route, route_contexts
 
 #: Every field of an answer file and the kind of value it takes: the one schema that `build`
-#: validates, `context` makes data, and the tests walk (tests/unit/test_answers_schema.py).
+#: validates, `context` makes data, and the tests walk
+#: (tests/unit/spec/test_spec_hostile_fields.py).
 #: The fields inside settings and routes come from the catalog and routes.ROUTE_KEYS.
 SWITCHES = tuple(choice.key for choice in catalog.CONFIG)
 FIELDS: dict[str, str] = {

@@ -1,7 +1,7 @@
 """Spec -> recorded answers -> spec is the identity, for every field and value the schema admits.
 
 The values are walked from the schema (spec.FIELDS, the catalog's settings, routes.ROUTE_KEYS), as
-tests/unit/test_answers_schema.py does: a field added later needs a strategy here, or
+tests/unit/spec/test_spec_hostile_fields.py does: a field added later needs a strategy here, or
 `test_the_strategies_cover_the_whole_schema` fails.
 """
 
