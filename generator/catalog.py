@@ -216,8 +216,15 @@ def packages(
 
 
 def uses_redis(settings: dict[str, object]) -> bool:
-    """Whether a choice's settings keep its data in Redis (a storage setting not memory://)."""
-    return str(settings.get("storage", "memory://")).startswith(("redis://", "rediss://"))
+    """Whether a choice's settings keep its data in Redis (a storage setting, rate-limit's
+    storage or events' broker, not memory://)."""
+    where = settings.get("storage", settings.get("broker", "memory://"))
+    return str(where).startswith(("redis://", "rediss://"))
+
+
+def storage_var(choice: Choice) -> str:
+    """The cookiecutter variable of a choice's storage setting (memory:// or Redis), or ""."""
+    return next((choice.setting_var(s) for s in choice.settings if s.kind == "storage"), "")
 
 
 def cookiecutter_json(framework: str) -> dict[str, object]:
@@ -261,6 +268,7 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
             "packages": list(choice.side(framework).packages),
             "dev_packages": list(choice.side(framework).dev_packages),
             "redis_packages": list(choice.side(framework).redis_packages),
+            "storage_var": storage_var(choice),
             "note": choice.side(framework).note,
             "settings": [
                 {"var": choice.setting_var(setting), "help": setting.help}

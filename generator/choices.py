@@ -8,6 +8,7 @@ has the recipe for adding one.
 
 from __future__ import annotations
 
+from .choice_events import EVENTS
 from .differences import STRICT_PARITY_REMOVES
 from .entries import Anchor, Choice, Declared, Setting, Side
 
@@ -373,6 +374,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "express": (Anchor("app.js", r"^app\.use\(\s*express\.json\("),),
         },
     ),
+    EVENTS,
     Choice(
         key="static",
         title="Static files",
