@@ -30,6 +30,7 @@ PINS: dict[str, dict[str, str]] = {
         "flask-compress": "1.25",
         "flask-limiter": "4.1.1",
         "gunicorn": "27.0.1",
+        "gevent": "26.9.0",
         "python-dotenv": "1.2.4",
         "redis": "7.4.1",
         "pytest": "9.2.0",
@@ -212,7 +213,21 @@ def packages(
         names.extend(side.dev_packages if dev else side.packages)
         if not dev and uses_redis((settings or {}).get(key, {})):
             names.extend(side.redis_packages)
+    if framework == "flask" and not dev and "production-server" in choices:
+        names.extend(worker_packages(choices, settings or {}))
     return {name: pins[name] for name in dict.fromkeys(names)}
+
+
+def worker_class(choices: list[str], settings: dict[str, dict[str, object]]) -> str:
+    """gunicorn's worker class: the chosen one, but gevent for sync when events are chosen
+    (an open stream would hold a sync worker, which serves one request at a time)."""
+    chosen = str(settings.get("production-server", {}).get("worker-class", "sync"))
+    return "gevent" if chosen == "sync" and "events" in choices else chosen
+
+
+def worker_packages(choices: list[str], settings: dict[str, dict[str, object]]) -> list[str]:
+    """The package gunicorn's worker class needs besides gunicorn: gevent for gevent."""
+    return ["gevent"] if worker_class(choices, settings) == "gevent" else []
 
 
 def uses_redis(settings: dict[str, object]) -> bool:

@@ -33,19 +33,19 @@ workers = int(os.environ.get('WEB_CONCURRENCY', usable_cpus() * 2 + 1))
 graceful_timeout = int(os.environ.get('GRACEFUL_TIMEOUT', '30'))
 {%- set worker_class = cookiecutter.production_server_worker_class %}
 {%- if cookiecutter.events and worker_class == 'sync' %}
-{%- set worker_class = 'gthread' %}
+{%- set worker_class = 'gevent' %}
 {%- endif %}
 {%- if worker_class == 'gthread' %}
-{%- if cookiecutter.events and cookiecutter.production_server_worker_class == 'sync' %}
-# Threads per worker, each serving one request at a time: an event stream holds its thread
-# while it is open (a sync worker, one request at a time, could not serve one).
-{%- else %}
 # Threads per worker: each serves one request at a time, so a worker serves as many at once.
-{%- endif %}
 worker_class = 'gthread'
 threads = int(os.environ.get('GUNICORN_THREADS', '8'))
 {%- elif worker_class == 'gevent' %}
-# A greenlet per request: a worker holds thousands of open event streams.
+{%- if cookiecutter.events %}
+# A greenlet per request, so that a worker holds many open event streams at once (a thread
+# or a sync worker would be taken for as long as a stream stays open).
+{%- else %}
+# A greenlet per request: a worker serves many at once while they wait.
+{%- endif %}
 worker_class = 'gevent'
 worker_connections = int(os.environ.get('GUNICORN_CONNECTIONS', '1000'))
 {%- endif %}
