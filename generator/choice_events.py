@@ -78,7 +78,8 @@ EVENTS = Choice(
         ),
     ),
     concepts={
-        "flask": (Anchor(_FLASK_FILES, r"^def sse_event\("),),
+        # The framing, the broker and the stream's view.
+        "flask": (Anchor(_FLASK_FILES, r"^def sse_event\([\s\S]*?^[ ]*def stream_events\("),),
         "express": (Anchor("events.js", whole=True),),
     },
 )
