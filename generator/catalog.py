@@ -65,6 +65,8 @@ DEPENDENCY_MODULES = (
     "flask_compress",
     "flask_cors",
     "flask_limiter",
+    "gevent",
+    "greenlet",
     "gunicorn",
     "iniconfig",
     "itsdangerous",
@@ -81,6 +83,7 @@ DEPENDENCY_MODULES = (
     "typing_extensions",
     "werkzeug",
     "wrapt",
+    "zope",
 )
 
 DEFAULT_PORTS = {"flask": 5000, "express": 3000}
