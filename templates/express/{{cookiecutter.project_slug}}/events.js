@@ -215,38 +215,38 @@ router.get('/', async (req, res) => {
 });
 
 // Publish {"event": NAME, "data": VALUE} to every stream; answer 202 with its id.
-router.post(
-  '/',
-{%- if not c.json_body %}
-  express.json({ limit: BODY_LIMIT }),
+{%- if c.json_body %}
+router.post('/', async (req, res) => {
+{%- else %}
+router.post('/', express.json({ limit: BODY_LIMIT }), async (req, res) => {
 {%- endif %}
-  async (req, res) => {
-    const body = req.body;
-    if (
-      typeof body !== 'object' ||
-      body === null ||
-      Array.isArray(body) ||
-      !Object.hasOwn(body, 'data')
-    ) {
-      return res.status(400).json({
-        error: 'the body must be a JSON object {"event": NAME, "data": VALUE}',
-      });
-    }
-    if (typeof body.event !== 'string' || !EVENT_NAME.test(body.event)) {
-      return res
-        .status(400)
-        .json({ error: 'event must be 1 to 64 letters, digits, _ . : or -' });
-    }
-    const id = await broker.publish(body.event, JSON.stringify(body.data));
-    res.status(202).json({ id });
-  },
-);
+  const body = req.body;
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    Array.isArray(body) ||
+    !Object.hasOwn(body, 'data')
+  ) {
+    return res.status(400).json({
+      error: 'the body must be {"event": NAME, "data": VALUE}',
+    });
+  }
+  if (typeof body.event !== 'string' || !EVENT_NAME.test(body.event)) {
+    return res
+      .status(400)
+      .json({ error: 'event must be 1 to 64 letters, digits, _ . : or -' });
+  }
+  const id = await broker.publish(body.event, JSON.stringify(body.data));
+  res.status(202).json({ id });
+});
 {%- if not c.json_body %}
 
 // A body too large or not JSON: a JSON answer, as for any other bad body.
 router.use((err, req, res, next) => {
   if (err.type === 'entity.too.large') {
-    return res.status(413).json({ error: `the body is over ${BODY_LIMIT} bytes` });
+    return res
+      .status(413)
+      .json({ error: `the body is over ${BODY_LIMIT} bytes` });
   }
   if (err.type === 'entity.parse.failed') {
     return res.status(400).json({ error: 'the body is not valid JSON' });
