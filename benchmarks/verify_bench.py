@@ -25,7 +25,8 @@ from benchmarks._common import (
     spread,
     timed_run,
 )
-from generator import exchanges, runner
+from generator import contract as exchanges
+from generator import runner
 from generator import spec as specs
 from generator.render import render
 
@@ -199,7 +200,7 @@ def section(cold_count: int, warm_count: int) -> Section:
             f"DUALGEN_CACHE_DIR in a temporary folder ({cold_count} rounds, "
             f"alternating with the raw install); warm: a filled cache ({warm_count} "
             "rounds). Phases through the library: `generator.runner.install`, "
-            "`serve` (start = until the port accepts), `generator.exchanges.run` "
+            "`serve` (start = until the port accepts), `generator.contract.run` "
             "(check), leaving the `with` block (stop). The warm CLI row times "
             "`python -m generator verify DIR` as a whole process."
         ),

@@ -12,7 +12,7 @@ reason (`Check.skipped`).
   as not checked.
 - Starting and checking share one time budget (a server start under way may finish, within its
   own timeout); what the budget leaves out is reported as not checked, and verify fails.
-- Answers are read through generator._bounds: an answer past the budget is cut short like a
+- Answers are read through generator.bounds: an answer past the budget is cut short like a
   request, headers over 64 KiB or a body over 1 MiB are the exchange's problem.
 - In production with a rate limit, one worker (WEB_CONCURRENCY=1): the in-memory limiter counts
   per process.
@@ -25,9 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import _bounds, catalog, runner
+from . import bounds as _bounds
+from . import catalog, runner
+from .contract import Exchange, exchanges, request
 from .errors import UsageError
-from .exchanges import Exchange, exchanges, request
 from .project import load_project
 from .spec import ProjectSpec
 

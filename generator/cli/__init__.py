@@ -12,14 +12,15 @@ from .. import __version__
 from ..errors import DualgenError
 from ._bench import bench
 from ._cache import cache
+from ._catalog import options
 from ._compare import compare, diff
 from ._new import new
-from ._options import options
 from ._parity import parity
-from ._shared import color_option, examples
+from ._ui import ui
 from ._update import update
 from ._verify import verify
 from ._workshop import check, workshop
+from .options import color_option, examples
 
 
 @click.group(
@@ -41,7 +42,20 @@ def cli() -> None:
     """Generate matching Flask and Express starter projects from one set of choices."""
 
 
-for command in (new, options, verify, parity, compare, diff, cache, update, workshop, check, bench):
+for command in (
+    new,
+    options,
+    verify,
+    parity,
+    compare,
+    diff,
+    cache,
+    update,
+    workshop,
+    check,
+    bench,
+    ui,
+):
     cli.add_command(command)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._shared import _answers_from_options, _choice_options, examples, format_option, html_options
+from .options import _answers_from_options, _choice_options, examples, format_option, html_options
 
 
 @click.command(
@@ -61,9 +61,9 @@ def bench(
     Needs wrk (apt-get install -y wrk); every request goes to 127.0.0.1. Prints a table and
     conclusions drawn from the figures, checked against the comparison article's claims.
     """
-    from .. import _bench_report as report
     from .. import bench as benching
     from .. import files
+    from ..bench import report
 
     levels = benching.parse_concurrency(concurrency)
     setups = benching.parse_setups(servers)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ._shared import color_option, examples, format_option
+from .options import color_option, examples, format_option
 
 
 def _size(size: float) -> str:
@@ -47,8 +47,8 @@ def cache() -> None:
 @color_option
 def info(output_format: str) -> None:
     """Show where the cache is, how big it is, and every entry (damaged ones marked)."""
-    from .. import cache as cache_module
     from .. import runner
+    from ..runner import cache as cache_module
 
     root = runner.cache_dir()
     entries = runner.cache_entries()

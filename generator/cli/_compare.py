@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import catalog
-from ._shared import (
+from .options import (
     _answers_from_options,
     _choice_options,
     _color,

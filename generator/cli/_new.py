@@ -9,14 +9,14 @@ from pathlib import Path
 import click
 
 from .. import catalog
-from ._shared import (
+from ._steps import next_steps
+from .options import (
     FRAMEWORK_CHOICES,
     _answers_from_options,
     _choice_options,
     color_option,
     examples,
 )
-from ._steps import next_steps
 
 
 @click.command(

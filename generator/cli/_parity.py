@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ._shared import (
+from .options import (
     Seconds,
     _answers_from_options,
     _choice_options,
@@ -73,8 +73,8 @@ def parity(projects, count, seed, time_limit, output_format, production, **choic
     from .. import parity as parities
     from .. import runner
     from .. import spec as specs
-    from .._parity_report import render_json, render_text
     from ..errors import UsageError
+    from ..parity.report import render_json, render_text
 
     answers = _answers_from_options(name=None, **choices)
     if projects and answers:
@@ -110,7 +110,7 @@ def parity(projects, count, seed, time_limit, output_format, production, **choic
 def _observer(output_format: str):
     """Progress on stderr: the seed at once, then one line that updates while a terminal
     watches."""
-    from .._parity_report import describe
+    from ..parity.report import describe
 
     live = sys.stderr.isatty()
 

@@ -13,11 +13,11 @@ from collections.abc import Callable
 import click
 
 from .. import catalog
-from .. import options as listing
 from .. import spec as specs
+from ..catalog import listing
 from ..errors import DualgenError
-from ..routes import parse_route
-from ._shared import _width
+from ..spec.routes import parse_route
+from .options import _width
 
 #: The answer that clears the middleware list.
 NONE = "none"

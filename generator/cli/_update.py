@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._shared import _answers_from_options, _choice_options, _color, _split, examples
+from .options import _answers_from_options, _choice_options, _color, _split, examples
 
 
 @click.command(
@@ -66,9 +66,9 @@ def update(
     installs the dependencies; --install runs it: `npm install` in an Express project, pip
     into the project's .venv in a Flask project (made first when missing).
     """
-    from .. import _update_view as view
     from .. import files
     from .. import update as updating
+    from ..update import view
 
     if install and dry_run:
         raise click.UsageError(

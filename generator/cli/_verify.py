@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ._shared import Seconds, color_option, examples
+from .options import Seconds, color_option, examples
 
 
 @click.command(

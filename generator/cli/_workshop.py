@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from .._bounds import DEADLINE
+from ..bounds import DEADLINE
 from ..workshop import DEFAULT_WORKSHOP
-from ._shared import Seconds, examples
+from .options import Seconds, examples
 
 
 @click.group(
@@ -77,10 +77,11 @@ def build(source: str, output_dir: Path, force: bool, pdf: bool, annotate: bool)
     """
     from .. import runner
     from .. import workshop as workshops
+    from ..workshop.build import build
 
     found = workshops.load_workshop(source)
     with runner.stopping_on_signals():
-        built = workshops.build(found, output_dir, force=force, pdf=pdf, annotate=annotate)
+        built = build(found, output_dir, force=force, pdf=pdf, annotate=annotate)
     steps = len(found.steps)
     click.echo(f"Built {found.title!r} ({steps} steps) into {output_dir} in {built.seconds:.2f} s:")
     click.echo(f"  flask/, express/   git repositories, {steps} commits each, tags step-1..{steps}")
@@ -149,8 +150,8 @@ def check(
     """
     from .. import runner
     from .. import workshop as workshops
-    from ..workshops import _check
-    from ._shared import _color
+    from ..workshop import check as _check
+    from .options import _color
 
     found = workshops.load_workshop(source)
     found.step(number)
@@ -158,7 +159,9 @@ def check(
     style = click.style if _color() else None
     with runner.stopping_on_signals():
         if len(folders) == 1:
-            report = workshops.check(found, number, folders[0], timeout=timeout, deadline=deadline)
+            report = _check.check_project(
+                found, number, folders[0], timeout=timeout, deadline=deadline
+            )
             click.echo(_check.format_report(report, found, style), nl=False)
         else:
             workers = jobs or os.cpu_count() or 1

@@ -20,8 +20,8 @@ from functools import cached_property
 from pathlib import Path
 
 from .. import catalog
-from ..choices import FLASK_APP_FILES as FLASK_APP
-from ..differences import answered
+from ..catalog.choices import FLASK_APP_FILES as FLASK_APP
+from ..catalog.differences import answered
 from ..spec import ProjectSpec
 from .concepts import (
     CATALOG_ANCHORS,

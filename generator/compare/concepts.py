@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .. import _highlight as hl
 from .. import catalog
-from ..choices import Anchor as Anchor
+from .. import highlight as hl
+from ..catalog.choices import Anchor as Anchor
 from ..spec import ProjectSpec
 from ._blocks import block_end, comments_above
 from .tree import Tree

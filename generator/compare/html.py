@@ -11,8 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import _highlight as hl
-from ..differences import answered
+from .. import highlight as hl
+from ..catalog.differences import answered
 from .tree import Tree, tree_lines
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
     import jinja2
 
-    from ..cache import cache_folder
+    from ..runner.cache import cache_folder
 
     try:
         folder = cache_folder("jinja")

@@ -9,8 +9,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import _highlight as hl
-from ..differences import answered
+from .. import highlight as hl
+from ..catalog.differences import answered
 from ..spec import ProjectSpec
 from .concepts import Location
 from .tree import tree_lines

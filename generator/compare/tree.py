@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import _highlight as hl
+from .. import highlight as hl
 
 #: Folders a diff of a project never looks into: installs, caches, version control.
 IGNORED_DIRS = frozenset(

@@ -8,9 +8,10 @@ import contextlib
 
 import pytest
 
-from generator import catalog, differences
-from generator._requests import Request
-from generator._wire import client_addresses
+from generator import catalog
+from generator.catalog import differences
+from generator.parity.requests import Request
+from generator.parity.wire import client_addresses
 
 REMOVED = catalog.CHOICES["strict-parity"].declared
 #: Every difference strict parity removes that a plain request shows (the api preset's).

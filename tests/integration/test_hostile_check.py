@@ -18,7 +18,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from generator import _bounds, runner
+from generator import bounds as _bounds
+from generator import runner
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.integration

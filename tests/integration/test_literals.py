@@ -22,7 +22,7 @@ from ruff.__main__ import find_ruff_bin
 
 from generator import literals
 from generator.catalog import TEMPLATES_DIR
-from generator.routes import NO_BODY_STATUSES, make_route, route_contexts
+from generator.spec.routes import NO_BODY_STATUSES, make_route, route_contexts
 
 PROJECT_CONFIG = TEMPLATES_DIR / "flask" / "{{cookiecutter.project_slug}}" / "pyproject.toml"
 # A failure shows the formatter's diff of the whole batch, which points at the statement; shrinking

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import exchanges, runner, spec, verify
+from generator import contract as exchanges
+from generator import runner, spec, verify
 from generator.render import render
 from tests.combos import ALL_COMBOS as COMBOS
 from tests.helpers import run_project_tests

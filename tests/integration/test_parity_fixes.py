@@ -15,9 +15,9 @@ import gzip
 import pytest
 
 from generator import catalog, runner, spec
-from generator._observe import compare
-from generator._requests import Body, Request
-from generator._wire import client_addresses, send
+from generator.parity.observe import compare
+from generator.parity.requests import Body, Request
+from generator.parity.wire import client_addresses, send
 from generator.render import render
 
 JSON = (("Content-Type", "application/json"),)

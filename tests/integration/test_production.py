@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from generator import runner, spec
-from generator._processes import start
+from generator.processes import start
 from generator.render import render
 from tests.integration.test_server_security import FRAMEWORKS, render_both
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from generator import runner, spec
-from generator._processes import start
+from generator.processes import start
 from generator.render import render
 from tests.helpers import require_tools
 from tests.integration.test_production import wait_for

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from generator import runner
-from generator._processes import start
+from generator.processes import start
 from tests.helpers import require_tools
 from tests.integration.test_server_security import FRAMEWORKS, render_both
 

@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from generator import workshop as workshops
-from generator.workshops import _check as checking
+from generator.workshop import check as checking
 from tests.helpers import ROOT, run_dualgen
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ decorator, and the copies it switches between are plain functions. The two mutmu
 this needs are checked first, so a mutmut release that moves them fails here, loudly.
 
     python -m tests.mutation                      # everything, afresh
-    python -m tests.mutation 'generator.routes*'  # again for these mutants (mutmut's patterns)
+    python -m tests.mutation 'generator.spec.routes*'  # again for these mutants (mutmut's patterns)
     python -m tests.mutation --report             # the table of the last run, nothing run
     python -m tests.mutation --lock               # record what each excused mutant changes
 """

@@ -19,7 +19,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import catalog, routes, spec
+from generator import catalog, spec
+from generator.spec import routes
 from tests.helpers import run_main
 
 CANARY = "CANARY-RAN"

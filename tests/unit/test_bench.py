@@ -7,9 +7,8 @@ import json
 
 import pytest
 
-from generator import _bench_report as report
 from generator import bench
-from generator.bench import Bench, Run
+from generator.bench import Bench, Run, report
 from tests.helpers import run_main
 
 WRK_OUTPUT = """Running 1s test @ http://127.0.0.1:5000/bench/delay

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from generator import catalog, routes, spec
+from generator import catalog, spec
 from generator.errors import SpecError, UsageError
 from generator.project import load_project, read_text
+from generator.spec import routes
 from generator.verify import plan
 
 

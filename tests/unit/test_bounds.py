@@ -1,4 +1,4 @@
-"""generator._bounds against servers in threads of this process: the deadline stops a trickle,
+"""generator.bounds against servers in threads of this process: the deadline stops a trickle,
 the caps stop endless headers and bodies, a server's output keeps its head and tail, and a
 participant's text shows its control characters instead of obeying them."""
 
@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from generator import _bounds
+from generator import bounds as _bounds
 from tests.helpers import run_main
 
 
@@ -186,8 +186,8 @@ def test_a_bad_deadline_exits_2_with_one_line(value, reason, tmp_path):
     ],
 )
 def test_parity_s_wire_answers_an_error_past_a_bound(send, error):
-    from generator._requests import Request
-    from generator._wire import send as wire_send
+    from generator.parity.requests import Request
+    from generator.parity.wire import send as wire_send
 
     url, stop = serve_raw(send)
     try:

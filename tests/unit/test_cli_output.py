@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import pytest
 
-from generator import _highlight as hl
+from generator import highlight as hl
 from generator.cli import cli
 from generator.compare.text import CONTINUED, wrap_tokens
 from tests.helpers import ROOT

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import _highlight as hl
 from generator import catalog
 from generator import compare as cmp
+from generator import highlight as hl
 from generator import spec as specs
 from generator.cli import main
 from generator.errors import SpecError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from generator import catalog, spec
-from generator.exchanges import Padded, exchanges
+from generator.contract import Padded, exchanges
 
 JSON_ERROR = {"media_type": "application/json"}
 

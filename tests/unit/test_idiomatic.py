@@ -1,5 +1,5 @@
 """Idiomatic by default: no project made without strict parity holds code that exists only to
-make one framework answer as the other (generator.differences.EMULATION lists it)."""
+make one framework answer as the other (generator.catalog.differences.EMULATION lists it)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import spec
-from generator.differences import EMULATION
+from generator.catalog.differences import EMULATION
 from generator.render import render
 from tests.combos import ALL_COMBOS
 

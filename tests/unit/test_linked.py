@@ -1,5 +1,5 @@
 """The node_modules link that shows an Express project its cached dependencies while dualgen runs
-it (generator._linked): made only where the project has none, removed by the last user, taken
+it (generator.runner.linked): made only where the project has none, removed by the last user, taken
 over from a killed run, never made over a project's own folder. No process is started."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from generator import _linked
 from generator.errors import RunError
+from generator.runner import linked as _linked
 
 
 @pytest.fixture

@@ -7,16 +7,7 @@ from __future__ import annotations
 import pytest
 
 from generator import catalog, spec
-from generator.exchanges import (
-    AFTER,
-    ANY,
-    USE_UP,
-    Exchange,
-    Padded,
-    exchanges,
-    request,
-    send,
-)
+from generator.contract import AFTER, ANY, USE_UP, Exchange, Padded, exchanges, request, send
 from tests.helpers import response
 
 

@@ -297,9 +297,9 @@ def test_a_signal_python_swallowed_still_stops_the_command(signum, capsys):
 
 @POSIX
 def test_a_swallowed_signal_stops_a_run_that_started_processes(tmp_path, capsys):
-    """The servers' own signal handling (generator._processes) stops what it started and
+    """The servers' own signal handling (generator.processes) stops what it started and
     raises its Interrupted; nothing is reported as ignored on the way."""
-    from generator import _processes
+    from generator import processes as _processes
 
     sleeper = None
     with pytest.raises(_processes.Interrupted) as stopped:

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 
 from generator import catalog, spec
-from generator._observe import compare
-from generator._requests import Body, Request, RequestSpace
-from generator._wire import Answer, curl
+from generator.parity.observe import compare
+from generator.parity.requests import Body, Request, RequestSpace
+from generator.parity.wire import Answer, curl
 from generator.render import render
 from tests.helpers import run_dualgen, run_main
 
@@ -64,7 +64,7 @@ def test_options_and_compare_show_the_declared_differences(tmp_path):
 
 
 def _covered(answers: dict, example: tuple, flask: str, express: str) -> list[str]:
-    from generator._observe import Aspect
+    from generator.parity.observe import Aspect
 
     aspect = Aspect("status", "", flask, express)
     built = spec.build(
@@ -321,7 +321,7 @@ def test_two_projects_of_different_choices_are_refused(projects, tmp_path):
 
 
 def test_report_lines_never_break_a_header_name_at_its_hyphen():
-    from generator._parity_report import _side_by_side, _wrapped
+    from generator.parity.report import _side_by_side, _wrapped
 
     text = "e.g. GET /  [Accept-Encoding: gzip; X-Forwarded-For: 198.18.0.1, 10.18.0.1]"
     for width in range(20, len(text)):
@@ -330,7 +330,7 @@ def test_report_lines_never_break_a_header_name_at_its_hyphen():
 
 
 def test_each_run_has_a_loopback_address_of_its_own_where_the_system_has_them():
-    from generator import _wire
+    from generator.parity import wire as _wire
 
     addresses = list(itertools.islice(_wire.client_addresses(), 600))
     assert addresses[:2] == ["127.1.0.1", "127.1.0.2"] and len(set(addresses)) == 600
@@ -338,7 +338,7 @@ def test_each_run_has_a_loopback_address_of_its_own_where_the_system_has_them():
 
 def test_where_only_127_0_0_1_answers_every_run_uses_it(monkeypatch):
     """macOS configures 127.0.0.1 alone: binding 127.1.0.1 fails there."""
-    from generator import _wire
+    from generator.parity import wire as _wire
 
     real_bind = socket.socket.bind
 

@@ -1,4 +1,4 @@
-"""How `dualgen parity` compares two answers (generator/_observe.py), against fixed
+"""How `dualgen parity` compares two answers (generator/parity/observe.py), against fixed
 expectations: each header rule at its edges, Content-Type, bodies as a client reads them, and the
 order and wording of the differences found."""
 
@@ -10,7 +10,7 @@ import zlib
 import brotli
 import pytest
 
-from generator._observe import (
+from generator.parity.observe import (
     HEADER_RULES,
     Aspect,
     body_of,
@@ -18,7 +18,7 @@ from generator._observe import (
     content_type,
     headers_same,
 )
-from generator._wire import Answer
+from generator.parity.wire import Answer
 
 V4 = "1b4e28ba-2fa1-4d2b-a3f5-6c7d8e9f0a1b"
 OTHER_V4 = "9c0f6c2e-1d7a-4b8e-8f3a-2b1c0d9e8f7a"

@@ -1,6 +1,7 @@
 """`dualgen parity`'s logic without servers, against fixed expectations: how a pair of answers is
-counted, raised or declared (generator/parity.py), the curl lines and client addresses
-(generator/_wire.py), a request's one-line description and what a declared difference covers."""
+counted, raised or declared (generator/parity/__init__.py), the curl lines and client
+addresses (generator/parity/wire.py), a request's one-line description and what a declared
+difference covers."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from types import SimpleNamespace
 import pytest
 
 from generator import parity, spec
-from generator._bounds import Violation
-from generator._observe import Aspect
-from generator._requests import Body, Request
-from generator._wire import Answer, _error_text, _printf, client_addresses, curl
-from generator.choices import Declared
+from generator.bounds import Violation
+from generator.catalog.choices import Declared
+from generator.parity.observe import Aspect
+from generator.parity.requests import Body, Request
+from generator.parity.wire import Answer, _error_text, _printf, client_addresses, curl
 
 BASE = "http://127.0.0.1:5000"
 

@@ -8,7 +8,8 @@ import tracemalloc
 
 import pytest
 
-from generator import exchanges, spec
+from generator import contract as exchanges
+from generator import spec
 from generator.verify import MAX_REQUESTS, plan
 
 

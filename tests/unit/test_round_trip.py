@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator import catalog, routes, spec
+from generator import catalog, spec
 from generator.errors import SpecError
+from generator.spec import route_values, routes
 
 EXAMPLES = int(os.environ.get("DUALGEN_ROUND_TRIP_EXAMPLES", "150"))
 
@@ -94,7 +95,7 @@ def route_answers(draw, index: int):
         route["status"] = draw(statuses)
     work = draw(st.sampled_from(["none", *routes.WORK_KINDS]))
     if work != "none":
-        route[work] = draw(st.integers(1, routes.MAX_WORK_MS))
+        route[work] = draw(st.integers(1, route_values.MAX_WORK_MS))
     return route
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import SpecError
-from generator.routes import (
+from generator.spec.routes import (
     Param,
     Route,
     check_routes,

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from generator.errors import SpecError
-from generator.routes import make_route, parse_path, parse_route
+from generator.spec.routes import make_route, parse_path, parse_route
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_integral_floats_become_ints_so_both_languages_print_them_alike():
 
 
 def test_view_names_are_readable_and_unique():
-    from generator.routes import route_contexts
+    from generator.spec.routes import route_contexts
 
     routes = [parse_route("GET /a-b"), parse_route("GET /a_b"), parse_route("GET /users/{id:int}")]
     assert [c["view"] for c in route_contexts(routes)] == ["get_a_b", "get_a_b_2", "get_users_id"]
@@ -132,7 +132,7 @@ def test_view_names_are_readable_and_unique():
     ],
 )
 def test_the_context_says_once_what_a_route_answers(data, no_body, body):
-    from generator.routes import route_contexts
+    from generator.spec.routes import route_contexts
 
     route = make_route({"method": "PUT", "path": "/items/{id:int}", **data})
     (context,) = route_contexts([route])
@@ -141,7 +141,7 @@ def test_the_context_says_once_what_a_route_answers(data, no_body, body):
 
 
 def test_the_context_carries_the_allow_header_of_each_path():
-    from generator.routes import route_contexts
+    from generator.spec.routes import route_contexts
 
     routes = [
         parse_route("POST /items"),

@@ -294,7 +294,7 @@ def test_the_chosen_middleware_runs_in_catalog_order_once():
 
 
 def test_a_route_given_as_a_route_is_taken_as_it_is():
-    from generator.routes import Route
+    from generator.spec.routes import Route
 
     route = Route("GET", "/a")
     assert spec.build({"routes": [route]}).routes[1] is route

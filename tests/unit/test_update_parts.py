@@ -13,10 +13,10 @@ import pytest
 
 from generator import spec as specs
 from generator import update as updating
-from generator._update_view import describe_changes, render_summary, side_by_side
 from generator.cli import main
 from generator.errors import RunError, SpecError
 from generator.render import render_tree
+from generator.update.view import describe_changes, render_summary, side_by_side
 
 OLD = specs.build(
     {

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from generator import spec, verify
-from generator.exchanges import Exchange
+from generator.contract import Exchange
 from generator.verify import Check, Verification, describe
 
 EXCHANGE = Exchange("hello", "GET", "/", 200)

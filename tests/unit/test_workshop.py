@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import workshop as workshops
 from generator.errors import SpecError
-from generator.workshops import _handout, _markdown
+from generator.workshop import handout as _handout
+from generator.workshop import markdown as _markdown
+from generator.workshop import model as workshops
 from tests.helpers import ROOT, run_main
 
 BUILTIN = "flask-vs-express"
@@ -308,9 +309,9 @@ def test_the_workshop_files_are_installed_as_package_data():
     tomllib = pytest.importorskip("tomllib")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     setuptools = pyproject["tool"]["setuptools"]
-    assert "generator.workshops" in setuptools["packages"]
-    globs = setuptools["package-data"]["generator.workshops"]
-    package = ROOT / "generator" / "workshops"
+    assert "generator.workshop" in setuptools["packages"]
+    globs = setuptools["package-data"]["generator.workshop"]
+    package = ROOT / "generator" / "workshop"
     data = [
         path.relative_to(package).as_posix()
         for path in package.rglob("*")

@@ -1,4 +1,4 @@
-"""What a workshop step checks (generator/workshops/_contract.py), from fixed answers: the step's
+"""What a workshop step checks (generator/workshop/contract.py), from fixed answers: the step's
 contract accepts the textbook answers of flask-cors, the cors package, Werkzeug and Node, refuses
 what a browser or a client would refuse, and names each difference itself. No server runs."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from generator.workshop import load_workshop
-from generator.workshops._contract import checks_of, json_difference, text_difference
+from generator.workshop.contract import checks_of, json_difference, text_difference
 from tests.helpers import response
 
 WORKSHOP = load_workshop("flask-vs-express")

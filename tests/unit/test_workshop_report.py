@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.exchanges import Exchange, Padded
+from generator.contract import Exchange, Padded
+from generator.workshop import check as checking
 from generator.workshop import load_workshop
-from generator.workshops import _check as checking
-from generator.workshops._check import Outcome, Report
+from generator.workshop.check import Outcome, Report
 from tests.helpers import response
 
 WORKSHOP = load_workshop("flask-vs-express")
@@ -396,7 +396,7 @@ def test_what_a_project_wrote_is_shown_with_its_control_characters_escaped():
 
 
 def test_each_declared_difference_is_taught_at_the_step_where_it_first_applies():
-    from generator.workshops._handout import differences
+    from generator.workshop.handout import differences
 
     taught = {
         step.number: [d.title for d in differences(WORKSHOP, step)] for step in WORKSHOP.steps

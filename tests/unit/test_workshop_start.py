@@ -1,4 +1,4 @@
-"""How `dualgen check` starts a participant's project (generator/workshops/_start.py): the
+"""How `dualgen check` starts a participant's project (generator/workshop/start.py): the
 command each framework's docs give for the way the project is written. No process is started."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from generator.workshops._start import environment, read_flask_app, start_for
+from generator.workshop.start import environment, read_flask_app, start_for
 
 RUNS_ITSELF = """\
 import os
