@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-write", action="store_true", help="print, do not touch results.md")
     args = parser.parse_args(argv)
     connections = [int(n) for n in args.connections.split(",")]
-    limit_note = raise_file_limit(max(connections) * 2 + 100)
+    # One descriptor a stream in this process; each server process has its own limit.
+    limit_note = raise_file_limit(max(connections) + 100)
     with tempfile.TemporaryDirectory() as work:
         runs = measure(make_projects(Path(work)), connections, args.rate, args.duration)
     section = Section(
