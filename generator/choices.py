@@ -270,7 +270,11 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "(IPV6_SUBNET), as express-rate-limit counts it. "
             "memory:// storage is per process: under gunicorn each worker counts alone, so "
             "with several workers or machines keep the counts in Redis (storage_uri, the redis "
-            "package; REDIS_URL overrides the address). "
+            "package; REDIS_URL overrides the address), with 0.5 s connect and socket timeouts "
+            "(storage_options); while Redis is down or hung, ON_STORAGE_ERROR open counts in each "
+            "process's memory (in_memory_fallback_enabled, one warning per outage; Redis is "
+            "tried again after 1, 2, 4 … 32 s), closed answers 503 (wrap_exceptions: limits' "
+            "StorageError, handled as a 503). "
             "Every request counts, 404, 405 and static files included (request_identifier), "
             "so probing for paths is limited too; with CORS, preflights do not.",
             redis_packages=("redis",),
@@ -282,8 +286,10 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "an IPv6 client is its /56 network (ipv6Subnet, the library's default). "
             "memory:// storage is per process: in the cluster each worker counts alone, so "
             "with several workers or machines keep the counts in Redis (rate-limit-redis over "
-            "the redis client; REDIS_URL overrides the address; while Redis is unreachable, "
-            "requests wait for it, where Flask answers 500). "
+            "the redis client; REDIS_URL overrides the address), with a 1 s connectTimeout and "
+            "0.5 s command timeout; while Redis is down or hung, ON_STORAGE_ERROR open lets "
+            "requests pass (skip while the client is not ready, passOnStoreError; one warning "
+            "per outage), closed answers 503. "
             "Every request counts, 404, 405 and static files included; with CORS, the cors "
             "package answers preflights before the limiter sees them.",
             redis_packages=("rate-limit-redis", "redis"),
@@ -297,6 +303,18 @@ MIDDLEWARE: tuple[Choice, ...] = (
                 "redis://HOST[:PORT][/DB], shared by every worker.",
                 "memory://",
                 kind="storage",
+            ),
+            Setting(
+                "on-storage-error",
+                "What a request gets while the Redis that holds the counts is down or hung "
+                "(within 1 s either way): open, it passes (one warning logged per outage), or "
+                "closed, 503. Open by default: the limit guards against one client taking too "
+                "much, and refusing everyone would turn a Redis outage into an outage of every "
+                "route; choose closed when the limit guards something costly (a paid upstream, "
+                "a login) and no answer beats an unlimited one",
+                "open",
+                kind="choice",
+                choices=("open", "closed"),
             ),
             Setting(
                 "ipv6-subnet",
@@ -337,11 +355,26 @@ MIDDLEWARE: tuple[Choice, ...] = (
         flask=Side(
             (),
             "MAX_CONTENT_LENGTH, and a before_request hook that calls request.get_json() for "
-            "a JSON body, so a malformed one answers 400 before any view (Flask alone parses a "
-            "body only when a view reads it); views find it in request.json.",
+            "a JSON body, so a malformed one, or one nested deeper than DEPTH, answers 400 "
+            "before any view (Flask alone parses a body only when a view reads it); views find "
+            "it in request.json.",
         ),
-        express=Side((), "express.json({ limit }), built into Express, before the routes."),
-        settings=(Setting("limit", "Largest body accepted, in bytes.", 102_400, 1, 1 << 30),),
+        express=Side(
+            (),
+            "express.json({ limit }), built into Express, before the routes; its verify hook "
+            "refuses a body nested deeper than DEPTH (400).",
+        ),
+        settings=(
+            Setting("limit", "Largest body accepted, in bytes.", 102_400, 1, 1 << 30),
+            Setting(
+                "depth",
+                "How deep arrays and objects may nest in a body (400 beyond: Python's parser "
+                "would overflow its stack at about 1,000, JavaScript's goes on)",
+                64,
+                1,
+                500,
+            ),
+        ),
         declared=(
             Declared(
                 "JSON bodies at the edges of JSON",
@@ -482,8 +515,10 @@ CONFIG: tuple[Choice, ...] = (
             Setting(
                 "worker-class",
                 "gunicorn's worker class (Flask only): sync (a request at a time a worker) or "
-                "gthread (GUNICORN_THREADS threads a worker, 8 by default)",
-                "sync",
+                "gthread (GUNICORN_THREADS threads a worker, 8 by default). gthread by default: "
+                "a sync worker is held by one slow client for as long as it sends, so a few "
+                "slow clients stop the server unless a buffering proxy (nginx) is in front",
+                "gthread",
                 kind="choice",
                 choices=("sync", "gthread"),
             ),
