@@ -273,8 +273,8 @@ MIDDLEWARE: tuple[Choice, ...] = (
             "package; REDIS_URL overrides the address), with 0.5 s connect and socket timeouts "
             "(storage_options); while Redis is down or hung, ON_STORAGE_ERROR open counts in each "
             "process's memory (in_memory_fallback_enabled, one warning per outage; Redis is "
-            "tried again after 1, 2, 4 … 32 s), closed answers 503 (wrap_exceptions: limits' "
-            "StorageError, handled as a 503). "
+            "tried again after 1, 2, 4 and up to 32 s), closed answers 503 (wrap_exceptions: "
+            "limits' StorageError, handled as a 503). "
             "Every request counts, 404, 405 and static files included (request_identifier), "
             "so probing for paths is limited too; with CORS, preflights do not.",
             redis_packages=("redis",),
@@ -306,12 +306,9 @@ MIDDLEWARE: tuple[Choice, ...] = (
             ),
             Setting(
                 "on-storage-error",
-                "What a request gets while the Redis that holds the counts is down or hung "
-                "(within 1 s either way): open, it passes (one warning logged per outage), or "
-                "closed, 503. Open by default: the limit guards against one client taking too "
-                "much, and refusing everyone would turn a Redis outage into an outage of every "
-                "route; choose closed when the limit guards something costly (a paid upstream, "
-                "a login) and no answer beats an unlimited one",
+                "While the Redis holding the counts is down or hung: open, requests pass (one "
+                "warning per outage; so that a Redis outage is not an outage of every route) or "
+                "closed, 503 (for a limit guarding something costly); within 1 s either way",
                 "open",
                 kind="choice",
                 choices=("open", "closed"),
