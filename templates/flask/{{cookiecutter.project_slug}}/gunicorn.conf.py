@@ -35,6 +35,10 @@ graceful_timeout = int(os.environ.get('GRACEFUL_TIMEOUT', '30'))
 # Threads per worker: each serves one request at a time, so a worker serves as many at once.
 worker_class = 'gthread'
 threads = int(os.environ.get('GUNICORN_THREADS', '8'))
+# Every answer closes its connection, as sync workers do: before a kept-alive
+# connection's next request gunicorn reads at most 64 KiB of a body the app
+# refused unread (a 413), and otherwise drops the connection it said it kept.
+keepalive = 0
 {%- endif %}
 {%- if cookiecutter.rate_limit and cookiecutter.rate_limit_storage == 'memory://' %}
 
