@@ -223,10 +223,10 @@ def packages(
 
 
 def worker_class(choices: list[str], settings: dict[str, dict[str, object]]) -> str:
-    """gunicorn's worker class: the chosen one, but gevent for sync when events are chosen
-    (an open stream would hold a sync worker, which serves one request at a time)."""
-    chosen = str(settings.get("production-server", {}).get("worker-class", "sync"))
-    return "gevent" if chosen == "sync" and "events" in choices else chosen
+    """gunicorn's worker class: the chosen one, but gevent whenever events are chosen (an open
+    stream holds a sync worker, or a gthread worker's thread, for as long as it stays open)."""
+    chosen = str(settings.get("production-server", {}).get("worker-class", "gthread"))
+    return "gevent" if "events" in choices else chosen
 
 
 def worker_packages(choices: list[str], settings: dict[str, dict[str, object]]) -> list[str]:

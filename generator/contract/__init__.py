@@ -171,6 +171,7 @@ def _compression(spec: ProjectSpec) -> list[Exchange]:
 
 def _json_body(spec: ProjectSpec) -> list[Exchange]:
     limit = int(spec.setting("json-body", "limit"))
+    depth = int(spec.setting("json-body", "depth"))
     json_headers = {"Content-Type": "application/json"}
     too_big = Padded(b'{"data": "', limit, b'"}')
     return [
@@ -181,6 +182,15 @@ def _json_body(spec: ProjectSpec) -> list[Exchange]:
             400,
             json_headers,
             b'{"broken": ',
+            **_error_body(spec, "Bad Request"),
+        ),
+        Exchange(
+            f"JSON body nested deeper than {depth}",
+            "POST",
+            "/",
+            400,
+            json_headers,
+            b"[" * (depth + 1) + b"]" * (depth + 1),
             **_error_body(spec, "Bad Request"),
         ),
         Exchange(

@@ -31,13 +31,14 @@ def test_every_exchange_is_checked_under_a_small_rate_limit(framework, tmp_path)
     for name in (
         "GET /",
         "malformed JSON body",
+        "JSON body nested deeper than 64",
         "JSON body over 102400 bytes",
         "rate limit: headers",
         "rate limit: request 3 in the window",
     ):
         assert f"ok       {name}\n" in result.stdout, result.stdout
     assert "a rate limit of 2: 3 server starts" in result.stdout
-    assert "6 exchanges passed;" in result.stdout
+    assert "7 exchanges passed;" in result.stdout
     assert "skip" not in result.stdout
 
 
@@ -75,7 +76,7 @@ def test_huge_limits_are_checked_or_reported_within_bounded_memory(framework, tm
     assert f"ok       JSON body over {1 << 30} bytes\n" in output
     assert "skip     rate limit: request 1000001 in the window\n" in output
     assert "not checked: it takes 1000001 requests; verify sends at most 1000" in output
-    assert "5 exchanges passed, 1 not checked (see above);" in output
+    assert "6 exchanges passed, 1 not checked (see above);" in output
     assert int(max_rss_kib) < 400 * 1024, f"{int(max_rss_kib) // 1024} MiB resident"
 
 

@@ -11,11 +11,26 @@ CHOICE = Choice(
     flask=Side(
         (),
         "MAX_CONTENT_LENGTH, and a before_request hook that calls request.get_json() for "
-        "a JSON body, so a malformed one answers 400 before any view (Flask alone parses a "
-        "body only when a view reads it); views find it in request.json.",
+        "a JSON body, so a malformed one, or one nested deeper than DEPTH, answers 400 "
+        "before any view (Flask alone parses a body only when a view reads it); views find "
+        "it in request.json.",
     ),
-    express=Side((), "express.json({ limit }), built into Express, before the routes."),
-    settings=(Setting("limit", "Largest body accepted, in bytes.", 102_400, 1, 1 << 30),),
+    express=Side(
+        (),
+        "express.json({ limit }), built into Express, before the routes; its verify hook "
+        "refuses a body nested deeper than DEPTH (400).",
+    ),
+    settings=(
+        Setting("limit", "Largest body accepted, in bytes.", 102_400, 1, 1 << 30),
+        Setting(
+            "depth",
+            "How deep arrays and objects may nest in a body (400 beyond: Python's parser "
+            "would overflow its stack at about 1,000, JavaScript's goes on)",
+            64,
+            1,
+            500,
+        ),
+    ),
     declared=(
         Declared(
             "JSON bodies at the edges of JSON",

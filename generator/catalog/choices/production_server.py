@@ -23,9 +23,11 @@ CHOICE = Choice(
             "worker-class",
             "gunicorn's worker class (Flask only): sync (a request at a time a worker), "
             "gthread (GUNICORN_THREADS threads a worker, 8 by default) or gevent (a "
-            "greenlet a request, GUNICORN_CONNECTIONS a worker, 1000 by default); with "
-            "events, sync becomes gevent: a stream would hold a sync worker",
-            "sync",
+            "greenlet a request, GUNICORN_CONNECTIONS a worker, 1000 by default). gthread by "
+            "default: a sync worker is held by one slow client for as long as it sends, so a "
+            "few slow clients stop the server unless a buffering proxy (nginx) is in front; "
+            "with events, gevent: a stream would hold a worker or a thread",
+            "gthread",
             kind="choice",
             choices=("sync", "gthread", "gevent"),
         ),

@@ -18,7 +18,11 @@ CHOICE = Choice(
         "(IPV6_SUBNET), as express-rate-limit counts it. "
         "memory:// storage is per process: under gunicorn each worker counts alone, so "
         "with several workers or machines keep the counts in Redis (storage_uri, the redis "
-        "package; REDIS_URL overrides the address). "
+        "package; REDIS_URL overrides the address), with 0.5 s connect and socket timeouts "
+        "(storage_options); while Redis is down or hung, ON_STORAGE_ERROR open counts in each "
+        "process's memory (in_memory_fallback_enabled, one warning per outage; Redis is "
+        "tried again after 1, 2, 4 and up to 32 s), closed answers 503 (wrap_exceptions: "
+        "limits' StorageError, handled as a 503). "
         "Every request counts, 404, 405 and static files included (request_identifier), "
         "so probing for paths is limited too; with CORS, preflights do not.",
         redis_packages=("redis",),
@@ -30,8 +34,10 @@ CHOICE = Choice(
         "an IPv6 client is its /56 network (ipv6Subnet, the library's default). "
         "memory:// storage is per process: in the cluster each worker counts alone, so "
         "with several workers or machines keep the counts in Redis (rate-limit-redis over "
-        "the redis client; REDIS_URL overrides the address; while Redis is unreachable, "
-        "requests wait for it, where Flask answers 500). "
+        "the redis client; REDIS_URL overrides the address), with a 1 s connectTimeout and "
+        "0.5 s command timeout; while Redis is down or hung, ON_STORAGE_ERROR open lets "
+        "requests pass (skip while the client is not ready, passOnStoreError; one warning "
+        "per outage), closed answers 503. "
         "Every request counts, 404, 405 and static files included; with CORS, the cors "
         "package answers preflights before the limiter sees them.",
         redis_packages=("rate-limit-redis", "redis"),
@@ -45,6 +51,15 @@ CHOICE = Choice(
             "redis://HOST[:PORT][/DB], shared by every worker.",
             "memory://",
             kind="storage",
+        ),
+        Setting(
+            "on-storage-error",
+            "While the Redis holding the counts is down or hung: open, requests pass (one "
+            "warning per outage; so that a Redis outage is not an outage of every route) or "
+            "closed, 503 (for a limit guarding something costly); within 1 s either way",
+            "open",
+            kind="choice",
+            choices=("open", "closed"),
         ),
         Setting(
             "ipv6-subnet",

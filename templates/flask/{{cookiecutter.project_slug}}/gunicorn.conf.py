@@ -32,13 +32,17 @@ workers = int(os.environ.get('WEB_CONCURRENCY', usable_cpus() * 2 + 1))
 # On SIGTERM, stop accepting and give the requests in flight this many seconds.
 graceful_timeout = int(os.environ.get('GRACEFUL_TIMEOUT', '30'))
 {%- set worker_class = cookiecutter.production_server_worker_class %}
-{%- if cookiecutter.events and worker_class == 'sync' %}
+{%- if cookiecutter.events %}
 {%- set worker_class = 'gevent' %}
 {%- endif %}
 {%- if worker_class == 'gthread' %}
 # Threads per worker: each serves one request at a time, so a worker serves as many at once.
 worker_class = 'gthread'
 threads = int(os.environ.get('GUNICORN_THREADS', '8'))
+# Every answer closes its connection, as sync workers do: before a kept-alive
+# connection's next request gunicorn reads at most 64 KiB of a body the app
+# refused unread (a 413), and otherwise drops the connection it said it kept.
+keepalive = 0
 {%- elif worker_class == 'gevent' %}
 {%- if cookiecutter.events %}
 # A greenlet per request, so that a worker holds many open event streams at once (a thread

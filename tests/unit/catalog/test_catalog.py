@@ -181,6 +181,7 @@ def test_a_choice_names_its_variables_and_sides():
         "rate_limit_max",
         "rate_limit_window",
         "rate_limit_storage",
+        "rate_limit_on_storage_error",
         "rate_limit_ipv6_subnet",
     ]
     assert choice.side("flask").packages == ("flask-limiter",)

@@ -79,8 +79,10 @@ def test_every_choice_is_asked_and_a_bad_answer_is_asked_again_at_once(tmp_path)
             (r"Error: rate-limit\.max 0 is out of range.*\r\nRate limiting, max: .*: ", "5"),
             (r"Rate limiting, window: .* \[60\]: ", ""),
             (r"Rate limiting, storage: .* \[memory://\]: ", ""),
+            (r"Rate limiting, on-storage-error: .* \[open\]: ", ""),
             (r"Rate limiting, ipv6-subnet: .* \[56\]: ", ""),
             (r"JSON bodies, limit: .* \[102400\]: ", ""),
+            (r"JSON bodies, depth: .* \[64\]: ", ""),
             (r"Routes so far: GET / \(Hello World\), GET /api/items, ", None),
             (r"\(blank when done\): ", "GET users"),
             (r"Error: route path 'users' must start with '/'.*\r\n.*done\): ", "GET /api/items"),
@@ -102,8 +104,14 @@ def test_every_choice_is_asked_and_a_bad_answer_is_asked_again_at_once(tmp_path)
     assert answers["middleware"] == ["logging", "rate-limit", "json-body", "error-handlers"]
     assert answers["settings"] == {
         "logging": {"format": "tiny"},
-        "rate-limit": {"max": 5, "window": 60, "storage": "memory://", "ipv6-subnet": 56},
-        "json-body": {"limit": 102400},
+        "rate-limit": {
+            "max": 5,
+            "window": 60,
+            "storage": "memory://",
+            "on-storage-error": "open",
+            "ipv6-subnet": 56,
+        },
+        "json-body": {"limit": 102400, "depth": 64},
     }
     assert [f"{route['method']} {route['path']}" for route in answers["routes"]] == [
         "GET /",

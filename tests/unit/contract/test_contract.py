@@ -595,8 +595,9 @@ def test_rate_limit_with_json_errors_answers_json():
 
 
 def test_json_body_contract():
-    built = spec.build({"middleware": ["json-body"], "settings": {"json-body": {"limit": 7}}})
-    malformed, too_big = exchanges(built)[2:]
+    settings = {"json-body": {"limit": 7, "depth": 3}}
+    built = spec.build({"middleware": ["json-body"], "settings": settings})
+    malformed, too_deep, too_big = exchanges(built)[2:]
     assert (malformed.name, malformed.method, malformed.path, malformed.status) == (
         "malformed JSON body",
         "POST",
@@ -605,6 +606,14 @@ def test_json_body_contract():
     )
     assert malformed.request_headers == {"Content-Type": "application/json"}
     assert malformed.body == b'{"broken": '
+    assert (too_deep.name, too_deep.method, too_deep.path, too_deep.status) == (
+        "JSON body nested deeper than 3",
+        "POST",
+        "/",
+        400,
+    )
+    assert too_deep.request_headers == {"Content-Type": "application/json"}
+    assert too_deep.body == b"[[[[]]]]"
     assert (too_big.name, too_big.status) == ("JSON body over 7 bytes", 413)
     assert too_big.request_headers == {"Content-Type": "application/json"}
     assert b"".join(too_big.body) == b'{"data": "xxxxxxx"}'
@@ -618,6 +627,7 @@ def test_json_body_with_json_errors_names_them():
     contract = by_name(exchanges(built))
     assert contract["malformed JSON body"].json == {"error": "Bad Request"}
     assert contract["JSON body over 102400 bytes"].json == {"error": "Request Entity Too Large"}
+    assert contract["JSON body nested deeper than 64"].json == {"error": "Bad Request"}
     assert contract["malformed JSON body"].media_type == "application/json"
 
 
@@ -732,6 +742,7 @@ def test_the_whole_contract_of_every_middleware_is_fixed():
         ("compression of GET / (13 bytes)", "GET", "/", 200),
         ("rate limit: headers", "GET", "/", 200),
         ("malformed JSON body", "POST", "/", 400),
+        ("JSON body nested deeper than 64", "POST", "/", 400),
         ("JSON body over 102400 bytes", "POST", "/", 413),
         ("HEAD /events: an event stream, never buffered", "HEAD", "/events", 200),
         ("publish an event", "POST", "/events", 202),

@@ -75,13 +75,14 @@ def test_a_redis_broker_adds_each_framework_s_redis_client():
     ("chosen", "worker", "expected"),
     [
         (["events"], "sync", "gevent"),
-        (["events"], "gthread", "gthread"),
+        (["events"], "gthread", "gevent"),
         ([], "sync", "sync"),
+        ([], "gthread", "gthread"),
         ([], "gevent", "gevent"),
     ],
-    ids=["events-sync", "events-gthread", "sync", "gevent"],
+    ids=["events-sync", "events-gthread", "sync", "gthread", "gevent"],
 )
-def test_events_make_gunicorn_s_default_worker_gevent(chosen, worker, expected):
+def test_events_make_gunicorn_s_worker_gevent(chosen, worker, expected):
     settings = {"production-server": {"worker-class": worker}}
     choices = [*chosen, "production-server"]
     assert catalog.worker_class(choices, settings) == expected

@@ -41,9 +41,11 @@ def test_the_context_of_the_hello_world():
         "rate_limit_max": "100",
         "rate_limit_window": "60",
         "rate_limit_storage": "memory://",
+        "rate_limit_on_storage_error": "open",
         "rate_limit_ipv6_subnet": "56",
         "json_body": False,
         "json_body_limit": "102400",
+        "json_body_depth": "64",
         "events": False,
         "events_heartbeat": "15",
         "events_history": "100",
@@ -52,7 +54,7 @@ def test_the_context_of_the_hello_world():
         "error_handlers": False,
         "env_file": False,
         "production_server": False,
-        "production_server_worker_class": "sync",
+        "production_server_worker_class": "gthread",
         "docker": False,
         "tests": False,
         "strict_parity": False,
@@ -202,7 +204,8 @@ def test_a_preset_sits_under_the_answers_beside_it():
         ),
         (
             {"middleware": ["rate-limit"], "settings": {"rate-limit": {"burst": 1}}},
-            "setting 'burst' of rate-limit is unknown; allowed: max, window, storage, ipv6-subnet",
+            "setting 'burst' of rate-limit is unknown; allowed: max, window, storage, "
+            "on-storage-error, ipv6-subnet",
         ),
         ({"routes": {"GET": "/"}}, "routes {'GET': '/'} must be a list of mappings"),
         (
@@ -376,7 +379,7 @@ MIDDLEWARE_KEYS = (
         pytest.param(
             ["-m", "rate-limit", "--set", "rate-limit.mx=5"],
             "setting 'mx' of rate-limit is unknown; did you mean 'max'? allowed: max, window, "
-            "storage, ipv6-subnet",
+            "storage, on-storage-error, ipv6-subnet",
             id="setting",
         ),
         pytest.param(

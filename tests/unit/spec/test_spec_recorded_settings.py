@@ -24,6 +24,7 @@ settings:
     ipv6-subnet: 48
   json-body:
     limit: 2048
+    depth: 20
 """
 
 
@@ -41,6 +42,7 @@ def rendered(tmp_path_factory):
 def test_the_flask_project_holds_each_setting(rendered):
     app = (rendered / "settings-shop-flask" / "app.py").read_text()
     assert "    MAX_CONTENT_LENGTH=2048,\n" in app
+    assert "MAX_JSON_DEPTH = 20\n" in app
     assert "app.wsgi_app = ProxyFix(app.wsgi_app, x_for=2, x_proto=2, x_host=2)\n" in app
     assert "cors = CORS(origins=['https://shop.example', 'http://localhost:8080'])\n" in app
     assert "    application_limits=['5 per 30 seconds'],\n" in app
@@ -53,7 +55,8 @@ def test_the_express_project_holds_each_setting(rendered):
     assert "const CORS_ORIGINS = ['https://shop.example', 'http://localhost:8080'];\n" in app
     assert "    windowMs: 30 * 1000,\n    limit: 5,\n" in app
     assert "    ipv6Subnet: 48,\n" in app
-    assert "app.use(express.json({ limit: 2048 }));\n" in app
+    assert "app.use(express.json({ limit: 2048, verify: refuseDeepJson }));\n" in app
+    assert "const MAX_JSON_DEPTH = 20;\n" in app
 
 
 @pytest.mark.parametrize("framework", ["flask", "express"])
@@ -63,15 +66,27 @@ def test_the_recorded_answers_say_the_same_settings(framework, rendered):
     assert built.settings == {
         "proxy": {"hops": 2},
         "cors": {"origins": ("https://shop.example", "http://localhost:8080")},
-        "rate-limit": {"max": 5, "window": 30, "storage": "memory://", "ipv6-subnet": 48},
-        "json-body": {"limit": 2048},
+        "rate-limit": {
+            "max": 5,
+            "window": 30,
+            "storage": "memory://",
+            "on-storage-error": "open",
+            "ipv6-subnet": 48,
+        },
+        "json-body": {"limit": 2048, "depth": 20},
     }
     recorded = spec.load_answers(rendered / f"settings-shop-{framework}" / ".dualgen.yaml")
     assert recorded["settings"] == {
         "proxy": {"hops": 2},
         "cors": {"origins": ["https://shop.example", "http://localhost:8080"]},
-        "rate-limit": {"max": 5, "window": 30, "storage": "memory://", "ipv6-subnet": 48},
-        "json-body": {"limit": 2048},
+        "rate-limit": {
+            "max": 5,
+            "window": 30,
+            "storage": "memory://",
+            "on-storage-error": "open",
+            "ipv6-subnet": 48,
+        },
+        "json-body": {"limit": 2048, "depth": 20},
     }
 
 

@@ -258,7 +258,13 @@ def test_a_recorded_answer_file_holds_every_field_it_can():
         "middleware": ["cors", "rate-limit"],
         "settings": {
             "cors": {"origins": ["http://localhost:5173"]},
-            "rate-limit": {"max": 5, "window": 60, "storage": "memory://", "ipv6-subnet": 56},
+            "rate-limit": {
+                "max": 5,
+                "window": 60,
+                "storage": "memory://",
+                "on-storage-error": "open",
+                "ipv6-subnet": 56,
+            },
         },
         "routes": [
             {"method": "GET", "path": "/", "text": "Hello, World!"},
