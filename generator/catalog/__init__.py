@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .choices import CHOICES as CHOICES
 from .choices import CONFIG as CONFIG
@@ -19,6 +20,12 @@ from .choices import Choice as Choice
 from .choices import Declared as Declared
 from .choices import Setting as Setting
 from .choices import Side as Side
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..spec import ProjectSpec
+    from ..spec.answers import Answers
 
 FRAMEWORKS = ("flask", "express")
 
@@ -87,7 +94,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_NAME = "hello"
 
 
-_API: dict[str, object] = {
+_API: Answers = {
     "middleware": ["logging", "cors", "json-body", "error-handlers"],
     "routes": [
         {"method": "GET", "path": "/api/items", "json": [{"id": 1, "name": "Example"}]},
@@ -98,7 +105,7 @@ _API: dict[str, object] = {
 }
 
 #: Presets: named sets of answers. Keys are the answer-file keys.
-PRESETS: dict[str, dict[str, object]] = {
+PRESETS: dict[str, Answers] = {
     "classic": {"classic": True},
     "api": _API,
     "production": {
@@ -168,13 +175,13 @@ def all_declared() -> list[tuple[str, Declared]]:
     return found
 
 
-def declared_differences(spec) -> list[Declared]:
+def declared_differences(spec: ProjectSpec) -> list[Declared]:
     """The declared differences that apply to a project made from `spec`. None for classic
     projects: they are the article's two programs as written, not made to answer alike."""
     if spec.classic:
         return []
     chosen = set(spec.choices())
-    applies = {
+    applies: dict[str, Callable[[str], bool]] = {
         "always": lambda where: True,
         "chosen": lambda where: where in chosen,
         "not chosen": lambda where: where not in chosen,
@@ -249,7 +256,7 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
         prompts[choice.var] = f"{choice.title}: {choice.help}"
         for setting in choice.settings:
             var = choice.setting_var(setting)
-            context[var] = ",".join(setting.default) if setting.is_list else str(setting.default)
+            context[var] = ",".join(setting.default) if setting.is_list else str(setting.default)  # type: ignore[arg-type]  # a list's default is a tuple
             prompts[var] = f"{choice.title}: {setting.help}"
     context["_dualgen"] = {"routes": route_contexts([hello_route()])}
     context["_pins"] = PINS[framework]

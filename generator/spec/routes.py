@@ -10,6 +10,7 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import SpecError
 
@@ -323,13 +324,13 @@ def make_route(data: object) -> Route:
     for what, value in (("text", text), ("error", error)):
         if value is not None:
             _check_text(value, f"route {what} for {path}")
-    kwargs: dict[str, object] = _work(data, path)
+    kwargs: dict[str, Any] = _work(data, path)  # checked: delay and cpu ints, json any JSON
     if "json" in data:
         kwargs["json"] = _check_json(data["json"], path)
     return Route(method.upper(), path, params, status, text, error=error, **kwargs)
 
 
-def _work(data: dict, path: str) -> dict[str, object]:
+def _work(data: dict[str, object], path: str) -> dict[str, object]:
     """The route's simulated work: at most one of delay and cpu, whole milliseconds."""
     kinds = [kind for kind in WORK_KINDS if kind in data]
     if len(kinds) > 1:
