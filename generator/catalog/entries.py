@@ -5,7 +5,14 @@ themselves are in generator/catalog/choices.py."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..parity.observe import Aspect
+    from ..parity.requests import Request
+    from ..parity.wire import Answer
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,9 @@ class Declared:
             "concept": self.concept,
         }
 
-    def covers(self, aspect, answers, example) -> bool:
+    def covers(
+        self, aspect: Aspect, answers: Mapping[str, Answer], example: Sequence[Request]
+    ) -> bool:
         """Whether a difference parity saw (an _observe.Aspect between two answers, after the
         requests of `example`) is this one."""
         if "*" not in self.aspects and aspect.label not in self.aspects:
