@@ -10,9 +10,15 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from .spec import ProjectSpec
 from .spec.routes import allowed_methods
+
+if TYPE_CHECKING:
+    import requests
+
+    from .spec.routes import Route
 
 _MISSING = object()
 #: Exchange phases: most run in any order; then one uses the rate limit up; then those that
@@ -102,7 +108,7 @@ class Exchange:
         """It uses the rate limit up or needs it used up: nothing else may follow it."""
         return self.phase > 0
 
-    def problems(self, response) -> list[str]:
+    def problems(self, response: requests.Response) -> list[str]:
         """What differs between a `requests` response and this exchange; empty when it holds."""
         found: list[str] = []
         status = response.status_code
@@ -182,10 +188,19 @@ OTHER_NAMES = {
 }
 
 
-def _error_body(spec: ProjectSpec, name: str) -> dict[str, object]:
+class _Body(TypedDict, total=False):
+    """The Exchange fields that say what body an answer has."""
+
+    text: str | None
+    json: object
+    json_alternatives: tuple[object, ...]
+    media_type: str
+
+
+def _error_body(spec: ProjectSpec, name: str) -> _Body:
     if "error-handlers" not in spec.middleware:
         return {}
-    body: dict[str, object] = {"json": {"error": name}, "media_type": "application/json"}
+    body: _Body = {"json": {"error": name}, "media_type": "application/json"}
     if name in OTHER_NAMES and "strict-parity" not in spec.switches:
         body["json_alternatives"] = ({"error": OTHER_NAMES[name]},)
     return body
@@ -237,7 +252,7 @@ def _security_headers(spec: ProjectSpec) -> list[Exchange]:
 
 
 def _cors(spec: ProjectSpec) -> list[Exchange]:
-    allowed_origin = spec.setting("cors", "origins")[0]
+    allowed_origin = spec.setting("cors", "origins")[0]  # type: ignore[index]  # a list of origins
     return [
         Exchange(
             "CORS: allowed origin",
@@ -273,14 +288,14 @@ def _cors(spec: ProjectSpec) -> list[Exchange]:
 
 
 def _compression(spec: ProjectSpec) -> list[Exchange]:
-    found = []
+    found: list[Exchange] = []
     for route in spec.routes:
         if route.response_kind() != "text" or route.method != "GET":
             continue
-        big = len(route.text.encode()) >= COMPRESSION_THRESHOLD
+        big = len(route.text.encode()) >= COMPRESSION_THRESHOLD  # type: ignore[union-attr]  # text kind
         found.append(
             Exchange(
-                f"compression of {route.label} ({len(route.text.encode())} bytes)",
+                f"compression of {route.label} ({len(route.text.encode())} bytes)",  # type: ignore[union-attr]  # text kind
                 "GET",
                 route.sample_path(),
                 route.status,
@@ -294,7 +309,7 @@ def _compression(spec: ProjectSpec) -> list[Exchange]:
 
 
 def _json_body(spec: ProjectSpec) -> list[Exchange]:
-    limit = int(spec.setting("json-body", "limit"))
+    limit = int(spec.setting("json-body", "limit"))  # type: ignore[call-overload]  # a number setting
     json_headers = {"Content-Type": "application/json"}
     too_big = Padded(b'{"data": "', limit, b'"}')
     return [
@@ -346,8 +361,9 @@ def _request_id(spec: ProjectSpec) -> list[Exchange]:
     ]
 
 
-def _route_exchanges(spec: ProjectSpec, route) -> list[Exchange]:
+def _route_exchanges(spec: ProjectSpec, route: Route) -> list[Exchange]:
     kind = route.response_kind()
+    body: _Body
     if kind == "error":
         status, body = 500, _error_body(spec, "Internal Server Error")
     elif kind == "text":
@@ -378,7 +394,7 @@ def _rate_limit(spec: ProjectSpec) -> list[Exchange]:
     Every other exchange still runs: `verify` restarts the server whenever a run of exchanges
     would reach the limit (see generator.verify).
     """
-    limit = int(spec.setting("rate-limit", "max"))
+    limit = int(spec.setting("rate-limit", "max"))  # type: ignore[call-overload]  # a number setting
     headers = Exchange(
         "rate limit: headers",
         "GET",
@@ -389,7 +405,7 @@ def _rate_limit(spec: ProjectSpec) -> list[Exchange]:
     )
     # Without JSON errors each framework answers its own 429 page (a declared difference);
     # strict parity gives Flask express-rate-limit's message.
-    body = (
+    body: _Body = (
         _error_body(spec, "Too Many Requests")
         if "error-handlers" in spec.middleware
         else {"text": "Too many requests, please try again later."}
@@ -413,7 +429,7 @@ def _rate_limit(spec: ProjectSpec) -> list[Exchange]:
 
 
 def _trusted_proxies(spec: ProjectSpec) -> int:
-    return int(spec.setting("proxy", "hops")) if "proxy" in spec.middleware else 0
+    return int(spec.setting("proxy", "hops")) if "proxy" in spec.middleware else 0  # type: ignore[call-overload]  # a number setting
 
 
 def _proxy(spec: ProjectSpec) -> list[Exchange]:
@@ -438,7 +454,7 @@ def _proxy(spec: ProjectSpec) -> list[Exchange]:
 
 def _health(spec: ProjectSpec) -> list[Exchange]:
     """/healthz answers ahead of every other middleware: even once the rate limit is used up."""
-    healthy = {"json": {"status": "ok"}, "media_type": "application/json"}
+    healthy: _Body = {"json": {"status": "ok"}, "media_type": "application/json"}
     found = [
         Exchange("health check", "GET", "/healthz", 200, **healthy),
         Exchange("health check: HEAD", "HEAD", "/healthz", 200, text=""),
@@ -473,15 +489,24 @@ CHOICE_EXCHANGES: dict[str, Callable[[ProjectSpec], list[Exchange]]] = {
 }
 
 
-def send(session, exchange: Exchange, base_url: str, *, timeout: float = 10.0):
+def send(
+    session: requests.Session, exchange: Exchange, base_url: str, *, timeout: float = 10.0
+) -> requests.Response:
     """Send an exchange's request (repeat times) with a requests session; return the last answer."""
     response = None
     for n in range(exchange.repeat):
         response = request(session, exchange, base_url, n, timeout=timeout)
-    return response
+    return response  # type: ignore[return-value]  # repeat is at least 1
 
 
-def request(session, exchange: Exchange, base_url: str, n: int = 0, *, timeout: float = 10.0):
+def request(
+    session: requests.Session,
+    exchange: Exchange,
+    base_url: str,
+    n: int = 0,
+    *,
+    timeout: float = 10.0,
+) -> requests.Response:
     """Send the n-th request of an exchange; return the answer."""
     headers = dict(exchange.request_headers)
     if exchange.spoof_forwarded_for:
