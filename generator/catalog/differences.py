@@ -16,11 +16,14 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from .entries import Declared
 
 if TYPE_CHECKING:
+    from ..parity.observe import Aspect
+    from ..parity.requests import Request
+    from ..parity.wire import Answer
     from ..spec import ProjectSpec
 
 #: The last request of an example (a rate limit may send several before it).
@@ -208,12 +211,21 @@ EMULATION: dict[str, tuple[str, ...]] = {
 MEASURED_FILE = Path(__file__).with_name("declared_answers.json")
 
 
+class Measured(TypedDict):
+    """What one example got: its request, both statuses, and what differed that it covers."""
+
+    request: str
+    flask: int | None
+    express: int | None
+    differs: list[str]
+
+
 @cache
-def measured() -> dict[str, dict[str, object]]:
+def measured() -> dict[str, Measured]:
     """Each example's answers by the difference's title: both statuses and what differs."""
     if not MEASURED_FILE.is_file():
         return {}
-    return json.loads(MEASURED_FILE.read_text(encoding="utf-8"))
+    return json.loads(MEASURED_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]  # measure()'s
 
 
 def answered(title: str) -> str:
@@ -230,13 +242,13 @@ def answered(title: str) -> str:
 
 
 @contextlib.contextmanager
-def example_servers(root: Path, *, strict: bool = False) -> Iterator[tuple[ProjectSpec, dict]]:
+def example_servers(root: Path, *, strict: bool = False) -> Iterator[tuple[ProjectSpec, dict[str, str]]]:
     """The spec the examples are written for (the api preset with a rate limit, with or
     without strict parity) and both its servers' URLs, rendered under root; stopped after."""
     from .. import catalog, runner, spec
     from ..render import render
 
-    middleware = [*catalog.PRESETS["api"]["middleware"], "rate-limit"]
+    middleware = [*catalog.PRESETS["api"]["middleware"], "rate-limit"]  # type: ignore[misc]  # a list
     built = spec.build({"preset": "api", "middleware": middleware, "strict-parity": strict})
     with contextlib.ExitStack() as stack:
         projects = render(built, catalog.FRAMEWORKS, root)
@@ -249,7 +261,9 @@ def example_servers(root: Path, *, strict: bool = False) -> Iterator[tuple[Proje
         )
 
 
-def ask(urls: dict[str, str], request, source: str) -> tuple[dict, list]:
+def ask(
+    urls: dict[str, str], request: Request, source: str
+) -> tuple[dict[str, Answer], list[Aspect]]:
     """Both servers' answers to one request from one client, and how they differ."""
     from ..parity.observe import compare
     from ..parity.wire import send
@@ -260,7 +274,7 @@ def ask(urls: dict[str, str], request, source: str) -> tuple[dict, list]:
     return answers, compare(answers["flask"], answers["express"])
 
 
-def measure(built: ProjectSpec, urls: dict[str, str]) -> dict[str, dict[str, object]]:
+def measure(built: ProjectSpec, urls: dict[str, str]) -> dict[str, Measured]:
     """Send each example that applies to `built` to its running servers (example_servers):
     what each answered, and what differed that the example's difference covers, per title."""
     from .. import catalog
@@ -268,11 +282,11 @@ def measure(built: ProjectSpec, urls: dict[str, str]) -> dict[str, dict[str, obj
     from ..parity.wire import client_addresses
 
     sources = client_addresses(start=7500)
-    found: dict[str, dict[str, object]] = {}
+    found: dict[str, Measured] = {}
     for declared in catalog.declared_differences(built):
         if not declared.example:
             continue
-        request = Request(*declared.example.split(" "))
+        request = Request(*declared.example.split(" "))  # type: ignore[arg-type]  # METHOD /path
         answers, aspects = ask(urls, request, next(sources))
         covered = [a.label for a in aspects if declared.covers(a, answers, (request,))]
         found[declared.title] = {
