@@ -242,7 +242,9 @@ def answered(title: str) -> str:
 
 
 @contextlib.contextmanager
-def example_servers(root: Path, *, strict: bool = False) -> Iterator[tuple[ProjectSpec, dict[str, str]]]:
+def example_servers(
+    root: Path, *, strict: bool = False
+) -> Iterator[tuple[ProjectSpec, dict[str, str]]]:
     """The spec the examples are written for (the api preset with a rate limit, with or
     without strict parity) and both its servers' URLs, rendered under root; stopped after."""
     from .. import catalog, runner, spec
