@@ -132,9 +132,7 @@ def _side(row: dict[str, Any], framework: str) -> str:
     return f"{what}. {side['note']}"
 
 
-def render_text(
-    rows_: list[dict[str, Any]], style: Callable[..., str], width: int = WIDTH
-) -> str:
+def render_text(rows_: list[dict[str, Any]], style: Callable[..., str], width: int = WIDTH) -> str:
     """The catalog for a terminal `width` columns wide (80 at least); `style` is click.style
     (or a function that ignores styles). Wrapped text stays in its column."""
     width = max(width, 80)
