@@ -26,9 +26,10 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .. import catalog, runner
 from .. import processes as _processes
@@ -90,7 +91,7 @@ class Report:
     differing: int = 0
     #: Of the differing requests, those whose every difference is declared.
     declared_only: int = 0
-    by_kind: Counter = field(default_factory=Counter)
+    by_kind: Counter[str] = field(default_factory=Counter)
     found: dict[str, Found] = field(default_factory=dict)
     rounds: int = 0
     seconds: float = 0.0
@@ -154,7 +155,7 @@ def signature_of(aspect: Aspect, flask: Answer) -> str:
 # -- running ---------------------------------------------------------------------------------
 
 
-def check(spec: ProjectSpec, **options) -> Report:
+def check(spec: ProjectSpec, **options: Any) -> Report:  # _run's options
     """Render both projects of `spec` into a temporary folder and compare their servers."""
     from ..render import render_tree
 
@@ -164,7 +165,7 @@ def check(spec: ProjectSpec, **options) -> Report:
         return _run(spec, flask, express, **options)
 
 
-def check_projects(first: Path, second: Path, **options) -> Report:
+def check_projects(first: Path, second: Path, **options: Any) -> Report:  # _run's options
     """Compare the servers of two existing projects, one Flask and one Express, made from the
     same choices."""
     specs, folders = {}, {}
@@ -237,7 +238,13 @@ class _Search:
     """The rounds of hypothesis runs against two running servers."""
 
     def __init__(
-        self, spec, report: Report, servers, deadline: float, observe: Observer, pool
+        self,
+        spec: ProjectSpec,
+        report: Report,
+        servers: dict[str, runner.Server],
+        deadline: float,
+        observe: Observer,
+        pool: ThreadPoolExecutor,
     ) -> None:
         self.spec = spec
         self.report = report
@@ -336,7 +343,7 @@ class _Search:
         else:
             self._in_parallel(example, source, client, final)
 
-    def _send_both(self, request: Request, source: str, client: str):
+    def _send_both(self, request: Request, source: str, client: str) -> dict[str, Future[Answer]]:
         """Futures of both servers' answers to one request, sent at the same time."""
         return {
             name: self.pool.submit(send, url, request, source=source, client=client)
@@ -376,7 +383,9 @@ class _Search:
             self._record(signature, aspects, steps, answers, final)
             raise _difference_type(signature)(signature)
 
-    def _raise_for(self, aspects: list[Aspect], answers: dict[str, Answer], steps: Example):
+    def _raise_for(
+        self, aspects: list[Aspect], answers: dict[str, Answer], steps: Example
+    ) -> str | None:
         """The signature to raise this run for: its first difference neither known from an
         earlier round nor declared. Declared ones are counted and kept with the smallest
         example seen (hypothesis shrinks only what is raised)."""
@@ -412,7 +421,14 @@ class _Search:
         self.report.declared_only += not undeclared
         return raised
 
-    def _record(self, signature, aspects, steps, answers, final: bool) -> None:
+    def _record(
+        self,
+        signature: str,
+        aspects: list[Aspect],
+        steps: Example,
+        answers: dict[str, Answer],
+        final: bool,
+    ) -> None:
         """Keep the latest (most shrunk) example of a difference until hypothesis replays the
         minimal one, its final run."""
         found = self.report.found.get(signature)
