@@ -12,8 +12,8 @@ import json
 import re
 import zlib
 from collections.abc import Callable
-from typing import cast
 from dataclasses import dataclass
+from typing import cast
 
 from .wire import Answer
 
