@@ -74,9 +74,7 @@ def render_text(report: Report, style: Callable[..., str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _difference(
-    number: int, item: Found, report: Report, style: Callable[..., str]
-) -> list[str]:
+def _difference(number: int, item: Found, report: Report, style: Callable[..., str]) -> list[str]:
     head = f"{number}. {item.signature}"
     lines = [style(head, bold=True) + f"   ({item.kind}, seen {item.count} times)"]
     if item.declared is not None:
