@@ -245,9 +245,7 @@ def json_difference(got: object, expected: object, where: str = "") -> str:
     return f"{at} is {_json(got)} ({_kind(got)}), expected {_json(expected)} ({_kind(expected)})"
 
 
-def text_difference(
-    got: str, expected: str, what: str, show: Callable[[str], str] = repr
-) -> str:
+def text_difference(got: str, expected: str, what: str, show: Callable[[str], str] = repr) -> str:
     """Where two texts part, shown around that place: never cut before the difference."""
     if len(got) + len(expected) <= AROUND * 4:
         return f"{what} {show(got)}, expected {show(expected)}"

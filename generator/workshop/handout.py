@@ -125,7 +125,9 @@ def commands(workshop: Workshop, step: Step, framework: str) -> tuple[tuple[str,
         rows.append(("Test", test))
     port = spec.port_for(framework)
     previous = set(step_checks_before(workshop, step))
-    tries: Sequence[str | None] = [_curl(e, port) for e in exchanges(spec) if e.name not in previous]
+    tries: Sequence[str | None] = [
+        _curl(e, port) for e in exchanges(spec) if e.name not in previous
+    ]
     tries = [line for line in tries if line][:MAX_TRIES]
     if tries:
         rows.append(("Try it (another terminal)", "\n".join(tries)))
