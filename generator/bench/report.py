@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from typing import Any
 
 from ..verify import plural
 from . import KINDS, Bench, Run
@@ -89,7 +90,7 @@ class _Figures:
         return a / b if b else math.inf
 
 
-def conclusions(bench: Bench) -> dict[str, list]:
+def conclusions(bench: Bench) -> dict[str, list[Any]]:
     """Sentences drawn from the figures, and the article's claims each checked against them."""
     top, low = max(bench.concurrency), min(bench.concurrency)
     at_top = plural(top, "connection")  # "1 connection", "100 connections"

@@ -16,6 +16,7 @@ from .concepts import Location
 from .tree import tree_lines
 
 if TYPE_CHECKING:
+    from ..catalog import Declared
     from . import Comparison
     from .diff import TreeDiff
 
@@ -242,7 +243,7 @@ def render_text(comparison: Comparison, *, color: bool = False, width: int = WID
     return "\n".join(out) + "\n"
 
 
-def _difference(declared, layout: _Layout, color: bool) -> list[str]:
+def _difference(declared: Declared, layout: _Layout, color: bool) -> list[str]:
     """A difference the catalog declares: each side, why, a request to try, the docs."""
     width = layout.width
     title = textwrap.wrap("differs on its own: " + declared.title, width, break_on_hyphens=False)
