@@ -355,7 +355,7 @@ def apply_update(update: Update) -> None:
         if failure is not None:
             error, lost = failure  # type: ignore[misc]  # not the except's error
             why = (error.strerror or str(error)) + (  # type: ignore[misc]
-                f" ({error.filename})" if error.filename else ""  # type: ignore[misc]
+                f" ({error.filename})" if error.filename else ""  # type: ignore[misc, operator]
             )
             if lost:
                 raise RunError(
