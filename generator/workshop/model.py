@@ -275,7 +275,7 @@ def apply_change(answers: Answers, change: object, where: str) -> Answers:
     for key in ("middleware", "routes", "settings"):
         if not result[key]:
             del result[key]
-    return cast(Answers, result)  # answer-file keys: SCALAR_CHANGES and the three above
+    return cast("Answers", result)  # answer-file keys: SCALAR_CHANGES and the three above
 
 
 def _hints(hints: object, checks: list[str], where: str) -> dict[str, str]:
