@@ -135,3 +135,33 @@ def run_project_tests(project: Path, installed, timeout: float) -> subprocess.Co
         stdin=subprocess.DEVNULL,
         timeout=timeout,
     )
+
+
+def unzip(data: bytes, into: Path) -> None:
+    """Extract a zip as unzip does on Unix: folders, files, and each file's permission bits."""
+    import io
+    import stat
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            target = into / info.filename
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(info))
+            target.chmod(stat.S_IMODE(info.external_attr >> 16))
+
+
+def tree_of(folder: Path) -> dict[str, tuple[bytes | None, int]]:
+    """Every path under folder with its bytes (None for a folder) and permission bits."""
+    import stat
+
+    return {
+        path.relative_to(folder).as_posix(): (
+            None if path.is_dir() else path.read_bytes(),
+            stat.S_IMODE(path.stat().st_mode),
+        )
+        for path in sorted(folder.rglob("*"))
+    }

@@ -125,23 +125,9 @@ def conclusions(bench: Bench) -> dict[str, list[Any]]:
             f"CPU-bound at {at_top}: the Node cluster ({workers.get('node-cluster')} "
             f"workers) served {_times(ratio)} Express in one process: one event loop uses one core."
         )
-    base = _Figures(bench, low)
-    if low != top and f.run("flask-dev", "delay") and base.run("flask-dev", "delay"):
-        scale = f.ratio(f.rps("flask-dev", "delay"), base.rps("flask-dev", "delay"))
-        found.append(
-            f"I/O-bound: Flask's development server served {_times(scale)} as many requests a "
-            f"second at {at_top} as at {low}: it runs a thread per request."
-        )
-        if scale >= 2:
-            claims.append(
-                {
-                    "claim": "Flask uses Python's synchronous model (WSGI synchronous)",
-                    "verdict": "contradicts",
-                    "evidence": f"each request is synchronous, but Flask's development server "
-                    f"served {_times(scale)} more waiting requests a second at {at_top} "
-                    f"than at {low}: it serves them at once, a thread each",
-                }
-            )
+    scaling, scaling_claims = _threads(bench, f, low, top)
+    found += scaling
+    claims += scaling_claims
     claims += _claims(f, top)
     errors = [r for r in bench.runs if r.errors]
     if errors:
@@ -151,6 +137,32 @@ def conclusions(bench: Bench) -> dict[str, list[Any]]:
             + "."
         )
     return {"findings": found, "article": claims}
+
+
+def _threads(
+    bench: Bench, f: _Figures, low: int, top: int
+) -> tuple[list[str], list[dict[str, str]]]:
+    """How Flask's development server scales with waiting requests (a thread each): a finding,
+    and the verdict on the article's "synchronous" claim when it served twice as many or more."""
+    at_top = plural(top, "connection")
+    base = _Figures(bench, low)
+    if low == top or not f.run("flask-dev", "delay") or not base.run("flask-dev", "delay"):
+        return [], []
+    scale = f.ratio(f.rps("flask-dev", "delay"), base.rps("flask-dev", "delay"))
+    found = [
+        f"I/O-bound: Flask's development server served {_times(scale)} as many requests a "
+        f"second at {at_top} as at {low}: it runs a thread per request."
+    ]
+    if scale < 2:
+        return found, []
+    claim = {
+        "claim": "Flask uses Python's synchronous model (WSGI synchronous)",
+        "verdict": "contradicts",
+        "evidence": f"each request is synchronous, but Flask's development server "
+        f"served {_times(scale)} more waiting requests a second at {at_top} "
+        f"than at {low}: it serves them at once, a thread each",
+    }
+    return found, [claim]
 
 
 def _verdict(ratio: float) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .choices import CHOICES as CHOICES
 from .choices import CONFIG as CONFIG
@@ -23,9 +23,6 @@ from .choices import Side as Side
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from ..spec import ProjectSpec
-    from ..spec.answers import Answers
 
 FRAMEWORKS = ("flask", "express")
 
@@ -94,7 +91,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_NAME = "hello"
 
 
-_API: Answers = {
+_API: dict[str, object] = {
     "middleware": ["logging", "cors", "json-body", "error-handlers"],
     "routes": [
         {"method": "GET", "path": "/api/items", "json": [{"id": 1, "name": "Example"}]},
@@ -105,7 +102,7 @@ _API: Answers = {
 }
 
 #: Presets: named sets of answers. Keys are the answer-file keys.
-PRESETS: dict[str, Answers] = {
+PRESETS: dict[str, dict[str, object]] = {
     "classic": {"classic": True},
     "api": _API,
     "production": {
@@ -127,9 +124,9 @@ PRESETS: dict[str, Answers] = {
     },
 }
 
-#: Differences between the servers not tied to one choice. With every choice's own `declared`,
-#: at most five in all (tests/unit/test_catalog.py): the target is none. Classic projects, the
-#: article's two programs as written, are not made to answer alike and declare nothing.
+#: Differences between the servers not tied to one choice (each choice declares its own in its
+#: entry). Classic projects, the article's two programs as written, are not made to answer
+#: alike and declare nothing.
 DECLARED: tuple[Declared, ...] = (
     Declared(
         "answers without content (OPTIONS, 204)",
@@ -175,7 +172,16 @@ def all_declared() -> list[tuple[str, Declared]]:
     return found
 
 
-def declared_differences(spec: ProjectSpec) -> list[Declared]:
+class _Chosen(Protocol):
+    """What the catalog reads of a ProjectSpec (spec sits above the catalog)."""
+
+    @property
+    def classic(self) -> bool: ...
+
+    def choices(self) -> list[str]: ...
+
+
+def declared_differences(spec: _Chosen) -> list[Declared]:
     """The declared differences that apply to a project made from `spec`. None for classic
     projects: they are the article's two programs as written, not made to answer alike."""
     if spec.classic:
@@ -195,7 +201,7 @@ def declared_differences(spec: ProjectSpec) -> list[Declared]:
 
 GENERATOR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = GENERATOR.parent / "templates"
-LITERALS = GENERATOR / "literals.py"
+LITERALS = GENERATOR / "literals"
 
 
 def templates_dir() -> Path:
@@ -290,14 +296,18 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
 
 
 def extension_module(framework: str) -> str:
-    """The module a template's `_extensions` names: its copy of generator/literals.py."""
+    """The package a template's `_extensions` names: its copy of generator/literals/."""
     return f"dualgen_{framework}_ext"
 
 
-def extension_source() -> str:
-    """The text of each template's extension module: generator/literals.py, marked as a copy."""
-    note = "# Copied from generator/literals.py by `python -m generator.catalog`: edit that file.\n"
-    return note + LITERALS.read_text(encoding="utf-8")
+def extension_sources() -> dict[str, str]:
+    """The text of each file of a template's extension package: generator/literals/'s modules,
+    each marked as a copy."""
+    note = "# Copied from generator/literals/{} by `python -m generator.catalog`: edit that file.\n"
+    return {
+        path.name: note.format(path.name) + path.read_text(encoding="utf-8")
+        for path in sorted(LITERALS.glob("*.py"))
+    }
 
 
 def write_cookiecutter_json(framework: str, root: Path = TEMPLATES_DIR) -> Path:
@@ -307,6 +317,12 @@ def write_cookiecutter_json(framework: str, root: Path = TEMPLATES_DIR) -> Path:
 
 
 def write_extension(framework: str, root: Path = TEMPLATES_DIR) -> Path:
-    path = root / framework / f"{extension_module(framework)}.py"
-    path.write_text(extension_source(), encoding="utf-8")
-    return path
+    folder = root / framework / extension_module(framework)
+    folder.mkdir(exist_ok=True)
+    sources = extension_sources()
+    for stale in folder.glob("*.py"):
+        if stale.name not in sources:
+            stale.unlink()
+    for name, text in sources.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

@@ -3,17 +3,15 @@ does, why, where its docs say so, and a request that shows it. `dualgen options`
 compare` and `dualgen parity` read them; the strict-parity choice removes them (its partials,
 templates/*/templates/strict-parity.*.j2, hold the code that does it).
 
-Each `example` is a request to the api preset with a rate limit (`example_servers`): tests/
+Each `example` is a request to the api preset with a rate limit (generator.parity.examples): tests/
 integration/test_declared_differences.py sends it to both servers and checks that the answers
 differ, that the entry covers every way they do, and that `declared_answers.json` (written by
-`python -m generator.catalog.differences`) records what they answered.
+`python -m generator.parity.examples`) records what they answered.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
@@ -21,10 +19,7 @@ from typing import TYPE_CHECKING, TypedDict
 from .entries import Declared
 
 if TYPE_CHECKING:
-    from ..parity.observe import Aspect
-    from ..parity.requests import Request
-    from ..parity.wire import Answer
-    from ..spec import ProjectSpec
+    pass
 
 #: The last request of an example (a rate limit may send several before it).
 _LAST = r"(?m)^(\d+ × )?"
@@ -170,8 +165,9 @@ STRICT_PARITY_REMOVES: tuple[Declared, ...] = (
 )
 
 #: Code that exists only to make one framework answer as the other: it may appear in a project
-#: only with strict parity (tests/unit/test_idiomatic.py renders every tested choice set without
-#: it and fails on any of these). A new emulation is declared here, and goes into strict parity.
+#: only with strict parity (tests/unit/catalog/test_catalog_differences.py renders every tested
+#: choice set without it and fails on any of these). A new emulation is declared here, and goes
+#: into strict parity.
 EMULATION: dict[str, tuple[str, ...]] = {
     "flask": (
         "merge_slashes",
@@ -206,7 +202,7 @@ EMULATION: dict[str, tuple[str, ...]] = {
 
 
 #: What each example request got from both servers, recorded by
-#: `python -m generator.catalog.differences` and checked against live servers by
+#: `python -m generator.parity.examples` and checked against live servers by
 #: tests/integration/test_declared_differences.py.
 MEASURED_FILE = Path(__file__).with_name("declared_answers.json")
 
@@ -239,71 +235,3 @@ def answered(title: str) -> str:
     return text + (
         f"; {', '.join(others)} differ{'s' if len(others) == 1 else ''}" if others else ""
     )
-
-
-@contextlib.contextmanager
-def example_servers(
-    root: Path, *, strict: bool = False
-) -> Iterator[tuple[ProjectSpec, dict[str, str]]]:
-    """The spec the examples are written for (the api preset with a rate limit, with or
-    without strict parity) and both its servers' URLs, rendered under root; stopped after."""
-    from .. import catalog, runner, spec
-    from ..render import render
-
-    middleware = [*catalog.PRESETS["api"]["middleware"], "rate-limit"]  # type: ignore[misc]  # a list
-    built = spec.build({"preset": "api", "middleware": middleware, "strict-parity": strict})
-    with contextlib.ExitStack() as stack:
-        projects = render(built, catalog.FRAMEWORKS, root)
-        yield (
-            built,
-            {
-                framework: stack.enter_context(runner.serve(project)).url
-                for framework, project in zip(catalog.FRAMEWORKS, projects, strict=True)
-            },
-        )
-
-
-def ask(
-    urls: dict[str, str], request: Request, source: str
-) -> tuple[dict[str, Answer], list[Aspect]]:
-    """Both servers' answers to one request from one client, and how they differ."""
-    from ..parity.observe import compare
-    from ..parity.wire import send
-
-    answers = {
-        name: send(url, request, source=source, client="198.18.0.1") for name, url in urls.items()
-    }
-    return answers, compare(answers["flask"], answers["express"])
-
-
-def measure(built: ProjectSpec, urls: dict[str, str]) -> dict[str, Measured]:
-    """Send each example that applies to `built` to its running servers (example_servers):
-    what each answered, and what differed that the example's difference covers, per title."""
-    from .. import catalog
-    from ..parity.requests import Request
-    from ..parity.wire import client_addresses
-
-    sources = client_addresses(start=7500)
-    found: dict[str, Measured] = {}
-    for declared in catalog.declared_differences(built):
-        if not declared.example:
-            continue
-        request = Request(*declared.example.split(" "))  # type: ignore[arg-type]  # METHOD /path
-        answers, aspects = ask(urls, request, next(sources))
-        covered = [a.label for a in aspects if declared.covers(a, answers, (request,))]
-        found[declared.title] = {
-            "request": declared.example,
-            "flask": answers["flask"].status,
-            "express": answers["express"].status,
-            "differs": sorted(set(covered)),
-        }
-    return found
-
-
-if __name__ == "__main__":
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder, example_servers(Path(folder)) as running:
-        answers = measure(*running)
-    MEASURED_FILE.write_text(json.dumps(answers, indent=2) + "\n", encoding="utf-8")
-    print(f"{MEASURED_FILE}: {len(answers)} examples measured")

@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from ..parity.observe import Aspect
-    from ..parity.requests import Request
-    from ..parity.wire import Answer
+#: Where a Flask project wires its middleware: app.py while it is one file; once it has several
+#: routes, the package: __init__.py (create_app()) and one module per concern (its init_app).
+FLASK_APP_FILES = ("app.py", "*/*.py")
 
 
 @dataclass(frozen=True)
@@ -106,8 +105,8 @@ class Declared:
         }
 
     def covers(
-        self, aspect: Aspect, answers: Mapping[str, Answer], example: Sequence[Request]
-    ) -> bool:
+        self, aspect: Any, answers: Mapping[str, Any], example: Sequence[Any]
+    ) -> bool:  # parity's Aspect, Answers and Requests: parity sits above the catalog
         """Whether a difference parity saw (an _observe.Aspect between two answers, after the
         requests of `example`) is this one."""
         if "*" not in self.aspects and aspect.label not in self.aspects:

@@ -16,6 +16,7 @@ from ._catalog import options
 from ._compare import compare, diff
 from ._new import new
 from ._parity import parity
+from ._ui import ui
 from ._update import update
 from ._verify import verify
 from ._workshop import check, workshop
@@ -41,7 +42,20 @@ def cli() -> None:
     """Generate matching Flask and Express starter projects from one set of choices."""
 
 
-for command in (new, options, verify, parity, compare, diff, cache, update, workshop, check, bench):
+for command in (
+    new,
+    options,
+    verify,
+    parity,
+    compare,
+    diff,
+    cache,
+    update,
+    workshop,
+    check,
+    bench,
+    ui,
+):
     cli.add_command(command)
 
 

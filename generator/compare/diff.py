@@ -103,6 +103,15 @@ def spec_from_name(text: str) -> tuple[ProjectSpec, str]:
     answers = specs.expand_presets(answers)
     if not changes:
         return specs.build(answers), ""
+    return specs.build(apply_changes(answers, changes, text, base)), ""
+
+
+def apply_changes(
+    answers: Answers, changes: list[tuple[str, str]], text: str, base: str
+) -> Answers:
+    """Expanded answers with each (sign, KEY) change of the SPEC `text` made: "+" adds a
+    middleware or turns a config switch on, "-" removes or turns it off. `dualgen ui` diffs one
+    choice with it. Raises SpecError for a change the base cannot take."""
     if answers.get("classic"):
         raise SpecError(
             f"spec {text!r}: {base} is the comparison article's code exactly and takes no "
@@ -124,7 +133,7 @@ def spec_from_name(text: str) -> tuple[ProjectSpec, str]:
     settings = answers.get("settings")
     if isinstance(settings, dict):
         answers["settings"] = {key: value for key, value in settings.items() if key in middleware}
-    return specs.build(answers), ""
+    return answers
 
 
 #: What may follow a SPEC's base: +KEY or -KEY, and more KEYs after a comma.

@@ -18,6 +18,7 @@ from .tree import tree_lines
 if TYPE_CHECKING:
     from ..catalog import Declared
     from . import Comparison
+    from .concepts import ConceptMatch
     from .diff import TreeDiff
 
 #: The width when none is given (the CLI passes the terminal's), and the narrowest supported.
@@ -159,12 +160,30 @@ def render_text(comparison: Comparison, *, color: bool = False, width: int = WID
     """The comparison for a terminal `width` columns wide (80 at least): trees, figures, the
     concept map, both frameworks side by side."""
     layout = _Layout(max(width, MIN_WIDTH))
-    width = layout.width
+    out = _trees(comparison, layout, color)
+    for number, match in enumerate(comparison.concepts, 1):
+        out.extend(_concept(comparison, number, match, layout, color))
+    rest = comparison.declared_at(None)
+    if rest:
+        title = "── Declared differences (what `dualgen parity` accepts) "
+        out += ["", _style(title + "─" * (layout.width - 1 - len(title)), "1", color)]
+        for declared in rest:
+            out.extend(_difference(declared, layout, color))
+    missing = [m.title for m in comparison.concepts if m.applies and not m.resolved]
+    if missing:
+        out.append("")
+        lines = textwrap.wrap("not located: " + ", ".join(missing), layout.width)
+        out.extend(_style(line, "31", color) for line in lines)
+    return "\n".join(out) + "\n"
+
+
+def _trees(comparison: Comparison, layout: _Layout, color: bool) -> list[str]:
+    """The title, both trees side by side, and their figures."""
     column = layout.column
     names = list(comparison.trees)
     out: list[str] = []
     title = f"dualgen compare: {comparison.subject} ({comparison.summary})"
-    out.extend(_style(line, "1", color) for line in textwrap.wrap(title, width))
+    out.extend(_style(line, "1", color) for line in textwrap.wrap(title, layout.width))
     out.append("")
     heads = [f"{name.upper()}  {comparison.trees[name].root}/" for name in names]
     out.append(_pair(layout, _style(heads[0], "1", color), _style(heads[1], "1", color), heads[0]))
@@ -188,59 +207,53 @@ def render_text(comparison: Comparison, *, color: bool = False, width: int = WID
     ):
         left, right = (f"{label:<14}{fig[key]:>6}" for fig in figures)
         out.append(_pair(layout, left, right))
-    for number, match in enumerate(comparison.concepts, 1):
-        out.append("")
-        title = f"── {number}. {match.title} "
-        out.append(_style(title + "─" * (width - 1 - len(title)), "1", color))
-        if not match.applies:
-            hint = textwrap.wrap(
-                f"not in this project: {match.hint}",
-                width - 3,
-                initial_indent="   ",
-                subsequent_indent="   ",
-                break_on_hyphens=False,
-            )
-            out.extend(_style(line, "2", color) for line in hint)
-            continue
-        heads, plains = [], []
-        for name in names:
-            place = match.places[name]
-            plain = f"{name}: {place.label}" if place else f"{name}: not found"
-            plain = _fit(plain, column)
-            heads.append(_style(plain, "36" if place else "31", color))
-            plains.append(plain)
-        out.append(_pair(layout, heads[0], heads[1], plains[0]))
-        notes = [
-            textwrap.wrap(match.notes.get(name, ""), column, break_on_hyphens=False)
-            for name in names
-        ]
-        for index in range(max(len(note) for note in notes)):
-            cells = [note[index] if index < len(note) else "" for note in notes]
-            out.append(
-                _pair(layout, _style(cells[0], "3", color), _style(cells[1], "3", color), cells[0])
-            )
-        columns = [
-            _code_cells(layout, place, color) if place else []
-            for place in map(match.places.get, names)
-        ]
-        for index in range(max(len(cells) for cells in columns)):
-            left, plain = columns[0][index] if index < len(columns[0]) else ("", "")
-            right = columns[1][index][0] if index < len(columns[1]) else ""
-            out.append(_pair(layout, left, right, plain))
-        for declared in comparison.declared_at(match.key):
-            out.extend(_difference(declared, layout, color))
-    rest = comparison.declared_at(None)
-    if rest:
-        title = "── Declared differences (what `dualgen parity` accepts) "
-        out += ["", _style(title + "─" * (width - 1 - len(title)), "1", color)]
-        for declared in rest:
-            out.extend(_difference(declared, layout, color))
-    missing = [m.title for m in comparison.concepts if m.applies and not m.resolved]
-    if missing:
-        out.append("")
-        lines = textwrap.wrap("not located: " + ", ".join(missing), width)
-        out.extend(_style(line, "31", color) for line in lines)
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _concept(
+    comparison: Comparison, number: int, match: ConceptMatch, layout: _Layout, color: bool
+) -> list[str]:
+    """One concept of the map: where each framework has it, its notes, both codes side by side,
+    and the declared differences that belong to it."""
+    names = list(comparison.trees)
+    column = layout.column
+    title = f"── {number}. {match.title} "
+    out = ["", _style(title + "─" * (layout.width - 1 - len(title)), "1", color)]
+    if not match.applies:
+        hint = textwrap.wrap(
+            f"not in this project: {match.hint}",
+            layout.width - 3,
+            initial_indent="   ",
+            subsequent_indent="   ",
+            break_on_hyphens=False,
+        )
+        return out + [_style(line, "2", color) for line in hint]
+    heads, plains = [], []
+    for name in names:
+        place = match.places[name]
+        plain = f"{name}: {place.label}" if place else f"{name}: not found"
+        plain = _fit(plain, column)
+        heads.append(_style(plain, "36" if place else "31", color))
+        plains.append(plain)
+    out.append(_pair(layout, heads[0], heads[1], plains[0]))
+    notes = [
+        textwrap.wrap(match.notes.get(name, ""), column, break_on_hyphens=False) for name in names
+    ]
+    for index in range(max(len(note) for note in notes)):
+        cells = [note[index] if index < len(note) else "" for note in notes]
+        out.append(
+            _pair(layout, _style(cells[0], "3", color), _style(cells[1], "3", color), cells[0])
+        )
+    columns = [
+        _code_cells(layout, place, color) if place else [] for place in map(match.places.get, names)
+    ]
+    for index in range(max(len(cells) for cells in columns)):
+        left, plain = columns[0][index] if index < len(columns[0]) else ("", "")
+        right = columns[1][index][0] if index < len(columns[1]) else ""
+        out.append(_pair(layout, left, right, plain))
+    for declared in comparison.declared_at(match.key):
+        out.extend(_difference(declared, layout, color))
+    return out
 
 
 def _difference(declared: Declared, layout: _Layout, color: bool) -> list[str]:

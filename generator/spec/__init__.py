@@ -9,7 +9,7 @@ import keyword
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Literal, cast
+from typing import cast
 
 from .. import catalog
 from ..errors import SpecError
@@ -20,7 +20,8 @@ from .answers import load_answers as load_answers
 from .routes import Route, check_routes, hello_route, make_route, route_contexts
 
 #: Every field of an answer file and the kind of value it takes: the one schema that `build`
-#: validates, `context` makes data, and the tests walk (tests/unit/test_answers_schema.py).
+#: validates, `context` makes data, and the tests walk
+#: (tests/unit/spec/test_spec_hostile_fields.py).
 #: The fields inside settings and routes come from the catalog and routes.ROUTE_KEYS.
 SWITCHES = tuple(choice.key for choice in catalog.CONFIG)
 FIELDS: dict[str, str] = {
@@ -352,7 +353,7 @@ def check_choice(key: object, group: tuple[catalog.Choice, ...]) -> str:
 def preset(name: object) -> Answers:
     if not isinstance(name, str) or name not in catalog.PRESETS:
         raise unknown("preset", name, list(catalog.PRESETS))
-    return catalog.PRESETS[name]
+    return cast(Answers, catalog.PRESETS[name])  # answer-file keys (tests/unit/test_types.py)
 
 
 def unknown(kind: str, value: object, allowed: list[str], where: str = "") -> SpecError:
@@ -408,10 +409,9 @@ def build(answers: Answers) -> ProjectSpec:
         spec = replace(spec, port=check_port(answers["port"]))
     if "host" in answers:
         spec = replace(spec, host=check_host(answers["host"]))
-    key: Literal["debug", "classic"]
     for key in ("debug", "classic"):
         if key in answers:
-            spec = replace(spec, **{key: _check_bool(key, answers[key])})  # type: ignore[arg-type]  # bool fields
+            spec = replace(spec, **{key: _check_bool(key, answers[key])})  # type: ignore[arg-type]  # two bool fields
     if spec.classic:
         if "debug" in answers and not spec.debug:
             raise SpecError(

@@ -10,6 +10,7 @@ import pytest
 
 from generator import catalog
 from generator.catalog import differences
+from generator.parity import examples
 from generator.parity.requests import Request
 from generator.parity.wire import client_addresses
 
@@ -30,7 +31,7 @@ def servers(tmp_path_factory):
     with contextlib.ExitStack() as stack:
         yield {
             strict: stack.enter_context(
-                differences.example_servers(root / f"strict-{strict}", strict=strict)
+                examples.example_servers(root / f"strict-{strict}", strict=strict)
             )
             for strict in (False, True)
         }
@@ -38,7 +39,7 @@ def servers(tmp_path_factory):
 
 def _differences(started, request):
     built, urls = started
-    answers, aspects = differences.ask(urls, request, next(SOURCES))
+    answers, aspects = examples.ask(urls, request, next(SOURCES))
     return built, answers, aspects
 
 
@@ -81,5 +82,5 @@ def test_the_example_differs_as_declared_and_strict_parity_removes_it(declared, 
 def test_the_recorded_answers_are_what_the_servers_answer(servers):
     """`dualgen options` and `compare` show each example's answers from
     generator/declared_answers.json: measured, never typed by hand."""
-    assert differences.measure(*servers[False]) == differences.measured()
+    assert examples.measure(*servers[False]) == differences.measured()
     assert sorted(differences.measured()) == sorted(d.title for d in SHOWN)

@@ -160,7 +160,7 @@ def test_the_templates_own_extension_is_imported_from_the_template(tmp_path, mon
     monkeypatch.delitem(sys.modules, "dualgen_express_ext", raising=False)
     project = render_tree(SHOP, "express", tmp_path)
     assert sys.modules["dualgen_express_ext"].__file__ == str(
-        TEMPLATES_DIR / "express" / "dualgen_express_ext.py"
+        TEMPLATES_DIR / "express" / "dualgen_express_ext" / "__init__.py"
     )
     assert (project / "app.js").is_file()
 

@@ -1,7 +1,7 @@
 """Spec -> recorded answers -> spec is the identity, for every field and value the schema admits.
 
 The values are walked from the schema (spec.FIELDS, the catalog's settings, routes.ROUTE_KEYS), as
-tests/unit/test_answers_schema.py does: a field added later needs a strategy here, or
+tests/unit/spec/test_spec_hostile_fields.py does: a field added later needs a strategy here, or
 `test_the_strategies_cover_the_whole_schema` fails.
 """
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from generator import catalog, spec
 from generator.errors import SpecError
-from generator.spec import routes
+from generator.spec import route_values, routes
 
 EXAMPLES = int(os.environ.get("DUALGEN_ROUND_TRIP_EXAMPLES", "150"))
 
@@ -95,7 +95,7 @@ def route_answers(draw, index: int):
         route["status"] = draw(statuses)
     work = draw(st.sampled_from(["none", *routes.WORK_KINDS]))
     if work != "none":
-        route[work] = draw(st.integers(1, routes.MAX_WORK_MS))
+        route[work] = draw(st.integers(1, route_values.MAX_WORK_MS))
     return route
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from generator import catalog, spec
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("framework", catalog.FRAMEWORKS, ids=catalog.FRAMEWORKS)
@@ -24,12 +24,16 @@ def test_cookiecutter_json_is_derived_from_the_catalog(framework):
 def test_each_template_extension_is_a_copy_of_the_literal_writer(framework):
     context = catalog.cookiecutter_json(framework)
     (extension,) = context["_extensions"]
-    module = extension.rsplit(".", 1)[0]
-    path = catalog.TEMPLATES_DIR / framework / f"{module}.py"
-    assert path.read_text(encoding="utf-8") == catalog.extension_source(), (
-        f"{path.name} drifted from generator/literals.py: run `python -m generator.catalog`"
-    )
-    assert catalog.extension_source().endswith(catalog.LITERALS.read_text(encoding="utf-8"))
+    folder = catalog.TEMPLATES_DIR / framework / extension.rsplit(".", 1)[0]
+    sources = catalog.extension_sources()
+    assert sorted(sources) == ["__init__.py", "dialects.py"]
+    assert sorted(path.name for path in folder.glob("*.py")) == sorted(sources)
+    for name, text in sources.items():
+        assert (folder / name).read_text(encoding="utf-8") == text, (
+            f"{folder.name}/{name} drifted from generator/literals/: "
+            "run `python -m generator.catalog`"
+        )
+        assert text.endswith((catalog.LITERALS / name).read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("choice", catalog.MIDDLEWARE + catalog.CONFIG, ids=lambda c: c.key)
@@ -233,12 +237,16 @@ def test_a_difference_declared_without_a_choice_applies_only_without_it():
 
 
 @pytest.mark.parametrize("framework", catalog.FRAMEWORKS, ids=catalog.FRAMEWORKS)
-def test_write_extension_writes_the_committed_module_byte_for_byte(framework, tmp_path):
-    (tmp_path / framework).mkdir()
+def test_write_extension_writes_the_committed_package_byte_for_byte(framework, tmp_path):
+    (tmp_path / framework / catalog.extension_module(framework)).mkdir(parents=True)
+    stale = tmp_path / framework / catalog.extension_module(framework) / "gone.py"
+    stale.write_text("")
     written = catalog.write_extension(framework, tmp_path)
-    assert written == tmp_path / framework / f"{catalog.extension_module(framework)}.py"
+    assert written == tmp_path / framework / catalog.extension_module(framework)
     committed = catalog.TEMPLATES_DIR / framework / written.name
-    assert written.read_bytes() == committed.read_bytes()
+    assert sorted(p.name for p in written.iterdir()) == ["__init__.py", "dialects.py"]
+    for path in written.iterdir():
+        assert path.read_bytes() == (committed / path.name).read_bytes()
 
 
 def test_a_declared_difference_stands_beside_its_own_concept_or_its_choice():

@@ -244,7 +244,7 @@ def test_code_runs_to_the_end_of_the_block_its_last_line_opens(path, text, patte
 
 def test_the_page_templates_are_installed_as_package_data():
     tomllib = pytest.importorskip("tomllib")
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     setuptools = pyproject["tool"]["setuptools"]
     packages = {

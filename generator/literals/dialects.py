@@ -1,33 +1,20 @@
-"""User values as Python and JavaScript literals, and the bodies of the route functions.
-
-User text always becomes a literal, never code. Each literal comes out as the generated project's
-formatter writes it, so the code is formatter-clean as rendered: Python as `ruff format` with
-quote-style single (line length 88), JavaScript as prettier with singleQuote (print width 80).
-
-This file is the one source of both templates' Jinja filters: `python -m generator.catalog` copies
-it into each template as the module its cookiecutter.json `_extensions` names, so plain
-`cookiecutter templates/flask` works without dualgen; a unit test fails when a copy drifts. It
-imports only the standard library and jinja2. The HTTP rules (which routes answer no body, the
-default body, the Allow header) come computed in each route's context (generator/spec/routes.py).
-"""
+"""Python and JavaScript literals written as ruff format and prettier write them (widths,
+escapes, where a value breaks across lines), and the filters that write them."""
 
 from __future__ import annotations
 
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeGuard
-
-from jinja2.ext import Extension
-
-if TYPE_CHECKING:
-    from jinja2 import Environment
+from typing import TypeGuard
 
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
 _NAME_START = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nl")
+
 _NAME_PART = (*_NAME_START, "Mn", "Mc", "Nd", "Pc")
+
 # Columns where ruff (the unicode-width crate) and prettier (its getStringWidth) differ from the
 # rule in _Dialect.char_width: `first[-last]:columns`, hexadecimal code points.
 _RUFF_WIDTHS = (
@@ -38,6 +25,7 @@ _RUFF_WIDTHS = (
     "1134d:0 11357:0 114b0:0 114bd:0 115af:0 116b6:0 1171e:1 11930:0 1193d:0 1193f:0 11941:0 "
     "11a84-11a89:0 11d46:0 16ff0-16ff1:0 1d165-1d166:0 1d16d-1d172:0 1d300-1d356:2 1d360-1d376:2"
 )
+
 _PRETTIER_WIDTHS = (
     "261d:2 2630-2637:2 268a-268f:2 26f9:2 270c-270d:2 4dc0-4dff:2 1171e:1 1d300-1d356:2 "
     "1d360-1d376:2 1f3cb-1f3cc:2 1f574-1f575:2 1f590:2"
@@ -312,7 +300,7 @@ class JavaScript(_Dialect):
         return [*lines, line]
 
 
-class _JavaScriptExpanded(JavaScript):
+class JavaScriptExpanded(JavaScript):
     """JavaScript with every non-empty object written over several lines."""
 
     def must_break(self, value: object) -> bool:
@@ -349,156 +337,10 @@ def _js_simple_number(key: str) -> bool:
 
 
 PYTHON = Python()
+
 JAVASCRIPT = JavaScript()
+
 # The filters the templates call: pystr/jsstr(text), pyval/jsval(value, indent, head, tail), jskey.
 pystr, pyval = PYTHON.string, PYTHON.value
+
 jsstr, jsval, jskey = JAVASCRIPT.string, JAVASCRIPT.value, JAVASCRIPT.key
-
-
-def jsconst(value: object, name: str, indent: int = 2) -> str:
-    """`const name = value;`, the value below the `=` where prettier puts it there."""
-    js = JAVASCRIPT
-    pad = " " * indent
-    head = f"const {name} = "
-    literal = js.value(value, indent, js.width(head), 1)
-    if not js.moves_below(value) or indent + js.width(head + literal) + 1 <= js.line_length:
-        return f"{pad}{head}{literal};"
-    return f"{pad}{head.rstrip()}\n{pad}{' ' * js.step}{literal};"
-
-
-def _written_body(route: dict[str, Any], value_of: Callable[[dict[str, Any]], object]) -> object:
-    """The route's body as its function writes it: a default body holds the parameters' values."""
-    if route["kind"] != "default":
-        return route["body"]
-    return {**route["body"], "params": {p["name"]: value_of(p) for p in route["params"]}}
-
-
-def view_body(route: dict[str, Any], indent: int = 4) -> str:
-    """The body of a Flask view: the statement that answers the route, formatted."""
-    py = PYTHON
-    pad = " " * indent
-    status, kind = route["status"], route["kind"]
-    if kind == "error":
-        return py.call(pad + "raise RuntimeError", py.string(route["error"]), indent)
-    if route["no_body"]:
-        return f"{pad}return '', {status}"
-    body = _written_body(route, lambda param: Code(param["name"]))
-    tail = "" if status == 200 else f", {status}"
-    if kind == "json" and not isinstance(body, dict | list):
-        return py.call(pad + "return jsonify", py.inline(body), indent, tail)
-    literal = py.value(body, indent, len("return "), len(tail))
-    line = f"{pad}return {literal}{tail}"
-    if "\n" in literal or py.width(line) <= py.line_length or status == 200:
-        return line
-    inner = " " * (indent + py.step)
-    return (
-        f"{pad}return (\n{inner}{py.value(body, indent + py.step, 0, 1)},\n{inner}{status},\n{pad})"
-    )
-
-
-def needs_jsonify(routes: list[dict[str, Any]]) -> bool:
-    """Flask answers a dict or list as JSON on its own; any other JSON value needs jsonify."""
-    return any(r["kind"] == "json" and not isinstance(r["json"], dict | list) for r in routes)
-
-
-def param_value(param: dict[str, Any]) -> Code:
-    """The handler's value of a route parameter: a number for int, as Flask converts it."""
-    value = f"req.params.{param['name']}"
-    return Code(f"Number({value})" if param["type"] == "int" else value)
-
-
-def handler_body(route: dict[str, Any], indent: int = 2) -> str:
-    """The statements of an Express handler, formatted as prettier writes them."""
-    js = JAVASCRIPT
-    pad = " " * indent
-    lines = [int_guard(p["name"], indent) for p in route["params"] if p["type"] == "int"]
-    lines += [pad + route["work_js"]] if route.get("work_js") else []  # simulated work
-    status, kind = route["status"], route["kind"]
-    if kind == "error":
-        lines.append(js.call(f"{pad}throw new Error", js.string(route["error"]), indent, ";"))
-    elif route["no_body"]:
-        lines.append(f"{pad}res.status({status}).end();")
-    else:
-        lines.append(_respond(route, _written_body(route, param_value), indent))
-    return "\n".join(lines)
-
-
-def int_guard(name: str, indent: int) -> str:
-    """`if (!isInt(req.params.name)) return next('route');`, broken as prettier breaks it."""
-    js = JAVASCRIPT
-    pad, inner = " " * indent, " " * (indent + js.step)
-    test = f"!isInt(req.params.{name})"
-    line = f"{pad}if ({test}) return next('route');"
-    if js.width(line) <= js.line_length:
-        return line
-    condition = f"if ({test})"
-    if js.width(pad + condition) > js.line_length:
-        test = js.expression(test, indent + js.step, indent + js.step, 0)
-        condition = f"if (\n{inner}{test}\n{pad})"
-    return f"{pad}{condition}\n{inner}return next('route');"
-
-
-def _respond(route: dict[str, Any], body: object, indent: int) -> str:
-    """res.json(body) or res.status(status).json(body), laid out as prettier lays it out."""
-    js = JAVASCRIPT
-    pad = " " * indent
-    status = route["status"]
-    method = "send" if route["kind"] == "text" else "json"
-    head = f"{pad}res.{method}" if status == 200 else f"{pad}res.status({status}).{method}"
-    if js.width(f"{head}({js.inline(body)});") <= js.line_length and not js.must_break(body):
-        return f"{head}({js.inline(body)});"
-    if status == 200:
-        return _hug(js, head, body, indent)
-    # res.status().json() is a member chain: prettier puts each call on its own line, unless the
-    # body holds an object written over several lines (or an array that must break): then the
-    # chain stays on one line and the body hugs its parentheses.
-    inner = " " * (indent + js.step)
-    chained = _hug(js, f"{inner}.{method}", body, indent + js.step)
-    if not js.items(body) or not js.held_open(body, chained):
-        return f"{pad}res\n{inner}.status({status})\n{chained}"
-    hugged = _hug(js, head, body, indent)
-    if js.held_open(body, hugged):
-        return hugged
-    # The body breaks only in the chain's deeper indentation: write its objects expanded, which
-    # prettier keeps, so that it settles on the hugging layout.
-    return _hug(_JavaScriptExpanded(), head, body, indent)
-
-
-def _hug(js: JavaScript, head: str, body: object, indent: int) -> str:
-    """head(body); a collection hugs the parentheses, anything else goes on its own line."""
-    if js.items(body):
-        return f"{head}({js.value(body, indent, js.width(head) - indent + 1, 2)});"
-    return js.call(head, js.inline(body), indent, ";")
-
-
-def path_groups(routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each path once, with its integer parameters and the Allow header a wrong method gets."""
-    groups: dict[str, dict[str, Any]] = {}
-    for route in sorted(routes, key=lambda r: r["sort_key"]):
-        groups.setdefault(
-            route["express_path"],
-            {
-                "express_path": route["express_path"],
-                "int_params": [p["name"] for p in route["params"] if p["type"] == "int"],
-                "allow": route["allow"],
-            },
-        )
-    return list(groups.values())
-
-
-def needs_is_int(routes: list[dict[str, Any]]) -> bool:
-    return any(p["type"] == "int" for route in routes for p in route["params"])
-
-
-_FILTERS = (
-    "pystr pyval jsstr jsval jskey jsconst "
-    "view_body handler_body int_guard needs_jsonify needs_is_int path_groups"
-).split()
-
-
-class Filters(Extension):
-    """The filters both templates use, registered under the names the templates call."""
-
-    def __init__(self, environment: Environment) -> None:
-        super().__init__(environment)
-        environment.filters.update({name: globals()[name] for name in _FILTERS})

@@ -1,0 +1,110 @@
+"""What a parity run finds: each difference (its kind and signature, one exception type per
+signature so that hypothesis tells them apart) and the report of the whole run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .. import catalog
+from ..spec import ProjectSpec
+from .observe import Aspect
+from .requests import Example
+from .wire import Answer, curl
+
+#: The client address X-Forwarded-For names in a reproduction (hypothesis runs use fresh ones).
+SHOWN_CLIENT = "198.18.0.1"
+
+
+@dataclass
+class Found:
+    """One distinct difference: the minimal example that shows it and both answers."""
+
+    signature: str
+    kind: str
+    aspects: list[Aspect]
+    #: The requests up to the one whose answers differ (the last).
+    example: Example
+    flask: Answer
+    express: Answer
+    declared: catalog.Declared | None = None
+    #: How many requests showed it during the whole run.
+    count: int = 0
+    #: Hypothesis replayed the minimal example and it showed the difference again.
+    confirmed: bool = False
+
+    def curl(self, base: str) -> str:
+        """Shell commands that send the example to the server at `base`; the last prints."""
+        return "\n".join(
+            curl(base, request, client=SHOWN_CLIENT, show=n == len(self.example) - 1)
+            for n, request in enumerate(self.example)
+        )
+
+
+@dataclass
+class Report:
+    """What a parity run sent and found."""
+
+    spec: ProjectSpec
+    seed: int
+    requested: int
+    production: bool = False
+    sent: int = 0
+    identical: int = 0
+    differing: int = 0
+    #: Of the differing requests, those whose every difference is declared.
+    declared_only: int = 0
+    by_kind: Counter[str] = field(default_factory=Counter)
+    found: dict[str, Found] = field(default_factory=dict)
+    rounds: int = 0
+    seconds: float = 0.0
+    out_of_time: bool = False
+    #: Where a reproduction reaches each server: the project's own default address.
+    urls: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def undeclared(self) -> list[Found]:
+        return [found for found in self.found.values() if found.declared is None]
+
+    @property
+    def ok(self) -> bool:
+        return not self.undeclared
+
+
+class Difference(AssertionError):
+    """A run whose answers differ; a subclass per signature tells hypothesis they are distinct."""
+
+    signature = ""
+
+
+_TYPES: dict[str, type[Difference]] = {}
+
+
+def _difference_type(signature: str) -> type[Difference]:
+    if signature not in _TYPES:
+        _TYPES[signature] = type("Difference", (Difference,), {"signature": signature})
+    return _TYPES[signature]
+
+
+def kind_of(aspect: Aspect) -> str:
+    """The kind a summary counts: counting (rate limits), status, content-type, body, header."""
+    if aspect.kind == "status" and "429" in (aspect.flask, aspect.express):
+        return "counting"
+    if aspect.kind == "header" and aspect.name.lower() == "x-ratelimit-remaining":
+        return "counting"
+    return aspect.kind
+
+
+def signature_of(aspect: Aspect, flask: Answer) -> str:
+    """What makes two differences the same one."""
+    if aspect.kind == "status":
+        return f"status: Flask {aspect.flask}, Express {aspect.express}"
+    if aspect.kind == "content-type":
+        return f"Content-Type: Flask {aspect.flask}, Express {aspect.express}"
+    if aspect.kind == "body":
+        return f"body of a {flask.status} answer"
+    if aspect.express is None:
+        return f"header {aspect.name}: only Flask sends it"
+    if aspect.flask is None:
+        return f"header {aspect.name}: only Express sends it"
+    return f"header {aspect.name}: the values differ"

@@ -1,0 +1,129 @@
+"""What the page previews: both trees of a spec with every file's tokens, compare's concept map
+and declared differences, and the diff one choice makes, as plain data for JSON.
+
+Rendered trees are kept by the spec's answers (a few dozen), so going back to a choice, or a
+diff after a preview, renders nothing again.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from .. import catalog
+from .. import highlight as hl
+from ..compare import Comparison, Tree, diff_trees, read_tree, render_diff_text, resolve
+from ..compare.tree import SourceFile
+from ..spec import ProjectSpec, dump_answers
+
+#: How many rendered trees are kept (each is a few dozen kilobytes of text: a few MB in all).
+KEPT = 256
+_trees: OrderedDict[tuple[str, str], Tree] = OrderedDict()
+_lock = threading.Lock()
+#: Rendering changes the process's working folder (the template's hooks run in the project)
+#: and patches cookiecutter for the time of a render: one render at a time.
+RENDERING = threading.RLock()
+
+
+def tree(spec: ProjectSpec, framework: str) -> Tree:
+    """One framework's tree of spec, rendered once and then kept."""
+    from ..render import render_tree
+
+    key = (dump_answers(spec), framework)
+    with _lock:
+        if key in _trees:
+            _trees.move_to_end(key)
+            return _trees[key]
+    with RENDERING:
+        with _lock:
+            if key in _trees:  # rendered while this request waited
+                return _trees[key]
+        with tempfile.TemporaryDirectory(prefix="dualgen-ui-") as tmp:
+            found = read_tree(render_tree(spec, framework, Path(tmp)), framework)
+    with _lock:
+        _trees[key] = found
+        while len(_trees) > KEPT:
+            _trees.popitem(last=False)
+    return found
+
+
+def comparison(spec: ProjectSpec) -> Comparison:
+    """compare's Comparison of spec, from the kept trees."""
+    trees = {name: tree(spec, name) for name in catalog.FRAMEWORKS}
+    return Comparison(spec, trees, tuple(resolve(spec, trees)))
+
+
+def preview(spec: ProjectSpec) -> dict[str, object]:
+    """Both trees (every file with its highlighted lines), the concept map with the declared
+    differences beside their concepts, and the answers: compare's JSON plus what a page shows."""
+    found = comparison(spec)
+    data: dict[str, Any] = found.to_dict()  # JSON
+    for name, listing in data["trees"].items():
+        files = {item.path: item for item in found.trees[name].files}
+        for entry in listing["files"]:
+            entry["tokens"] = _tokens(files[entry["path"]])
+    shown = {match.key for match in found.concepts}
+    for concept in data["concepts"]:
+        concept["declared"] = _declared(found, concept["key"])
+    data["declared_elsewhere"] = _declared(found, None)
+    data["concept_keys"] = sorted(shown)
+    return data
+
+
+def _declared(found: Comparison, key: str | None) -> list[dict[str, object]]:
+    from ..catalog.differences import answered
+
+    return [{**d.shown(), "answered": answered(d.title)} for d in found.declared_at(key)]
+
+
+def _tokens(item: SourceFile) -> list[list[list[str]]] | None:
+    """A file's lines as rows of [kind, text] tokens (None for a binary file)."""
+    if item.text is None:
+        return None
+    rows = hl.lines(item.text, hl.language_for(item.path))
+    merged: list[list[list[str]]] = []
+    for row in rows[: len(item.lines)]:
+        tokens: list[list[str]] = []
+        for kind, text in row:
+            if tokens and tokens[-1][0] == kind:
+                tokens[-1][1] += text  # neighbours of one kind are one span
+            else:
+                tokens.append([kind, text])
+        merged.append(tokens)
+    return merged
+
+
+def toggled(spec: ProjectSpec, key: str) -> tuple[str, ProjectSpec]:
+    """The sign ("+" adds, "-" removes) and the spec with one middleware or config switch
+    turned the other way, as `dualgen diff --to ANSWERS±KEY` makes it."""
+    from ..compare.diff import apply_changes
+    from ..spec import build, unknown
+
+    keys = [choice.key for choice in catalog.MIDDLEWARE + catalog.CONFIG]
+    if key not in keys:
+        raise unknown("choice", key, keys)
+    sign = "-" if key in spec.choices() else "+"
+    answers = spec.answers()
+    label = f"{spec.slug}.yaml"
+    return sign, build(apply_changes(answers, [(sign, key)], f"{label}{sign}{key}", label))
+
+
+def diff(spec: ProjectSpec, key: str) -> dict[str, object]:
+    """What turning one choice the other way changes in each framework: the text `dualgen
+    diff FRAMEWORK --from SLUG.yaml --to SLUG.yaml±KEY` prints, and each file's lines."""
+    sign, changed = toggled(spec, key)
+    labels = (f"{spec.slug}.yaml", f"{spec.slug}.yaml{sign}{key}")
+    out: dict[str, Any] = {"choice": key, "sign": sign, "frameworks": {}}  # JSON
+    for name in catalog.FRAMEWORKS:
+        result = diff_trees(tree(spec, name), tree(changed, name), *labels)
+        out["frameworks"][name] = {
+            "command": f"dualgen diff {name} --from {labels[0]} --to {labels[1]}",
+            "text": render_diff_text(result, color=False, width=None),
+            "files": [
+                {"path": f.path, "status": f.status, "lines": list(f.lines)} for f in result.files
+            ],
+        }
+    return out
