@@ -34,6 +34,7 @@ PINS: dict[str, dict[str, str]] = {
         "flask-compress": "1.25",
         "flask-limiter": "4.1.1",
         "gunicorn": "27.0.1",
+        "gevent": "26.9.0",
         "python-dotenv": "1.2.4",
         "redis": "7.4.1",
         "pytest": "9.2.0",
@@ -68,6 +69,8 @@ DEPENDENCY_MODULES = (
     "flask_compress",
     "flask_cors",
     "flask_limiter",
+    "gevent",
+    "greenlet",
     "gunicorn",
     "iniconfig",
     "itsdangerous",
@@ -84,6 +87,7 @@ DEPENDENCY_MODULES = (
     "typing_extensions",
     "werkzeug",
     "wrapt",
+    "zope",
 )
 
 DEFAULT_PORTS = {"flask": 5000, "express": 3000}
@@ -226,12 +230,33 @@ def packages(
         names.extend(side.dev_packages if dev else side.packages)
         if not dev and uses_redis((settings or {}).get(key, {})):
             names.extend(side.redis_packages)
+    if framework == "flask" and not dev and "production-server" in choices:
+        names.extend(worker_packages(choices, settings or {}))
     return {name: pins[name] for name in dict.fromkeys(names)}
 
 
+def worker_class(choices: list[str], settings: dict[str, dict[str, object]]) -> str:
+    """gunicorn's worker class: the chosen one, but gevent for sync when events are chosen
+    (an open stream would hold a sync worker, which serves one request at a time)."""
+    chosen = str(settings.get("production-server", {}).get("worker-class", "sync"))
+    return "gevent" if chosen == "sync" and "events" in choices else chosen
+
+
+def worker_packages(choices: list[str], settings: dict[str, dict[str, object]]) -> list[str]:
+    """The package gunicorn's worker class needs besides gunicorn: gevent for gevent."""
+    return ["gevent"] if worker_class(choices, settings) == "gevent" else []
+
+
 def uses_redis(settings: dict[str, object]) -> bool:
-    """Whether a choice's settings keep its data in Redis (a storage setting not memory://)."""
-    return str(settings.get("storage", "memory://")).startswith(("redis://", "rediss://"))
+    """Whether a choice's settings keep its data in Redis (a storage setting, rate-limit's
+    storage or events' broker, not memory://)."""
+    where = settings.get("storage", settings.get("broker", "memory://"))
+    return str(where).startswith(("redis://", "rediss://"))
+
+
+def storage_var(choice: Choice) -> str:
+    """The cookiecutter variable of a choice's storage setting (memory:// or Redis), or ""."""
+    return next((choice.setting_var(s) for s in choice.settings if s.kind == "storage"), "")
 
 
 def cookiecutter_json(framework: str) -> dict[str, object]:
@@ -275,6 +300,7 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
             "packages": list(choice.side(framework).packages),
             "dev_packages": list(choice.side(framework).dev_packages),
             "redis_packages": list(choice.side(framework).redis_packages),
+            "storage_var": storage_var(choice),
             "note": choice.side(framework).note,
             "settings": [
                 {"var": choice.setting_var(setting), "help": setting.help}

@@ -342,6 +342,12 @@ def _health(spec: ProjectSpec) -> list[Exchange]:
     return found
 
 
+def _events(spec: ProjectSpec) -> list[Exchange]:
+    from .events import exchanges as events  # it builds on this module
+
+    return events(spec)
+
+
 def _no_exchanges(spec: ProjectSpec) -> list[Exchange]:
     return []
 
@@ -358,6 +364,7 @@ CHOICE_EXCHANGES: dict[str, Callable[[ProjectSpec], list[Exchange]]] = {
     "compression": _compression,
     "rate-limit": _rate_limit,
     "json-body": _json_body,
+    "events": _events,
     "static": _static,
     "error-handlers": _error_handlers,
 }

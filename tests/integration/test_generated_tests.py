@@ -22,7 +22,7 @@ from tests.helpers import run_project_tests
 ANSWERS: dict[str, object] = {
     "preset": "production",
     "name": "proof",
-    "middleware": ["health", "proxy", "static"],
+    "middleware": ["health", "proxy", "static", "events"],
     "routes": [{"method": "GET", "path": "/big", "text": "lorem ipsum " * 100}],
     "tests": True,
 }
@@ -42,6 +42,7 @@ EXPRESS_SETUP = {
     "compression": ["compression("],
     "rate-limit": ["rateLimit("],
     "json-body": ["express.json("],
+    "events": ["events.router"],
     "static": ["express.static("],
     "error-handlers": ["res.status(404)", "(err, req, res, next)"],
 }
@@ -56,6 +57,7 @@ CONCERN = {
     "compression": "compress",
     "rate-limit": "rate.limit",
     "json-body": "json.body",
+    "events": "event",
     "static": "static",
     "error-handlers": "404|405",
 }

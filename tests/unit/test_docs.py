@@ -88,6 +88,8 @@ def test_the_use_lines_run_as_written_after_the_setup(tmp_path):
         "limited",
         "boxed",
         "shared-flask",
+        "chat-flask",
+        "chat-express",
         "shared-express",
         "hello-flask",
         "hello-express",

@@ -16,6 +16,7 @@ from . import (
     docker,
     env_file,
     error_handlers,
+    events,
     health,
     json_body,
     logging,
@@ -53,6 +54,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
     compression.CHOICE,
     rate_limit.CHOICE,
     json_body.CHOICE,
+    events.CHOICE,
     static.CHOICE,
     error_handlers.CHOICE,
 )

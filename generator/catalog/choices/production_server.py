@@ -21,11 +21,13 @@ CHOICE = Choice(
     settings=(
         Setting(
             "worker-class",
-            "gunicorn's worker class (Flask only): sync (a request at a time a worker) or "
-            "gthread (GUNICORN_THREADS threads a worker, 8 by default)",
+            "gunicorn's worker class (Flask only): sync (a request at a time a worker), "
+            "gthread (GUNICORN_THREADS threads a worker, 8 by default) or gevent (a "
+            "greenlet a request, GUNICORN_CONNECTIONS a worker, 1000 by default); with "
+            "events, sync becomes gevent: a stream would hold a sync worker",
             "sync",
             kind="choice",
-            choices=("sync", "gthread"),
+            choices=("sync", "gthread", "gevent"),
         ),
     ),
     concepts={

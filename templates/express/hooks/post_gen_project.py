@@ -13,6 +13,7 @@ UNUSED = {
     Path('.env.example'): {{ not cookiecutter.env_file }},
     Path('work.js'): {{ not cookiecutter._dualgen.routes|selectattr('cpu')|list }},
     Path('static'): {{ not cookiecutter.static }},
+    Path('events.js'): {{ not cookiecutter.events }},
 }
 
 for path, unused in UNUSED.items():

@@ -46,6 +46,17 @@ if (cluster.isPrimary) {
     );
   }
 {%- endif %}
+{%- if cookiecutter.events and cookiecutter.events_broker == 'memory://' %}
+  // Events live in each worker's memory: say so when there are several.
+  if (workers > 1) {
+    console.warn(
+      `events stay within one worker: an event posted to one of ${workers} ` +
+        'workers reaches only the streams that worker holds; to share them, ' +
+        'generate the project with --set events.broker=redis://HOST:6379 ' +
+        '(REDIS_URL then sets the address)',
+    );
+  }
+{%- endif %}
   const grace = Number(process.env.GRACEFUL_TIMEOUT) || 30;
   const running = new Set();
   const listening = new WeakSet();

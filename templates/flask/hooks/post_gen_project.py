@@ -25,6 +25,7 @@ UNUSED = {
     Path('{{ cookiecutter.__package_name }}', 'compression.py'): {{ not cookiecutter.compression }},
     Path('{{ cookiecutter.__package_name }}', 'rate_limit.py'): {{ not cookiecutter.rate_limit }},
     Path('{{ cookiecutter.__package_name }}', 'json_body.py'): {{ not cookiecutter.json_body }},
+    Path('{{ cookiecutter.__package_name }}', 'events.py'): {{ not cookiecutter.events }},
     Path('{{ cookiecutter.__package_name }}', 'errors.py'): {{ not cookiecutter.error_handlers }},
 }
 

@@ -31,17 +31,34 @@ bind = f'[{host}]:{port}' if ':' in host else f'{host}:{port}'
 workers = int(os.environ.get('WEB_CONCURRENCY', usable_cpus() * 2 + 1))
 # On SIGTERM, stop accepting and give the requests in flight this many seconds.
 graceful_timeout = int(os.environ.get('GRACEFUL_TIMEOUT', '30'))
-{%- if cookiecutter.production_server_worker_class == 'gthread' %}
+{%- set worker_class = cookiecutter.production_server_worker_class %}
+{%- if cookiecutter.events and worker_class == 'sync' %}
+{%- set worker_class = 'gevent' %}
+{%- endif %}
+{%- if worker_class == 'gthread' %}
 # Threads per worker: each serves one request at a time, so a worker serves as many at once.
 worker_class = 'gthread'
 threads = int(os.environ.get('GUNICORN_THREADS', '8'))
+{%- elif worker_class == 'gevent' %}
+{%- if cookiecutter.events %}
+# A greenlet per request, so that a worker holds many open event streams at once (a thread
+# or a sync worker would be taken for as long as a stream stays open).
+{%- else %}
+# A greenlet per request: a worker serves many at once while they wait.
 {%- endif %}
-{%- if cookiecutter.rate_limit and cookiecutter.rate_limit_storage == 'memory://' %}
+worker_class = 'gevent'
+worker_connections = int(os.environ.get('GUNICORN_CONNECTIONS', '1000'))
+{%- endif %}
+{%- set limits_per_worker = cookiecutter.rate_limit and cookiecutter.rate_limit_storage == 'memory://' %}
+{%- set events_per_worker = cookiecutter.events and cookiecutter.events_broker == 'memory://' %}
+{%- if limits_per_worker or events_per_worker %}
 
 
 def when_ready(server):
-    # The limiter counts in each worker's memory: say so when there are several.
+{%- set what = {(true, false): 'The limiter counts', (false, true): 'Events live', (true, true): 'The limiter counts and events live'}[(limits_per_worker, events_per_worker)] %}
+    # {{ what }} in each worker's memory: say so when there are several.
     if server.cfg.workers > 1:
+{%- if limits_per_worker %}
         server.log.warning(
             'rate limits count per worker: %d workers let a client make up to %d '
             'requests in {{ cookiecutter.rate_limit_window|int }} s; to share the counts, generate the project with '
@@ -50,4 +67,13 @@ def when_ready(server):
             server.cfg.workers,
             server.cfg.workers * {{ cookiecutter.rate_limit_max|int }},
         )
+{%- endif %}
+{%- if events_per_worker %}
+        server.log.warning(
+            'events stay within one worker: an event posted to one of %d workers reaches '
+            'only the streams that worker holds; to share them, generate the project with '
+            '--set events.broker=redis://HOST:6379 (REDIS_URL then sets the address)',
+            server.cfg.workers,
+        )
+{%- endif %}
 {%- endif %}

@@ -57,11 +57,11 @@ def test_presets_build(name):
     assert built.routes[0].label == "GET /"
 
 
-def test_the_production_preset_uses_every_middleware_but_static_proxy_and_health():
+def test_the_production_preset_uses_every_middleware_but_static_proxy_health_and_events():
     # Trusting a proxy that is not there would let any client forge its address; a health check
-    # is the deployment's choice.
+    # is the deployment's choice; events are a feature of the app, not of production.
     built = spec.build({"preset": "production"})
-    expected = {c.key for c in catalog.MIDDLEWARE} - {"static", "proxy", "health"}
+    expected = {c.key for c in catalog.MIDDLEWARE} - {"static", "proxy", "health", "events"}
     assert set(built.middleware) == expected
     assert set(built.switches) == {c.key for c in catalog.CONFIG} - {"strict-parity"}
 

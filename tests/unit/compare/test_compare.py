@@ -56,6 +56,7 @@ EXPECTED_CODE = {
     "compression": ("compress.init_app(app)", "compression("),
     "rate-limit": ("Limiter(", "rateLimit("),
     "json-body": ("def parse_json_body", "express.json("),
+    "events": ("stream_with_context(", "'text/event-stream'"),
     "static": ("font-family", "express.static("),
     "env-file": ("dotenv", "dotenv"),
     "production-server": ("workers", "cluster"),

@@ -44,6 +44,10 @@ def test_the_context_of_the_hello_world():
         "rate_limit_ipv6_subnet": "56",
         "json_body": False,
         "json_body_limit": "102400",
+        "events": False,
+        "events_heartbeat": "15",
+        "events_history": "100",
+        "events_broker": "memory://",
         "static": False,
         "error_handlers": False,
         "env_file": False,
@@ -171,7 +175,8 @@ def test_a_preset_sits_under_the_answers_beside_it():
         (
             {"middleware": ["tests"]},
             "middleware 'tests' is unknown; allowed: health, proxy, request-id, logging, "
-            "security-headers, cors, compression, rate-limit, json-body, static, error-handlers",
+            "security-headers, cors, compression, rate-limit, json-body, events, static, "
+            "error-handlers",
         ),
         (
             {"settings": ["cors"]},
@@ -184,7 +189,8 @@ def test_a_preset_sits_under_the_answers_beside_it():
         (
             {"settings": {"tests": {}}},
             "middleware 'tests' is unknown; allowed: health, proxy, request-id, logging, "
-            "security-headers, cors, compression, rate-limit, json-body, static, error-handlers",
+            "security-headers, cors, compression, rate-limit, json-body, events, static, "
+            "error-handlers",
         ),
         (
             {"settings": {"cors": {}}},
@@ -339,14 +345,17 @@ def test_the_production_server_takes_a_worker_class():
         "add it with --production-server",
     )
     refused(
-        {"production-server": True, "settings": {"production-server": {"worker-class": "gevent"}}},
-        "production-server.worker-class 'gevent' is not one of: sync, gthread",
+        {
+            "production-server": True,
+            "settings": {"production-server": {"worker-class": "eventlet"}},
+        },
+        "production-server.worker-class 'eventlet' is not one of: sync, gthread, gevent",
     )
 
 
 MIDDLEWARE_KEYS = (
     "health, proxy, request-id, logging, security-headers, cors, compression, rate-limit, "
-    "json-body, static, error-handlers"
+    "json-body, events, static, error-handlers"
 )
 
 

@@ -127,6 +127,8 @@ def test_the_settings_ranges_are_the_documented_ones():
         "rate-limit.window": (1, 86_400),
         "rate-limit.ipv6-subnet": (32, 64),
         "json-body.limit": (1, 1 << 30),
+        "events.heartbeat": (1, 3600),
+        "events.history": (1, 100_000),
     }
 
 

@@ -5,9 +5,12 @@
 {%- endfor -%}
 {#- From each chosen middleware's test partial (templates/tests/KEY.js.j2): its constants and
     its tests. -#}
-{%- set constants, tests, loader = [], [], [] -%}
+{%- set constants, tests, loader, builtins, locals = [], [], [], [], [] -%}
 {%- for key in middleware -%}
 {%- import 'tests/' ~ key ~ '.js.j2' as partial with context -%}
+{%- for line in (partial.requires() if partial.requires is defined else '').strip().splitlines() -%}
+{%- set _ = (builtins if "require('node:" in line else locals).append(line) -%}
+{%- endfor -%}
 {%- if partial.constants is defined %}{% set _ = constants.append(partial.constants()|trim) %}{% endif -%}
 {%- if partial.load_app is defined %}{% set _ = loader.append(partial.load_app()|trim) %}{% endif -%}
 {%- set written = partial.tests()|trim if partial.tests is defined else '' -%}
@@ -16,11 +19,17 @@
 'use strict';
 
 const assert = require('node:assert/strict');
+{%- for line in builtins %}
+{{ line }}
+{%- endfor %}
 const { {{ 'beforeEach, ' if loader }}test } = require('node:test');
 
 const request = require('supertest');
 
 {{ loader[0] if loader else "const app = require('../app');" }}
+{%- for line in locals %}
+{{ line }}
+{%- endfor %}
 {%- for block in constants %}
 
 {{ block }}

@@ -1,0 +1,2 @@
+{%- set module_key = 'events' -%}
+{% include 'module.py.j2' %}
