@@ -30,6 +30,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import requests
+    from _typeshed import WriteableBuffer
 
 from .errors import RunError, UsageError
 from .processes import start
@@ -114,7 +119,7 @@ class _Reader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int | None:
         left = self.bounds.check("waiting for an answer")
         timeout = self.sock.gettimeout()
         self.sock.settimeout(left if timeout is None else min(timeout, left))
@@ -152,15 +157,17 @@ class BoundedSocket:
     def __init__(self, sock: socket.socket, bounds: Bounds) -> None:
         self._sock, self._bounds = sock, bounds
 
-    def makefile(self, mode: str = "r", buffering: int | None = None, **_):
+    def makefile(
+        self, mode: str = "r", buffering: int | None = None, **_: object
+    ) -> io.BufferedReader:
         raw = _Reader(self._sock, self._bounds)
         return io.BufferedReader(raw, buffering or io.DEFAULT_BUFFER_SIZE)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
 
 
-def session(bounds: Bounds):
+def session(bounds: Bounds) -> requests.Session:
     """A requests session whose every answer is bounded by `bounds` and the size caps: its
     body is read whole before the answer is returned (Violation past a bound)."""
     import requests
@@ -177,7 +184,7 @@ def session(bounds: Bounds):
         ConnectionCls = Connection
 
     class Adapter(HTTPAdapter):
-        def init_poolmanager(self, *args, **kwargs) -> None:
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
             super().init_poolmanager(*args, **kwargs)
             self.poolmanager.pool_classes_by_scheme = {"http": Pool}
 
@@ -189,7 +196,7 @@ def session(bounds: Bounds):
     return found
 
 
-def read_body(response):
+def read_body(response: requests.Response) -> requests.Response:
     """Read a streamed `requests` answer whole, at most MAX_BODY bytes once decoded."""
     data = bytearray()
     try:
@@ -200,7 +207,7 @@ def read_body(response):
     finally:
         response.close()
     response._content = bytes(data)
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]  # requests' own, not in its stubs
     return response
 
 
@@ -248,7 +255,7 @@ class CappedLog:
                 if poller is not None:
                     ready = poller.poll(100)
                     ended = self._finished is not None
-                    if ended and (not ready or time.monotonic() > self._finished + 1.0):
+                    if ended and (not ready or time.monotonic() > self._finished + 1.0):  # type: ignore[operator]  # ended: a float
                         return
                     if not ready:
                         continue
@@ -281,7 +288,7 @@ class CappedLog:
             return
         *whole, rest = self._partial.split(b"\n")
         if final or len(rest) > LOG_HEAD:
-            whole, rest = [*whole, rest] if rest else whole, b""
+            whole, rest = [*whole, rest] if rest else whole, b""  # type: ignore[assignment]  # bytes as good
         self._partial = bytearray(rest)
         for line in whole:
             self._lines(line.decode("utf-8", "replace").rstrip())
@@ -303,8 +310,8 @@ class CappedLog:
 
 
 def start_logged(
-    command: list[str], lines: Callable[[str], None] | None = None, **options
-) -> tuple[subprocess.Popen, CappedLog]:
+    command: list[str], lines: Callable[[str], None] | None = None, **options: Any
+) -> tuple[subprocess.Popen[bytes], CappedLog]:
     """Start a command as _processes.start does, its output and errors read into a CappedLog."""
     read_end, write_end = os.pipe()
     try:

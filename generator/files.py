@@ -24,6 +24,7 @@ import stat
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import TracebackType
 
 from .errors import DestinationError, RunError
 from .interrupts import uninterrupted
@@ -184,7 +185,12 @@ class Claim:
             raise
         return self
 
-    def __exit__(self, kind, error, traceback) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         with uninterrupted():
             self._release(failed=kind is not None)
 

@@ -10,8 +10,16 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import Any
+
+    #: What signal.signal takes and gives back.
+    Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -38,7 +46,7 @@ def _stop(signum: int, frame: object) -> None:
     raise Interrupted(signum)
 
 
-def _restore(previous: dict[int, object]) -> None:
+def _restore(previous: dict[int, Handler]) -> None:
     for signum, handler in previous.items():
         signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
@@ -56,8 +64,10 @@ def _signal_of(error: BaseException | None) -> int | None:
     return None if isinstance(error, Exception) else getattr(error, "signum", None)
 
 
-def _keep_swallowed(hook):
-    def unraisable(report) -> None:
+def _keep_swallowed(
+    hook: Callable[[sys.UnraisableHookArgs], object],
+) -> Callable[[sys.UnraisableHookArgs], None]:
+    def unraisable(report: sys.UnraisableHookArgs) -> None:
         signum = _signal_of(report.exc_value)
         if signum is None:
             hook(report)
@@ -76,7 +86,7 @@ def stop_on_signals() -> Iterator[None]:
     if not _in_main_thread():
         yield
         return
-    previous: dict[int, object] = {}
+    previous: dict[int, Handler] = {}
     for signum in STOP_SIGNALS:
         if signum != signal.SIGINT and signal.getsignal(signum) is not signal.SIG_IGN:
             previous[signum] = signal.signal(signum, _stop)

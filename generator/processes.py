@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import psutil
 
@@ -49,7 +50,7 @@ class _Signals:
 
 _signals = _Signals()
 #: Processes started and not yet stopped: what a signal must stop.
-live_processes: set[subprocess.Popen] = set()
+live_processes: set[subprocess.Popen[bytes]] = set()
 
 
 def _on_signal(signum: int, frame: object) -> None:
@@ -117,12 +118,12 @@ def stopping_on_signals() -> Iterator[None]:
 # -- processes ------------------------------------------------------------------------------
 
 
-def start(command: list[str], **options) -> subprocess.Popen:
+def start(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
     """Start a command in its own process group, registered so that a signal stops it."""
     if POSIX:
         options["start_new_session"] = True
     else:
-        options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+        options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]  # Windows
     with deferred_signals():
         try:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, **options)
@@ -159,7 +160,7 @@ def _running(proc: psutil.Process) -> bool:
         return False
 
 
-def stop(process: subprocess.Popen, timeout: float = 5.0) -> None:
+def stop(process: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
     """Stop a process's whole group and tree: SIGTERM, then SIGKILL for what is left."""
     seen: dict[int, psutil.Process] = {}
 

@@ -12,11 +12,16 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .catalog import FRAMEWORKS, templates_dir
 from .errors import DestinationError, RunError
 from .files import Claim
 from .spec import ProjectSpec, dump_answers
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from jinja2.bccache import Bucket
 
 ANSWERS_FILE = ".dualgen.yaml"
 
@@ -58,7 +63,7 @@ def render_tree(spec: ProjectSpec, framework: str, into: Path) -> Path:
     return project_dir
 
 
-def _run_hooks_in_process(template: Path, project: Path, context: dict) -> None:
+def _run_hooks_in_process(template: Path, project: Path, context: dict[str, Any]) -> None:
     """Run the template's Python post-generation hook as cookiecutter does, minus the process.
 
     Cookiecutter renders the hook with the context and runs it with the same interpreter in the
@@ -110,11 +115,11 @@ def _compiled_templates_shared() -> Iterator[None]:
         def __init__(self) -> None:
             self.codes: dict[str, bytes] = {}
 
-        def load_bytecode(self, bucket) -> None:
+        def load_bytecode(self, bucket: Bucket) -> None:
             if bucket.key in self.codes:
                 bucket.bytecode_from_string(self.codes[bucket.key])
 
-        def dump_bytecode(self, bucket) -> None:
+        def dump_bytecode(self, bucket: Bucket) -> None:
             self.codes[bucket.key] = bucket.bytecode_to_string()
 
     if _bytecode_cache is None:
@@ -122,8 +127,8 @@ def _compiled_templates_shared() -> Iterator[None]:
     cache = _bytecode_cache
     create = generate.create_env_with_context
 
-    def create_with_cache(context):
-        env = create(context)
+    def create_with_cache(context: dict[str, Any]) -> Environment:
+        env: Environment = create(context)  # cookiecutter is untyped
         env.bytecode_cache = cache
         return env
 

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import bounds as _bounds
 from . import catalog, runner
@@ -31,6 +32,9 @@ from .contract import Exchange, exchanges, request
 from .errors import UsageError
 from .project import load_project
 from .spec import ProjectSpec
+
+if TYPE_CHECKING:
+    import requests
 
 #: The most requests verify sends for one exchange.
 MAX_REQUESTS = 1000
@@ -51,7 +55,7 @@ class Check:
     #: Why it was not checked; None when it was.
     skipped: str | None = None
     #: The last answer (a requests.Response), for callers that compare two servers.
-    response: object = None
+    response: requests.Response | None = None
 
     @property
     def ok(self) -> bool:
@@ -130,7 +134,7 @@ def install_what(result: Verification) -> str:
     return f"{', '.join(f'{name}=={pin}' for name, pin in pins.items())} ({tool})"
 
 
-def describe(event: str, value) -> str:
+def describe(event: str, value: Any) -> str:  # the event's object: a Verification, a Server …
     """The line `dualgen verify` prints for a progress event other than "check"."""
     if event == "load":
         production = ", production" if value.production else ""
@@ -147,7 +151,7 @@ def describe(event: str, value) -> str:
 
 def plan(spec: ProjectSpec) -> tuple[list[list[Exchange]], list[Check]]:
     """The exchanges to send on each server start, in order, and those verify leaves out."""
-    limit = int(spec.setting("rate-limit", "max")) if "rate-limit" in spec.middleware else None
+    limit = int(spec.setting("rate-limit", "max")) if "rate-limit" in spec.middleware else None  # type: ignore[call-overload]  # a number
     starts: list[list[Exchange]] = [[]]
     left_out: list[Check] = []
     used = 0
@@ -297,7 +301,7 @@ def _check_batch(
                 )
                 break
             else:
-                check.problems = exchange.problems(check.response)
+                check.problems = exchange.problems(check.response)  # type: ignore[arg-type]  # each request set it
             result.checks.append(check)
             observe("check", check)
             if check.skipped is not None:

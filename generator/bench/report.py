@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from typing import Any
 
 from ..verify import plural
 from . import KINDS, Bench, Run
@@ -89,7 +90,7 @@ class _Figures:
         return a / b if b else math.inf
 
 
-def conclusions(bench: Bench) -> dict[str, list]:
+def conclusions(bench: Bench) -> dict[str, list[Any]]:
     """Sentences drawn from the figures, and the article's claims each checked against them."""
     top, low = max(bench.concurrency), min(bench.concurrency)
     at_top = plural(top, "connection")  # "1 connection", "100 connections"
@@ -138,7 +139,9 @@ def conclusions(bench: Bench) -> dict[str, list]:
     return {"findings": found, "article": claims}
 
 
-def _threads(bench: Bench, f: _Figures, low: int, top: int) -> tuple[list[str], list[dict]]:
+def _threads(
+    bench: Bench, f: _Figures, low: int, top: int
+) -> tuple[list[str], list[dict[str, str]]]:
     """How Flask's development server scales with waiting requests (a thread each): a finding,
     and the verdict on the article's "synchronous" claim when it served twice as many or more."""
     at_top = plural(top, "connection")

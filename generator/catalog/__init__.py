@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from .choices import CHOICES as CHOICES
 from .choices import CONFIG as CONFIG
@@ -19,6 +20,9 @@ from .choices import Choice as Choice
 from .choices import Declared as Declared
 from .choices import Setting as Setting
 from .choices import Side as Side
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 FRAMEWORKS = ("flask", "express")
 
@@ -172,13 +176,22 @@ def all_declared() -> list[tuple[str, Declared]]:
     return found
 
 
-def declared_differences(spec) -> list[Declared]:
+class _Chosen(Protocol):
+    """What the catalog reads of a ProjectSpec (spec sits above the catalog)."""
+
+    @property
+    def classic(self) -> bool: ...
+
+    def choices(self) -> list[str]: ...
+
+
+def declared_differences(spec: _Chosen) -> list[Declared]:
     """The declared differences that apply to a project made from `spec`. None for classic
     projects: they are the article's two programs as written, not made to answer alike."""
     if spec.classic:
         return []
     chosen = set(spec.choices())
-    applies = {
+    applies: dict[str, Callable[[str], bool]] = {
         "always": lambda where: True,
         "chosen": lambda where: where in chosen,
         "not chosen": lambda where: where not in chosen,
@@ -274,7 +287,7 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
         prompts[choice.var] = f"{choice.title}: {choice.help}"
         for setting in choice.settings:
             var = choice.setting_var(setting)
-            context[var] = ",".join(setting.default) if setting.is_list else str(setting.default)
+            context[var] = ",".join(setting.default) if setting.is_list else str(setting.default)  # type: ignore[arg-type]  # a list's default is a tuple
             prompts[var] = f"{choice.title}: {setting.help}"
     context["_dualgen"] = {"routes": route_contexts([hello_route()])}
     context["_pins"] = PINS[framework]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from .entries import Declared
 
@@ -207,12 +207,21 @@ EMULATION: dict[str, tuple[str, ...]] = {
 MEASURED_FILE = Path(__file__).with_name("declared_answers.json")
 
 
+class Measured(TypedDict):
+    """What one example got: its request, both statuses, and what differed that it covers."""
+
+    request: str
+    flask: int | None
+    express: int | None
+    differs: list[str]
+
+
 @cache
-def measured() -> dict[str, dict[str, object]]:
+def measured() -> dict[str, Measured]:
     """Each example's answers by the difference's title: both statuses and what differs."""
     if not MEASURED_FILE.is_file():
         return {}
-    return json.loads(MEASURED_FILE.read_text(encoding="utf-8"))
+    return json.loads(MEASURED_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]  # measure()'s
 
 
 def answered(title: str) -> str:

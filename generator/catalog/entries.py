@@ -5,7 +5,9 @@ themselves are in generator/catalog/choices.py."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Where a Flask project wires its middleware: app.py while it is one file; once it has several
 #: routes, the package: __init__.py (create_app()) and one module per concern (its init_app).
@@ -102,7 +104,9 @@ class Declared:
             "concept": self.concept,
         }
 
-    def covers(self, aspect, answers, example) -> bool:
+    def covers(
+        self, aspect: Any, answers: Mapping[str, Any], example: Sequence[Any]
+    ) -> bool:  # parity's Aspect, Answers and Requests: parity sits above the catalog
         """Whether a difference parity saw (an _observe.Aspect between two answers, after the
         requests of `example`) is this one."""
         if "*" not in self.aspects and aspect.label not in self.aspects:

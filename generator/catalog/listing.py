@@ -6,6 +6,7 @@ import json
 import re
 import textwrap
 from collections.abc import Callable
+from typing import Any
 
 from .. import catalog
 from .differences import answered
@@ -18,7 +19,7 @@ _TEXT = 22
 _ROUTE = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE) /")
 
 
-def rows() -> list[dict[str, object]]:
+def rows() -> list[dict[str, Any]]:
     """Every choice with its kind, help, packages and notes in each framework, and settings."""
     return [
         {
@@ -40,7 +41,7 @@ def rows() -> list[dict[str, object]]:
                     "key": s.key,
                     "help": s.help,
                     "kind": s.kind,
-                    "default": list(s.default) if s.is_list else s.default,
+                    "default": list(s.default) if s.is_list else s.default,  # type: ignore[arg-type]  # a tuple
                     **({"minimum": s.minimum, "maximum": s.maximum} if s.kind == "number" else {}),
                 }
                 for s in choice.settings
@@ -63,8 +64,8 @@ def preset_summary(name: str | None) -> str:
     parts = []
     middleware = answers.get("middleware", [])
     if middleware:
-        parts.append("middleware " + ", ".join(middleware))
-    routes = [f"{route['method']} {route['path']}" for route in answers.get("routes", [])]
+        parts.append("middleware " + ", ".join(middleware))  # type: ignore[arg-type]  # a preset's list
+    routes = [f"{route['method']} {route['path']}" for route in answers.get("routes", [])]  # type: ignore[attr-defined]  # a preset's list
     if routes:
         parts.append("routes " + ", ".join(routes))
     switches = [choice.key for choice in catalog.CONFIG if answers.get(choice.key)]
@@ -73,7 +74,7 @@ def preset_summary(name: str | None) -> str:
     return "; ".join(parts)
 
 
-def declared() -> list[dict[str, object]]:
+def declared() -> list[dict[str, Any]]:
     """Every declared difference between the servers: where it is declared, when it applies,
     what each framework does, why, a request to try and the docs."""
     return [
@@ -82,7 +83,7 @@ def declared() -> list[dict[str, object]]:
     ]
 
 
-def render_json(rows_: list[dict[str, object]]) -> str:
+def render_json(rows_: list[dict[str, Any]]) -> str:
     return json.dumps(
         {
             "choices": rows_,
@@ -118,7 +119,7 @@ def _row(label: str, text: str, width: int, indent: int = 2) -> list[str]:
     return [head, *body]
 
 
-def _side(row: dict[str, object], framework: str) -> str:
+def _side(row: dict[str, Any], framework: str) -> str:
     """What a choice adds to one framework: its pinned packages (or none) and how it is wired."""
     side = row[framework]
     dev = side["dev_packages"]
@@ -131,9 +132,7 @@ def _side(row: dict[str, object], framework: str) -> str:
     return f"{what}. {side['note']}"
 
 
-def render_text(
-    rows_: list[dict[str, object]], style: Callable[..., str], width: int = WIDTH
-) -> str:
+def render_text(rows_: list[dict[str, Any]], style: Callable[..., str], width: int = WIDTH) -> str:
     """The catalog for a terminal `width` columns wide (80 at least); `style` is click.style
     (or a function that ignores styles). Wrapped text stays in its column."""
     width = max(width, 80)

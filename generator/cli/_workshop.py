@@ -157,6 +157,7 @@ def check(
     found.step(number)
     folders = list(projects) or [Path(".")]
     style = click.style if _color() else None
+    report: _check.Report | None
     with runner.stopping_on_signals():
         if len(folders) == 1:
             report = _check.check_project(

@@ -7,11 +7,15 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import catalog
 from ..errors import SpecError
+
+if TYPE_CHECKING:
+    from ..spec import Answers
 
 FRAMEWORK_CHOICES = ("flask", "express", "both")
 
@@ -121,7 +125,7 @@ def _choice_options(function):
 
 def _answers_from_options(
     name, preset, answers, middleware, route, settings, port, host, debug, expand=True, **switches
-) -> dict[str, object]:
+) -> Answers:
     """Merge preset, answer file and flags, in that order, into one answers mapping (a --preset
     flag replaces the answer file's preset); with expand false the preset stays a name.
 
@@ -130,7 +134,7 @@ def _answers_from_options(
     from .. import spec as specs
 
     file_answers = specs.load_answers(answers) if answers else {}
-    flags: dict[str, object] = {}
+    flags: Answers = {}
     if name is not None:
         flags["name"] = name
     if port is not None:
@@ -149,7 +153,7 @@ def _answers_from_options(
         flags["settings"] = _settings(settings)
     for key, value in switches.items():
         if value is not None:
-            flags[key.replace("_", "-")] = value
+            flags[key.replace("_", "-")] = value  # type: ignore[literal-required]  # a switch
     if flags.get("docker") is True and flags.get("production-server") is False:
         raise SpecError(
             "--docker with --no-production-server is refused: the container runs the production "

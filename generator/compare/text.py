@@ -16,7 +16,9 @@ from .concepts import Location
 from .tree import tree_lines
 
 if TYPE_CHECKING:
+    from ..catalog import Declared
     from . import Comparison
+    from .concepts import ConceptMatch
     from .diff import TreeDiff
 
 #: The width when none is given (the CLI passes the terminal's), and the narrowest supported.
@@ -208,7 +210,9 @@ def _trees(comparison: Comparison, layout: _Layout, color: bool) -> list[str]:
     return out
 
 
-def _concept(comparison: Comparison, number: int, match, layout: _Layout, color: bool) -> list[str]:
+def _concept(
+    comparison: Comparison, number: int, match: ConceptMatch, layout: _Layout, color: bool
+) -> list[str]:
     """One concept of the map: where each framework has it, its notes, both codes side by side,
     and the declared differences that belong to it."""
     names = list(comparison.trees)
@@ -252,7 +256,7 @@ def _concept(comparison: Comparison, number: int, match, layout: _Layout, color:
     return out
 
 
-def _difference(declared, layout: _Layout, color: bool) -> list[str]:
+def _difference(declared: Declared, layout: _Layout, color: bool) -> list[str]:
     """A difference the catalog declares: each side, why, a request to try, the docs."""
     width = layout.width
     title = textwrap.wrap("differs on its own: " + declared.title, width, break_on_hyphens=False)

@@ -7,10 +7,14 @@ response: status, body (exact text or a JSON value), media type, and the headers
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypedDict
 
 from ..spec import ProjectSpec
 from ..spec.routes import allowed_methods
 from .exchange import AFTER, ANY, USE_UP, UUID, Exchange, Padded, request, run, send
+
+if TYPE_CHECKING:
+    from ..spec.routes import Route
 
 __all__ = [
     "AFTER",
@@ -58,10 +62,19 @@ OTHER_NAMES = {
 }
 
 
-def _error_body(spec: ProjectSpec, name: str) -> dict[str, object]:
+class _Body(TypedDict, total=False):
+    """The Exchange fields that say what body an answer has."""
+
+    text: str | None
+    json: object
+    json_alternatives: tuple[object, ...]
+    media_type: str
+
+
+def _error_body(spec: ProjectSpec, name: str) -> _Body:
     if "error-handlers" not in spec.middleware:
         return {}
-    body: dict[str, object] = {"json": {"error": name}, "media_type": "application/json"}
+    body: _Body = {"json": {"error": name}, "media_type": "application/json"}
     if name in OTHER_NAMES and "strict-parity" not in spec.switches:
         body["json_alternatives"] = ({"error": OTHER_NAMES[name]},)
     return body
@@ -113,7 +126,7 @@ def _security_headers(spec: ProjectSpec) -> list[Exchange]:
 
 
 def _cors(spec: ProjectSpec) -> list[Exchange]:
-    allowed_origin = spec.setting("cors", "origins")[0]
+    allowed_origin = spec.setting("cors", "origins")[0]  # type: ignore[index]  # a list of origins
     return [
         Exchange(
             "CORS: allowed origin",
@@ -149,14 +162,14 @@ def _cors(spec: ProjectSpec) -> list[Exchange]:
 
 
 def _compression(spec: ProjectSpec) -> list[Exchange]:
-    found = []
+    found: list[Exchange] = []
     for route in spec.routes:
         if route.response_kind() != "text" or route.method != "GET":
             continue
-        big = len(route.text.encode()) >= COMPRESSION_THRESHOLD
+        big = len(route.text.encode()) >= COMPRESSION_THRESHOLD  # type: ignore[union-attr]  # text kind
         found.append(
             Exchange(
-                f"compression of {route.label} ({len(route.text.encode())} bytes)",
+                f"compression of {route.label} ({len(route.text.encode())} bytes)",  # type: ignore[union-attr]  # text kind
                 "GET",
                 route.sample_path(),
                 route.status,
@@ -170,8 +183,8 @@ def _compression(spec: ProjectSpec) -> list[Exchange]:
 
 
 def _json_body(spec: ProjectSpec) -> list[Exchange]:
-    limit = int(spec.setting("json-body", "limit"))
-    depth = int(spec.setting("json-body", "depth"))
+    limit = int(spec.setting("json-body", "limit"))  # type: ignore[call-overload]  # a number setting
+    depth = int(spec.setting("json-body", "depth"))  # type: ignore[call-overload]  # a number setting
     json_headers = {"Content-Type": "application/json"}
     too_big = Padded(b'{"data": "', limit, b'"}')
     return [
@@ -232,8 +245,9 @@ def _request_id(spec: ProjectSpec) -> list[Exchange]:
     ]
 
 
-def _route_exchanges(spec: ProjectSpec, route) -> list[Exchange]:
+def _route_exchanges(spec: ProjectSpec, route: Route) -> list[Exchange]:
     kind = route.response_kind()
+    body: _Body
     if kind == "error":
         status, body = 500, _error_body(spec, "Internal Server Error")
     elif kind == "text":
@@ -264,7 +278,7 @@ def _rate_limit(spec: ProjectSpec) -> list[Exchange]:
     Every other exchange still runs: `verify` restarts the server whenever a run of exchanges
     would reach the limit (see generator.verify).
     """
-    limit = int(spec.setting("rate-limit", "max"))
+    limit = int(spec.setting("rate-limit", "max"))  # type: ignore[call-overload]  # a number setting
     headers = Exchange(
         "rate limit: headers",
         "GET",
@@ -275,7 +289,7 @@ def _rate_limit(spec: ProjectSpec) -> list[Exchange]:
     )
     # Without JSON errors each framework answers its own 429 page (a declared difference);
     # strict parity gives Flask express-rate-limit's message.
-    body = (
+    body: _Body = (
         _error_body(spec, "Too Many Requests")
         if "error-handlers" in spec.middleware
         else {"text": "Too many requests, please try again later."}
@@ -299,7 +313,7 @@ def _rate_limit(spec: ProjectSpec) -> list[Exchange]:
 
 
 def _trusted_proxies(spec: ProjectSpec) -> int:
-    return int(spec.setting("proxy", "hops")) if "proxy" in spec.middleware else 0
+    return int(spec.setting("proxy", "hops")) if "proxy" in spec.middleware else 0  # type: ignore[call-overload]  # a number setting
 
 
 def _proxy(spec: ProjectSpec) -> list[Exchange]:
@@ -324,7 +338,7 @@ def _proxy(spec: ProjectSpec) -> list[Exchange]:
 
 def _health(spec: ProjectSpec) -> list[Exchange]:
     """/healthz answers ahead of every other middleware: even once the rate limit is used up."""
-    healthy = {"json": {"status": "ok"}, "media_type": "application/json"}
+    healthy: _Body = {"json": {"status": "ok"}, "media_type": "application/json"}
     found = [
         Exchange("health check", "GET", "/healthz", 200, **healthy),
         Exchange("health check: HEAD", "HEAD", "/healthz", 200, text=""),

@@ -5,7 +5,7 @@ resumption, heartbeats) are checked by tests/integration/test_events.py, which r
 from __future__ import annotations
 
 from ..spec import ProjectSpec
-from . import _error_body
+from . import _Body, _error_body
 from .exchange import Exchange, Padded
 
 JSON = {"Content-Type": "application/json"}
@@ -17,8 +17,8 @@ def exchanges(spec: ProjectSpec) -> list[Exchange]:
     # Without json-body, the events route parses its own body and answers JSON errors; with it,
     # json-body's parser answers first, as for any route.
     own_parser = "json-body" not in spec.middleware
-    limit = BODY_LIMIT if own_parser else int(spec.setting("json-body", "limit"))
-    json_error = {"media_type": "application/json"}
+    limit = BODY_LIMIT if own_parser else int(spec.setting("json-body", "limit"))  # type: ignore[call-overload]  # a number
+    json_error: _Body = {"media_type": "application/json"}
     parse_error = json_error if own_parser else _error_body(spec, "Bad Request")
     too_large = json_error if own_parser else _error_body(spec, "Request Entity Too Large")
     return [

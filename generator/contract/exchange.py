@@ -7,6 +7,10 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import requests
 
 _MISSING = object()
 
@@ -77,7 +81,7 @@ class Exchange:
         """It uses the rate limit up or needs it used up: nothing else may follow it."""
         return self.phase > 0
 
-    def problems(self, response) -> list[str]:
+    def problems(self, response: requests.Response) -> list[str]:
         """What differs between a `requests` response and this exchange; empty when it holds."""
         found: list[str] = []
         status = response.status_code
@@ -148,15 +152,24 @@ def _short(content: bytes) -> str:
     return repr(text) + ("…" if len(content) > 120 else "")
 
 
-def send(session, exchange: Exchange, base_url: str, *, timeout: float = 10.0):
+def send(
+    session: requests.Session, exchange: Exchange, base_url: str, *, timeout: float = 10.0
+) -> requests.Response:
     """Send an exchange's request (repeat times) with a requests session; return the last answer."""
     response = None
     for n in range(exchange.repeat):
         response = request(session, exchange, base_url, n, timeout=timeout)
-    return response
+    return response  # type: ignore[return-value]  # repeat is at least 1
 
 
-def request(session, exchange: Exchange, base_url: str, n: int = 0, *, timeout: float = 10.0):
+def request(
+    session: requests.Session,
+    exchange: Exchange,
+    base_url: str,
+    n: int = 0,
+    *,
+    timeout: float = 10.0,
+) -> requests.Response:
     """Send the n-th request of an exchange; return the answer."""
     headers = dict(exchange.request_headers)
     if exchange.spoof_forwarded_for:

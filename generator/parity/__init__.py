@@ -25,9 +25,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .. import catalog, runner
 from .. import processes as _processes
@@ -75,7 +76,7 @@ class _Enough(BaseException):
 # -- running ---------------------------------------------------------------------------------
 
 
-def check(spec: ProjectSpec, **options) -> Report:
+def check(spec: ProjectSpec, **options: Any) -> Report:  # _run's options
     """Render both projects of `spec` into a temporary folder and compare their servers."""
     from ..render import render_tree
 
@@ -85,7 +86,7 @@ def check(spec: ProjectSpec, **options) -> Report:
         return _run(spec, flask, express, **options)
 
 
-def check_projects(first: Path, second: Path, **options) -> Report:
+def check_projects(first: Path, second: Path, **options: Any) -> Report:  # _run's options
     """Compare the servers of two existing projects, one Flask and one Express, made from the
     same choices."""
     specs, folders = {}, {}
@@ -158,7 +159,13 @@ class _Search:
     """The rounds of hypothesis runs against two running servers."""
 
     def __init__(
-        self, spec, report: Report, servers, deadline: float, observe: Observer, pool
+        self,
+        spec: ProjectSpec,
+        report: Report,
+        servers: dict[str, runner.Server],
+        deadline: float,
+        observe: Observer,
+        pool: ThreadPoolExecutor,
     ) -> None:
         self.spec = spec
         self.report = report
@@ -257,7 +264,7 @@ class _Search:
         else:
             self._in_parallel(example, source, client, final)
 
-    def _send_both(self, request: Request, source: str, client: str):
+    def _send_both(self, request: Request, source: str, client: str) -> dict[str, Future[Answer]]:
         """Futures of both servers' answers to one request, sent at the same time."""
         return {
             name: self.pool.submit(send, url, request, source=source, client=client)
@@ -297,7 +304,9 @@ class _Search:
             self._record(signature, aspects, steps, answers, final)
             raise _difference_type(signature)(signature)
 
-    def _raise_for(self, aspects: list[Aspect], answers: dict[str, Answer], steps: Example):
+    def _raise_for(
+        self, aspects: list[Aspect], answers: dict[str, Answer], steps: Example
+    ) -> str | None:
         """The signature to raise this run for: its first difference neither known from an
         earlier round nor declared. Declared ones are counted and kept with the smallest
         example seen (hypothesis shrinks only what is raised)."""
@@ -333,7 +342,14 @@ class _Search:
         self.report.declared_only += not undeclared
         return raised
 
-    def _record(self, signature, aspects, steps, answers, final: bool) -> None:
+    def _record(
+        self,
+        signature: str,
+        aspects: list[Aspect],
+        steps: Example,
+        answers: dict[str, Answer],
+        final: bool,
+    ) -> None:
         """Keep the latest (most shrunk) example of a difference until hypothesis replays the
         minimal one, its final run."""
         found = self.report.found.get(signature)

@@ -13,17 +13,23 @@ from typing import TYPE_CHECKING
 from ..catalog.differences import MEASURED_FILE
 
 if TYPE_CHECKING:
+    from ..catalog.differences import Measured
     from ..spec import ProjectSpec
+    from .observe import Aspect
+    from .requests import Request
+    from .wire import Answer
 
 
 @contextlib.contextmanager
-def example_servers(root: Path, *, strict: bool = False) -> Iterator[tuple[ProjectSpec, dict]]:
+def example_servers(
+    root: Path, *, strict: bool = False
+) -> Iterator[tuple[ProjectSpec, dict[str, str]]]:
     """The spec the examples are written for (the api preset with a rate limit, with or
     without strict parity) and both its servers' URLs, rendered under root; stopped after."""
     from .. import catalog, runner, spec
     from ..render import render
 
-    middleware = [*catalog.PRESETS["api"]["middleware"], "rate-limit"]
+    middleware = [*catalog.PRESETS["api"]["middleware"], "rate-limit"]  # type: ignore[misc]  # a list
     built = spec.build({"preset": "api", "middleware": middleware, "strict-parity": strict})
     with contextlib.ExitStack() as stack:
         projects = render(built, catalog.FRAMEWORKS, root)
@@ -36,7 +42,9 @@ def example_servers(root: Path, *, strict: bool = False) -> Iterator[tuple[Proje
         )
 
 
-def ask(urls: dict[str, str], request, source: str) -> tuple[dict, list]:
+def ask(
+    urls: dict[str, str], request: Request, source: str
+) -> tuple[dict[str, Answer], list[Aspect]]:
     """Both servers' answers to one request from one client, and how they differ."""
     from .observe import compare
     from .wire import send
@@ -47,7 +55,7 @@ def ask(urls: dict[str, str], request, source: str) -> tuple[dict, list]:
     return answers, compare(answers["flask"], answers["express"])
 
 
-def measure(built: ProjectSpec, urls: dict[str, str]) -> dict[str, dict[str, object]]:
+def measure(built: ProjectSpec, urls: dict[str, str]) -> dict[str, Measured]:
     """Send each example that applies to `built` to its running servers (example_servers):
     what each answered, and what differed that the example's difference covers, per title."""
     from .. import catalog
@@ -55,11 +63,11 @@ def measure(built: ProjectSpec, urls: dict[str, str]) -> dict[str, dict[str, obj
     from .wire import client_addresses
 
     sources = client_addresses(start=7500)
-    found: dict[str, dict[str, object]] = {}
+    found: dict[str, Measured] = {}
     for declared in catalog.declared_differences(built):
         if not declared.example:
             continue
-        request = Request(*declared.example.split(" "))
+        request = Request(*declared.example.split(" "))  # type: ignore[arg-type]  # METHOD /path
         answers, aspects = ask(urls, request, next(sources))
         covered = [a.label for a in aspects if declared.covers(a, answers, (request,))]
         found[declared.title] = {

@@ -54,7 +54,7 @@ class Report:
     differing: int = 0
     #: Of the differing requests, those whose every difference is declared.
     declared_only: int = 0
-    by_kind: Counter = field(default_factory=Counter)
+    by_kind: Counter[str] = field(default_factory=Counter)
     found: dict[str, Found] = field(default_factory=dict)
     rounds: int = 0
     seconds: float = 0.0

@@ -13,6 +13,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from .wire import Answer
 
@@ -200,7 +201,7 @@ def compare(flask: Answer, express: Answer) -> list[Aspect]:
     body_a, body_b = body_of(flask), body_of(express)
     if body_a != body_b:
         found.append(Aspect("body", "", _show_body(body_a), _show_body(body_b)))
-    names = {}
+    names: dict[str, str] = {}
     for key, _ in flask.headers + express.headers:
         names.setdefault(key.lower(), key)
     for lowered in sorted(names):
@@ -217,7 +218,7 @@ def _status(answer: Answer) -> str:
 def _show_body(body: tuple[str, object]) -> str:
     kind, value = body
     if kind == "bytes":
-        text = value.decode("utf-8", "backslashreplace")
+        text = cast(bytes, value).decode("utf-8", "backslashreplace")  # the bytes kind
     else:
         text = str(value)
     return text if len(text) <= 200 else text[:199] + "…"

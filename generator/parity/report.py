@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Callable
+from typing import Any
 
 from . import Found, Report
+from .wire import Answer
 
 WIDTH = 100
 LABEL = 16
@@ -14,7 +16,7 @@ COLUMN = (WIDTH - LABEL - 6) // 2
 KINDS = ("status", "counting", "content-type", "body", "header")
 
 
-def describe(event: str, value) -> str | None:
+def describe(event: str, value: Any) -> str | None:  # the event's object: a Report …
     """The progress line for an event of `parity.check` (None: nothing to say)."""
     if event == "start":
         production = ", production servers" if value.production else ""
@@ -72,7 +74,7 @@ def render_text(report: Report, style: Callable[..., str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _difference(number: int, item: Found, report: Report, style) -> list[str]:
+def _difference(number: int, item: Found, report: Report, style: Callable[..., str]) -> list[str]:
     head = f"{number}. {item.signature}"
     lines = [style(head, bold=True) + f"   ({item.kind}, seen {item.count} times)"]
     if item.declared is not None:
@@ -109,7 +111,7 @@ def _rows(item: Found) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _status(answer) -> str:
+def _status(answer: Answer) -> str:
     return str(answer.status) if answer.error is None else f"no answer: {answer.error}"
 
 

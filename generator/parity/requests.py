@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 from urllib.parse import unquote
 
 from hypothesis import strategies as st
@@ -137,7 +139,10 @@ class Request:
 Example = tuple[Request, ...]
 
 
-def _maybe(values) -> st.SearchStrategy:
+_T = TypeVar("_T")
+
+
+def _maybe(values: Iterable[_T]) -> st.SearchStrategy[_T | None]:
     """None (absent) or one of the values, in one draw (draws are what hypothesis spends its
     time on); shrinks towards absent."""
     return st.sampled_from((None, *values))
@@ -160,10 +165,10 @@ class RequestSpace:
     def __init__(self, spec: ProjectSpec) -> None:
         self.spec = spec
         chosen = set(spec.middleware)
-        origins = list(spec.setting("cors", "origins")) if "cors" in chosen else []
+        origins = list(spec.setting("cors", "origins")) if "cors" in chosen else []  # type: ignore[call-overload]  # a list
         self.origins = origins or ["http://localhost:5173"]
-        self.limit = int(spec.setting("json-body", "limit")) if "json-body" in chosen else None
-        self.rate_limit = int(spec.setting("rate-limit", "max")) if "rate-limit" in chosen else None
+        self.limit = int(spec.setting("json-body", "limit")) if "json-body" in chosen else None  # type: ignore[call-overload]  # a number
+        self.rate_limit = int(spec.setting("rate-limit", "max")) if "rate-limit" in chosen else None  # type: ignore[call-overload]  # a number
         #: Under a rate limit, an example is one client's requests in order.
         self.sequential = self.rate_limit is not None
         #: GET /events opens a stream that never ends: parity sends HEAD there instead.
@@ -171,7 +176,7 @@ class RequestSpace:
         reserved = sorted({p for c in catalog.MIDDLEWARE for p in c.reserved_paths} - {"/static"})
         routes = st.one_of(
             [
-                self._route_path(route).map(lambda path, route=route: (path, route))
+                self._route_path(route).map(lambda path, route=route: (path, route))  # type: ignore[misc]  # a default
                 for route in spec.routes
             ]
         )
@@ -229,7 +234,7 @@ class RequestSpace:
 
     # -- headers and bodies ----------------------------------------------------------------
 
-    def _headers(self, draw, method: str) -> tuple[tuple[str, str], ...]:
+    def _headers(self, draw: st.DrawFn, method: str) -> tuple[tuple[str, str], ...]:
         headers: list[tuple[str, str]] = []
         origin = draw(self._origin)
         if origin is not None:
@@ -263,7 +268,7 @@ class RequestSpace:
             first + ".evil.example",
         ]
 
-    def _body(self, draw) -> tuple[Body | None, tuple[tuple[str, str], ...], bool]:
+    def _body(self, draw: st.DrawFn) -> tuple[Body | None, tuple[tuple[str, str], ...], bool]:
         """A body, the headers that describe it, and whether it goes chunked."""
         kind = draw(self._kinds)
         if kind is None:
@@ -283,7 +288,7 @@ class RequestSpace:
                 data = gzip.compress(data, mtime=0)
         return Body(data), tuple(headers), draw(st.booleans())
 
-    def _sized(self, draw) -> tuple[Body | None, tuple[tuple[str, str], ...], bool]:
+    def _sized(self, draw: st.DrawFn) -> tuple[Body | None, tuple[tuple[str, str], ...], bool]:
         """A JSON body just at or over the size limit (or around 100 KiB without one)."""
         prefix, suffix = b'{"data": "', b'"}'
         size = max(0, min(draw(self._sizes), MAX_BODY) - len(prefix) - len(suffix))
@@ -292,7 +297,7 @@ class RequestSpace:
 
     # -- whole requests --------------------------------------------------------------------
 
-    def _request(self, draw) -> Request:
+    def _request(self, draw: st.DrawFn) -> Request:
         path, route = draw(self._paths)
         method = draw(self._methods[route.method if route is not None else None])
         if method == "GET" and self.streams and "events" in unquote(path).lower():

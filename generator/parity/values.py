@@ -160,7 +160,7 @@ MALFORMED = (
 CODINGS = ("gzip", "identity", "br", "deflate")
 
 #: JSON bodies of every JSON type (no route reads a body: what counts is how it parses).
-JSON_BODIES = (
+JSON_BODIES: tuple[object, ...] = (
     {"name": "Tea", "price": 3},
     [1, 2.5, "three", None, True],
     "text",

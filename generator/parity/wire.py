@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import shlex
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import bounds as _bounds
@@ -44,7 +45,7 @@ class Answer:
         }
 
 
-def client_addresses(start: int = 0):
+def client_addresses(start: int = 0) -> Iterator[str]:
     """Distinct loopback addresses (127.1.0.1 onwards, about 16 million), one per run.
 
     Where only 127.0.0.1 is configured (macOS, unless aliases are added), every run comes from

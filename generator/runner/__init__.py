@@ -291,7 +291,7 @@ def _install_express(project: Path, dev: bool, output: Output | None = None) -> 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return sock.getsockname()[1]  # type: ignore[no-any-return]  # AF_INET: (host, port)
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
@@ -306,7 +306,7 @@ class Server:
 
     url: str
     port: int
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     #: Its output, the head and the tail kept (generator.bounds.CappedLog).
     log: _bounds.CappedLog
     timings: dict[str, float] = field(default_factory=dict)

@@ -22,6 +22,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..errors import RunError
 
@@ -51,7 +52,7 @@ def _make(target: Path, link: Path) -> None:
     if os.name == "nt":  # a junction: no privilege needed, unlike a symbolic link
         import _winapi
 
-        _winapi.CreateJunction(str(target), str(link))
+        _winapi.CreateJunction(str(target), str(link))  # type: ignore[attr-defined]  # Windows
     else:
         os.symlink(target, link, target_is_directory=True)
 
@@ -63,16 +64,16 @@ def _remove(link: Path) -> None:
         os.unlink(link)
 
 
-def _alive(user: list) -> bool:
+def _alive(user: list[Any]) -> bool:
     import psutil
 
     try:
-        return psutil.Process(user[0]).create_time() == user[1]
+        return psutil.Process(user[0]).create_time() == user[1]  # type: ignore[no-any-return]  # JSON
     except (psutil.Error, IndexError, TypeError, ValueError):
         return False
 
 
-def _users(record: Path) -> list[list]:
+def _users(record: Path) -> list[list[Any]]:
     try:
         users = json.loads(record.read_text(encoding="utf-8"))["users"]
     except (OSError, ValueError, KeyError, TypeError):
@@ -97,7 +98,7 @@ def node_modules(project: Path, target: Path) -> Iterator[None]:
     lock = record.with_name(LOCK)  # one for every link: each holds it for a moment
     me = [os.getpid(), psutil.Process().create_time(), secrets.token_hex(4)]
     with _locked(lock):
-        users = _users(record)
+        users: list[list[Any]] | None = _users(record)
         if os.path.lexists(link):
             pointed = _points_to(link) if _is_link(link) else None
             if pointed is None or not pointed.resolve().is_relative_to(ours):

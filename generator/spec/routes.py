@@ -10,6 +10,7 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import SpecError
 from .route_values import WORK_KINDS, check_json, check_text, route_work
@@ -317,7 +318,7 @@ def make_route(data: object) -> Route:
     for what, value in (("text", text), ("error", error)):
         if value is not None:
             check_text(value, f"route {what} for {path}")
-    kwargs: dict[str, object] = route_work(data, path)
+    kwargs: dict[str, Any] = route_work(data, path)  # checked: delay and cpu ints, json any JSON
     if "json" in data:
         kwargs["json"] = check_json(data["json"], path)
     return Route(method.upper(), path, params, status, text, error=error, **kwargs)

@@ -31,7 +31,7 @@ def create_app(*, port: int, token: str | None = None, out: Path | None = None) 
         UI_OUT=None if out is None else Path(out),
         JSON_SORT_KEYS=False,
     )
-    app.json.sort_keys = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider has it
     app.register_blueprint(views)
     security.install(app)
     return app
@@ -42,7 +42,7 @@ def serve(
     port: int = 0,
     out: Path | None = None,
     announce: Callable[[str], None] = print,
-    ready: Callable[[str], None] | None = None,
+    ready: Callable[[str], object] | None = None,
 ) -> None:
     """Serve the page on 127.0.0.1:`port` (0: a free one) until interrupted. `announce` gets the
     URL with the token; `ready` (a browser opener) is called with it once the port is bound."""

@@ -11,17 +11,18 @@ from __future__ import annotations
 import itertools
 import json
 from functools import cache
+from typing import Any
 
 from .. import catalog
 from ..spec import route_values, routes
 from .state import FLAGS, FRAMEWORKS, OPTIONS, parse
 
 
-def options() -> dict[str, object]:
+def options() -> dict[str, Any]:  # JSON
     """The options JSON of `dualgen options --json`, extended with a "form" key."""
     from ..catalog import listing
 
-    data = json.loads(listing.render_json(listing.rows()))
+    data: dict[str, Any] = json.loads(listing.render_json(listing.rows()))
     data["form"] = form()
     return data
 
@@ -40,7 +41,7 @@ def form() -> dict[str, object]:
         "routes": {
             "methods": list(routes.METHODS),
             "param_types": list(routes.PARAM_TYPES),
-            "work_kinds": list(routes.WORK_KINDS),
+            "work_kinds": list(routes.WORK_KINDS),  # type: ignore[attr-defined]  # routes imports it
             "max_work_ms": route_values.MAX_WORK_MS,
             "example": "GET /users/{id:int}",
         },
@@ -54,7 +55,7 @@ def _setting(setting: catalog.Setting) -> dict[str, object]:
         "key": setting.key,
         "kind": setting.kind,
         "help": setting.help,
-        "default": ",".join(setting.default) if setting.is_list else setting.default,
+        "default": ",".join(setting.default) if setting.is_list else setting.default,  # type: ignore[arg-type]  # a tuple
     }
     if setting.kind == "number":
         found |= {"minimum": setting.minimum, "maximum": setting.maximum}
@@ -81,7 +82,7 @@ def _refusal(values: list[tuple[str, str]]) -> str | None:
 def excludes() -> list[dict[str, object]]:
     """Each pair of values the CLI refuses together, with its message: two switches, or a
     preset and a switch or a middleware."""
-    found = []
+    found: list[dict[str, object]] = []
     for first, second in itertools.combinations(FLAGS, 2):
         for a, b in (("true", "true"), ("true", "false"), ("false", "true")):
             when = [(first, a), (second, b)]

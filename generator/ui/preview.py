@@ -11,10 +11,12 @@ import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from .. import catalog
 from .. import highlight as hl
 from ..compare import Comparison, Tree, diff_trees, read_tree, render_diff_text, resolve
+from ..compare.tree import SourceFile
 from ..spec import ProjectSpec, dump_answers
 
 #: How many rendered trees are kept (each is a few dozen kilobytes of text: a few MB in all).
@@ -58,7 +60,7 @@ def preview(spec: ProjectSpec) -> dict[str, object]:
     """Both trees (every file with its highlighted lines), the concept map with the declared
     differences beside their concepts, and the answers: compare's JSON plus what a page shows."""
     found = comparison(spec)
-    data = found.to_dict()
+    data: dict[str, Any] = found.to_dict()  # JSON
     for name, listing in data["trees"].items():
         files = {item.path: item for item in found.trees[name].files}
         for entry in listing["files"]:
@@ -77,7 +79,7 @@ def _declared(found: Comparison, key: str | None) -> list[dict[str, object]]:
     return [{**d.shown(), "answered": answered(d.title)} for d in found.declared_at(key)]
 
 
-def _tokens(item) -> list[list[list[str]]] | None:
+def _tokens(item: SourceFile) -> list[list[list[str]]] | None:
     """A file's lines as rows of [kind, text] tokens (None for a binary file)."""
     if item.text is None:
         return None
@@ -114,7 +116,7 @@ def diff(spec: ProjectSpec, key: str) -> dict[str, object]:
     diff FRAMEWORK --from SLUG.yaml --to SLUG.yaml±KEY` prints, and each file's lines."""
     sign, changed = toggled(spec, key)
     labels = (f"{spec.slug}.yaml", f"{spec.slug}.yaml{sign}{key}")
-    out: dict[str, object] = {"choice": key, "sign": sign, "frameworks": {}}
+    out: dict[str, Any] = {"choice": key, "sign": sign, "frameworks": {}}  # JSON
     for name in catalog.FRAMEWORKS:
         result = diff_trees(tree(spec, name), tree(changed, name), *labels)
         out["frameworks"][name] = {

@@ -4,12 +4,17 @@ answers bad input with 400 and the CLI's one-line message as JSON."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
 from ..errors import DestinationError, UsageError
 from . import form, preview, security
 from .state import PARAMS, State, curl_line, field_of, parse
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
 
 views = Blueprint("views", __name__)
 #: Held while a project is written: stopping the server waits for it.
@@ -33,7 +38,7 @@ def bad_input(error: UsageError) -> tuple[Response, int]:
 
 
 @views.get("/")
-def index():
+def index() -> ResponseReturnValue:
     config = current_app.config
     token = request.args.get("token")
     if token is not None:
@@ -90,7 +95,7 @@ def _page() -> dict[str, object]:
 
 
 @views.get("/api/options")
-def api_options():
+def api_options() -> ResponseReturnValue:
     return jsonify(form.options())
 
 
@@ -106,25 +111,25 @@ def _described(state: State) -> dict[str, object]:
 
 
 @views.get("/api/command")
-def api_command():
+def api_command() -> ResponseReturnValue:
     return jsonify(_described(_state()))
 
 
 @views.get("/api/preview")
-def api_preview():
+def api_preview() -> ResponseReturnValue:
     state = _state()
     return jsonify({**preview.preview(state.spec), **_described(state)})
 
 
 @views.get("/api/diff")
-def api_diff():
+def api_diff() -> ResponseReturnValue:
     state = _state()
     choice = request.args.get("choice", "")
     return jsonify({**preview.diff(state.spec, choice), **_described(state)})
 
 
 @views.get("/starter.zip")
-def starter_zip():
+def starter_zip() -> ResponseReturnValue:
     from .archive import starter_zip as make_zip
 
     state = _state()
@@ -137,7 +142,7 @@ def starter_zip():
 
 
 @views.get("/answers.yaml")
-def answers_file():
+def answers_file() -> ResponseReturnValue:
     from ..spec import dump_answers
 
     state = _state()
@@ -149,7 +154,7 @@ def answers_file():
 
 
 @views.route("/api/write", methods=["GET", "POST"])
-def api_write():
+def api_write() -> ResponseReturnValue:
     config = current_app.config
     reason = security.write_refusal(config["UI_PORT"], config["UI_TOKEN"])
     if reason is not None:
@@ -165,7 +170,7 @@ def api_write():
     return jsonify(written=[str(path) for path in written], command=state.command)
 
 
-def _write(state: State, out, force: bool):
+def _write(state: State, out: Path, force: bool) -> list[Path]:
     """Render into the --out folder as `dualgen new -o OUT` does: claimed, then moved into place."""
     from ..render import folder_name, render
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import DestinationError, RunError, SpecError, UsageError
 from ..render import ANSWERS_FILE
-from ..spec import ProjectSpec
+from ..spec import Answers, ProjectSpec
 
 #: The conflict markers both merge tools write.
 MARKERS = ("<<<<<<<", "=======", ">>>>>>>")
@@ -73,7 +73,7 @@ class Update:
 
 def new_spec(
     old: ProjectSpec,
-    layer: dict[str, object],
+    layer: Answers,
     *,
     remove_middleware: Iterable[str] = (),
     remove_routes: Iterable[str] = (),
@@ -95,11 +95,11 @@ def new_spec(
         if isinstance(added, list) and key in added:
             raise SpecError(f"middleware {key!r} is both added and removed; give one of the two")
     answers["middleware"] = [key for key in old.middleware if key not in removed]
-    kept = {k: v for k, v in answers.pop("settings", {}).items() if k not in removed}
+    kept = {k: v for k, v in answers.pop("settings", {}).items() if k not in removed}  # type: ignore[attr-defined]  # a dict
     if kept:
         answers["settings"] = kept
     labels = [parse_route(text).label for text in remove_routes]
-    have = [route.label for route in old.routes]
+    have = [route.label for route in old.routes]  # type: ignore[assignment]  # a list this time
     for label in labels:
         if label not in have:
             raise SpecError(f"route {label!r} is not in the project; it has: {', '.join(have)}")
@@ -185,7 +185,7 @@ def decide(
 
 def plan_update(
     project: Path,
-    layer: dict[str, object],
+    layer: Answers,
     *,
     remove_middleware: Iterable[str] = (),
     remove_routes: Iterable[str] = (),
@@ -309,7 +309,7 @@ def check_clean(project: Path) -> None:
         )
 
 
-def _git(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+def _git(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
     )
@@ -353,9 +353,9 @@ def apply_update(update: Update) -> None:
             if failure is None or not failure[1]:
                 shutil.rmtree(staging, ignore_errors=True)
         if failure is not None:
-            error, lost = failure
-            why = (error.strerror or str(error)) + (
-                f" ({error.filename})" if error.filename else ""
+            error, lost = failure  # type: ignore[misc]  # not the except's error
+            why = (error.strerror or str(error)) + (  # type: ignore[misc]
+                f" ({error.filename})" if error.filename else ""  # type: ignore[misc, operator]
             )
             if lost:
                 raise RunError(

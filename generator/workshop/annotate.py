@@ -39,11 +39,11 @@ def annotate(spec: ProjectSpec, folders: dict[str, Path]) -> int:
     count = 0
     for match in resolve(spec, trees):
         places = match.places
-        if not match.resolved or any(Path(p.path).suffix not in COMMENT for p in places.values()):
+        if not match.resolved or any(Path(p.path).suffix not in COMMENT for p in places.values()):  # type: ignore[union-attr]  # resolved: all found
             continue
         text = note(COVERS.get(match.key, match.key), match.title)
         for name, place in places.items():
-            inserts.setdefault((name, place.path), []).append((place.line, text))
+            inserts.setdefault((name, place.path), []).append((place.line, text))  # type: ignore[union-attr]  # resolved
         count += 1
     for (name, path), items in inserts.items():
         target = folders[name] / path

@@ -22,8 +22,10 @@ import json
 import subprocess
 import textwrap
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import bounds as _bounds
 from .. import runner
@@ -33,6 +35,10 @@ from ..errors import RunError, UsageError
 from .contract import Check, checks_of
 from .model import START, TESTS, Step, Workshop
 from .start import environment, start_for
+
+if TYPE_CHECKING:
+    import requests
+
 
 #: Seconds the project's own tests may take.
 TEST_TIMEOUT = 300.0
@@ -118,8 +124,8 @@ def check_steps(
     framework = runner.detect_framework(project)
     reports: list[Report] = []
     #: Each server start: its settings, and the (report, checks) it serves.
-    starts: dict[object, list[tuple[Report, list[Check]]]] = {}
-    left: dict[int, list] = {}
+    starts: dict[tuple[bool, bool, bool, int, int], list[tuple[Report, list[Check]]]] = {}
+    left: dict[int, list[Any]] = {}  # verify.Check, those plan leaves out
     for number in numbers:
         step = workshop.step(number)
         spec = step.spec
@@ -151,7 +157,7 @@ def check_steps(
             continue  # a start of these steps failed already
         spec = served[0][0].step.spec
         port = spec.port_for(framework) if classic else runner.free_port()
-        python = str(installed.python or "python")
+        python = str(installed.python or "python")  # type: ignore[union-attr]  # the loop needs it
         command = start_for(project, framework, production, python)
         env = environment(framework, port)
         if limited:
@@ -224,11 +230,13 @@ def _start_failed(report: Report, error: RunError) -> None:
     start.received = [line for line in lines[1:] if line.strip()][-12:]
 
 
-def _run(exchange: Check, url: str, hint: str, session, bounds: _bounds.Bounds) -> Outcome:
+def _run(
+    exchange: Check, url: str, hint: str, session: requests.Session, bounds: _bounds.Bounds
+) -> Outcome:
     import requests
 
     outcome = Outcome(exchange.name, sent=_sent(exchange), expected=_expected(exchange), hint=hint)
-    response = None
+    response: requests.Response = None  # type: ignore[assignment]  # set: repeat >= 1
     try:
         for n in range(exchange.repeat):
             left = bounds.check(f"sending {exchange.method} {exchange.path}")
@@ -318,7 +326,7 @@ def _expected(exchange: Exchange) -> list[str]:
     return lines
 
 
-def _received(exchange: Exchange, response) -> list[str]:
+def _received(exchange: Exchange, response: requests.Response) -> list[str]:
     media = response.headers.get("Content-Type", "no Content-Type")
     lines = [f"status {response.status_code}, {media}"]
     if response.content:
@@ -359,7 +367,9 @@ def _first_line(error: BaseException) -> str:
 # -- reports ----------------------------------------------------------------------------------
 
 
-def format_report(report: Report, workshop: Workshop, style=None) -> str:
+def format_report(
+    report: Report, workshop: Workshop, style: Callable[..., str] | None = None
+) -> str:
     """One participant's report: each check ok or FAIL, and for a failure what was sent, what
     came back, what was expected, and the step's hint."""
     style = style or (lambda text, **_: text)
@@ -408,7 +418,9 @@ def format_report(report: Report, workshop: Workshop, style=None) -> str:
     return "\n".join(out) + "\n"
 
 
-def format_table(reports: list[Report], workshop: Workshop, style=None) -> str:
+def format_table(
+    reports: list[Report], workshop: Workshop, style: Callable[..., str] | None = None
+) -> str:
     """Several participants: one row each, one column per check (numbered; a legend above)."""
     style = style or (lambda text, **_: text)
     step = reports[0].step
@@ -432,7 +444,7 @@ def format_table(reports: list[Report], workshop: Workshop, style=None) -> str:
             colour = {"ok": "green", "FAIL": "red"}.get(text, "yellow")
             cells.append(" " * (4 - len(text)) + style(text, fg=colour))
             if state == "fail":
-                problem = outcome.problems[0] if outcome.problems else ""
+                problem = outcome.problems[0] if outcome.problems else ""  # type: ignore[union-attr]  # failed
                 details += _wrapped(f"{report.label}: {n} {name}: {problem}", "  ", "      ")
         passed = f"{report.passed}/{len(report.outcomes)}"
         out.append(f"{report.label:<{width}}  " + " ".join(cells) + f"  {passed}")

@@ -19,13 +19,17 @@ passes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from ..contract import Exchange, exchanges
 
 if TYPE_CHECKING:
+    import requests
+
     from ..spec import ProjectSpec
+    from ..spec.routes import Route
 
 #: Methods whose requests carry a body.
 BODY_METHODS = ("POST", "PUT", "PATCH")
@@ -57,7 +61,7 @@ class Check(Exchange):
     #: Other JSON bodies that are as right as `json`.
     json_choices: tuple[object, ...] = ()
 
-    def problems(self, response) -> list[str]:
+    def problems(self, response: requests.Response) -> list[str]:
         plain = {f.name: getattr(self, f.name) for f in fields(Exchange)}
         plain.update(text=None, json=Exchange.json, headers={})
         if self.preflight:
@@ -85,7 +89,7 @@ class Check(Exchange):
             found += _preflight_problems(self.request_headers, response.headers)
         return found
 
-    def _body_problems(self, response) -> list[str]:
+    def _body_problems(self, response: requests.Response) -> list[str]:
         if self.text is not None and response.content != self.text.encode():
             got = response.content.decode("utf-8", "replace")
             return [text_difference(got, self.text, "body")]
@@ -136,7 +140,7 @@ class Check(Exchange):
         return []
 
 
-def _preflight_problems(asked: dict[str, str], headers) -> list[str]:
+def _preflight_problems(asked: dict[str, str], headers: Mapping[str, str]) -> list[str]:
     found = []
     origin = asked.get("Origin", "")
     allowed = headers.get(ACAO)
@@ -174,7 +178,16 @@ def checks_of(spec: ProjectSpec, batch: list[Exchange] | None = None) -> list[Ch
     ]
 
 
-def judged(exchange: Exchange, body_route=None) -> Check:
+class _Judging(TypedDict, total=False):
+    """The fields a Check adds to its Exchange."""
+
+    allowed_origin: bool
+    refused_origin: bool
+    preflight: bool
+    json_choices: tuple[object, ...]
+
+
+def judged(exchange: Exchange, body_route: Route | None = None) -> Check:
     """One exchange as the step's contract judges it."""
     values = {f.name: getattr(exchange, f.name) for f in fields(Exchange)}
     headers = dict(exchange.request_headers)
@@ -184,7 +197,7 @@ def judged(exchange: Exchange, body_route=None) -> Check:
     if exchange.method in BODY_METHODS and exchange.body is None:
         values.update(body=SAMPLE_BODY)
         headers["Content-Type"] = "application/json"
-    extra: dict[str, object] = {}
+    extra: _Judging = {}
     if ACAO in exchange.forbidden and "Origin" in headers:
         values["forbidden"] = {k: v for k, v in exchange.forbidden.items() if k != ACAO}
         extra["refused_origin"] = True
@@ -232,7 +245,7 @@ def json_difference(got: object, expected: object, where: str = "") -> str:
     return f"{at} is {_json(got)} ({_kind(got)}), expected {_json(expected)} ({_kind(expected)})"
 
 
-def text_difference(got: str, expected: str, what: str, show=repr) -> str:
+def text_difference(got: str, expected: str, what: str, show: Callable[[str], str] = repr) -> str:
     """Where two texts part, shown around that place: never cut before the difference."""
     if len(got) + len(expected) <= AROUND * 4:
         return f"{what} {show(got)}, expected {show(expected)}"
@@ -262,4 +275,4 @@ def _kind(value: object) -> str:
         return "a boolean" if isinstance(value, bool) else "null"
     if isinstance(value, int | float):
         return "a number"
-    return {str: "a string", list: "a list", dict: "an object"}[type(value)]
+    return {str: "a string", list: "a list", dict: "an object"}[type(value)]  # type: ignore[index]  # JSON

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import catalog
 from ..compare import Tree, TreeDiff, diff_trees
@@ -124,7 +125,9 @@ def commands(workshop: Workshop, step: Step, framework: str) -> tuple[tuple[str,
         rows.append(("Test", test))
     port = spec.port_for(framework)
     previous = set(step_checks_before(workshop, step))
-    tries = [_curl(e, port) for e in exchanges(spec) if e.name not in previous]
+    tries: Sequence[str | None] = [
+        _curl(e, port) for e in exchanges(spec) if e.name not in previous
+    ]
     tries = [line for line in tries if line][:MAX_TRIES]
     if tries:
         rows.append(("Try it (another terminal)", "\n".join(tries)))
@@ -205,6 +208,7 @@ def render_markdown(workshop: Workshop, found: list[Lesson]) -> str:
         out += [workshop.description, ""]
     out += ["## Steps", ""]
     out += [f"{lesson.step.number}. {lesson.step.title}" for lesson in found] + [""]
+    item: Any  # a FileDiff, then a catalog.Declared
     for lesson in found:
         step = lesson.step
         out += [f"## Step {step.number}: {step.title}", ""]

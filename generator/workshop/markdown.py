@@ -61,7 +61,7 @@ def to_html(text: str, *, heading_level: int = 3) -> str:
             index += 1
             out.append(code_block("\n".join(body), _LANGUAGES.get(language, "text")))
         elif _HEADING.match(stripped):
-            level, title = _HEADING.match(stripped).groups()
+            level, title = _HEADING.match(stripped).groups()  # type: ignore[union-attr]  # matched above
             tag = f"h{min(6, heading_level + len(level) - 1)}"
             out.append(f"<{tag}>{inline(title)}</{tag}>")
             index += 1

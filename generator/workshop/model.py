@@ -9,13 +9,13 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .. import catalog
 from ..errors import SpecError, UsageError
 
 if TYPE_CHECKING:
-    from ..spec import ProjectSpec
+    from ..spec import Answers, ProjectSpec
 
 BUILTIN_DIR = Path(__file__).resolve().parent
 DEFAULT_WORKSHOP = "flask-vs-express"
@@ -183,7 +183,7 @@ def parse_workshop(data: dict[str, object], where: str, *, reference: str) -> Wo
     if not isinstance(raw_steps, list) or not 1 <= len(raw_steps) <= MAX_STEPS:
         raise SpecError(f"{where}: steps must be a list of 1 to {MAX_STEPS} steps")
     steps: list[Step] = []
-    answers: dict[str, object] = {}
+    answers: Answers = {}
     previous: list[str] = []
     for number, raw in enumerate(raw_steps, 1):
         here = f"{where}: step {number}"
@@ -221,7 +221,7 @@ def parse_workshop(data: dict[str, object], where: str, *, reference: str) -> Wo
     return Workshop(title, name, tuple(steps), description, reference)
 
 
-def apply_change(answers: dict[str, object], change: object, where: str) -> dict[str, object]:
+def apply_change(answers: Answers, change: object, where: str) -> Answers:
     """The answers after a step's change (a new mapping; `answers` is left as it was)."""
     from ..spec.routes import make_route, parse_route
 
@@ -230,11 +230,12 @@ def apply_change(answers: dict[str, object], change: object, where: str) -> dict
     if not isinstance(change, dict):
         raise SpecError(f"{where}: change must be a mapping of {', '.join(CHANGE_KEYS)}")
     _known_keys(change, CHANGE_KEYS, f"{where}: change")
-    result: dict[str, object] = {
+    # The three below hold what an earlier apply_change made: lists, and dicts of dicts.
+    result: dict[str, Any] = {
         **answers,
-        "middleware": list(answers.get("middleware", [])),
-        "routes": list(answers.get("routes", [])),
-        "settings": {key: dict(value) for key, value in answers.get("settings", {}).items()},
+        "middleware": list(answers.get("middleware", [])),  # type: ignore[call-overload]
+        "routes": list(answers.get("routes", [])),  # type: ignore[call-overload]
+        "settings": {key: dict(value) for key, value in answers.get("settings", {}).items()},  # type: ignore[attr-defined]
     }
     for key in SCALAR_CHANGES:
         if key in change:
@@ -274,7 +275,7 @@ def apply_change(answers: dict[str, object], change: object, where: str) -> dict
     for key in ("middleware", "routes", "settings"):
         if not result[key]:
             del result[key]
-    return result
+    return cast("Answers", result)  # answer-file keys: SCALAR_CHANGES and the three above
 
 
 def _hints(hints: object, checks: list[str], where: str) -> dict[str, str]:
@@ -306,7 +307,7 @@ def _keys(value: object, where: str) -> list[str]:
     for item in items:
         if not isinstance(item, str):
             raise SpecError(f"{where}: {item!r} must be a catalog key (see `dualgen options`)")
-    return items
+    return items  # type: ignore[return-value]  # each item is a str, checked above
 
 
 def _texts(value: object, where: str) -> tuple[str, ...]:

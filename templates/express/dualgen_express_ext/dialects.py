@@ -8,6 +8,7 @@ import bisect
 import re
 import unicodedata
 from decimal import Decimal
+from typing import TypeGuard
 
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -111,7 +112,7 @@ class _Dialect:
             return self.string(value)
         if isinstance(value, list):
             return "[" + ", ".join(self.inline(item) for item in value) + "]"
-        return self.braces([f"{self.key(k)}: {self.inline(v)}" for k, v in value.items()])
+        return self.braces([f"{self.key(k)}: {self.inline(v)}" for k, v in value.items()])  # type: ignore[attr-defined]  # JSON: a dict is left
 
     def braces(self, entries: list[str]) -> str:
         return "{" + ", ".join(entries) + "}"
@@ -307,7 +308,7 @@ class JavaScriptExpanded(JavaScript):
         return (isinstance(value, dict) and len(value) > 0) or super().must_break(value)
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

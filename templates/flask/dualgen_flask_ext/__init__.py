@@ -15,6 +15,9 @@ default body, the Allow header) come computed in each route's context (generator
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from jinja2.ext import Extension
 
 from .dialects import (
@@ -29,6 +32,9 @@ from .dialects import (
     pystr,
     pyval,
 )
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 __all__ = [
     "Code",
@@ -62,14 +68,14 @@ def jsconst(value: object, name: str, indent: int = 2) -> str:
     return f"{pad}{head.rstrip()}\n{pad}{' ' * js.step}{literal};"
 
 
-def _written_body(route: dict, value_of) -> object:
+def _written_body(route: dict[str, Any], value_of: Callable[[dict[str, Any]], object]) -> object:
     """The route's body as its function writes it: a default body holds the parameters' values."""
     if route["kind"] != "default":
         return route["body"]
     return {**route["body"], "params": {p["name"]: value_of(p) for p in route["params"]}}
 
 
-def view_body(route: dict, indent: int = 4) -> str:
+def view_body(route: dict[str, Any], indent: int = 4) -> str:
     """The body of a Flask view: the statement that answers the route, formatted."""
     py = PYTHON
     pad = " " * indent
@@ -92,18 +98,18 @@ def view_body(route: dict, indent: int = 4) -> str:
     )
 
 
-def needs_jsonify(routes: list[dict]) -> bool:
+def needs_jsonify(routes: list[dict[str, Any]]) -> bool:
     """Flask answers a dict or list as JSON on its own; any other JSON value needs jsonify."""
     return any(r["kind"] == "json" and not isinstance(r["json"], dict | list) for r in routes)
 
 
-def param_value(param: dict) -> Code:
+def param_value(param: dict[str, Any]) -> Code:
     """The handler's value of a route parameter: a number for int, as Flask converts it."""
     value = f"req.params.{param['name']}"
     return Code(f"Number({value})" if param["type"] == "int" else value)
 
 
-def handler_body(route: dict, indent: int = 2) -> str:
+def handler_body(route: dict[str, Any], indent: int = 2) -> str:
     """The statements of an Express handler, formatted as prettier writes them."""
     js = JAVASCRIPT
     pad = " " * indent
@@ -134,7 +140,7 @@ def int_guard(name: str, indent: int) -> str:
     return f"{pad}{condition}\n{inner}return next('route');"
 
 
-def _respond(route: dict, body: object, indent: int) -> str:
+def _respond(route: dict[str, Any], body: object, indent: int) -> str:
     """res.json(body) or res.status(status).json(body), laid out as prettier lays it out."""
     js = JAVASCRIPT
     pad = " " * indent
@@ -167,9 +173,9 @@ def _hug(js: JavaScript, head: str, body: object, indent: int) -> str:
     return js.call(head, js.inline(body), indent, ";")
 
 
-def path_groups(routes: list[dict]) -> list[dict]:
+def path_groups(routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each path once, with its integer parameters and the Allow header a wrong method gets."""
-    groups: dict[str, dict] = {}
+    groups: dict[str, dict[str, Any]] = {}
     for route in sorted(routes, key=lambda r: r["sort_key"]):
         groups.setdefault(
             route["express_path"],
@@ -182,7 +188,7 @@ def path_groups(routes: list[dict]) -> list[dict]:
     return list(groups.values())
 
 
-def needs_is_int(routes: list[dict]) -> bool:
+def needs_is_int(routes: list[dict[str, Any]]) -> bool:
     return any(p["type"] == "int" for route in routes for p in route["params"])
 
 
@@ -195,6 +201,6 @@ _FILTERS = (
 class Filters(Extension):
     """The filters both templates use, registered under the names the templates call."""
 
-    def __init__(self, environment):
+    def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters.update({name: globals()[name] for name in _FILTERS})
