@@ -16,6 +16,7 @@ from .. import catalog
 from .. import spec as specs
 from ..catalog import listing
 from ..errors import DualgenError
+from ..signals import Interrupted
 from ..spec.routes import parse_route
 from .options import _width
 
@@ -50,7 +51,7 @@ def ask(current: dict[str, object], frameworks: tuple[str, ...]) -> dict[str, ob
     """
     try:
         return _ask_all(current, frameworks)
-    except click.Abort:
+    except (click.Abort, Interrupted):  # Ctrl-D, or a signal: Ctrl-C, SIGTERM, SIGHUP
         click.echo(err=True)  # the cursor is still after the question
         raise
 

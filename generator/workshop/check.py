@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import bounds as _bounds
-from .. import runner
+from .. import processes, runner
 from ..bounds import Violation, visible
 from ..contract import Exchange, Padded, request
 from ..errors import RunError, UsageError
@@ -475,6 +475,9 @@ def check_many(
         futures = [pool.submit(one, project) for project in projects]
         try:
             return [future.result() for future in futures]
+        except BaseException:  # a signal: the threads' servers stop now, not at their deadline
+            processes.stop_all(command_only=True)
+            raise
         finally:
             for future in futures:
                 future.cancel()

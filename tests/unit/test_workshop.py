@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.workshop import model as workshops
 from generator.errors import SpecError
 from generator.workshop import handout as _handout
 from generator.workshop import markdown as _markdown
+from generator.workshop import model as workshops
 from tests.helpers import ROOT, run_main
 
 BUILTIN = "flask-vs-express"
