@@ -56,6 +56,21 @@ def finish(child) -> tuple[int, str]:
     return child.exitstatus, output
 
 
+def reading(child) -> None:
+    """Wait until the child sleeps in its read of the terminal. A signal that comes after a
+    question is printed but before Python's input() starts reading is only handled when the
+    read returns (CPython checks for signals when a system call is interrupted); a person
+    cannot be that quick, a test can."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + 10
+    while psutil.Process(child.pid).status() != psutil.STATUS_SLEEPING:
+        assert time.monotonic() < deadline, "dualgen never waited for an answer"
+        time.sleep(0.01)
+
+
 def recorded(project: Path) -> dict:
     return yaml.safe_load((project / ".dualgen.yaml").read_text(encoding="utf-8"))
 
@@ -188,6 +203,7 @@ def test_stopping_at_a_question_leaves_nothing_behind(key, last_line, tmp_path):
     child = spawn("new", "both", "-o", "out", cwd=tmp_path)
     converse(child, [(r"Project name .*: ", "shop"), (r"Choose from .*: ", "3")])
     child.expect(r"Port \[5000 for Flask, 3000 for Express\]: ")
+    reading(child)
     child.send(key)
     code, output = finish(child)
     assert code == 130, output
@@ -205,6 +221,7 @@ def test_stopping_at_a_question_leaves_nothing_behind(key, last_line, tmp_path):
 def test_a_signal_at_a_question_is_one_line_and_128_plus_its_number(signum, code, tmp_path):
     child = spawn("new", "flask", "-o", "out", cwd=tmp_path)
     child.expect(r"Project name .*: ")
+    reading(child)
     child.kill(signum)
     status, output = finish(child)
     assert status == code, output
