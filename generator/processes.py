@@ -29,7 +29,7 @@ import psutil
 
 from . import signals
 from .errors import DualgenError, RunError
-from .watchdog import TAG, tagged
+from .watchdog import TAG
 
 POSIX = os.name == "posix"
 
@@ -116,7 +116,7 @@ def start(command: list[str], **options) -> subprocess.Popen:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, **options)
         except OSError as error:
             raise RunError(f"cannot run {command[0]}: {error.strerror or error}") from None
-        process.dualgen_tag = tag
+        process.dualgen_tag, process.dualgen_started = tag, _created(process.pid)
         process.dualgen_command = signals.in_command()
         live_processes.add(process)
     return process
@@ -158,19 +158,35 @@ def _in_session(proc: psutil.Process, leader: int) -> bool:
 
 def members(process: subprocess.Popen) -> dict[int, psutil.Process]:
     """Every live process of a start: its tree, its session and process group (POSIX), and
-    every process that carries its tag, wherever it moved."""
+    every process that carries its tag, wherever it moved. One pass over the process table."""
     # Once reaped, its pid may belong to another process: no tree then.
     found = {proc.pid: proc for proc in _tree(process.pid)} if process.poll() is None else {}
     tag = getattr(process, "dualgen_tag", None)
-    if tag is not None:
-        owner, number = tag.rsplit("/", 1)
-        found.update((proc.pid, proc) for proc in tagged(owner, int(number)))
-    if POSIX:
-        for proc in psutil.process_iter():
-            if proc.pid not in found and _in_session(proc, process.pid):
-                found[proc.pid] = proc
+    # What it began was created after it: only those environments are read.
+    since = getattr(process, "dualgen_started", 0.0)
+    for proc in psutil.process_iter(["create_time"]):
+        if proc.pid in found or (proc.info["create_time"] or 0.0) < since:
+            continue
+        if (POSIX and _in_session(proc, process.pid)) or (tag and _tag_of(proc) == tag):
+            found[proc.pid] = proc
     found.pop(os.getpid(), None)
     return {pid: proc for pid, proc in found.items() if _running(proc)}
+
+
+def _created(pid: int) -> float:
+    """When a process was created, on psutil's clock (the one the filter in `members` reads;
+    a clock step of the system does not move it). 0.0 when unknown: then every one is read."""
+    try:
+        return psutil.Process(pid).create_time() - 1.0  # 1 s: the kernel counts clock ticks
+    except psutil.Error:
+        return 0.0
+
+
+def _tag_of(proc: psutil.Process) -> str | None:
+    try:
+        return proc.environ().get(TAG)
+    except psutil.Error:  # another user's process, or gone
+        return None
 
 
 def stop(process: subprocess.Popen, timeout: float = 5.0) -> None:
