@@ -6,9 +6,13 @@ starts inherits. `stop` ends all of it: the process tree, the session and proces
 every process that carries the tag, which finds a daemon that left the session by a double
 fork. SIGTERM first, SIGKILL for what is left. Processes still running when a command ends (a
 signal stopped it) are stopped by the CLI's signal handler (`signals.on_stop`), and the
-watchdog stops them when dualgen itself dies, even by SIGKILL. Only a process that both leaves
-the session and clears its environment escapes (a cgroup or a job object would hold it; they
-need privileges or a platform API dualgen does not use). Portable through psutil.
+watchdog stops them when dualgen itself dies, even by SIGKILL.
+
+Only a process that both leaves the session and clears its environment escapes: a cgroup (Linux,
+needs a delegated hierarchy: root or systemd) or a job object (Windows) would hold it, and
+dualgen uses neither. Elsewhere than Linux it holds less: on Windows there are no sessions (the
+tree and the tag are what is found), and macOS does not show the environment of a hardened
+process (a system binary); the watchdog works the same everywhere. Portable through psutil.
 """
 
 from __future__ import annotations
