@@ -312,7 +312,7 @@ class CappedLog:
 def start_logged(
     command: list[str], lines: Callable[[str], None] | None = None, **options: Any
 ) -> tuple[subprocess.Popen[bytes], CappedLog]:
-    """Start a command as _processes.start does, its output and errors read into a CappedLog."""
+    """Start a command as processes.start does, its output and errors read into a CappedLog."""
     read_end, write_end = os.pipe()
     try:
         process = start(command, stdout=write_end, stderr=subprocess.STDOUT, **options)

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .errors import DestinationError, RunError
-from .interrupts import uninterrupted
+from .signals import held
 
 OWNER_FILE = "owner.json"
 
@@ -171,7 +171,7 @@ class Claim:
 
     def __enter__(self) -> Claim:
         try:
-            with uninterrupted():
+            with held():
                 self._owner = _me()
                 for parent in dict.fromkeys(d.parent for d in self.destinations):
                     _make_folders(parent, self._created)
@@ -180,7 +180,7 @@ class Claim:
                 self.scratch = self._held[0] / "work"
                 self.scratch.mkdir()
         except BaseException:
-            with uninterrupted():
+            with held():
                 self._release(failed=True)
             raise
         return self
@@ -191,7 +191,7 @@ class Claim:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        with uninterrupted():
+        with held():
             self._release(failed=kind is not None)
 
     def _release(self, *, failed: bool) -> None:
@@ -241,7 +241,7 @@ class Claim:
         for claim in self._held:
             if _owner(claim) != self._owner:
                 raise RunError(f"the claim {str(claim)!r} was taken by another dualgen run")
-        with uninterrupted():
+        with held():
             done: list[tuple[Path, Path]] = []
             try:
                 for source, target in moves:
@@ -353,7 +353,7 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
     check_output_file(path, force=force)
     temporary: Path | None = None
     try:
-        with uninterrupted():
+        with held():
             temporary = path.parent / f".dualgen-{secrets.token_hex(6)}.tmp"
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
             descriptor = os.open(temporary, flags, 0o666)
@@ -361,13 +361,13 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
             stream.write(text.encode("utf-8"))
             stream.flush()
             os.fsync(stream.fileno())
-        with uninterrupted():
+        with held():
             _put(temporary, path, force=force)
     except OSError as error:
         raise DestinationError(f"cannot write {str(path)!r}: {error.strerror}") from None
     finally:
         if temporary is not None:
-            with uninterrupted():
+            with held():
                 temporary.unlink(missing_ok=True)
 
 

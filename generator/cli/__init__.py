@@ -62,22 +62,23 @@ for command in (
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; errors become one line on stderr and exit code 2 (bad input) or 1.
 
-    SIGTERM and SIGHUP stop a command as Ctrl-C does, cleaning up on the way out; the exit code
-    is then 128 + the signal number (130 for Ctrl-C).
+    SIGINT (Ctrl-C), SIGTERM and SIGHUP stop every command the same way (generator.signals):
+    clean-up on the way out, what it started stopped, `dualgen: stopped by SIGTERM` on stderr
+    and exit code 128 + the signal's number (130, 143, 129).
     """
-    from ..interrupts import Interrupted, stop_on_signals
+    from ..signals import Interrupted, handled
 
     try:
-        with stop_on_signals():
+        with handled():
             code = cli.main(args=argv, prog_name="dualgen", standalone_mode=False)
     except click.UsageError as error:
         click.echo(f"dualgen: error: {_with_hint(error)}", err=True)
         raise SystemExit(2) from None
-    except click.Abort:
+    except click.Abort:  # end of input (Ctrl-D) at a question: Ctrl-C is Interrupted
         click.echo("dualgen: aborted", err=True)
         raise SystemExit(130) from None
     except Interrupted as error:
-        click.echo(f"dualgen: stopped by {error}", err=True)
+        click.echo(f"dualgen: {error}", err=True)
         raise SystemExit(error.exit_code) from None
     except DualgenError as error:
         click.echo(f"dualgen: error: {error}", err=True)

@@ -71,7 +71,6 @@ def parity(projects, count, seed, time_limit, output_format, production, **choic
     Exits 0 when every difference found is declared in the catalog, 1 otherwise.
     """
     from .. import parity as parities
-    from .. import runner
     from .. import spec as specs
     from ..errors import UsageError
     from ..parity.report import render_json, render_text
@@ -94,11 +93,10 @@ def parity(projects, count, seed, time_limit, output_format, production, **choic
         "production": production,
         "observer": _observer(output_format),
     }
-    with runner.stopping_on_signals():
-        if projects:
-            report = parities.check_projects(*projects, **options)
-        else:
-            report = parities.check(specs.build(answers), **options)
+    if projects:
+        report = parities.check_projects(*projects, **options)
+    else:
+        report = parities.check(specs.build(answers), **options)
     if output_format == "json":
         click.echo(render_json(report))
     else:

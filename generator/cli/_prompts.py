@@ -17,6 +17,7 @@ from .. import catalog
 from .. import spec as specs
 from ..catalog import listing
 from ..errors import DualgenError
+from ..signals import Interrupted
 from ..spec import Answers
 from ..spec.routes import parse_route
 from .options import _width
@@ -52,7 +53,7 @@ def ask(current: Answers, frameworks: tuple[str, ...]) -> Answers:
     """
     try:
         return _ask_all(current, frameworks)
-    except click.Abort:
+    except (click.Abort, Interrupted):  # Ctrl-D, or a signal: Ctrl-C, SIGTERM, SIGHUP
         click.echo(err=True)  # the cursor is still after the question
         raise
 

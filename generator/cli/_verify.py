@@ -59,7 +59,6 @@ def verify(
     changes an answer is reported as a failure: verify checks the recorded choices, not the
     code. Exit 0 when every exchange held, 1 when one failed.
     """
-    from .. import runner
     from .. import verify as verifying
 
     live = sys.stdout.isatty() and not quiet and not verbose
@@ -98,7 +97,7 @@ def verify(
             click.echo(f"           {line}")
 
     ticker = _Ticker()
-    with runner.stopping_on_signals(), ticker.stopped():
+    with ticker.stopped():
         result = verifying.verify(
             project,
             production=production,

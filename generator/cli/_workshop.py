@@ -75,13 +75,11 @@ def build(source: str, output_dir: Path, force: bool, pdf: bool, annotate: bool)
     steps/NN-ID/flask and steps/NN-ID/express, handout.html and handout.md (and handout.pdf).
     The same file always gives the same files and commit ids.
     """
-    from .. import runner
     from .. import workshop as workshops
     from ..workshop.build import build
 
     found = workshops.load_workshop(source)
-    with runner.stopping_on_signals():
-        built = build(found, output_dir, force=force, pdf=pdf, annotate=annotate)
+    built = build(found, output_dir, force=force, pdf=pdf, annotate=annotate)
     steps = len(found.steps)
     click.echo(f"Built {found.title!r} ({steps} steps) into {output_dir} in {built.seconds:.2f} s:")
     click.echo(f"  flask/, express/   git repositories, {steps} commits each, tags step-1..{steps}")
@@ -148,7 +146,6 @@ def check(
     answers are capped (64 KiB of headers, 1 MiB of body) and its whole check bounded by
     --deadline; its installs by DUALGEN_INSTALL_TIMEOUT (600 s) too.
     """
-    from .. import runner
     from .. import workshop as workshops
     from ..workshop import check as _check
     from .options import _color
@@ -158,18 +155,15 @@ def check(
     folders = list(projects) or [Path(".")]
     style = click.style if _color() else None
     report: _check.Report | None
-    with runner.stopping_on_signals():
-        if len(folders) == 1:
-            report = _check.check_project(
-                found, number, folders[0], timeout=timeout, deadline=deadline
-            )
-            click.echo(_check.format_report(report, found, style), nl=False)
-        else:
-            workers = jobs or os.cpu_count() or 1
-            reports = _check.check_many(
-                found, number, folders, timeout=timeout, workers=workers, deadline=deadline
-            )
-            click.echo(_check.format_table(reports, found, style), nl=False)
-            report = reports[0] if all(r.ok for r in reports) else None
+    if len(folders) == 1:
+        report = _check.check_project(found, number, folders[0], timeout=timeout, deadline=deadline)
+        click.echo(_check.format_report(report, found, style), nl=False)
+    else:
+        workers = jobs or os.cpu_count() or 1
+        reports = _check.check_many(
+            found, number, folders, timeout=timeout, workers=workers, deadline=deadline
+        )
+        click.echo(_check.format_table(reports, found, style), nl=False)
+        report = reports[0] if all(r.ok for r in reports) else None
     if report is None or not report.ok:
         raise SystemExit(1)

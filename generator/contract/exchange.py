@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import requests
 
-_MISSING = object()
+MISSING = object()
 
 #: Exchange phases: most run in any order; then one uses the rate limit up; then those that
 #: need it used up.
@@ -61,7 +61,7 @@ class Exchange:
     #: Send a different X-Forwarded-For on each repeat: a client must not dodge a limit that way.
     spoof_forwarded_for: bool = False
     text: str | None = None
-    json: object = _MISSING
+    json: object = MISSING
     #: Other JSON bodies as right as `json` (an error's other standard name).
     json_alternatives: tuple[object, ...] = ()
     media_type: str | None = None
@@ -91,7 +91,7 @@ class Exchange:
             found.append(f"status {status}, expected {self.status}")
         if self.text is not None and response.content != self.text.encode():
             found.append(f"body {_short(response.content)}, expected {_short(self.text.encode())}")
-        if self.json is not _MISSING:
+        if self.json is not MISSING:
             try:
                 value = _loads(response.content)
             except ValueError:

@@ -30,8 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .. import catalog, runner
-from .. import processes as _processes
+from .. import catalog, runner, signals
 from ..errors import UsageError
 from ..project import load_project
 from ..spec import ProjectSpec
@@ -185,7 +184,7 @@ class _Search:
     def run(self) -> None:
         report = self.report
         while report.sent < report.requested:
-            _processes.raise_if_signalled()
+            signals.checkpoint()
             if time.monotonic() >= self.deadline:
                 report.out_of_time = True
                 break
@@ -244,7 +243,7 @@ class _Search:
     def _probe(self, example: Example) -> None:
         from hypothesis.control import current_build_context
 
-        _processes.raise_if_signalled()  # hypothesis may have caught the first raise
+        signals.checkpoint()  # hypothesis may have caught the first raise
         final = current_build_context().is_final
         report = self.report
         now = time.monotonic()

@@ -5,10 +5,11 @@ distinct requirement set: a virtualenv per requirements hash for Flask, a node_m
 package.json dependency hash for Express, linked into the project while it runs (ES modules
 ignore NODE_PATH; see generator.runner.linked). An entry is built in a temporary folder beside its
 place and renamed into place when complete, with a manifest of its files; an entry that no longer
-matches its manifest is rebuilt. The server runs in its own process group (POSIX) or process
-group (Windows); on exit its whole process tree is stopped and the port is checked closed. Under
-`stopping_on_signals()`, SIGINT, SIGTERM and SIGHUP stop the servers and installs that run, then
-raise `Interrupted`. Works wherever psutil does (Linux, macOS, Windows).
+matches its manifest is rebuilt. The server runs in a session of its own (POSIX) or process
+group (Windows), started and stopped by `generator.processes`: on exit everything it began is
+stopped (a daemon that left the session too) and the port is checked closed; the CLI's signal
+handler and a watchdog stop what still runs when a command is stopped or dualgen is killed.
+Works wherever psutil does (Linux, macOS, Windows).
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from pathlib import Path
 
 from .. import bounds as _bounds
 from ..errors import RunError
-from ..processes import Interrupted, deferred_signals, group_processes, stop, stopping_on_signals
+from ..processes import group_processes, stop
 from ..project import detect_framework, read_manifest, read_text
+from ..signals import held
 from .cache import (
     CACHE_FORMAT,
     CACHE_KINDS,
@@ -50,7 +52,6 @@ _locked = locked
 
 __all__ = [
     "Installed",
-    "Interrupted",
     "CACHE_KINDS",
     "CacheEntry",
     "cache_folder",
@@ -65,7 +66,6 @@ __all__ = [
     "port_in_use",
     "serve",
     "stop",
-    "stopping_on_signals",
 ]
 
 
@@ -180,7 +180,7 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
             scratch.mkdir(parents=True)
             env = dict(os.environ, TMPDIR=str(scratch), TEMP=str(scratch), TMP=str(scratch))
             build(staging, env)
-            with deferred_signals():
+            with held():
                 shutil.rmtree(scratch)
                 (staging / COMPLETE).write_text(
                     json.dumps({"format": CACHE_FORMAT, "files": manifest(staging)}),
@@ -193,7 +193,7 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
                 os.replace(staging, folder)
         finally:
             if staging.exists():
-                with deferred_signals():
+                with held():
                     shutil.rmtree(staging, ignore_errors=True)
     return False
 
@@ -343,7 +343,7 @@ def serve(
     linked = contextlib.ExitStack()
     try:
         started = time.perf_counter()
-        with deferred_signals(), _os_errors("starting the server"):
+        with held(), _os_errors("starting the server"):
             linked.enter_context(installed.visible_in(project))
             process, log = _bounds.start_logged(
                 command or installed.command(production), cwd=project, env=run_env
@@ -353,7 +353,7 @@ def serve(
         server.timings["start"] = time.perf_counter() - started
         yield server
     finally:
-        with deferred_signals():
+        with held():
             try:
                 if process is not None:
                     stop(process)

@@ -323,7 +323,7 @@ def apply_update(update: Update) -> None:
     moves them in one by one with signals held; a failing move undoes the earlier ones.
     """
     from ..files import Claim
-    from ..interrupts import uninterrupted
+    from ..signals import held
 
     project, writes = update.project, update.writes
     if not writes:
@@ -343,7 +343,7 @@ def apply_update(update: Update) -> None:
                 if item.after is not None:
                     (staging / str(number)).write_bytes(item.after)
                     os.chmod(staging / str(number), item.mode)
-            with uninterrupted():
+            with held():
                 failure = _move_in(project, staging, writes)
         except OSError as error:
             raise RunError(

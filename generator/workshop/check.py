@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import bounds as _bounds
-from .. import runner
+from .. import processes, runner
 from ..bounds import Violation, visible
 from ..contract import Exchange, Padded, request
 from ..errors import RunError, UsageError
@@ -487,6 +487,9 @@ def check_many(
         futures = [pool.submit(one, project) for project in projects]
         try:
             return [future.result() for future in futures]
+        except BaseException:  # a signal: the threads' servers stop now, not at their deadline
+            processes.stop_all(command_only=True)
+            raise
         finally:
             for future in futures:
                 future.cancel()

@@ -10,6 +10,7 @@ import pytest
 
 from generator import contract as exchanges
 from generator import runner, spec, verify
+from generator.contract.exchange import MISSING
 from generator.render import render
 from tests.combos import ALL_COMBOS as COMBOS
 from tests.helpers import run_project_tests
@@ -36,7 +37,7 @@ def observation(check: verify.Check) -> tuple:
     body = None
     if exchange.text is not None:
         body = response.content
-    elif exchange.json is not exchanges._MISSING:
+    elif exchange.json is not MISSING:
         body = json.loads(response.content)
         if body in exchange.json_alternatives:
             body = exchange.json  # an error's other standard name: declared

@@ -258,7 +258,9 @@ def test_a_signal_stops_the_run_and_both_servers(tmp_path):
     ports = [int(port) for port in re.findall(r":(\d+)/", lines[-1])]
     time.sleep(1)
     process.send_signal(signal.SIGTERM)
+    rest = process.stderr.read()
     code = process.wait(timeout=30)
     process.stderr.close()
     assert code == 128 + signal.SIGTERM
+    assert rest.splitlines()[-1] == "dualgen: stopped by SIGTERM"
     assert len(ports) == 2 and not any(runner.port_in_use(port) for port in ports)

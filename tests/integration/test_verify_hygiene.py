@@ -159,7 +159,7 @@ def test_a_signal_at_any_moment_leaves_nothing_behind(
         assert process.returncode in (0, 128 + signum, -signum), report
     else:
         assert process.returncode == 128 + signum, report
-        assert err == f"dualgen: error: interrupted by {name}; stopped what was running\n", report
+        assert err == f"dualgen: stopped by {name}\n", report
     assert marked(run) == [], report
     assert [proc.pid for proc in started if alive(proc)] == [], report
     assert [port for port in ports if port_open(port)] == [], report

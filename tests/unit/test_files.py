@@ -18,8 +18,8 @@ from generator import spec
 from generator.cli import main
 from generator.errors import DestinationError
 from generator.files import Claim, claim_path, write_file
-from generator.interrupts import Interrupted, stop_on_signals, uninterrupted
 from generator.render import render
+from generator.signals import Interrupted
 
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX special files and signals")
 
@@ -147,7 +147,9 @@ def test_force_over_a_folder_holding_a_special_file_is_refused(kind, tmp_path, c
 
 
 @pytest.mark.parametrize(
-    "error", [RuntimeError("late failure"), KeyboardInterrupt()], ids=["error", "ctrl-c"]
+    "error",
+    [RuntimeError("late failure"), KeyboardInterrupt(), Interrupted(signal.SIGTERM)],
+    ids=["error", "ctrl-c-outside-the-cli", "signal"],
 )
 def test_a_failed_run_removes_the_output_folders_it_created(error, tmp_path, monkeypatch):
     (tmp_path / "a").mkdir()
@@ -215,124 +217,6 @@ def test_a_claim_from_another_machine_is_respected(tmp_path, capsys):
     (held / "owner.json").write_text(json.dumps({"pid": 1, "claimed": 1.0, "host": "elsewhere"}))
     code, _, err = dualgen("new", "flask", "--no-input", "-o", str(tmp_path), capsys=capsys)
     assert_refused(code, err, "another dualgen run (process 1 on elsewhere) is writing")
-
-
-# --- signals -------------------------------------------------------------------------------
-
-
-# Under nohup the tests inherit SIGHUP ignored, and dualgen keeps an ignored signal ignored (the
-# user asked for it): a SIGHUP sent then never arrives, so the cases that expect one are skipped.
-HUP_IGNORED = hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
-EXPECTS_HUP = pytest.mark.skipif(
-    HUP_IGNORED,
-    reason="SIGHUP is inherited as ignored (nohup) and dualgen respects SIG_IGN on purpose",
-)
-
-
-def hup(id: str):
-    return pytest.param(getattr(signal, "SIGHUP", None), id=id, marks=[POSIX, EXPECTS_HUP])
-
-
-@POSIX
-@pytest.mark.parametrize("signum", [pytest.param(signal.SIGTERM, id="term"), hup("hup")])
-def test_a_signal_inside_an_uninterrupted_block_arrives_after_it(signum):
-    finished = []
-    with stop_on_signals(), pytest.raises(Interrupted) as stopped:
-        with uninterrupted():
-            os.kill(os.getpid(), signum)
-            finished.append("block")
-        finished.append("after")
-    assert finished == ["block"]
-    assert stopped.value.exit_code == 128 + signum
-
-
-@POSIX
-def test_an_ignored_sighup_stays_ignored_and_stops_nothing():
-    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    finished = []
-    try:
-        with stop_on_signals(), uninterrupted():
-            inside = signal.getsignal(signal.SIGHUP)
-            os.kill(os.getpid(), signal.SIGHUP)
-            finished.append("block")
-        after = signal.getsignal(signal.SIGHUP)
-    finally:
-        signal.signal(signal.SIGHUP, previous)
-    assert finished == ["block"]
-    assert inside is signal.SIG_IGN and after is signal.SIG_IGN
-
-
-def in_a_weakref_callback(action) -> None:
-    """Run `action` inside a weakref callback, which cannot raise: Python reports an exception
-    there as "Exception ignored" and goes on."""
-    import weakref
-
-    class Thing:
-        pass
-
-    thing = Thing()
-    watcher = weakref.ref(thing, lambda ref: action())
-    del thing  # the callback runs here
-    assert watcher() is None
-
-
-@pytest.mark.parametrize(
-    "signum",
-    [
-        pytest.param(signal.SIGINT, id="SIGINT"),
-        pytest.param(signal.SIGTERM, id="SIGTERM"),
-        hup("SIGHUP"),
-    ],
-)
-def test_a_signal_python_swallowed_still_stops_the_command(signum, capsys):
-    finished = []
-    with pytest.raises(Interrupted) as stopped:
-        with stop_on_signals():
-            in_a_weakref_callback(lambda: signal.raise_signal(signum))
-            finished.append("after the callback")  # Python went on
-    assert finished == ["after the callback"]
-    assert stopped.value.exit_code == 128 + signum
-    assert capsys.readouterr().err == ""  # no "Exception ignored ... Traceback"
-
-
-@POSIX
-def test_a_swallowed_signal_stops_a_run_that_started_processes(tmp_path, capsys):
-    """The servers' own signal handling (generator.processes) stops what it started and
-    raises its Interrupted; nothing is reported as ignored on the way."""
-    from generator import processes as _processes
-
-    sleeper = None
-    with pytest.raises(_processes.Interrupted) as stopped:
-        with stop_on_signals(), _processes.stopping_on_signals():
-            sleeper = _processes.start([sys.executable, "-c", "import time; time.sleep(60)"])
-            in_a_weakref_callback(lambda: signal.raise_signal(signal.SIGTERM))
-    assert stopped.value.exit_code == 128 + signal.SIGTERM
-    assert sleeper.poll() is not None and sleeper not in _processes.live_processes
-    assert capsys.readouterr().err == ""
-
-
-def test_other_unraisable_exceptions_are_reported_as_before():
-    def fail():
-        raise ValueError("in a callback")
-
-    seen = []
-    hook, sys.unraisablehook = sys.unraisablehook, (lambda report: seen.append(report.exc_value))
-    ours = sys.unraisablehook
-    try:
-        with stop_on_signals():
-            in_a_weakref_callback(fail)
-        restored = sys.unraisablehook
-    finally:
-        sys.unraisablehook = hook
-    assert [str(error) for error in seen] == ["in a callback"]
-    assert restored is ours
-
-
-@POSIX
-def test_signal_handlers_are_restored_after_a_command(tmp_path, capsys):
-    before = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
-    dualgen("new", "flask", "--no-input", "-o", str(tmp_path), capsys=capsys)
-    assert {signum: signal.getsignal(signum) for signum in before} == before
 
 
 def test_a_destination_error_names_the_folder(tmp_path):

@@ -1,6 +1,7 @@
 """Nothing is ever lost: a failure at any point leaves the destination exactly as it was."""
 
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from generator import spec
 from generator.catalog import TEMPLATES_DIR
 from generator.errors import RunError
 from generator.render import render
+from generator.signals import Interrupted
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -29,7 +31,9 @@ def existing(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    "error", [RuntimeError("late failure"), KeyboardInterrupt()], ids=["error", "ctrl-c"]
+    "error",
+    [RuntimeError("late failure"), KeyboardInterrupt(), Interrupted(signal.SIGTERM)],
+    ids=["error", "ctrl-c-outside-the-cli", "signal"],
 )
 def test_a_failure_while_rendering_leaves_every_destination_as_it_was(error, existing, monkeypatch):
     before = snapshot(existing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -53,6 +54,21 @@ def finish(child) -> tuple[int, str]:
     output = child.before
     child.close()
     return child.exitstatus, output
+
+
+def reading(child) -> None:
+    """Wait until the child sleeps in its read of the terminal. A signal that comes after a
+    question is printed but before Python's input() starts reading is only handled when the
+    read returns (CPython checks for signals when a system call is interrupted); a person
+    cannot be that quick, a test can."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + 10
+    while psutil.Process(child.pid).status() != psutil.STATUS_SLEEPING:
+        assert time.monotonic() < deadline, "dualgen never waited for an answer"
+        time.sleep(0.01)
 
 
 def recorded(project: Path) -> dict:
@@ -185,17 +201,39 @@ def test_a_setting_is_asked_with_its_kind_and_checked(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "key",
-    [pytest.param("\x03", id="ctrl-c"), pytest.param("\x04", id="ctrl-d")],
+    ("key", "last_line"),
+    [
+        pytest.param("\x03", "dualgen: stopped by SIGINT", id="ctrl-c"),
+        pytest.param("\x04", "dualgen: aborted", id="ctrl-d"),
+    ],
 )
-def test_stopping_at_a_question_leaves_nothing_behind(key, tmp_path):
+def test_stopping_at_a_question_leaves_nothing_behind(key, last_line, tmp_path):
     child = spawn("new", "both", "-o", "out", cwd=tmp_path)
     converse(child, [(r"Project name .*: ", "shop"), (r"Choose from .*: ", "3")])
     child.expect(r"Port \[5000 for Flask, 3000 for Express\]: ")
+    reading(child)
     child.send(key)
     code, output = finish(child)
     assert code == 130, output
-    assert output.strip().endswith("dualgen: aborted")
+    assert output.strip().splitlines()[-1] == last_line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"),
+    [
+        pytest.param(signal.SIGTERM, 143, id="SIGTERM"),
+        pytest.param(signal.SIGHUP, 129, id="SIGHUP"),
+    ],
+)
+def test_a_signal_at_a_question_is_one_line_and_128_plus_its_number(signum, code, tmp_path):
+    child = spawn("new", "flask", "-o", "out", cwd=tmp_path)
+    child.expect(r"Project name .*: ")
+    reading(child)
+    child.kill(signum)
+    status, output = finish(child)
+    assert status == code, output
+    assert output.strip().splitlines()[-1] == f"dualgen: stopped by {signum.name}"
     assert list(tmp_path.iterdir()) == []
 
 
