@@ -148,6 +148,7 @@ def check(
     """
     from .. import workshop as workshops
     from ..workshop import check as _check
+    from ..workshop import report as _report
     from .options import _color
 
     found = workshops.load_workshop(source)
@@ -157,13 +158,13 @@ def check(
     report: _check.Report | None
     if len(folders) == 1:
         report = _check.check_project(found, number, folders[0], timeout=timeout, deadline=deadline)
-        click.echo(_check.format_report(report, found, style), nl=False)
+        click.echo(_report.format_report(report, found, style), nl=False)
     else:
         workers = jobs or os.cpu_count() or 1
         reports = _check.check_many(
             found, number, folders, timeout=timeout, workers=workers, deadline=deadline
         )
-        click.echo(_check.format_table(reports, found, style), nl=False)
+        click.echo(_report.format_table(reports, found, style), nl=False)
         report = reports[0] if all(r.ok for r in reports) else None
     if report is None or not report.ok:
         raise SystemExit(1)

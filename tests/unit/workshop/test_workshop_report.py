@@ -11,6 +11,7 @@ import pytest
 from generator.contract import Exchange, Padded
 from generator.workshop import check as checking
 from generator.workshop import load_workshop
+from generator.workshop import report as reporting
 from generator.workshop.check import Outcome, Report
 from tests.helpers import response
 
@@ -31,7 +32,7 @@ def test_a_report_that_passes_lists_each_check_and_says_so():
         "python app.py",
         outcomes=[Outcome("start"), Outcome("GET /", "ok"), Outcome("limits", "skip")],
     )
-    assert checking.format_report(report, WORKSHOP) == (
+    assert reporting.format_report(report, WORKSHOP) == (
         "Step 3 of 'Flask and Express, side by side': A route with a typed parameter\n"
         "alice: flask project, started with `python app.py`\n"
         "\n"
@@ -41,7 +42,7 @@ def test_a_report_that_passes_lists_each_check_and_says_so():
         "\n"
         "All 3 checks passed.\n"
     )
-    assert checking.format_report(report, WORKSHOP, coloured).endswith(
+    assert reporting.format_report(report, WORKSHOP, coloured).endswith(
         "  <green>ok  </>  start\n"
         "  <green>ok  </>  GET /\n"
         "  <yellow>skip</>  limits\n"
@@ -73,7 +74,7 @@ def test_a_failure_shows_what_was_sent_got_and_expected_with_the_hint_wrapped():
         ],
     )
     hint = "Give the parameter a type: an int converter turns a word away. an int converter"
-    assert checking.format_report(report, WORKSHOP).splitlines() == [
+    assert reporting.format_report(report, WORKSHOP).splitlines() == [
         "Step 3 of 'Flask and Express, side by side': A route with a typed parameter",
         "bob: express project, started with `npm start`",
         "",
@@ -91,7 +92,7 @@ def test_a_failure_shows_what_was_sent_got_and_expected_with_the_hint_wrapped():
         "",
         "1 of 3 checks passed. Fix the first failure, then run `dualgen check --step 3` again.",
     ]
-    marks = checking.format_report(report, WORKSHOP, coloured).splitlines()
+    marks = reporting.format_report(report, WORKSHOP, coloured).splitlines()
     assert (marks[4], marks[5], marks[-3]) == (
         "  <red>FAIL</>  GET /users/x",
         "        sent      GET /users/x",
@@ -103,13 +104,13 @@ def test_a_long_problem_is_wrapped_whole_in_the_report_and_the_table():
     difference = "body differs at character 140: …'x" + "y" * 40 + "', expected …'x" + "z" * 40
     failed = Outcome("GET /", "fail", problems=[difference + "'"])
     report = Report("p", Path("p"), STEP, "flask", "python app.py", outcomes=[failed])
-    lines = checking.format_report(report, WORKSHOP).splitlines()[4:7]
+    lines = reporting.format_report(report, WORKSHOP).splitlines()[4:7]
     assert lines == [
         "        problem   body differs at character 140: …'x" + "y" * 40 + "',",
         "                  expected …'x" + "z" * 40 + "'",
         "",
     ]
-    table = checking.format_table([report], WORKSHOP).splitlines()[-2:]
+    table = reporting.format_table([report], WORKSHOP).splitlines()[-2:]
     assert table == [
         "  p: 2 GET /: body differs at character 140: …'x" + "y" * 40 + "', expected",
         "      …'x" + "z" * 40 + "'",
@@ -118,14 +119,14 @@ def test_a_long_problem_is_wrapped_whole_in_the_report_and_the_table():
 
 def test_a_report_ends_with_a_line_break():
     report = Report("p", Path("p"), STEP, "flask", "python app.py", outcomes=[Outcome("start")])
-    assert checking.format_report(report, WORKSHOP).endswith("passed.\n")
-    assert checking.format_table([report], WORKSHOP).endswith("  1/1\n")
+    assert reporting.format_report(report, WORKSHOP).endswith("passed.\n")
+    assert reporting.format_table([report], WORKSHOP).endswith("  1/1\n")
 
 
 def test_a_hint_is_wrapped_at_82_characters():
     failed = Outcome("c", "fail", hint="a" * 82 + " b")
     report = Report("p", Path("p"), STEP, "flask", "python app.py", outcomes=[failed])
-    assert checking.format_report(report, WORKSHOP).splitlines()[4:6] == [
+    assert reporting.format_report(report, WORKSHOP).splitlines()[4:6] == [
         "        hint      " + "a" * 82,
         "                  b",
     ]
@@ -134,11 +135,11 @@ def test_a_hint_is_wrapped_at_82_characters():
 def test_a_skipped_check_shows_why_but_no_hint():
     skipped = Outcome("limits", "skip", problems=["over 1000 requests"], hint="a hint")
     report = Report("c", Path("c"), STEP, "flask", "python app.py", outcomes=[skipped])
-    assert checking.format_report(report, WORKSHOP).splitlines()[3:5] == [
+    assert reporting.format_report(report, WORKSHOP).splitlines()[3:5] == [
         "  skip  limits",
         "        problem   over 1000 requests",
     ]
-    assert "hint" not in checking.format_report(report, WORKSHOP)
+    assert "hint" not in reporting.format_report(report, WORKSHOP)
 
 
 def test_the_class_table_has_a_column_per_check_a_row_per_participant_and_the_failures():
@@ -156,7 +157,7 @@ def test_the_class_table_has_a_column_per_check_a_row_per_participant_and_the_fa
     cells = ["  ok"] * len(names)
     bob = [*cells[:2], "FAIL", "FAIL", *cells[4:-1], "   -"]
     width = len("a-long-participant-name")
-    assert checking.format_table(reports, WORKSHOP) == "\n".join(
+    assert reporting.format_table(reports, WORKSHOP) == "\n".join(
         [
             "Step 3 of 'Flask and Express, side by side': A route with a typed parameter",
             "",
@@ -184,14 +185,14 @@ def test_the_class_table_is_at_least_12_wide_and_coloured_by_state():
         Report("al", Path("al"), STEP, outcomes=outcomes[:-1]),
         Report("bo", Path("bo"), STEP, error="gone"),
     ]
-    lines = checking.format_table(reports, WORKSHOP, coloured).splitlines()
+    lines = reporting.format_table(reports, WORKSHOP, coloured).splitlines()
     ok, fail, missing = "  <green>ok</>", "<red>FAIL</>", "   <yellow>-</>"
     cells = [ok, fail, *[ok] * (len(names) - 3), missing]
     passed = f"{len(names) - 2}/{len(names) - 1}"
     assert lines[len(names) + 5] == "al            " + " ".join(cells) + "  " + passed
     assert lines[len(names) + 6] == "bo            <red>error: gone</>"
     assert lines[len(names) + 4].startswith("participant   ")
-    alone = checking.format_table(reports[:1], WORKSHOP).splitlines()
+    alone = reporting.format_table(reports[:1], WORKSHOP).splitlines()
     assert alone[0] == "Step 3 of 'Flask and Express, side by side': A route with a typed parameter"
 
 
@@ -212,12 +213,12 @@ def test_an_exchange_is_told_as_sent_and_expected():
         header_patterns={"X-Request-ID": "[0-9a-f]{32}"},
         absent=("X-Powered-By",),
     )
-    assert checking._sent(exchange) == [
+    assert reporting.sent_lines(exchange) == [
         "POST /users (3 times)",
         "Content-Type: application/json",
         'body \'{"name": "' + "n" * 90 + "'…",
     ]
-    assert checking._expected(exchange) == [
+    assert reporting.expected_lines(exchange) == [
         "status 201, application/json",
         "body 'made'",
         'JSON {"id": 1}',
@@ -227,13 +228,16 @@ def test_an_exchange_is_told_as_sent_and_expected():
         "no X-Powered-By header",
     ]
     twice = Exchange("again", "GET", "/", 200, repeat=2)
-    assert checking._sent(twice) == ["GET / (2 times)"]
+    assert reporting.sent_lines(twice) == ["GET / (2 times)"]
     plain = Exchange("home", "GET", "/", 200)
-    assert (checking._sent(plain), checking._expected(plain)) == (["GET /"], ["status 200"])
+    assert (reporting.sent_lines(plain), reporting.expected_lines(plain)) == (
+        ["GET /"],
+        ["status 200"],
+    )
     null = Exchange("nothing", "GET", "/", 200, json=None)
-    assert checking._expected(null) == ["status 200", "JSON null"]
+    assert reporting.expected_lines(null) == ["status 200", "JSON null"]
     big = Exchange("big", "POST", "/", 413, body=Padded(b'{"a": "', 1 << 20, b'"}'))
-    assert checking._sent(big) == ["POST /", "a JSON body of 1048585 bytes"]
+    assert reporting.sent_lines(big) == ["POST /", "a JSON body of 1048585 bytes"]
 
 
 def test_an_answer_is_told_with_the_headers_the_exchange_looks_at():
@@ -248,7 +252,7 @@ def test_an_answer_is_told_with_the_headers_the_exchange_looks_at():
         absent=("X-Powered-By",),
     )
     got = response(200, b"Hello", {"Content-Type": "text/plain", "Vary": "Origin"})
-    assert checking._received(exchange, got) == [
+    assert reporting.received_lines(exchange, got) == [
         "status 200, text/plain",
         "body 'Hello'",
         "Vary: Origin",
@@ -256,7 +260,7 @@ def test_an_answer_is_told_with_the_headers_the_exchange_looks_at():
         "vary: Origin",
         "no X-Powered-By header",
     ]
-    assert checking._received(Exchange("e", "GET", "/", 204), response(204)) == [
+    assert reporting.received_lines(Exchange("e", "GET", "/", 204), response(204)) == [
         "status 204, no Content-Type"
     ]
 
@@ -272,16 +276,16 @@ def test_an_answer_is_told_with_the_headers_the_exchange_looks_at():
     ],
 )
 def test_a_body_is_shown_up_to_its_limit(content, limit, expected):
-    assert checking._short(content, limit) == expected
+    assert reporting.shortened(content, limit) == expected
 
 
 def test_defaults_and_lines_at_their_limits():
-    assert checking._short(b"y" * 101) == "'" + "y" * 100 + "'…"
-    assert checking._clip("x" * 100) == "x" * 100
-    assert checking._clip("x" * 101) == "x" * 99 + "…"
-    assert checking._first_line(OSError("first\nsecond")) == "first"
-    assert checking._first_line(OSError("  \n")) == "OSError"
-    assert checking._first_line(OSError("z" * 200)) == "z" * 160
+    assert reporting.shortened(b"y" * 101) == "'" + "y" * 100 + "'…"
+    assert reporting._clip("x" * 100) == "x" * 100
+    assert reporting._clip("x" * 101) == "x" * 99 + "…"
+    assert reporting.first_line(OSError("first\nsecond")) == "first"
+    assert reporting.first_line(OSError("  \n")) == "OSError"
+    assert reporting.first_line(OSError("z" * 200)) == "z" * 160
 
 
 def test_an_outcome_and_a_report_are_ok_by_their_states():
@@ -388,7 +392,7 @@ def test_what_a_project_wrote_is_shown_with_its_control_characters_escaped():
     )
     assert report.label == "evil\\x1b[2J\\nfake  ok"
     assert start.received == ["\\x1b[2J\\x1b]0;pwned\\x07All checks passed.", "tab\\there"]
-    text = checking.format_report(report, WORKSHOP) + checking.format_table([report], WORKSHOP)
+    text = reporting.format_report(report, WORKSHOP) + reporting.format_table([report], WORKSHOP)
     assert "\x1b" not in text and "\x07" not in text
     assert "evil\\x1b[2J\\nfake  ok: flask project" in text
     failed = checking.shown(Report("b\x1b[2J", Path("b"), step, error="x\x1b[2J\nsecond"))
