@@ -28,10 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import bounds as _bounds
-from ..errors import RunError
-from ..processes import Interrupted, deferred_signals, group_processes, stop, stopping_on_signals
-from ..project import detect_framework, read_manifest, read_text
-from .cache import (
+from ..cache import (
     CACHE_FORMAT,
     CACHE_KINDS,
     COMPLETE,
@@ -44,9 +41,9 @@ from .cache import (
     locked,
     manifest,
 )
-
-#: The name modules of dualgen import the cache's lock by.
-_locked = locked
+from ..errors import RunError
+from ..processes import Interrupted, deferred_signals, group_processes, stop, stopping_on_signals
+from .folder import detect_framework, read_manifest, read_text
 
 __all__ = [
     "Installed",
