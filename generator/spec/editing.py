@@ -56,12 +56,12 @@ def edit(
     elif settings is not None:
         raise SpecError(f"settings {current!r} must map middleware keys to settings")
     for key in EDITED:
-        if key in result and not result[key]:
+        if key in result and result[key] in ([], {}):
             del result[key]
     return result
 
 
-def chosen_error(kind: str, value: object, chosen: Iterable[str]) -> SpecError:
+def _not_chosen(kind: str, value: object, chosen: Iterable[str]) -> SpecError:
     """Removing what is not there: "middleware 'cors' is not chosen, so it cannot be removed;
     chosen: logging, json-body"."""
     listed = ", ".join(chosen) or "none"
@@ -93,7 +93,7 @@ def _edit_middleware(
     _check_apart("middleware", added, removed)
     for key in dict.fromkeys(removed):
         if key not in middleware:
-            raise chosen_error("middleware", key, [str(item) for item in middleware])
+            raise _not_chosen("middleware", key, [str(item) for item in middleware])
         middleware.remove(key)
     for key in added:
         if key not in middleware:
@@ -117,7 +117,7 @@ def _edit_switches(answers: dict[str, object], on: list[str], off: list[str]) ->
     for key in dict.fromkeys(off):
         if not answers.get(key):
             chosen = [name for name in SWITCHES if answers.get(name)]
-            raise chosen_error("option", key, chosen)
+            raise _not_chosen("option", key, chosen)
         answers[key] = False
     for key in on:
         answers[key] = True
@@ -134,7 +134,7 @@ def _edit_routes(routes: list[object], added: list[object], removed: list[object
     for label in dict.fromkeys(labels):
         kept = [route for route in routes if _label(route) != label]
         if len(kept) == len(routes):
-            raise chosen_error("route", label, [_label(route) for route in routes])
+            raise _not_chosen("route", label, [_label(route) for route in routes])
         routes[:] = kept
     routes.extend(added)
 

@@ -233,6 +233,7 @@ def test_a_bad_edit_is_refused_with_one_line(answers, edits, message):
 
 def test_what_an_edit_does_not_touch_is_left_for_build_to_judge():
     assert spec.edit({"settings": 3}) == {"settings": 3}
+    assert spec.edit({"settings": 0}, add=["cors"]) == {"settings": 0, "middleware": ["cors"]}
     assert spec.edit({"settings": {"cors": 1}}, remove=[]) == {"settings": {"cors": 1}}
 
 
@@ -285,3 +286,24 @@ def test_removing_an_added_route_gives_the_answers_back(data, route):
     added = spec.edit(answers, add_routes=[route])
     assert added["routes"][-1] == parse_route(route).answers()
     assert spec.edit(added, remove_routes=[route]) == answers
+
+
+def test_the_edited_answers_share_no_settings_with_the_answers_given():
+    before = {"middleware": ["cors"], "settings": {"cors": {"origins": ["https://a.example"]}}}
+    after = spec.edit(before, add=["logging"])
+    after["settings"]["cors"]["origins"] = ["https://b.example"]
+    assert before["settings"]["cors"] == {"origins": ["https://a.example"]}
+
+
+def test_a_route_is_removed_by_a_route_too():
+    route = parse_route("GET /x")
+    assert spec.edit({"routes": [{"method": "GET", "path": "/x"}]}, remove_routes=[route]) == {}
+
+
+def test_adding_again_when_everything_is_chosen_says_none_is_left():
+    everything = {"middleware": MIDDLEWARE}
+    with pytest.raises(SpecError) as error:
+        spec.edit(everything, add=["cors"], refuse_chosen=True)
+    assert str(error.value) == (
+        "middleware 'cors' is already chosen, so it cannot be added again; not chosen: none"
+    )
