@@ -1,23 +1,27 @@
-"""A generated project on disk: its recorded answers and its framework, read once and checked.
+"""A generated project on disk: its recorded answers and its framework, read once and checked,
+and how its server runs for a check.
 
 `load_project(directory)` is the one reader of a project's `.dualgen.yaml`; `verify`, `diff` and
 `compare` call it. A folder that is no project, an answers file that is a link or a device, and a
 `package.json` that is not a valid manifest are refused (exit 2) before anything runs.
+`server_env(spec, production)` is the one policy for the servers that `verify`, `parity` and
+`dualgen check` start. The runner below knows no answers: it installs and serves a folder with
+the command and environment it is given.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import stat
 from pathlib import Path
 
-from .errors import SpecError, UsageError
+from .errors import UsageError
 from .render import ANSWERS_FILE
+from .runner.folder import MAX_FILE_BYTES as MAX_FILE_BYTES
+from .runner.folder import check_regular
+from .runner.folder import detect_framework as detect_framework
+from .runner.folder import read_manifest as read_manifest
+from .runner.folder import read_text as read_text
 from .spec import ProjectSpec
-
-#: Larger files than this are no answers file or manifest dualgen wrote.
-MAX_FILE_BYTES = 1 << 20
 
 
 def load_project(directory: Path) -> tuple[ProjectSpec, str]:
@@ -32,80 +36,16 @@ def load_project(directory: Path) -> tuple[ProjectSpec, str]:
             f"{directory} has no {ANSWERS_FILE}; only projects made by `dualgen new` "
             "record the choices to check"
         )
-    _check_regular(answers_path, "answers file")
+    check_regular(answers_path, "answers file")
     answers = specs.load_answers(answers_path)
     answers.pop("dualgen", None)
     return specs.build(answers), framework
 
 
-def detect_framework(directory: Path) -> str:
-    """The framework of a project folder: express (package.json) or flask (app.py and
-    requirements.txt)."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise UsageError(f"{str(directory)!r} is not a folder")
-    if os.path.lexists(directory / "package.json"):
-        read_manifest(directory)
-        return "express"
-    if os.path.lexists(directory / "requirements.txt") and os.path.lexists(directory / "app.py"):
-        _check_regular(directory / "requirements.txt", "requirements file")
-        return "flask"
-    raise UsageError(
-        f"{directory} is neither a Flask project (app.py, requirements.txt) nor an Express project "
-        "(package.json)"
-    )
-
-
-def read_manifest(directory: Path) -> dict[str, object]:
-    """An Express project's package.json, checked: an object whose dependencies map names to
-    version texts."""
-    path = Path(directory) / "package.json"
-    text = read_text(path, "package.json")
-    try:
-        manifest = json.loads(text)
-    except ValueError as error:
-        raise SpecError(f"{path} is not valid JSON: {error}") from None
-    except RecursionError:
-        raise SpecError(f"{path} is nested too deeply to be a package.json") from None
-    if not isinstance(manifest, dict):
-        raise SpecError(f"{path} must hold a JSON object, not {type(manifest).__name__}")
-    for key in ("dependencies", "devDependencies"):
-        deps = manifest.get(key, {})
-        if not isinstance(deps, dict) or not all(
-            isinstance(name, str) and isinstance(version, str) for name, version in deps.items()
-        ):
-            raise SpecError(f"{path}: {key} must map package names to version texts")
-    return manifest
-
-
-def read_text(path: Path, what: str) -> str:
-    """A small regular file's text: never a link, a FIFO or a device, at most MAX_FILE_BYTES."""
-    _check_regular(path, what)
-    try:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        descriptor = os.open(path, flags)
-        with os.fdopen(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise UsageError(f"{what} {str(path)!r} is not a regular file")
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise UsageError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise UsageError(f"{what} {str(path)!r} is larger than {MAX_FILE_BYTES} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UsageError(f"{what} {str(path)!r} is not UTF-8 text") from None
-
-
-def _check_regular(path: Path, what: str) -> None:
-    try:
-        info = os.lstat(path)
-    except OSError as error:
-        raise UsageError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
-    if stat.S_ISLNK(info.st_mode):
-        raise UsageError(f"{what} {str(path)!r} is a symbolic link; only a regular file is read")
-    if not stat.S_ISREG(info.st_mode):
-        raise UsageError(f"{what} {str(path)!r} is not a regular file")
-    if info.st_size > MAX_FILE_BYTES:
-        raise UsageError(f"{what} {str(path)!r} is larger than {MAX_FILE_BYTES} bytes")
+def server_env(spec: ProjectSpec, production: bool) -> dict[str, str]:
+    """What a check adds to the environment of a project's server: one worker
+    (WEB_CONCURRENCY=1) for a production server with a rate limit, whose in-memory counts are
+    per worker, so that the limit a check counts on is the one every request meets."""
+    if production and "rate-limit" in spec.middleware:
+        return {"WEB_CONCURRENCY": "1"}
+    return {}

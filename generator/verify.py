@@ -30,7 +30,7 @@ from . import bounds as _bounds
 from . import catalog, runner
 from .contract import Exchange, exchanges, request
 from .errors import UsageError
-from .project import load_project
+from .project import load_project, server_env
 from .spec import ProjectSpec
 
 if TYPE_CHECKING:
@@ -205,9 +205,8 @@ def verify(
     started = time.monotonic()
     deadline = started + budget
     starts, left_out = plan(spec)
-    env = {}
-    if production and "rate-limit" in spec.middleware:
-        env["WEB_CONCURRENCY"] = "1"
+    env = server_env(spec, production)
+    if "WEB_CONCURRENCY" in env:
         _note(result, observe, "rate limits count per worker; checking with WEB_CONCURRENCY=1")
     if len(starts) > 1:
         limit = spec.setting("rate-limit", "max")

@@ -47,11 +47,10 @@ def cache() -> None:
 @color_option
 def info(output_format: str) -> None:
     """Show where the cache is, how big it is, and every entry (damaged ones marked)."""
-    from .. import runner
-    from ..runner import cache as cache_module
+    from .. import cache as cache_module
 
-    root = runner.cache_dir()
-    entries = runner.cache_entries()
+    root = cache_module.cache_dir()
+    entries = cache_module.cache_entries()
     with cache_module.path_errors(root, "reading the cache"):
         tagged = cache_module.tagged(root)
         others = cache_module.foreign(root)
@@ -83,7 +82,7 @@ def info(output_format: str) -> None:
     kinds = dict.fromkeys(entry.kind for entry in entries)
     for kind in kinds:
         of_kind = [entry for entry in entries if entry.kind == kind]
-        what = runner.CACHE_KINDS.get(kind, "")
+        what = cache_module.CACHE_KINDS.get(kind, "")
         size = _size(sum(entry.size for entry in of_kind))
         click.echo("")
         line = f"{click.style(kind, bold=True)}  {_entries(len(of_kind))}, {size}"
@@ -111,12 +110,12 @@ def clean(quiet: bool) -> None:
     is removed, its target never touched. An install under way finishes first. Do not clean
     while a verify runs a server.
     """
-    from .. import runner
+    from .. import cache as cache_module
 
-    cleaned = runner.clean_cache()
+    cleaned = cache_module.clean_cache()
     if quiet:
         return
-    root = runner.cache_dir()
+    root = cache_module.cache_dir()
     if cleaned.adopted:
         click.echo(f"Marked {root} as dualgen's cache (CACHEDIR.TAG): it held only dualgen's names")
     for entry in cleaned.removed:

@@ -74,22 +74,14 @@ def _ask_all(current: Answers, frameworks: tuple[str, ...]) -> Answers:
     if "host" not in answers:
         answers["host"] = _ask("Host", _host(answers.get("debug") is True), catalog.DEFAULT_HOST)
     if "middleware" not in current:
-        answers["middleware"] = _ask_middleware(list(answers.get("middleware", [])))  # type: ignore[call-overload]  # a preset's
+        before = list(answers.get("middleware", []))  # type: ignore[call-overload]  # a preset's list
+        chosen = _ask_middleware(before)
+        removed = [key for key in before if key not in chosen]
+        # The answer is the final list, in catalog order; edit drops the removed ones' settings.
+        answers = specs.edit(answers, remove=removed)
+        answers["middleware"] = chosen
+    answers = _ask_settings(answers)
     chosen = answers.get("middleware", [])
-    # Non-mapping settings in the answer file raise TypeError here (a known bug).
-    settings = {
-        key: dict(values)
-        for key, values in dict(answers.get("settings", {})).items()  # type: ignore[call-overload]
-        if key in chosen
-    }
-    for key in chosen:
-        for setting in catalog.CHOICES[key].settings:
-            if setting.key not in settings.get(key, {}):
-                settings.setdefault(key, {})[setting.key] = _ask_setting(key, setting)
-    if settings:
-        answers["settings"] = settings
-    else:
-        answers.pop("settings", None)
     if "routes" not in current:
         answers["routes"] = _ask_routes(list(answers.get("routes", [])), chosen)  # type: ignore[call-overload]
     for choice in catalog.CONFIG:
@@ -185,20 +177,30 @@ def _ask_middleware(current: list[str]) -> list[str]:
         if items == [NONE]:
             return []
         relative = any(item[0] in "+-" for item in items)
-        result = list(current) if relative else []
-        for item in items:
-            key = item.lstrip("+-") if item[0] in "+-" else item
-            specs.check_choice(key, catalog.MIDDLEWARE)
-            if item.startswith("-"):
-                if key not in result:
-                    raise click.BadParameter(f"{key!r} is not in the list, so it cannot be removed")
-                result.remove(key)
-            elif key not in result:
-                result.append(key)
-        return [key for key in keys if key in result]
+        added = [item.lstrip("+-") for item in items if item[0] != "-"]
+        removed = [item.lstrip("+-") for item in items if item[0] == "-"]
+        answers = {"middleware": list(current) if relative else []}
+        result = specs.edit(answers, add=added, remove=removed).get("middleware", [])
+        return [key for key in keys if key in result]  # type: ignore[operator]  # edit's list
 
     shown = ", ".join(current) or NONE
     return _ask("Middleware (a list replaces it; +KEY adds, -KEY removes)", edit, shown)
+
+
+def _ask_settings(answers: Answers) -> Answers:
+    """The answers with every setting of the chosen middleware that they leave open asked."""
+    chosen, given = answers.get("middleware", []), answers.get("settings", {})
+    if not (isinstance(chosen, list) and isinstance(given, dict)):
+        return answers  # build names what is wrong
+    for key in chosen:
+        values = given.get(key, {})
+        if key not in catalog.CHOICES or not isinstance(values, dict):
+            continue
+        for setting in catalog.CHOICES[key].settings:
+            if setting.key not in values:
+                value = _ask_setting(key, setting)
+                answers = specs.edit(answers, settings={key: {setting.key: value}})
+    return answers
 
 
 def _ask_setting(key: str, setting: catalog.Setting) -> object:
@@ -228,7 +230,7 @@ def _ask_routes(routes: list[object], middleware: list[str]) -> list[object]:
         if not text.strip():
             return None
         route = parse_route(text.strip())
-        specs.build({"middleware": middleware, "routes": [*routes, route]})
+        specs.build(specs.edit({"middleware": middleware, "routes": routes}, add_routes=[route]))
         return route
 
     while True:

@@ -109,31 +109,30 @@ def spec_from_name(text: str) -> tuple[ProjectSpec, str]:
 def apply_changes(
     answers: Answers, changes: list[tuple[str, str]], text: str, base: str
 ) -> Answers:
-    """Expanded answers with each (sign, KEY) change of the SPEC `text` made: "+" adds a
-    middleware or turns a config switch on, "-" removes or turns it off. `dualgen ui` diffs one
-    choice with it. Raises SpecError for a change the base cannot take."""
+    """Expanded answers with each (sign, KEY) change of the SPEC `text` made (`spec.edit`): "+"
+    adds a middleware or turns a config switch on, "-" removes or turns it off. `dualgen ui`
+    diffs one choice with it. Raises SpecError for a change the base cannot take."""
+    from .. import spec as specs
+
     if answers.get("classic"):
         raise SpecError(
             f"spec {text!r}: {base} is the comparison article's code exactly and takes no "
             f"choices; start from default instead (default{text[len(base) :]})"
         )
-    # A non-list middleware in the answer file raises TypeError here (a known bug).
-    middleware = list(answers.get("middleware", []))  # type: ignore[call-overload]
-    for sign, key in changes:
-        chosen = key in middleware if key not in SWITCHES else bool(answers.get(key))
-        if sign == "-" and not chosen:
-            raise SpecError(f"spec {text!r}: {key} is not in {base}, so it cannot be removed")
-        if key in SWITCHES:
-            answers[key] = sign == "+"  # type: ignore[literal-required]  # a switch: in SWITCHES
-        elif sign == "+" and key not in middleware:
-            middleware.append(key)
-        elif sign == "-":
-            middleware.remove(key)
-    answers["middleware"] = middleware
-    settings = answers.get("settings")
-    if isinstance(settings, dict):
-        answers["settings"] = {key: value for key, value in settings.items() if key in middleware}
-    return answers
+
+    def keys(sign: str, switches: bool) -> list[str]:
+        return [key for s, key in changes if s == sign and (key in SWITCHES) == switches]
+
+    try:
+        return specs.edit(
+            answers,
+            add=keys("+", False),
+            remove=keys("-", False),
+            turn_on=keys("+", True),
+            turn_off=keys("-", True),
+        )
+    except SpecError as error:
+        raise SpecError(f"spec {text!r}: {error}") from None
 
 
 #: What may follow a SPEC's base: +KEY or -KEY, and more KEYs after a comma.

@@ -76,7 +76,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
     import jinja2
 
-    from ..runner.cache import cache_folder
+    from ..cache import cache_folder
 
     try:
         folder = cache_folder("jinja")

@@ -32,7 +32,7 @@ from typing import Any
 
 from .. import catalog, runner, signals
 from ..errors import UsageError
-from ..project import load_project
+from ..project import load_project, server_env
 from ..spec import ProjectSpec
 from .findings import (
     Difference,
@@ -126,7 +126,7 @@ def _run(
     report = Report(spec, seed, requests, production)
     report.urls = {name: f"http://127.0.0.1:{spec.port_for(name)}" for name in catalog.FRAMEWORKS}
     observe("start", report)
-    env = {"WEB_CONCURRENCY": "1"} if production and "rate-limit" in spec.middleware else {}
+    env = server_env(spec, production)
     installed = {
         name: runner.install(folder) for name, folder in (("flask", flask), ("express", express))
     }

@@ -29,11 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import bounds as _bounds
-from ..errors import RunError
-from ..processes import group_processes, stop
-from ..project import detect_framework, read_manifest, read_text
-from ..signals import held
-from .cache import (
+from ..cache import (
     CACHE_FORMAT,
     CACHE_KINDS,
     COMPLETE,
@@ -46,9 +42,10 @@ from .cache import (
     locked,
     manifest,
 )
-
-#: The name modules of dualgen import the cache's lock by.
-_locked = locked
+from ..errors import RunError
+from ..processes import group_processes, stop
+from ..signals import held
+from .folder import detect_framework, read_manifest, read_text
 
 __all__ = [
     "Installed",

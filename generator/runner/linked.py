@@ -88,7 +88,7 @@ def node_modules(project: Path, target: Path) -> Iterator[None]:
     folder with another dependency set at the same time."""
     import psutil
 
-    from . import _locked, cache_dir
+    from ..cache import cache_dir, locked
 
     project = Path(project).resolve()
     link = project / LINK
@@ -97,7 +97,7 @@ def node_modules(project: Path, target: Path) -> Iterator[None]:
     record = cache_dir() / "links" / f"{key}.json"
     lock = record.with_name(LOCK)  # one for every link: each holds it for a moment
     me = [os.getpid(), psutil.Process().create_time(), secrets.token_hex(4)]
-    with _locked(lock):
+    with locked(lock):
         users: list[list[Any]] | None = _users(record)
         if os.path.lexists(link):
             pointed = _points_to(link) if _is_link(link) else None
@@ -119,7 +119,7 @@ def node_modules(project: Path, target: Path) -> Iterator[None]:
         yield
     finally:
         if users is not None:
-            with _locked(lock):
+            with locked(lock):
                 left = [user for user in _users(record) if user[2] != me[2]]
                 if left:
                     record.write_text(json.dumps({"link": str(link), "users": left}), "utf-8")

@@ -17,6 +17,7 @@ from .answers import MAX_ANSWER_FILE as MAX_ANSWER_FILE
 from .answers import Answers as Answers
 from .answers import dump_answers as dump_answers
 from .answers import load_answers as load_answers
+from .editing import edit as edit
 from .routes import Route, check_routes, hello_route, make_route, route_contexts
 
 #: Every field of an answer file and the kind of value it takes: the one schema that `build`

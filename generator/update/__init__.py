@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import __version__
-from ..errors import DestinationError, RunError, SpecError, UsageError
+from ..errors import DestinationError, RunError, UsageError
 from ..render import ANSWERS_FILE
 from ..spec import Answers, ProjectSpec
 
@@ -79,31 +79,14 @@ def new_spec(
     remove_routes: Iterable[str] = (),
 ) -> ProjectSpec:
     """The update's spec: the recorded answers merged with `layer` (the flags and answer file,
-    presets expanded), minus the middleware and routes removed. Raises SpecError."""
-    from .. import catalog
+    presets expanded), minus the middleware and routes removed (`spec.edit`). Raises SpecError."""
     from .. import spec as specs
-    from ..spec.routes import parse_route
 
-    answers = old.answers()
-    removed = list(dict.fromkeys(remove_middleware))
-    added = layer.get("middleware")
-    for key in removed:
-        specs.check_choice(key, catalog.MIDDLEWARE)
-        if key not in old.middleware:
-            have = ", ".join(old.middleware) or "none"
-            raise SpecError(f"middleware {key!r} is not in the project; it has: {have}")
-        if isinstance(added, list) and key in added:
-            raise SpecError(f"middleware {key!r} is both added and removed; give one of the two")
-    answers["middleware"] = [key for key in old.middleware if key not in removed]
-    kept = {k: v for k, v in answers.pop("settings", {}).items() if k not in removed}  # type: ignore[attr-defined]  # a dict
-    if kept:
-        answers["settings"] = kept
-    labels = [parse_route(text).label for text in remove_routes]
-    have = [route.label for route in old.routes]  # type: ignore[assignment]  # a list this time
-    for label in labels:
-        if label not in have:
-            raise SpecError(f"route {label!r} is not in the project; it has: {', '.join(have)}")
-    answers["routes"] = [r.answers() for r in old.routes if r.label not in labels]
+    layer = layer.copy()
+    added: list[str] = layer.pop("middleware") if isinstance(layer.get("middleware"), list) else []  # type: ignore[assignment]  # keys, or edit names what is not
+    answers = specs.edit(
+        old.answers(), add=added, remove=remove_middleware, remove_routes=remove_routes
+    )
     return specs.build(specs.merge(answers, layer))
 
 

@@ -29,6 +29,7 @@ from .. import processes, runner
 from ..bounds import Violation, visible
 from ..contract import request
 from ..errors import RunError, UsageError
+from ..project import server_env
 from .contract import Check, checks_of
 from .model import START, TESTS, Step, Workshop
 from .report import (
@@ -155,16 +156,14 @@ def check_steps(
         installed = None
         for report in reports:
             _start_failed(report, error)
-    for (production, classic, limited, *_), served in starts.items() if installed else ():
+    for (production, classic, *_), served in starts.items() if installed else ():
         if all(report.outcomes[0].state == "fail" for report, _ in served):
             continue  # a start of these steps failed already
         spec = served[0][0].step.spec
         port = spec.port_for(framework) if classic else runner.free_port()
         python = str(installed.python or "python")  # type: ignore[union-attr]  # the loop needs it
         command = start_for(project, framework, production, python)
-        env = environment(framework, port)
-        if limited:
-            env["WEB_CONCURRENCY"] = "1"
+        env = environment(framework, port) | server_env(spec, production)
         try:
             with (
                 runner.serve(

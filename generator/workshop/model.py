@@ -9,7 +9,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..errors import SpecError, UsageError
@@ -222,60 +222,36 @@ def parse_workshop(data: dict[str, object], where: str, *, reference: str) -> Wo
 
 
 def apply_change(answers: Answers, change: object, where: str) -> Answers:
-    """The answers after a step's change (a new mapping; `answers` is left as it was)."""
-    from ..spec.routes import make_route, parse_route
+    """The answers after a step's change (a new mapping; `answers` is left as it was): its
+    answer keys set (null puts the default back), then its edit made with `spec.edit`."""
+    from .. import spec as specs
 
     if change is None:
         change = {}
     if not isinstance(change, dict):
         raise SpecError(f"{where}: change must be a mapping of {', '.join(CHANGE_KEYS)}")
     _known_keys(change, CHANGE_KEYS, f"{where}: change")
-    # The three below hold what an earlier apply_change made: lists, and dicts of dicts.
-    result: dict[str, Any] = {
-        **answers,
-        "middleware": list(answers.get("middleware", [])),  # type: ignore[call-overload]
-        "routes": list(answers.get("routes", [])),  # type: ignore[call-overload]
-        "settings": {key: dict(value) for key, value in answers.get("settings", {}).items()},  # type: ignore[attr-defined]
-    }
+    result = dict(answers)
     for key in SCALAR_CHANGES:
         if key in change:
             if change[key] is None:
                 result.pop(key, None)
             else:
                 result[key] = change[key]
-    middleware: list[str] = result["middleware"]
-    for key in _keys(change.get("add-middleware", []), f"{where}: add-middleware"):
-        if key in middleware:
-            raise SpecError(f"{where}: add-middleware {key!r} is already chosen by an earlier step")
-        middleware.append(key)
-    for key in _keys(change.get("remove-middleware", []), f"{where}: remove-middleware"):
-        if key not in middleware:
-            raise SpecError(f"{where}: remove-middleware {key!r} is not chosen at this point")
-        middleware.remove(key)
-        result["settings"].pop(key, None)
-    settings = change.get("settings", {})
-    if not isinstance(settings, dict):
-        raise SpecError(f"{where}: settings {settings!r} must map middleware keys to settings")
-    for key, values in settings.items():
-        if not isinstance(values, dict):
-            raise SpecError(f"{where}: settings of {key!r} must be a mapping")
-        result["settings"].setdefault(key, {}).update(values)
-    routes: list[object] = result["routes"]
+    add = _keys(change.get("add-middleware", []), f"{where}: add-middleware")
+    remove = _keys(change.get("remove-middleware", []), f"{where}: remove-middleware")
     try:
-        for item in _items(change.get("add-routes", []), "add-routes"):
-            routes.append(parse_route(item).answers() if isinstance(item, str) else item)
-        for item in _items(change.get("remove-routes", []), "remove-routes"):
-            label = parse_route(item).label
-            kept = [route for route in routes if make_route(route).label != label]
-            if len(kept) == len(routes):
-                raise SpecError(f"remove-routes {item!r} is not a route at this point")
-            routes[:] = kept
+        return specs.edit(
+            result,
+            add=add,
+            remove=remove,
+            add_routes=_items(change.get("add-routes", []), "add-routes"),
+            remove_routes=_items(change.get("remove-routes", []), "remove-routes"),
+            settings=change.get("settings", {}),
+            refuse_chosen=True,
+        )
     except SpecError as error:
         raise SpecError(f"{where}: {error}") from None
-    for key in ("middleware", "routes", "settings"):
-        if not result[key]:
-            del result[key]
-    return cast("Answers", result)  # answer-file keys: SCALAR_CHANGES and the three above
 
 
 def _hints(hints: object, checks: list[str], where: str) -> dict[str, str]:

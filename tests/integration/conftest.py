@@ -28,7 +28,7 @@ def _node_available():
 def prettier() -> Path:
     """prettier, installed once into dualgen's cache tools folder (never assumed present)."""
     require_tools("node", "npm")
-    from generator.runner.cache import cache_folder
+    from generator.cache import cache_folder
 
     tools = cache_folder("tools") / PRETTIER.replace("@", "-")
     binary = tools / "node_modules" / ".bin" / "prettier"

@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("spec",),
     ("catalog",),
     ("routes", "literals", "runner"),
-    ("bounds", "files"),
+    ("bounds", "files", "cache"),
     ("processes", "highlight"),
     ("signals", "watchdog"),
     ("errors",),
@@ -121,7 +121,7 @@ def test_the_runner_knows_no_spec():
     # It installs and serves a folder; what a project is and how many workers it runs with are
     # read above it (generator/project.py).
     reached = {b for a, b, _ in arrows() if a == "runner"}
-    assert reached <= {"bounds", "processes", "errors", "files", "signals", "watchdog"}
+    assert reached <= {"bounds", "cache", "processes", "errors", "files", "signals", "watchdog"}
 
 
 def test_no_module_is_over_400_lines():

@@ -134,9 +134,9 @@ def test_the_open_itself_refuses_what_a_race_put_there(tmp_path, monkeypatch):
     """The lstat check and the open are two steps: a file swapped between them for a link or a
     FIFO is still refused by the open (O_NOFOLLOW, O_NONBLOCK) and fstat, never followed or
     waited on. The race is simulated by skipping the first check."""
-    from generator import project
+    from generator.runner import folder
 
-    monkeypatch.setattr(project, "_check_regular", lambda path, what: None)
+    monkeypatch.setattr(folder, "check_regular", lambda path, what: None)
     (tmp_path / "real").write_text("{}")
     (tmp_path / "link").symlink_to(tmp_path / "real")
     with pytest.raises(UsageError) as error:

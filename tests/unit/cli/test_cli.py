@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import catalog
 from generator.cli import main
@@ -331,3 +332,26 @@ def test_prompts_when_interactive(tmp_path, monkeypatch, capsys):
     assert "Project name [hello]: Shop" in result.output
     recorded = (tmp_path / "shop" / ".dualgen.yaml").read_text()
     assert "port: 8080" in recorded and "- cors" in recorded and "tests: true" in recorded
+
+
+def test_prompts_keep_the_settings_the_flags_gave_a_config_switch(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("generator.cli._new._interactive", lambda: True)
+    flags = ["--production-server", "--set", "production-server.worker-class=gthread"]
+    flags += ["--no-env-file", "--no-docker", "--no-tests"]
+    # port, host, middleware, CORS origins, JSON body limit, routes
+    answers = ["", "", "-logging", "", "", ""]
+    result = CliRunner().invoke(
+        cli, ["new", "flask", "shop", "-p", "api", *flags], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    recorded = yaml.safe_load((tmp_path / "shop" / ".dualgen.yaml").read_text())
+    assert recorded["settings"] == {
+        "cors": {"origins": ["http://localhost:5173"]},
+        "json-body": {"limit": 102400},
+        "production-server": {"worker-class": "gthread"},
+    }

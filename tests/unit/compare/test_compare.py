@@ -558,7 +558,11 @@ def test_diff_summary_counts_in_the_singular_too():
     ("text", "message"),
     [
         ("classic+cors", "classic is the comparison article's code exactly and takes no choices"),
-        ("api-static", "static is not in api, so it cannot be removed"),
+        (
+            "api-static",
+            "spec 'api-static': middleware 'static' is not chosen, so it cannot be removed; "
+            "chosen: logging, cors, json-body, error-handlers",
+        ),
         ("api-nope", "'nope' is not one of"),
         ("nothing+cors", "does not start with default, a preset"),
     ],
@@ -739,3 +743,17 @@ def test_each_declared_difference_stands_beside_its_concept(comparisons):
     assert "differs on its own: an int parameter" in sections["A route parameter"]
     assert "Declared differences" not in text  # every one has its concept here
     assert "differs on its own: Vary: Origin" not in sections["A route"]
+
+
+def test_cli_diff_keeps_the_settings_of_a_config_switch(capsys, tmp_path):
+    answers = tmp_path / "w.yaml"
+    answers.write_text(
+        "name: shop\nproduction-server: true\n"
+        "settings:\n  production-server:\n    worker-class: gthread\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "diff", "flask", "--from", str(answers), "--to", f"{answers}+cors")
+    assert code == 0
+    changed = [line for line in out.splitlines() if line.startswith(("+", "-"))]
+    assert [line for line in changed if "gthread" in line or "worker" in line] == []
+    assert "+flask-cors==" in out

@@ -79,10 +79,17 @@ def test_the_changes_are_described_one_line_each():
             {},
             ["rate-limit"],
             [],
-            "middleware 'rate-limit' is not in the project; it has: logging, cors$",
+            "middleware 'rate-limit' is not chosen, so it cannot be removed; "
+            "chosen: logging, cors$",
         ),
         ({"middleware": ["cors"]}, ["cors"], [], "middleware 'cors' is both added and removed"),
-        ({}, [], ["DELETE /items"], "route 'DELETE /items' is not in the project; it has: GET /,"),
+        (
+            {},
+            [],
+            ["DELETE /items"],
+            "route 'DELETE /items' is not chosen, so it cannot be removed; chosen: GET /, GET "
+            "/items, POST /items$",
+        ),
         ({}, [], ["/items"], "route '/items' must be 'METHOD /path'"),
     ],
     ids=["unknown", "not-chosen", "added-and-removed", "route-absent", "route-malformed"],
@@ -194,8 +201,8 @@ def test_an_update_with_nothing_to_change_writes_nothing(tmp_path, capsys):
         (["missing"], "'missing' is not a folder"),
         (["."], "is neither a Flask project"),
         (["shop", "-m", "nope"], "middleware 'nope' is unknown"),
-        (["shop", "--remove-middleware", "cors"], "middleware 'cors' is not in the project"),
-        (["shop", "--remove-route", "GET /x"], "route 'GET /x' is not in the project"),
+        (["shop", "--remove-middleware", "cors"], "middleware 'cors' is not chosen, so it cannot"),
+        (["shop", "--remove-route", "GET /x"], "route 'GET /x' is not chosen, so it cannot be"),
         (["shop", "--set", "cors.origins=x"], "settings of cors are given but cors is not chosen"),
         (["shop", "--html", "shop"], "File 'shop' is a directory"),
     ],
@@ -439,7 +446,9 @@ def test_a_move_that_cannot_be_undone_names_the_files_and_keeps_them(tmp_path, m
 def test_removing_middleware_from_a_project_without_any_says_it_has_none():
     with pytest.raises(SpecError) as error:
         updating.new_spec(specs.build({"name": "shop"}), {}, remove_middleware=["cors"])
-    assert str(error.value) == "middleware 'cors' is not in the project; it has: none"
+    assert str(error.value) == (
+        "middleware 'cors' is not chosen, so it cannot be removed; chosen: none"
+    )
 
 
 def test_a_plan_lists_files_as_a_tree_keeps_their_modes_and_merges_with_git(tmp_path):

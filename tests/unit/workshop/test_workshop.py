@@ -121,12 +121,12 @@ BAD_STEPS = [
     pytest.param({"change": {"colour": 1}}, "change: key 'colour' is unknown", id="change-key"),
     pytest.param(
         {"change": {"remove-middleware": ["cors"]}},
-        "remove-middleware 'cors' is not chosen",
+        "middleware 'cors' is not chosen, so it cannot be removed; chosen: none",
         id="remove-unchosen",
     ),
     pytest.param(
         {"change": {"remove-routes": ["GET /nope"]}},
-        "remove-routes 'GET /nope' is not a route",
+        "route 'GET /nope' is not chosen, so it cannot be removed; chosen: none",
         id="remove-unknown-route",
     ),
     pytest.param(
@@ -491,7 +491,9 @@ def test_text_is_checked_at_its_limits(value, options, expected):
         pytest.param(
             {"add-middleware": ["cors"]},
             {"middleware": ["cors"]},
-            "add-middleware 'cors' is already chosen by an earlier step",
+            "middleware 'cors' is already chosen, so it cannot be added again; not chosen: "
+            "health, proxy, request-id, logging, security-headers, compression, rate-limit, "
+            "json-body, events, static, error-handlers",
             id="twice",
         ),
         pytest.param(

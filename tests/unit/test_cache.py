@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator import runner
+from generator.cache import TAG, TAG_TEXT
 from generator.runner import CACHE_FORMAT, COMPLETE
-from generator.runner.cache import TAG, TAG_TEXT
 from tests.helpers import ROOT, run_main
 
 A, B = "a" * 16, "b" * 16

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import RunError, UsageError
+from .errors import RunError, UsageError
 
 #: The marker of a complete cache entry; it holds the entry's manifest (file -> size).
 COMPLETE = ".dualgen-complete"
