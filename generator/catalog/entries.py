@@ -37,7 +37,7 @@ class Setting:
     default: int | str | tuple[str, ...]
     minimum: int = 1
     maximum: int = 10**9
-    #: How spec checks a value (spec._SETTING_CHECKS): "number" (minimum..maximum), "origins"
+    #: How spec checks a value (spec.values._SETTING_CHECKS): "number" (minimum..maximum), "origins"
     #: (a list of origins), "storage" (memory:// or a Redis URL) or "choice" (one of `choices`).
     kind: str = "number"
     choices: tuple[str, ...] = ()

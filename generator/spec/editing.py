@@ -90,7 +90,7 @@ def _edit_middleware(
     middleware: list[object], added: list[str], removed: list[str], refuse_chosen: bool
 ) -> list[str]:
     """Edit the middleware list in place; returns the keys removed."""
-    from . import check_choice
+    from .values import check_choice
 
     for key in added + removed:
         check_choice(key, catalog.MIDDLEWARE)
@@ -113,7 +113,8 @@ def _edit_middleware(
 
 def _edit_switches(answers: dict[str, object], on: list[str], off: list[str]) -> list[str]:
     """Turn config switches on and off in place; returns the keys turned off."""
-    from . import SWITCHES, check_choice
+    from . import SWITCHES
+    from .values import check_choice
 
     for key in on + off:
         check_choice(key, catalog.CONFIG)

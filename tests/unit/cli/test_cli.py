@@ -343,8 +343,8 @@ def test_prompts_keep_the_settings_the_flags_gave_a_config_switch(tmp_path, monk
     monkeypatch.setattr("generator.cli._new._interactive", lambda: True)
     flags = ["--production-server", "--set", "production-server.worker-class=gthread"]
     flags += ["--no-env-file", "--no-docker", "--no-tests"]
-    # port, host, middleware, CORS origins, JSON body limit, routes
-    answers = ["", "", "-logging", "", "", ""]
+    # port, host, middleware, CORS origins, JSON body limit and depth, routes
+    answers = ["", "", "-logging", "", "", "", ""]
     result = CliRunner().invoke(
         cli, ["new", "flask", "shop", "-p", "api", *flags], input="\n".join(answers) + "\n"
     )
@@ -352,6 +352,6 @@ def test_prompts_keep_the_settings_the_flags_gave_a_config_switch(tmp_path, monk
     recorded = yaml.safe_load((tmp_path / "shop" / ".dualgen.yaml").read_text())
     assert recorded["settings"] == {
         "cors": {"origins": ["http://localhost:5173"]},
-        "json-body": {"limit": 102400},
+        "json-body": {"limit": 102400, "depth": 64},
         "production-server": {"worker-class": "gthread"},
     }

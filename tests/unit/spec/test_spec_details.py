@@ -7,6 +7,7 @@ import pytest
 
 from generator import spec
 from generator.errors import SpecError
+from generator.spec import values as spec_values
 from tests.helpers import run_main
 
 
@@ -321,7 +322,7 @@ def test_names_the_generated_project_uses_itself_are_refused(name):
         f"name {name!r} gives the package name {name.replace('_', '-')!r}, which a generated "
         "project already uses (a module, a folder or a dependency); choose another name",
     )
-    assert package in spec._reserved_names()
+    assert package in spec_values._reserved_names()
 
 
 def test_an_unknown_option_is_named_as_an_option():
