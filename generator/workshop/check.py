@@ -109,6 +109,11 @@ def check_project(
     )[0]
 
 
+#: Each server start (production, classic, limited, step if limited, batch) and the
+#: (report, checks) it serves.
+Starts = dict[tuple[bool, bool, bool, int, int], list[tuple["Report", list[Check]]]]
+
+
 def check_steps(
     workshop: Workshop,
     numbers: list[int],
@@ -121,14 +126,47 @@ def check_steps(
     """Check one project against several steps, one report each. Steps whose server starts
     alike (same command and port rule, no rate limit) share one start; the project's own tests
     run once. All within `deadline` seconds: Violation past it or another bound."""
-    from ..verify import plan
-
     started = time.monotonic()
     bounds = _bounds.Bounds.starting_now(deadline)
     framework = runner.detect_framework(project)
+    reports, starts, left = _plan(workshop, numbers, project, framework, label)
+    results: dict[int, Outcome] = {}
+    try:
+        installed = runner.install(project, bounds=bounds)
+    except Violation:
+        raise
+    except RunError as error:
+        installed = None
+        for report in reports:
+            _start_failed(report, error)
+    if installed:
+        for key, served in starts.items():
+            results |= _serve(workshop, project, framework, installed, key, served, bounds, timeout)
+    tests: Outcome | None = None
+    for report in reports:
+        for served in starts.values():
+            for owner, checks in served:
+                if owner is report:
+                    report.outcomes += [_outcome(results, check) for check in checks]
+        for check in left[id(report)]:
+            report.outcomes.append(Outcome(check.exchange.name, "skip", problems=[check.skipped]))
+        if TESTS in report.step.checks():
+            tests = tests or _tests(project, "", bounds)
+            hint = workshop.hint(report.step.number, TESTS)
+            report.outcomes.append(replace(tests, hint=hint))
+        report.seconds = time.monotonic() - started
+    return [shown(report) for report in reports]
+
+
+def _plan(
+    workshop: Workshop, numbers: list[int], project: Path, framework: str, label: str
+) -> tuple[list[Report], Starts, dict[int, list[Any]]]:
+    """A report per step (its start outcome first), the server starts its checks need, and
+    per report the checks verify's plan leaves out."""
+    from ..verify import plan
+
     reports: list[Report] = []
-    #: Each server start: its settings, and the (report, checks) it serves.
-    starts: dict[tuple[bool, bool, bool, int, int], list[tuple[Report, list[Check]]]] = {}
+    starts: Starts = {}
     left: dict[int, list[Any]] = {}  # verify.Check, those plan leaves out
     for number in numbers:
         step = workshop.step(number)
@@ -147,64 +185,56 @@ def check_steps(
         for index, batch in enumerate(batches):
             key = (step.production, spec.classic, limited, number if limited else 0, index)
             starts.setdefault(key, []).append((report, checks_of(spec, batch)))
+    return reports, starts, left
+
+
+def _serve(
+    workshop: Workshop,
+    project: Path,
+    framework: str,
+    installed: Any,
+    key: tuple[bool, bool, bool, int, int],
+    served: list[tuple[Report, list[Check]]],
+    bounds: _bounds.Bounds,
+    timeout: float,
+) -> dict[int, Outcome]:
+    """Start the server once for the checks of `served` and run them: each check's outcome."""
+    production, classic = key[0], key[1]
     results: dict[int, Outcome] = {}
+    if all(report.outcomes[0].state == "fail" for report, _ in served):
+        return results  # a start of these steps failed already
+    spec = served[0][0].step.spec
+    port = spec.port_for(framework) if classic else runner.free_port()
+    command = start_for(project, framework, production, str(installed.python or "python"))
+    env = environment(framework, port) | server_env(spec, production)
     try:
-        installed = runner.install(project, bounds=bounds)
+        with (
+            runner.serve(
+                project,
+                installed=installed,
+                port=port,
+                production=production,
+                timeout=min(timeout, bounds.check("starting the server")),
+                env=env,
+                command=list(command.argv),
+            ) as server,
+            _bounds.session(bounds) as session,
+        ):
+            for report, checks in served:
+                start = report.outcomes[0]
+                start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
+                start.received = start.received or [f"listening on port {server.port}"]
+                for check in checks:
+                    hint = workshop.hint(report.step.number, check.name)
+                    results[id(check)] = _run(check, server.url, hint, session, bounds)
     except Violation:
         raise
     except RunError as error:
-        installed = None
-        for report in reports:
+        bounds.check("starting the server")  # a start the deadline cut short: a violation
+        for report, _ in served:
+            report.outcomes[0].sent = [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
             _start_failed(report, error)
-    for (production, classic, *_), served in starts.items() if installed else ():
-        if all(report.outcomes[0].state == "fail" for report, _ in served):
-            continue  # a start of these steps failed already
-        spec = served[0][0].step.spec
-        port = spec.port_for(framework) if classic else runner.free_port()
-        python = str(installed.python or "python")  # type: ignore[union-attr]  # the loop needs it
-        command = start_for(project, framework, production, python)
-        env = environment(framework, port) | server_env(spec, production)
-        try:
-            with (
-                runner.serve(
-                    project,
-                    installed=installed,
-                    port=port,
-                    production=production,
-                    timeout=min(timeout, bounds.check("starting the server")),
-                    env=env,
-                    command=list(command.argv),
-                ) as server,
-                _bounds.session(bounds) as session,
-            ):
-                for report, checks in served:
-                    start = report.outcomes[0]
-                    start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
-                    start.received = start.received or [f"listening on port {server.port}"]
-                    for check in checks:
-                        hint = workshop.hint(report.step.number, check.name)
-                        results[id(check)] = _run(check, server.url, hint, session, bounds)
-        except Violation:
-            raise
-        except RunError as error:
-            bounds.check("starting the server")  # a start the deadline cut short: a violation
-            for report, _ in served:
-                report.outcomes[0].sent = [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
-                _start_failed(report, error)
-    tests: Outcome | None = None
-    for report in reports:
-        for served in starts.values():
-            for owner, checks in served:
-                if owner is report:
-                    report.outcomes += [_outcome(results, check) for check in checks]
-        for check in left[id(report)]:
-            report.outcomes.append(Outcome(check.exchange.name, "skip", problems=[check.skipped]))
-        if TESTS in report.step.checks():
-            tests = tests or _tests(project, "", bounds)
-            hint = workshop.hint(report.step.number, TESTS)
-            report.outcomes.append(replace(tests, hint=hint))
-        report.seconds = time.monotonic() - started
-    return [shown(report) for report in reports]
+    return results
 
 
 def shown(report: Report) -> Report:

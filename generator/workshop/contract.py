@@ -170,11 +170,20 @@ def _items(value: str, lower: bool = False) -> set[str]:
     return {item.lower() for item in items} if lower else items
 
 
+#: Exchanges of the generated projects' contract that no step teaches: hardening a textbook
+#: solution does not do (Flask and Express both parse a body nested 65 deep), so a step's check
+#: leaves them out.
+NOT_TAUGHT = ("JSON body nested deeper than ",)
+
+
 def checks_of(spec: ProjectSpec, batch: list[Exchange] | None = None) -> list[Check]:
-    """The step's checks: each exchange of `batch` (default: all of the spec's) as a Check."""
+    """The step's checks: each exchange of `batch` (default: all of the spec's) as a Check,
+    but those no step teaches (NOT_TAUGHT)."""
     body_route = next((route for route in spec.routes if route.method in BODY_METHODS), None)
     return [
-        judged(exchange, body_route) for exchange in (exchanges(spec) if batch is None else batch)
+        judged(exchange, body_route)
+        for exchange in (exchanges(spec) if batch is None else batch)
+        if not exchange.name.startswith(NOT_TAUGHT)
     ]
 
 

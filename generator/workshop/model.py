@@ -73,9 +73,9 @@ class Step:
 
     def checks(self) -> list[str]:
         """The names of the step's checks, in the order `check` runs them."""
-        from ..contract import exchanges
+        from .contract import checks_of
 
-        names = [START, *(exchange.name for exchange in exchanges(self.spec))]
+        names = [START, *(check.name for check in checks_of(self.spec))]
         return names + [TESTS] if "tests" in self.spec.switches else names
 
 
