@@ -191,11 +191,7 @@ def verify(
     """
     project = Path(project)
     spec, framework = load_project(project)
-    if production and "production-server" not in spec.switches:
-        raise UsageError(
-            f"{project} has no production server (production-server was not chosen); "
-            "verify it without --production"
-        )
+    _check_production(project, spec, production)
     result = Verification(project, framework, spec, production, budget=budget)
     observe = observer or (lambda event, value: None)
     observe("load", result)
@@ -206,16 +202,7 @@ def verify(
     deadline = started + budget
     starts, left_out = plan(spec)
     env = server_env(spec, production)
-    if "WEB_CONCURRENCY" in env:
-        _note(result, observe, "rate limits count per worker; checking with WEB_CONCURRENCY=1")
-    if len(starts) > 1:
-        limit = spec.setting("rate-limit", "max")
-        _note(
-            result,
-            observe,
-            f"a rate limit of {limit}: {len(starts)} server starts, so that every exchange "
-            "is checked",
-        )
+    _plan_notes(result, observe, env, len(starts))
     port = spec.port_for(framework) if spec.classic else None
     outputs = []
     try:
@@ -242,6 +229,27 @@ def verify(
         result.checks.append(check)
         observe("check", check)
     return result
+
+
+def _check_production(project: Path, spec: ProjectSpec, production: bool) -> None:
+    if production and "production-server" not in spec.switches:
+        raise UsageError(
+            f"{project} has no production server (production-server was not chosen); "
+            "verify it without --production"
+        )
+
+
+def _plan_notes(result: Verification, observe: Observer, env: dict[str, str], starts: int) -> None:
+    """Say what the plan changes: one worker under a rate limit, one start per rate limit."""
+    if "WEB_CONCURRENCY" in env:
+        _note(result, observe, "rate limits count per worker; checking with WEB_CONCURRENCY=1")
+    if starts > 1:
+        limit = result.spec.setting("rate-limit", "max")
+        _note(
+            result,
+            observe,
+            f"a rate limit of {limit}: {starts} server starts, so that every exchange is checked",
+        )
 
 
 def _note(result: Verification, observe: Observer, text: str) -> None:

@@ -84,13 +84,7 @@ def verify(
         if event != "check":
             say(verifying.describe(event, value))
             return
-        state = "skip" if value.skipped is not None else "FAIL" if value.problems else "ok  "
-        if quiet and state != "FAIL":
-            return
-        colour = {"skip": "yellow", "FAIL": "red", "ok  ": "green"}[state]
-        click.echo(f"  {click.style(state, fg=colour)}     {value.exchange.name}")
-        for line in value.problems or [f"not checked: {value.skipped}"] * (state == "skip"):
-            click.echo(f"           {line}")
+        _show_check(value, quiet)
 
     def pip_line(line: str) -> None:
         if line.strip():
@@ -110,6 +104,17 @@ def verify(
             click.echo(result.complaint(), err=True)
             raise SystemExit(1)
         say(result.summary())
+
+
+def _show_check(check, quiet: bool) -> None:
+    """One check's line (ok, FAIL or skip) and its problems; with `quiet`, failures only."""
+    state = "skip" if check.skipped is not None else "FAIL" if check.problems else "ok  "
+    if quiet and state != "FAIL":
+        return
+    colour = {"skip": "yellow", "FAIL": "red", "ok  ": "green"}[state]
+    click.echo(f"  {click.style(state, fg=colour)}     {check.exchange.name}")
+    for line in check.problems or [f"not checked: {check.skipped}"] * (state == "skip"):
+        click.echo(f"           {line}")
 
 
 class _Ticker:

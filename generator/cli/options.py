@@ -59,66 +59,68 @@ def _switch_options(function):
     return function
 
 
+#: The options that make a spec, in the order `--help` lists them (a table: one entry each).
+CHOICE_OPTIONS = (
+    click.option(
+        "-p",
+        "--preset",
+        metavar="PRESET",
+        help=f"Start from a preset: {', '.join(catalog.PRESETS)}.",
+        shell_complete=_complete(lambda: list(catalog.PRESETS)),
+    ),
+    click.option(
+        "-a",
+        "--answers",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="Answer file (YAML), e.g. a project's .dualgen.yaml.",
+    ),
+    click.option(
+        "-m",
+        "--middleware",
+        multiple=True,
+        metavar="KEY",
+        help="Add middleware (repeat or comma-separate); see `dualgen options`.",
+        shell_complete=_complete(lambda: [c.key for c in catalog.MIDDLEWARE]),
+    ),
+    click.option(
+        "-r",
+        "--route",
+        multiple=True,
+        metavar="'METHOD /path'",
+        help="Add a route, e.g. 'GET /users/{id:int}' (repeatable); 'GET /slow delay=100' "
+        "waits 100 ms and 'GET /busy cpu=20' computes for 20 ms before answering.",
+    ),
+    click.option(
+        "--set",
+        "settings",
+        multiple=True,
+        metavar="KEY.SETTING=VALUE",
+        help="A middleware setting, e.g. rate-limit.max=5; a list is comma-separated "
+        "(cors.origins=ORIGIN,ORIGIN). See `dualgen options`.",
+    ),
+    click.option(
+        "--port",
+        metavar="PORT",
+        help="Default port (PORT overrides it at run time).",
+    ),
+    click.option(
+        "--host",
+        metavar="HOST",
+        help="Default host (HOST overrides it at run time).",
+    ),
+    click.option(
+        "--debug/--no-debug",
+        default=None,
+        help="Debug mode; refused with a non-loopback host.",
+    ),
+)
+
+
 def _choice_options(function):
     """The options that make a spec, shared by `new` and `compare`."""
     function = _switch_options(function)
-    for option in reversed(
-        (
-            click.option(
-                "-p",
-                "--preset",
-                metavar="PRESET",
-                help=f"Start from a preset: {', '.join(catalog.PRESETS)}.",
-                shell_complete=_complete(lambda: list(catalog.PRESETS)),
-            ),
-            click.option(
-                "-a",
-                "--answers",
-                type=click.Path(dir_okay=False, path_type=Path),
-                metavar="FILE",
-                help="Answer file (YAML), e.g. a project's .dualgen.yaml.",
-            ),
-            click.option(
-                "-m",
-                "--middleware",
-                multiple=True,
-                metavar="KEY",
-                help="Add middleware (repeat or comma-separate); see `dualgen options`.",
-                shell_complete=_complete(lambda: [c.key for c in catalog.MIDDLEWARE]),
-            ),
-            click.option(
-                "-r",
-                "--route",
-                multiple=True,
-                metavar="'METHOD /path'",
-                help="Add a route, e.g. 'GET /users/{id:int}' (repeatable); 'GET /slow delay=100' "
-                "waits 100 ms and 'GET /busy cpu=20' computes for 20 ms before answering.",
-            ),
-            click.option(
-                "--set",
-                "settings",
-                multiple=True,
-                metavar="KEY.SETTING=VALUE",
-                help="A middleware setting, e.g. rate-limit.max=5; a list is comma-separated "
-                "(cors.origins=ORIGIN,ORIGIN). See `dualgen options`.",
-            ),
-            click.option(
-                "--port",
-                metavar="PORT",
-                help="Default port (PORT overrides it at run time).",
-            ),
-            click.option(
-                "--host",
-                metavar="HOST",
-                help="Default host (HOST overrides it at run time).",
-            ),
-            click.option(
-                "--debug/--no-debug",
-                default=None,
-                help="Debug mode; refused with a non-loopback host.",
-            ),
-        )
-    ):
+    for option in reversed(CHOICE_OPTIONS):
         function = option(function)
     return function
 
