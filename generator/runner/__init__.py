@@ -44,6 +44,7 @@ from .cache import (
     locked,
     manifest,
 )
+from .contents import mark_used
 
 #: The name modules of dualgen import the cache's lock by.
 _locked = locked
@@ -171,6 +172,7 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
     cache_folder(folder.parent.name)  # the cache's tag, written when dualgen makes the cache
     with locked(folder.with_name(folder.name + ".lock")):
         if healthy(folder):
+            mark_used(folder)
             return True
         for leftover in folder.parent.glob(f"{folder.name}.*-*"):  # of a killed run
             shutil.rmtree(leftover, ignore_errors=True)
