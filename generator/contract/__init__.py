@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from ..spec import ProjectSpec
 from ..spec.routes import allowed_methods
+from .cors import any_origin
 from .exchange import AFTER, ANY, USE_UP, UUID, Exchange, Padded, request, run, send
 
 __all__ = [
@@ -114,6 +115,8 @@ def _security_headers(spec: ProjectSpec) -> list[Exchange]:
 
 def _cors(spec: ProjectSpec) -> list[Exchange]:
     allowed_origin = spec.setting("cors", "origins")[0]
+    if allowed_origin == "*":
+        return any_origin()
     return [
         Exchange(
             "CORS: allowed origin",
