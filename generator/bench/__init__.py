@@ -6,7 +6,10 @@ starts), beside the plain `GET /`. Each server setup (the development servers, g
 `sync` and a `gthread` worker class, the Node cluster) is started with `runner.serve`, and `wrk`
 loads each route at each concurrency for the same duration. Every request goes to 127.0.0.1, and
 every wrk run is bounded in time (its duration, and a hard timeout over it).
-The report (text, JSON, HTML) and its conclusions are in `_bench_report`.
+Each figure is measured `repeat` times (each round loads every concurrency once, so the
+rounds are minutes apart, not back to back); a run's figures are the medians, its samples kept
+for the spread (generator.bench.spread). The report (text, JSON, HTML) and its conclusions are
+in generator.bench.report.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from .. import runner
 from .. import spec as specs
 from ..errors import RunError, UsageError
 from ..verify import plural
+from .spread import Figure
 
 HOST = "127.0.0.1"  # the only address a request of the bench ever goes to
 KINDS = ("plain", "delay", "cpu")
@@ -35,6 +39,9 @@ PATHS = {"plain": "/", "delay": "/bench/delay", "cpu": "/bench/cpu"}
 DEFAULT_CONCURRENCY = (1, 10, 100)
 MAX_CONCURRENCY = 1000
 MAX_DURATION = 300
+#: How many times each figure is measured by default: enough to see its spread.
+DEFAULT_REPEAT = 3
+MAX_REPEAT = 20
 WRK_INSTALL = "apt-get update && apt-get install -y wrk"
 #: How long wrk waits for one answer before it counts a timeout, in seconds.
 WRK_TIMEOUT = 10
@@ -69,7 +76,8 @@ SETUPS = (
 
 @dataclass
 class Run:
-    """One wrk run: a server setup, a route kind, a concurrency."""
+    """A server setup, a route kind, a concurrency: its medians over the repeated wrk runs,
+    the errors and requests of them all, and each run's figures."""
 
     setup: str
     framework: str
@@ -80,6 +88,31 @@ class Run:
     p99_ms: float
     errors: int
     requests: int
+    #: [req/s, p50 ms, p99 ms] of each wrk run; empty when the figures above are one run's.
+    samples: list[list[float]] = field(default_factory=list)
+
+    def figure(self, metric: str) -> Figure:
+        """ "rps", "p50_ms" or "p99_ms" as a Figure: its median and spread."""
+        if not self.samples:
+            value = getattr(self, metric)
+            return Figure(value, value, value)
+        return Figure.of([sample[_METRICS.index(metric)] for sample in self.samples])
+
+    @classmethod
+    def of(
+        cls, setup: Setup, kind: str, concurrency: int, measured: list[tuple[float, ...]]
+    ) -> Run:
+        """The run of wrk's results (req/s, p50, p99, errors, requests), one per repeat."""
+        samples = [[rps, p50, p99] for rps, p50, p99, _, _ in measured]
+        medians = [Figure.of([sample[i] for sample in samples]).median for i in range(3)]
+        errors = sum(item[3] for item in measured)
+        requests = sum(item[4] for item in measured)
+        rps, p50, p99 = medians
+        return cls(setup.key, setup.framework, kind, concurrency, rps, p50, p99, int(errors),
+                   int(requests), samples if len(samples) > 1 else [])  # fmt: skip
+
+
+_METRICS = ("rps", "p50_ms", "p99_ms")
 
 
 @dataclass
@@ -93,6 +126,10 @@ class Bench:
     setups: list[dict[str, Any]] = field(default_factory=list)  # a Setup's fields as JSON
     runs: list[Run] = field(default_factory=list)
     machine: dict[str, object] = field(default_factory=dict)
+    #: How many times each figure was measured.
+    repeat: int = 1
+    #: The command line that runs the same bench again.
+    command: str = ""
 
     def find(self, setup: str, kind: str, concurrency: int) -> Run | None:
         for run in self.runs:
@@ -132,6 +169,15 @@ def parse_setups(text: str | None) -> tuple[Setup, ...]:
             f"{', '.join(known)}"
         )
     return tuple(setup for setup in SETUPS if setup.key in keys)
+
+
+def check_repeat(times: int) -> int:
+    if not 1 <= times <= MAX_REPEAT:
+        raise UsageError(
+            f"--repeat {times} must be a whole number from 1 to {MAX_REPEAT} "
+            f"({DEFAULT_REPEAT} or more shows how much each figure varies)"
+        )
+    return times
 
 
 def check_duration(seconds: int) -> int:
@@ -254,16 +300,21 @@ def bench(
     cpu_ms: int = 10,
     setups: tuple[Setup, ...] = SETUPS,
     progress: Progress | None = None,
+    repeat: int = DEFAULT_REPEAT,
+    command: str = "",
 ) -> Bench:
-    """Render, install, start each server setup in turn, and load each route kind with wrk."""
+    """Render, install, start each server setup in turn, and load each route kind with wrk,
+    `repeat` times each; `command` is recorded as the line that runs the same bench again."""
     wrk = require_wrk()
     check_duration(duration)
+    check_repeat(repeat)
     say = progress or (lambda line: None)
     built = {
         worker_class: specs.build(bench_answers(answers, delay_ms, cpu_ms, worker_class))
         for worker_class in ("sync", "gthread")
     }
     result = Bench(duration, concurrency, delay_ms, cpu_ms, machine=machine())
+    result.repeat, result.command = repeat, command
     from ..render import render_tree
 
     with tempfile.TemporaryDirectory(prefix="dualgen-bench-") as tmp:
@@ -294,29 +345,22 @@ def _bench_setup(
     wrk: str,
     say: Progress,
 ) -> None:
+    """Each route kind at each concurrency, `result.repeat` rounds of them."""
+    measured: dict[tuple[str, int], list[tuple[float, ...]]] = {}
     with runner.serve(project, installed=installed, production=setup.production) as server:
         base = server.url.rstrip("/")
         for kind in KINDS:
             _warm_up(base + PATHS[kind])
-            for concurrency in result.concurrency:
-                connections = plural(concurrency, "connection")
-                say(f"{setup.label}: {kind}, {connections}, {result.duration} s")
-                started = time.monotonic()
-                rps, p50, p99, errors, requests = run_wrk(
-                    wrk, base + PATHS[kind], concurrency, result.duration
-                )
-                result.runs.append(
-                    Run(
-                        setup.key,
-                        setup.framework,
-                        kind,
-                        concurrency,
-                        rps,
-                        p50,
-                        p99,
-                        errors,
-                        requests,
+            for round_ in range(1, result.repeat + 1):
+                for concurrency in result.concurrency:
+                    connections = plural(concurrency, "connection")
+                    which = f" (run {round_} of {result.repeat})" if result.repeat > 1 else ""
+                    say(f"{setup.label}: {kind}, {connections}, {result.duration} s{which}")
+                    started = time.monotonic()
+                    measured.setdefault((kind, concurrency), []).append(
+                        run_wrk(wrk, base + PATHS[kind], concurrency, result.duration)
                     )
-                )
-                # Let the server finish what wrk left in flight before the next run.
-                time.sleep(min(1.0, max(0.0, time.monotonic() - started) / 10))
+                    # Let the server finish what wrk left in flight before the next run.
+                    time.sleep(min(1.0, max(0.0, time.monotonic() - started) / 10))
+    for (kind, concurrency), runs in measured.items():
+        result.runs.append(Run.of(setup, kind, concurrency, runs))

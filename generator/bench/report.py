@@ -1,15 +1,15 @@
-"""The report of a bench run: a table, conclusions computed from the figures, JSON, and one
-self-contained HTML page with inline SVG charts (no script, no network)."""
+"""The report of a bench run: a table, conclusions computed from the figures, text and JSON.
+The HTML page is generator.bench.page."""
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from typing import Any
 
 from ..verify import plural
-from . import KINDS, Bench, Run
+from . import Bench, Run
+from .spread import Figure, number, ratio, span, times, verdict
 
 SHORT = {
     "flask-dev": "Flask dev server",
@@ -18,50 +18,41 @@ SHORT = {
     "express": "Express (one process)",
     "node-cluster": "Node cluster",
 }
-COLORS = {
-    "flask-dev": "#9ecae1",
-    "gunicorn-sync": "#3182bd",
-    "gunicorn-gthread": "#08519c",
-    "express": "#fdae6b",
-    "node-cluster": "#e6550d",
-}
 FLASK = ("flask-dev", "gunicorn-sync", "gunicorn-gthread")
 EXPRESS = ("express", "node-cluster")
-#: Two figures closer than this factor are "about the same".
-MARGIN = 1.1
+#: The table's columns: each median, and its spread beside it when runs were repeated.
+HEADER = ["framework", "server", "route", "conns", "req/s", "p50 ms", "p99 ms", "errors"]
+SPREAD = "min–max"
+#: A load average at or above this share of the CPUs before the run gets a caveat.
+BUSY = 0.5
 
 
 def _ms(value: float) -> str:
-    return "-" if value != value else f"{value:.1f}" if value < 100 else f"{value:.0f}"
+    return number(value)
 
 
-def _times(ratio: float) -> str:
-    if ratio != ratio or ratio == math.inf:
-        return "-"
-    return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:.0f}×"
+def header(bench: Bench) -> list[str]:
+    if bench.repeat == 1:
+        return list(HEADER)
+    return [*HEADER[:5], SPREAD, HEADER[5], SPREAD, HEADER[6], SPREAD, HEADER[7]]
 
 
 def table_rows(bench: Bench) -> list[list[str]]:
-    return [
-        [
-            run.framework,
-            SHORT.get(run.setup, run.setup),
-            run.kind,
-            str(run.concurrency),
-            f"{run.rps:.0f}",
-            _ms(run.p50_ms),
-            _ms(run.p99_ms),
-            str(run.errors),
-        ]
-        for run in bench.runs
-    ]
-
-
-HEADER = ["framework", "server", "route", "conns", "req/s", "p50 ms", "p99 ms", "errors"]
+    rows = []
+    for run in bench.runs:
+        cells = [run.framework, SHORT.get(run.setup, run.setup), run.kind, str(run.concurrency)]
+        for metric in ("rps", "p50_ms", "p99_ms"):
+            figure = run.figure(metric)
+            cells.append(f"{figure.median:.0f}" if metric == "rps" else _ms(figure.median))
+            if bench.repeat > 1:
+                cells.append(span(figure, (lambda v: f"{v:.0f}") if metric == "rps" else _ms))
+        rows.append([*cells, str(run.errors)])
+    return rows
 
 
 def markdown_table(bench: Bench) -> str:
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
+    columns = header(bench)
+    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
     lines += ["| " + " | ".join(row) + " |" for row in table_rows(bench)]
     return "\n".join(lines) + "\n"
 
@@ -75,19 +66,17 @@ class _Figures:
     def run(self, setup: str, kind: str) -> Run | None:
         return self.bench.find(setup, kind, self.c)
 
-    def rps(self, setup: str, kind: str) -> float:
+    def rps(self, setup: str, kind: str) -> Figure:
         run = self.run(setup, kind)
-        return run.rps if run else float("nan")
+        return run.figure("rps") if run else Figure(math.nan, math.nan, math.nan)
 
-    def best(self, setups: tuple[str, ...], kind: str) -> tuple[str, float]:
-        found = [(self.rps(s, kind), s) for s in setups if self.run(s, kind)]
+    def best(self, setups: tuple[str, ...], kind: str) -> tuple[str, Figure]:
+        """The setup with the highest median, and its figure."""
+        found = [(self.rps(s, kind).median, s) for s in setups if self.run(s, kind)]
         if not found:
-            return "", float("nan")
-        rps, setup = max(found)
-        return setup, rps
-
-    def ratio(self, a: float, b: float) -> float:
-        return a / b if b else math.inf
+            return "", Figure(math.nan, math.nan, math.nan)
+        setup = max(found)[1]
+        return setup, self.rps(setup, kind)
 
 
 def conclusions(bench: Bench) -> dict[str, list[Any]]:
@@ -100,7 +89,7 @@ def conclusions(bench: Bench) -> dict[str, list[Any]]:
     workers = {s["key"]: s["workers"] for s in bench.setups}
     if f.run("express", "delay"):
         parts = [
-            f"{_times(f.ratio(f.rps('express', 'delay'), f.rps(s, 'delay')))} {SHORT[s]}"
+            f"{times(ratio(f.rps('express', 'delay'), f.rps(s, 'delay')))} {SHORT[s]}"
             + (f" ({workers[s]} workers)" if s in workers and workers[s] > 1 else "")
             for s in FLASK
             if f.run(s, "delay")
@@ -116,14 +105,15 @@ def conclusions(bench: Bench) -> dict[str, list[Any]]:
         if flask and express:
             found.append(
                 f"{what} at {at_top}: the best Flask server ({SHORT[flask]}, "
-                f"{flask_rps:.0f} req/s) served {_times(f.ratio(flask_rps, express_rps))} the "
-                f"best Express server ({SHORT[express]}, {express_rps:.0f} req/s)."
+                f"{_rps(flask_rps)}) served {times(ratio(flask_rps, express_rps))} the "
+                f"best Express server ({SHORT[express]}, {_rps(express_rps)})."
             )
     if f.run("node-cluster", "cpu") and f.run("express", "cpu"):
-        ratio = f.ratio(f.rps("node-cluster", "cpu"), f.rps("express", "cpu"))
+        cluster = ratio(f.rps("node-cluster", "cpu"), f.rps("express", "cpu"))
         found.append(
             f"CPU-bound at {at_top}: the Node cluster ({workers.get('node-cluster')} "
-            f"workers) served {_times(ratio)} Express in one process: one event loop uses one core."
+            f"workers) served {times(cluster)} Express in one process: one event loop uses "
+            "one core."
         )
     scaling, scaling_claims = _threads(bench, f, low, top)
     found += scaling
@@ -136,7 +126,32 @@ def conclusions(bench: Bench) -> dict[str, list[Any]]:
             + "; ".join(f"{SHORT[r.setup]} {r.kind} at {r.concurrency}: {r.errors}" for r in errors)
             + "."
         )
-    return {"findings": found, "article": claims}
+    return {"findings": found, "article": claims, "caveats": caveats(bench)}
+
+
+def _rps(figure: Figure) -> str:
+    """1260 req/s, or 1260 req/s (1190–1300) when the runs differed."""
+    text = f"{figure.median:.0f} req/s"
+    low, high = f"{figure.low:.0f}", f"{figure.high:.0f}"
+    return f"{text} ({low}–{high})" if low != high else text
+
+
+def caveats(bench: Bench) -> list[str]:
+    """What limits the verdicts: one run per figure, a busy machine."""
+    found = []
+    if bench.repeat == 1:
+        found.append(
+            f"Each figure is one run of {bench.duration} s, so its spread is unknown and a "
+            "verdict may be noise: run with --repeat 3 or more."
+        )
+    load: list[float] = bench.machine.get("load_before") or []  # type: ignore[assignment]  # machine()'s
+    cpus: int = bench.machine.get("cpus") or 1  # type: ignore[assignment]  # machine()'s
+    if load and load[0] >= BUSY * cpus:
+        found.append(
+            f"The load average was {load[0]:g} on {plural(cpus, 'CPU')} before the run: other "
+            "work shared the CPUs, so the figures are lower and noisier than on an idle machine."
+        )
+    return found
 
 
 def _threads(
@@ -148,27 +163,22 @@ def _threads(
     base = _Figures(bench, low)
     if low == top or not f.run("flask-dev", "delay") or not base.run("flask-dev", "delay"):
         return [], []
-    scale = f.ratio(f.rps("flask-dev", "delay"), base.rps("flask-dev", "delay"))
+    scale = ratio(f.rps("flask-dev", "delay"), base.rps("flask-dev", "delay"))
     found = [
-        f"I/O-bound: Flask's development server served {_times(scale)} as many requests a "
+        f"I/O-bound: Flask's development server served {times(scale)} as many requests a "
         f"second at {at_top} as at {low}: it runs a thread per request."
     ]
-    if scale < 2:
+    if scale.median < 2:
         return found, []
     claim = {
         "claim": "Flask uses Python's synchronous model (WSGI synchronous)",
-        "verdict": "contradicts",
+        # Twice as many at the least the spreads allow, or the noise may make it so.
+        "verdict": "contradicts" if scale.low >= 2 else "cannot tell",
         "evidence": f"each request is synchronous, but Flask's development server "
-        f"served {_times(scale)} more waiting requests a second at {at_top} "
+        f"served {times(scale)} more waiting requests a second at {at_top} "
         f"than at {low}: it serves them at once, a thread each",
     }
     return found, [claim]
-
-
-def _verdict(ratio: float) -> str:
-    if ratio >= MARGIN:
-        return "agrees"
-    return "contradicts" if ratio <= 1 / MARGIN else "about even"
 
 
 def _claims(f: _Figures, top: int) -> list[dict[str, str]]:
@@ -177,46 +187,45 @@ def _claims(f: _Figures, top: int) -> list[dict[str, str]]:
     flask, flask_rps = f.best(FLASK, "cpu")
     express, express_rps = f.best(EXPRESS, "cpu")
     if flask and express:
-        ratio = f.ratio(flask_rps, express_rps)
         claims.append(
             {
                 "claim": "Flask: good for CPU-bound tasks",
-                "verdict": _verdict(ratio),
+                "verdict": verdict(flask_rps, express_rps),
                 "evidence": f"CPU-bound at {at_top}, the best Flask server "
-                f"({SHORT[flask]}) served {_times(ratio)} the best Express server "
-                f"({SHORT[express]})",
+                f"({SHORT[flask]}) served {times(ratio(flask_rps, express_rps))} the best "
+                f"Express server ({SHORT[express]})",
             }
         )
     flask, flask_rps = f.best(FLASK, "delay")
     express, express_rps = f.best(EXPRESS, "delay")
     if flask and express:
-        ratio = f.ratio(express_rps, flask_rps)
         claims.append(
             {
                 "claim": "Express: good for I/O-bound tasks",
-                "verdict": _verdict(ratio),
+                "verdict": verdict(express_rps, flask_rps),
                 "evidence": f"I/O-bound at {at_top}, the best Express server "
-                f"({SHORT[express]}) served {_times(ratio)} the best Flask server "
-                f"({SHORT[flask]})",
+                f"({SHORT[express]}) served {times(ratio(express_rps, flask_rps))} the best "
+                f"Flask server ({SHORT[flask]})",
             }
         )
     if f.run("express", "delay") and flask:
-        ratio = f.ratio(f.rps("express", "delay"), flask_rps)
+        one = f.rps("express", "delay")
         claims.append(
             {
                 "claim": "Express excels in handling many simultaneous connections",
-                "verdict": _verdict(ratio),
+                "verdict": verdict(one, flask_rps),
                 "evidence": f"at {at_top} waiting on I/O, Express in one process "
-                f"served {_times(ratio)} the best Flask server ({SHORT[flask]})",
+                f"served {times(ratio(one, flask_rps))} the best Flask server ({SHORT[flask]})",
             }
         )
     return claims
 
 
 def render_text(bench: Bench) -> str:
-    rows = [HEADER, *table_rows(bench)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
-    right = {3, 4, 5, 6, 7}
+    columns = header(bench)
+    rows = [columns, *table_rows(bench)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+    right = set(range(3, len(columns)))
     lines = [
         "  ".join(
             cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
@@ -230,7 +239,7 @@ def render_text(bench: Bench) -> str:
         "",
         f"{m.get('date')}, {m.get('cpus')} CPUs, {m.get('system')}, Python {m.get('python')}, "
         f"Node {m.get('node')}; load {m.get('load_before')} before, {m.get('load_after')} after",
-        f"{bench.duration} s a run; delay {bench.delay_ms} ms, cpu {bench.cpu_ms} ms a request",
+        f"{_runs(bench)}; delay {bench.delay_ms} ms, cpu {bench.cpu_ms} ms a request",
         "",
     ]
     found = conclusions(bench)
@@ -238,7 +247,21 @@ def render_text(bench: Bench) -> str:
     if found["article"]:
         lines += ["", "The article's claims:"]
         lines += [f'- "{c["claim"]}": {c["verdict"]} ({c["evidence"]}).' for c in found["article"]]
+    if found["caveats"]:
+        lines += ["", "Caveats:", *(f"- {line}" for line in found["caveats"])]
+    if bench.command:
+        lines += ["", "To run it again:", f"  {bench.command}"]
     return "\n".join(lines) + "\n"
+
+
+def _runs(bench: Bench) -> str:
+    """5 s a run; 3 runs of 5 s each, the median shown and the spread (min–max) beside it."""
+    if bench.repeat == 1:
+        return f"{bench.duration} s a run"
+    return (
+        f"{bench.repeat} runs of {bench.duration} s each: the median shown, the spread "
+        f"({SPREAD}) beside it"
+    )
 
 
 def render_json(bench: Bench) -> str:
@@ -248,110 +271,3 @@ def render_json(bench: Bench) -> str:
             run[key] = None if run[key] != run[key] else run[key]
     data["conclusions"] = conclusions(bench)
     return json.dumps(data, indent=2) + "\n"
-
-
-def _chart(bench: Bench, kind: str, metric: str, title: str) -> str:
-    """A grouped bar chart (log scale): one group per concurrency, one bar per server."""
-    setups = [s["key"] for s in bench.setups]
-    values = [
-        getattr(run, metric)
-        for run in bench.runs
-        if run.kind == kind and getattr(run, metric) == getattr(run, metric)
-    ]
-    positive = [v for v in values if v > 0] or [1.0]
-    lo = 10 ** math.floor(math.log10(min(positive)))
-    hi = 10 ** math.ceil(math.log10(max(positive) * 1.01))
-    width, height, left, bottom, top = 640, 260, 56, 40, 30
-    plot = height - bottom - top
-    group = (width - left - 10) / max(1, len(bench.concurrency))
-    bar = group * 0.8 / max(1, len(setups))
-
-    def y(value: float) -> float:
-        value = max(value, lo)
-        share = (math.log10(value) - math.log10(lo)) / (math.log10(hi) - math.log10(lo) or 1)
-        return top + plot * (1 - share)
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="{html.escape(title)}">',
-        f'<text x="{left}" y="18" font-size="13" font-weight="bold">{html.escape(title)}</text>',
-    ]
-    tick = lo
-    while tick <= hi * 1.001:
-        out.append(
-            f'<line x1="{left}" x2="{width - 10}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-            f'stroke="#ddd"/><text x="{left - 4}" y="{y(tick) + 4:.1f}" font-size="10" '
-            f'text-anchor="end">{tick:g}</text>'
-        )
-        tick *= 10
-    for g, concurrency in enumerate(bench.concurrency):
-        x0 = left + g * group + group * 0.1
-        out.append(
-            f'<text x="{x0 + group * 0.4:.1f}" y="{height - bottom + 14}" font-size="11" '
-            f'text-anchor="middle">{concurrency} connection{"s" * (concurrency > 1)}</text>'
-        )
-        for i, setup in enumerate(setups):
-            run = bench.find(setup, kind, concurrency)
-            if run is None or getattr(run, metric) != getattr(run, metric):
-                continue
-            value = getattr(run, metric)
-            x, top_y = x0 + i * bar, y(value)
-            out.append(
-                f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{bar - 1:.1f}" '
-                f'height="{top + plot - top_y:.1f}" fill="{COLORS.get(setup, "#888")}">'
-                f"<title>{html.escape(SHORT.get(setup, setup))}: {value:.1f}</title></rect>"
-            )
-    for i, setup in enumerate(setups):
-        x = left + i * 115
-        out.append(
-            f'<rect x="{x}" y="{height - 16}" width="10" height="10" '
-            f'fill="{COLORS.get(setup, "#888")}"/><text x="{x + 14}" y="{height - 7}" '
-            f'font-size="10">{html.escape(SHORT.get(setup, setup))}</text>'
-        )
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def charts_svg(bench: Bench) -> list[str]:
-    charts = []
-    for kind in KINDS:
-        what = {"plain": "plain GET /", "delay": f"delay {bench.delay_ms} ms"}.get(
-            kind, f"cpu {bench.cpu_ms} ms"
-        )
-        charts.append(_chart(bench, kind, "rps", f"{what}: requests a second (log scale)"))
-        charts.append(_chart(bench, kind, "p99_ms", f"{what}: p99 latency, ms (log scale)"))
-    return charts
-
-
-def render_html(bench: Bench) -> str:
-    found = conclusions(bench)
-    m = bench.machine
-    rows = "\n".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
-        for row in table_rows(bench)
-    )
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in found["findings"])
-    claims = "".join(
-        f"<li>“{html.escape(c['claim'])}”: <strong>{html.escape(c['verdict'])}</strong> "
-        f"({html.escape(c['evidence'])}).</li>"
-        for c in found["article"]
-    )
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>dualgen bench: Flask and Express</title><style>"
-        "body{font-family:system-ui,sans-serif;max-width:1320px;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee}"
-        "td:nth-child(n+4){text-align:right}.charts{display:flex;flex-wrap:wrap;gap:12px}"
-        "</style></head><body>\n<h1>Flask and Express under load</h1>\n"
-        f"<p>{html.escape(str(m.get('date')))}; {m.get('cpus')} CPUs, "
-        f"{html.escape(str(m.get('system')))}; Python {html.escape(str(m.get('python')))}, "
-        f"Node {html.escape(str(m.get('node')))}; load average {m.get('load_before')} before, "
-        f"{m.get('load_after')} after. wrk, {bench.duration} s a run, loopback only.</p>\n"
-        f"<h2>What the figures say</h2><ul>{items}</ul>\n"
-        + (f"<h2>The article's claims</h2><ul>{claims}</ul>\n" if claims else "")
-        + '<div class="charts">\n'
-        + "\n".join(charts_svg(bench))
-        + "\n</div>\n<h2>Figures</h2><table><tr>"
-        + "".join(f"<th>{h}</th>" for h in HEADER)
-        + f"</tr>\n{rows}\n</table>\n</body></html>\n"
-    )

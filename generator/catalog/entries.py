@@ -146,6 +146,20 @@ class Choice:
     declared: tuple[Declared, ...] = ()
     #: Whether `dualgen new` asks for it at the prompts; if not, a flag or answer file sets it.
     asked: bool = True
+    #: What it does in a project that has it, when `help` lists what the user may choose
+    #: instead; its settings' names in capitals (FORMAT) stand for their values.
+    summary: str = ""
+
+    def summary_for(self, values: dict[str, object]) -> str:
+        """What it does with these setting values (by setting key; defaults for the others):
+        `summary` (else `help`) with each setting's name in capitals replaced by its value."""
+        text = self.summary or self.help
+        for setting in self.settings:
+            value = values.get(setting.key, setting.default)
+            shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+            name = setting.key.upper().replace("-", "_")
+            text = re.sub(rf"\b{name}\b", shown.replace("\\", r"\\"), text)
+        return text
 
     @property
     def var(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import click
 
 from .options import _answers_from_options, _choice_options, examples, format_option, html_options
@@ -9,7 +11,8 @@ from .options import _answers_from_options, _choice_options, examples, format_op
 
 @click.command(
     epilog=examples(
-        "dualgen bench                            # 1,10,100 connections, 5 s a run",
+        "dualgen bench                            # 1,10,100 connections, 3 runs of 5 s each",
+        "dualgen bench --repeat 5 --servers gunicorn-gthread,express   # a tighter spread",
         "dualgen bench --concurrency 1,50 --duration 3 --html bench.html",
         "dualgen bench --preset api --delay 100 --cpu 20",
         "dualgen bench --servers flask-dev,express --concurrency 100",
@@ -26,6 +29,15 @@ from .options import _answers_from_options, _choice_options, examples, format_op
 )
 @click.option(
     "--duration", type=int, default=5, metavar="SECONDS", help="How long each wrk run lasts."
+)
+@click.option(
+    "--repeat",
+    type=int,
+    default=3,
+    show_default=True,
+    metavar="N",
+    help="Runs of each figure: the median is shown, the spread (min–max) beside it, and a "
+    "verdict only where the spreads do not overlap.",
 )
 @click.option(
     "--delay",
@@ -51,23 +63,37 @@ from .options import _answers_from_options, _choice_options, examples, format_op
 )
 @format_option
 @html_options("one self-contained HTML page with the charts and the table")
+@click.pass_context  # type: ignore[arg-type]  # Click passes the context first
 def bench(
-    concurrency, duration, delay_ms, cpu_ms, servers, output_format, html_file, force, **choices
+    ctx: click.Context,
+    concurrency,
+    duration,
+    repeat,
+    delay_ms,
+    cpu_ms,
+    servers,
+    output_format,
+    html_file,
+    force,
+    **choices,
 ):
     """Measure both frameworks on the same program: the plain route, a route that waits
     (delay) and one that computes (cpu), at each concurrency, under the development servers,
     gunicorn (sync and gthread workers) and the Node cluster.
 
-    Needs wrk (apt-get install -y wrk); every request goes to 127.0.0.1. Prints a table and
-    conclusions drawn from the figures, checked against the comparison article's claims.
+    Needs wrk (apt-get install -y wrk); every request goes to 127.0.0.1. Each figure is
+    measured --repeat times. Prints a table of medians with their spread, conclusions drawn from
+    the figures, checked against the comparison article's claims ("about even" or "cannot tell"
+    where the spreads overlap), and the command that runs the same bench again.
     """
     from .. import bench as benching
     from .. import files
-    from ..bench import report
+    from ..bench import page, report
 
     levels = benching.parse_concurrency(concurrency)
     setups = benching.parse_setups(servers)
     benching.check_duration(duration)
+    benching.check_repeat(repeat)
     answers = _answers_from_options(**choices)
     benching.require_wrk()
     if html_file is not None:
@@ -81,12 +107,47 @@ def bench(
         cpu_ms=cpu_ms,
         setups=setups,
         progress=progress,
+        repeat=repeat,
+        command=_command(ctx, levels, setups),
     )
     if html_file is not None:
-        files.write_file(html_file, report.render_html(result), force=force)
+        files.write_file(html_file, page.render_html(result), force=force)
     if output_format == "json":
         click.echo(report.render_json(result), nl=False)
     else:
         click.echo(report.render_text(result), nl=False)
         if html_file is not None:
             click.echo(f"Wrote {html_file}")
+
+
+#: The bench's own options: always written with their values, so that a later default cannot
+#: change what the line runs.
+_OWN = ("concurrency", "duration", "repeat", "delay_ms", "cpu_ms", "servers")
+#: Where the report goes, not what is measured.
+_REPORT = ("output_format", "html_file", "force")
+
+
+def _command(ctx: click.Context, levels: tuple[int, ...], setups) -> str:
+    """The `dualgen bench` line that measures the same thing again: the choice options as given,
+    the bench's own with their values."""
+    args = ["dualgen", "bench"]
+    given = {
+        "concurrency": ",".join(map(str, levels)),
+        "servers": ",".join(setup.key for setup in setups),
+    }
+    for param in ctx.command.params:
+        name = param.name
+        value = given.get(name, ctx.params.get(name))
+        source = ctx.get_parameter_source(name)
+        if name in _REPORT or value in (None, ()) or value is False and not param.secondary_opts:
+            continue
+        if name not in _OWN and source is not click.core.ParameterSource.COMMANDLINE:
+            continue
+        if isinstance(param, click.Argument):
+            args.append(str(value))
+        elif getattr(param, "is_flag", False):
+            args.append(max(param.opts if value else param.secondary_opts, key=len))
+        else:
+            for item in value if getattr(param, "multiple", False) else (value,):
+                args += [max(param.opts, key=len), str(item)]
+    return shlex.join(args)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import shutil
+import textwrap
+import time
 
 import click
 
@@ -20,6 +24,30 @@ def _size(size: float) -> str:
 
 def _entries(count: int) -> str:
     return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
+def _ago(when: float, now: float) -> str:
+    """used just now, 5 min ago, 3 h ago, 2 days ago."""
+    seconds = max(0.0, now - when)
+    for limit, unit, size in ((3600, "min", 60), (86400, "h", 3600)):
+        if seconds < limit:
+            return "just now" if seconds < 60 else f"{seconds // size:.0f} {unit} ago"
+    days = seconds // 86400
+    return f"{days:.0f} day{'s' * (days != 1)} ago"
+
+
+def _state(found) -> str:
+    """What a leftover is: an install another process is running, or one a dead process left."""
+    if found.state == "installing":
+        return f"an install under way ({found.why}): leave it"
+    return f"left by an interrupted install ({found.why}): the next install or clean removes it"
+
+
+def _iso(when: float | None) -> str | None:
+    if when is None:
+        return None
+    moment = datetime.datetime.fromtimestamp(when, datetime.timezone.utc)
+    return moment.isoformat(timespec="seconds")
 
 
 @click.group(
@@ -46,11 +74,14 @@ def cache() -> None:
 @format_option
 @color_option
 def info(output_format: str) -> None:
-    """Show where the cache is, how big it is, and every entry (damaged ones marked)."""
+    """Show where the cache is, how big it is, and every entry: its packages, its size, when it
+    was last used; damaged entries and installs under way are marked."""
     from .. import cache as cache_module
+    from ..runner.contents import contents
 
     root = cache_module.cache_dir()
     entries = cache_module.cache_entries()
+    held = {entry.path: contents(entry) for entry in entries}
     with cache_module.path_errors(root, "reading the cache"):
         tagged = cache_module.tagged(root)
         others = cache_module.foreign(root)
@@ -66,6 +97,10 @@ def info(output_format: str) -> None:
                     "path": str(entry.path),
                     "bytes": entry.size,
                     "healthy": entry.healthy,
+                    "packages": list(held[entry.path].packages),
+                    "last_used": _iso(held[entry.path].used),
+                    "state": held[entry.path].state,
+                    "pid": held[entry.path].pid,
                 }
                 for entry in entries
             ],
@@ -90,14 +125,26 @@ def info(output_format: str) -> None:
         if kind not in ("venvs", "node", "leftover", "link"):
             continue  # tools and the like: the total says enough
         for entry in of_kind:
-            line = f"  {entry.path.name:<24} {_size(entry.size):>10}"
-            if entry.healthy is False:
-                line += "  " + click.style("damaged: rebuilt when next used", fg="red")
-            elif entry.kind == "leftover":
-                line += "  left by an interrupted install"
-            elif entry.kind == "link":
-                line = f"  {entry.path.relative_to(root)}  a link: clean removes it, not its target"
-            click.echo(line)
+            _entry_lines(entry, held[entry.path], root)
+
+
+def _entry_lines(entry, found, root) -> None:
+    """One entry: its name, size and state or last use; then what it holds."""
+    line = f"  {entry.path.name:<24} {_size(entry.size):>10}"
+    if entry.kind == "link":
+        line = f"  {entry.path.relative_to(root)}  a link: clean removes it, not its target"
+    elif entry.healthy is False:
+        line += "  " + click.style("damaged: rebuilt when next used", fg="red")
+    elif entry.kind == "leftover":
+        line += f"  {_state(found)}"
+    elif found.used is not None:
+        line += f"  used {_ago(found.used, time.time())}"
+    click.echo(line)
+    if found.packages:
+        width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+        text = ", ".join(found.packages)
+        for part in textwrap.wrap(text, width - 4, break_on_hyphens=False, break_long_words=False):
+            click.echo(f"    {part}")
 
 
 @cache.command(epilog=examples("dualgen cache clean", "dualgen cache clean -q"))

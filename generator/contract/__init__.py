@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from ..spec import ProjectSpec
 from ..spec.routes import allowed_methods
+from .cors import any_origin
 from .exchange import AFTER, ANY, USE_UP, UUID, Exchange, Padded, request, run, send
 
 if TYPE_CHECKING:
@@ -127,6 +128,8 @@ def _security_headers(spec: ProjectSpec) -> list[Exchange]:
 
 def _cors(spec: ProjectSpec) -> list[Exchange]:
     allowed_origin = spec.setting("cors", "origins")[0]  # type: ignore[index]  # a list of origins
+    if allowed_origin == "*":
+        return any_origin()
     return [
         Exchange(
             "CORS: allowed origin",

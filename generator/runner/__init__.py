@@ -45,6 +45,7 @@ from ..cache import (
 from ..errors import RunError
 from ..processes import group_processes, stop
 from ..signals import held
+from .contents import mark_used
 from .folder import detect_framework, read_manifest, read_text
 
 __all__ = [
@@ -168,6 +169,7 @@ def _cached(folder: Path, build: Callable[[Path, dict[str, str]], None]) -> bool
     cache_folder(folder.parent.name)  # the cache's tag, written when dualgen makes the cache
     with locked(folder.with_name(folder.name + ".lock")):
         if healthy(folder):
+            mark_used(folder)
             return True
         for leftover in folder.parent.glob(f"{folder.name}.*-*"):  # of a killed run
             shutil.rmtree(leftover, ignore_errors=True)

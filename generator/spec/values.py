@@ -17,6 +17,8 @@ _HOSTNAME = re.compile(
     r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
 )
 
+#: The origins setting that allows every origin (Access-Control-Allow-Origin: *).
+ANY_ORIGIN = "*"
 # No IPv6 literals: flask-cors reads an origin holding [ or ] as a regular expression.
 _ORIGIN = re.compile(r"(https?)://[A-Za-z0-9.-]+(?::([0-9]{1,5}))?")
 
@@ -145,6 +147,13 @@ def _check_origins(where: str, setting: catalog.Setting, value: object) -> tuple
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not items:
         raise SpecError(f"{where} {value!r} must be a list of origins")
+    if any(isinstance(item, str) and item.strip() == ANY_ORIGIN for item in items):
+        if len(items) > 1:
+            raise SpecError(
+                f"{where} {value!r}: * allows every origin and stands alone; give * or a "
+                "list of origins"
+            )
+        return (ANY_ORIGIN,)  # any page, never with credentials (catalog: cors)
     for item in items:
         match = _ORIGIN.fullmatch(item.strip()) if isinstance(item, str) else None
         if not match:

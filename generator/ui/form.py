@@ -62,8 +62,9 @@ def _setting(setting: catalog.Setting) -> dict[str, object]:
     if setting.kind == "choice":
         found["choices"] = list(setting.choices)
     if setting.kind == "origins":
+        # * alone (any origin), or a comma-separated list of origins.
         found["pattern"] = (
-            r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(,https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?)*"
+            r"\*|https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(,https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?)*"
         )
     return found
 

@@ -285,9 +285,9 @@ def test_dry_run_prints_the_diff_and_html_shows_it_side_by_side(tmp_path):
     after = html.split("after the update</span>")[1:]  # one column per changed file
     assert any("const</span> cors = require(" in column for column in after)
     # 5 lines added to app.js, 1 to package.json, 6 to .dualgen.yaml and one deleted there,
-    # 2 added to README.md and one deleted there.
-    assert "4 files changed, 14 insertions(+), 2 deletions(-)" in result.stdout
-    assert html.count('<span class="add">') == 14 and html.count('<span class="del">') == 2
+    # the CORS entry added to README.md's choices and "None: ..." deleted there.
+    assert "4 files changed, 13 insertions(+), 2 deletions(-)" in result.stdout
+    assert html.count('<span class="add">') == 13 and html.count('<span class="del">') == 2
 
 
 def test_update_install_makes_the_new_package_loadable(tmp_path):

@@ -66,10 +66,33 @@ def test_annotations_are_comments_mirrored_in_both_frameworks(builds, folder):
     assert sorted(comments["flask"]) == sorted(comments["express"])
     assert "[workshop] Starting the server." in comments["flask"]
     if folder == "05-logging-and-cors":
-        assert (
-            "[workshop] CORS: Allow browser requests from an explicit list of"
-            in (comments["express"])
-        )
+        # The Flask code's own comment says what the catalog's help would: the title alone.
+        assert "[workshop] CORS." in comments["express"]
+
+
+@pytest.mark.parametrize("framework", list(MARKERS))
+def test_a_note_names_the_chosen_values_never_a_placeholder(builds, framework):
+    step = Path("steps") / "05-logging-and-cors" / framework
+    added = added_comments(builds["plain"] / step, builds["annotated"] / step, framework)
+    text = "\n".join(added)
+    assert (
+        "[workshop] Request logging: One access-log line per request (method,\n"
+        "URL, status, length, time), in the tiny format."
+    ) in text
+    assert "[workshop] JSON bodies: Parse JSON request bodies up to 102400\n" in text
+    for placeholder in ("FORMAT", "LIMIT", "MAX", "WINDOW", "HOPS", "DEPTH"):
+        assert placeholder not in text
+
+
+def test_no_note_sits_above_a_comment_that_says_the_same(builds):
+    cors = builds["annotated"] / "steps" / "05-logging-and-cors" / "flask" / "hello" / "cors.py"
+    lines = cors.read_text(encoding="utf-8").splitlines()
+    at = lines.index("# [workshop] CORS.")
+    assert lines[at + 1 : at + 3] == [
+        "# Browser requests from these origins only, without credentials.",
+        "cors = CORS(origins=['http://localhost:5173'])",
+    ]
+    assert not any(line.startswith("# [workshop] CORS: ") for line in lines)
 
 
 def test_without_annotate_the_code_carries_no_annotation(builds):

@@ -90,6 +90,8 @@ def test_the_use_lines_run_as_written_after_the_setup(tmp_path):
         "shared-flask",
         "chat-flask",
         "chat-express",
+        "public-flask",
+        "public-express",
         "shared-express",
         "hello-flask",
         "hello-express",
@@ -162,7 +164,7 @@ def test_a_one_file_readme_lists_its_choices_and_their_settings(tmp_path):
     for framework in ("flask", "express"):
         choices = readme(tmp_path, framework, answers).split("\n## Choices\n")[1]
         assert "- **CORS** (" in choices
-        assert "Origins allowed to call the API: `https://a.example`." in choices
+        assert "Pages served from `https://a.example` may call the API from a browser" in choices
 
 
 def test_production_readmes_give_the_windows_commands_too(tmp_path):

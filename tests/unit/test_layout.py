@@ -37,6 +37,7 @@ EXCEPTIONS = {
     ("ui", "cli"): "the page builds its `dualgen new` line with the CLI's own parser",
     ("workshop", "compare"): "a step's diff and --annotate use compare's trees and concepts",
     ("update", "compare"): "update shows its changes with compare's diff",
+    ("bench", "compare"): "the bench page is drawn with compare's page.css, as every page is",
 }
 
 #: Modules that belong to another part than their folder says: a route's grammar is read by the

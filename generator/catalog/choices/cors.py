@@ -7,21 +7,27 @@ from ..entries import FLASK_APP_FILES, Anchor, Choice, Declared, Setting, Side
 CHOICE = Choice(
     key="cors",
     title="CORS",
-    help="Allow browser requests from an explicit list of origins, without credentials.",
+    help="Allow browser requests from an explicit list of origins, or from any (*), without "
+    "credentials.",
     flask=Side(
         ("flask-cors",),
         "cors = CORS(origins=[...]), bound with init_app, as flask-cors's README shows: the "
-        "extension answers preflights (200) and adds the headers to each answer.",
+        "extension answers preflights (200) and adds the headers to each answer. With *, "
+        "CORS(origins='*', send_wildcard=True): Access-Control-Allow-Origin: * rather than the "
+        "request's Origin echoed.",
     ),
     express=Side(
         ("cors",),
         "app.use(cors({ origin: [...] })), as the cors README shows: it answers preflights "
-        "itself (204) and adds the headers for an allowed origin.",
+        "itself (204) and adds the headers for an allowed origin. With *, app.use(cors()), the "
+        "package's default: Access-Control-Allow-Origin: * on every answer.",
     ),
     settings=(
         Setting(
             "origins",
-            "Origins allowed to call the API.",
+            "Origins allowed to call the API, or * for any origin (a public API: a page from "
+            "any site may read its answers, and never with cookies or credentials, which "
+            "browsers refuse with *).",
             ("http://localhost:5173",),
             kind="origins",
         ),

@@ -9,6 +9,8 @@ CHOICE = Choice(
     title="Request logging",
     help="One access-log line per request: method, URL, status, length, time "
     "(FORMAT tiny, morgan's, or json: one JSON object per line).",
+    summary="One access-log line per request (method, URL, status, length, time), in the "
+    "FORMAT format.",
     flask=Side(
         (),
         "app.logger in an after_request hook, in morgan's 'tiny' format, with the URL "

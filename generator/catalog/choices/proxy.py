@@ -8,6 +8,8 @@ CHOICE = Choice(
     key="proxy",
     title="Behind proxies",
     help="Trust X-Forwarded-For, -Proto and -Host from HOPS proxies in front of the server.",
+    summary="Trust X-Forwarded-For, -Proto and -Host from the proxies in front of the server "
+    "(HOPS of them).",
     flask=Side(
         (),
         "werkzeug's ProxyFix with x_for, x_proto and x_host set to HOPS: request.remote_addr "

@@ -17,7 +17,7 @@
 {%- set module = line.split("require('")[1].split("'")[0] -%}
 {%- if module.startswith('node:') %}{% set _ = builtins.update({module: line}) %}{% else %}{% set _ = packages.update({module: line}) %}{% endif -%}
 {%- endfor -%}
-{%- if partial.constants is defined %}{% set _ = constants.append(partial.constants()|trim) %}{% endif -%}
+{%- if partial.constants is defined and partial.constants()|trim %}{% set _ = constants.append(partial.constants()|trim) %}{% endif -%}
 {%- if partial.can_fail is defined %}{% set _ = can_fail.append(true) %}{% endif -%}
 {%- endfor -%}
 {#- Export the app (and listen only when run directly) once tests or a cluster load it. -#}

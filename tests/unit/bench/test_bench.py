@@ -8,7 +8,7 @@ import json
 import pytest
 
 from generator import bench
-from generator.bench import Bench, Run, report
+from generator.bench import Bench, Run, page, report
 from tests.helpers import run_main
 
 WRK_OUTPUT = """Running 1s test @ http://127.0.0.1:5000/bench/delay
@@ -151,8 +151,8 @@ def test_the_reports_hold_every_run():
         ("flask-dev", 900.0),
         ("express", 2000.0),
     ]
-    page = report.render_html(result)
-    assert page.count("<svg") == 6 and "<script" not in page and "src=" not in page
+    html = page.render_html(result)
+    assert html.count("<svg") == 6 and "<script" not in html and "src=" not in html
 
 
 def test_one_connection_is_said_in_the_singular():

@@ -271,3 +271,45 @@ def test_what_a_reader_is_shown_of_a_declared_difference():
         "docs": ["https://a", "https://b"],
         "concept": "route",
     }
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "expected"),
+    [
+        pytest.param(
+            "logging",
+            {"format": "json"},
+            "One access-log line per request (method, URL, status, length, time), in the json "
+            "format.",
+            id="logging-json",
+        ),
+        pytest.param(
+            "logging",
+            {},
+            "One access-log line per request (method, URL, status, length, time), in the tiny "
+            "format.",
+            id="logging-default",
+        ),
+        pytest.param(
+            "rate-limit",
+            {"max": 5, "window": 10},
+            "Answer 429 once a client (by socket address) exceeds 5 requests per 10 s.",
+            id="rate-limit",
+        ),
+        pytest.param(
+            "proxy",
+            {"hops": 2},
+            "Trust X-Forwarded-For, -Proto and -Host from the proxies in front of the server "
+            "(2 of them).",
+            id="proxy",
+        ),
+        pytest.param(
+            "cors",
+            {"origins": ["https://a.example", "https://b.example"]},
+            catalog.CHOICES["cors"].help,
+            id="no-placeholder",
+        ),
+    ],
+)
+def test_a_summary_says_what_was_chosen_with_its_values(key, values, expected):
+    assert catalog.CHOICES[key].summary_for(values) == expected
