@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypedDict
 from ..spec import ProjectSpec
 from ..spec.routes import allowed_methods
 from .exchange import AFTER, ANY, USE_UP, UUID, Exchange, Padded, request, run, send
+from .resources import resource_exchanges
 
 if TYPE_CHECKING:
     from ..spec.routes import Route
@@ -87,6 +88,8 @@ def exchanges(spec: ProjectSpec) -> list[Exchange]:
     found: list[Exchange] = []
     for route in spec.routes:
         found.extend(_route_exchanges(spec, route))
+    for resource in spec.resources:
+        found.extend(resource_exchanges(spec, resource))
     if not spec.classic:
         found.append(Exchange("no X-Powered-By", "GET", "/", 200, absent=("X-Powered-By",)))
     for key in spec.middleware:
