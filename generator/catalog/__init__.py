@@ -309,8 +309,8 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
         }
         for choice in MIDDLEWARE + CONFIG
     }
-    # One file until there are several routes or a resource (or a route that simulates work, which needs an
-    # import or a helper module); then an app factory and blueprint, or a router.
+    # One file until there are several routes or a resource (or a route that simulates work,
+    # which needs an import or a helper module); then an app factory and blueprints, or routers.
     context["__layout"] = (
         "{{ 'classic' if cookiecutter.classic else 'package' "
         "if cookiecutter._dualgen.routes|length > 1 or cookiecutter._dualgen.resources "

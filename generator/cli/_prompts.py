@@ -234,7 +234,12 @@ def _ask_routes(routes: list[object], middleware: list[str]) -> list[object]:
         return route
 
     while True:
-        route = _ask("Add a route, e.g. GET /users/{id:int} or resource /items name:str (blank when done)", add, "", "")
+        route = _ask(
+            "Add a route, e.g. GET /users/{id:int} or resource /items name:str (blank when done)",
+            add,
+            "",
+            "",
+        )
         if route is None:
             return routes
         routes.append(route)

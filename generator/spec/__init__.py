@@ -295,7 +295,9 @@ def _settings(spec: ProjectSpec, answers: Answers) -> dict[str, dict[str, object
     }
 
 
-def _routes(spec: ProjectSpec, answers: Answers) -> dict[str, tuple[Route, ...] | tuple[Resource, ...]]:
+def _routes(
+    spec: ProjectSpec, answers: Answers
+) -> dict[str, tuple[Route, ...] | tuple[Resource, ...]]:
     """The routes, Hello World's GET / first unless one is given, and the resources, checked
     against each other and the paths the chosen middleware reserve."""
     routes_in = answers.get("routes", [])
@@ -341,7 +343,8 @@ def _check_conflicts(spec: ProjectSpec) -> ProjectSpec:
         spec.choices()
         or len(spec.routes) > 1
         or spec.resources
-        or spec.port or spec.host != catalog.DEFAULT_HOST
+        or spec.port
+        or spec.host != catalog.DEFAULT_HOST
     ):
         raise SpecError(
             "classic reproduces the article's programs exactly; it takes no other choice "

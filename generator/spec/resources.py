@@ -116,8 +116,7 @@ class Resource:
         return {
             "path": self.path,
             "module": self.module,
-            "router": re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), self.module)
-            + "Router",
+            "router": re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), self.module) + "Router",
             "fields": [
                 {"name": f.name, "type": f.type, "json_type": FIELD_TYPES[f.type]}
                 | {"required": not f.optional}
