@@ -141,6 +141,13 @@ def _refusals(spec: ProjectSpec, resource: Resource) -> list[Exchange]:
             **_error_body(spec, "Unsupported Media Type"),
         ),
     ]
+    return found + _out_of_bounds(resource)
+
+
+def _out_of_bounds(resource: Resource) -> list[Exchange]:
+    """A text too long and an integer too large, where the resource has such fields."""
+    fields, sample = resource.fields, resource.sample_item()
+    found: list[Exchange] = []
     texts = [f for f in fields if f.type == "str"]
     if texts:
         found.append(

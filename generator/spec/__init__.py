@@ -232,7 +232,8 @@ def build(answers: Answers) -> ProjectSpec:
         answers = {**answers, "production-server": True}
     spec = _choices(_basics(answers), answers)
     spec = replace(spec, settings=_settings(spec, answers))
-    return _check_conflicts(replace(spec, **_routes(spec, answers)))
+    routes, resources = _routes(spec, answers)
+    return _check_conflicts(replace(spec, routes=routes, resources=resources))
 
 
 def _basics(answers: Answers) -> ProjectSpec:
@@ -295,9 +296,7 @@ def _settings(spec: ProjectSpec, answers: Answers) -> dict[str, dict[str, object
     }
 
 
-def _routes(
-    spec: ProjectSpec, answers: Answers
-) -> dict[str, tuple[Route, ...] | tuple[Resource, ...]]:
+def _routes(spec: ProjectSpec, answers: Answers) -> tuple[tuple[Route, ...], tuple[Resource, ...]]:
     """The routes, Hello World's GET / first unless one is given, and the resources, checked
     against each other and the paths the chosen middleware reserve."""
     routes_in = answers.get("routes", [])
@@ -324,7 +323,7 @@ def _routes(
     }
     owned = [route for resource in resources for route in resource.routes()]
     check_routes(routes + owned, reserved)
-    return {"routes": tuple(routes), "resources": resources}
+    return tuple(routes), resources
 
 
 def _check_conflicts(spec: ProjectSpec) -> ProjectSpec:
