@@ -289,7 +289,7 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
             var = choice.setting_var(setting)
             context[var] = ",".join(setting.default) if setting.is_list else str(setting.default)  # type: ignore[arg-type]  # a list's default is a tuple
             prompts[var] = f"{choice.title}: {setting.help}"
-    context["_dualgen"] = {"routes": route_contexts([hello_route()])}
+    context["_dualgen"] = {"routes": route_contexts([hello_route()]), "resources": []}
     context["_pins"] = PINS[framework]
     context["_catalog"] = {
         choice.var: {
@@ -309,11 +309,11 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
         }
         for choice in MIDDLEWARE + CONFIG
     }
-    # One file until there are several routes (or a route that simulates work, which needs an
-    # import or a helper module); then an app factory and blueprint, or a router.
+    # One file until there are several routes or a resource (or a route that simulates work,
+    # which needs an import or a helper module); then an app factory and blueprints, or routers.
     context["__layout"] = (
         "{{ 'classic' if cookiecutter.classic else 'package' "
-        "if cookiecutter._dualgen.routes|length > 1 "
+        "if cookiecutter._dualgen.routes|length > 1 or cookiecutter._dualgen.resources "
         "or cookiecutter._dualgen.routes|selectattr('work_js')|list else 'single' }}"
     )
     context["__prompts__"] = prompts

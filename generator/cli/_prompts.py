@@ -19,7 +19,7 @@ from ..catalog import listing
 from ..errors import DualgenError
 from ..signals import Interrupted
 from ..spec import Answers
-from ..spec.routes import parse_route
+from ..spec.resources import parse_entry
 from .options import _width
 
 #: The answer that clears the middleware list.
@@ -229,18 +229,25 @@ def _ask_routes(routes: list[object], middleware: list[str]) -> list[object]:
     def add(text: str) -> object:
         if not text.strip():
             return None
-        route = parse_route(text.strip())
+        route = parse_entry(text.strip())
         specs.build(specs.edit({"middleware": middleware, "routes": routes}, add_routes=[route]))
         return route
 
     while True:
-        route = _ask("Add a route, e.g. GET /users/{id:int} (blank when done)", add, "", "")
+        route = _ask(
+            "Add a route, e.g. GET /users/{id:int} or resource /items name:str (blank when done)",
+            add,
+            "",
+            "",
+        )
         if route is None:
             return routes
         routes.append(route)
 
 
 def _label(route: object) -> str:
+    if isinstance(route, dict) and "resource" in route:
+        return f"resource {route.get('resource')}"
     if isinstance(route, dict):
         return f"{str(route.get('method', '?')).upper()} {route.get('path', '?')}"
     return getattr(route, "label", str(route))

@@ -148,9 +148,9 @@ def _answers_from_options(
     if middleware:
         flags["middleware"] = _split(middleware)
     if route:
-        from ..spec.routes import parse_route
+        from ..spec.resources import parse_entry
 
-        flags["routes"] = [parse_route(item) for item in route]
+        flags["routes"] = [parse_entry(item) for item in route]
     if settings:
         flags["settings"] = _settings(settings)
     for key, value in switches.items():

@@ -13,6 +13,7 @@ from ..spec import ProjectSpec
 from ..spec.routes import allowed_methods
 from .cors import any_origin
 from .exchange import AFTER, ANY, USE_UP, UUID, Exchange, Padded, request, run, send
+from .resources import resource_exchanges
 
 if TYPE_CHECKING:
     from ..spec.routes import Route
@@ -88,6 +89,8 @@ def exchanges(spec: ProjectSpec) -> list[Exchange]:
     found: list[Exchange] = []
     for route in spec.routes:
         found.extend(_route_exchanges(spec, route))
+    for resource in spec.resources:
+        found.extend(resource_exchanges(spec, resource))
     if not spec.classic:
         found.append(Exchange("no X-Powered-By", "GET", "/", 200, absent=("X-Powered-By",)))
     for key in spec.middleware:

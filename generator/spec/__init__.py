@@ -13,6 +13,7 @@ from .answers import Answers as Answers
 from .answers import dump_answers as dump_answers
 from .answers import load_answers as load_answers
 from .editing import edit as edit
+from .resources import Resource, check_resources, is_resource, make_resource
 from .routes import Route, check_routes, hello_route, make_route, route_contexts
 from .values import (
     PORTS,
@@ -88,6 +89,8 @@ class ProjectSpec:
     settings: dict[str, dict[str, object]] = field(default_factory=dict)
     routes: tuple[Route, ...] = (hello_route(),)
     switches: tuple[str, ...] = ()
+    #: Typed collections with CRUD routes (spec/resources.py); in answer files, among routes.
+    resources: tuple[Resource, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -121,6 +124,7 @@ class ProjectSpec:
         if settings:
             data["settings"] = settings
         data["routes"] = [route.answers() for route in self.routes]
+        data["routes"] += [resource.answers() for resource in self.resources]  # type: ignore[operator]  # a list
         data |= {key: key in self.switches for key in SWITCHES}
         return cast(Answers, data)  # its keys are FIELDS' keys
 
@@ -140,7 +144,10 @@ class ProjectSpec:
                 value = self.setting(choice.key, setting.key)
                 text = ",".join(value) if isinstance(value, list) else str(value)
                 values[choice.setting_var(setting)] = text
-        values["_dualgen"] = {"routes": route_contexts(self.routes)}
+        values["_dualgen"] = {
+            "routes": route_contexts(self.routes),
+            "resources": [resource.context() for resource in self.resources],
+        }
         return as_context(values)
 
 
@@ -225,7 +232,8 @@ def build(answers: Answers) -> ProjectSpec:
         answers = {**answers, "production-server": True}
     spec = _choices(_basics(answers), answers)
     spec = replace(spec, settings=_settings(spec, answers))
-    return _check_conflicts(replace(spec, routes=_routes(spec, answers)))
+    routes, resources = _routes(spec, answers)
+    return _check_conflicts(replace(spec, routes=routes, resources=resources))
 
 
 def _basics(answers: Answers) -> ProjectSpec:
@@ -288,13 +296,24 @@ def _settings(spec: ProjectSpec, answers: Answers) -> dict[str, dict[str, object
     }
 
 
-def _routes(spec: ProjectSpec, answers: Answers) -> tuple[Route, ...]:
-    """The routes, Hello World's GET / first unless one is given, checked against the paths
-    the chosen middleware reserve."""
+def _routes(spec: ProjectSpec, answers: Answers) -> tuple[tuple[Route, ...], tuple[Resource, ...]]:
+    """The routes, Hello World's GET / first unless one is given, and the resources, checked
+    against each other and the paths the chosen middleware reserve."""
     routes_in = answers.get("routes", [])
     if not isinstance(routes_in, list):
         raise SpecError(f"routes {routes_in!r} must be a list of mappings")
-    routes = [item if isinstance(item, Route) else make_route(item) for item in routes_in]
+    resources = check_resources(
+        [
+            item if isinstance(item, Resource) else make_resource(item)
+            for item in routes_in
+            if is_resource(item)
+        ]
+    )
+    routes = [
+        item if isinstance(item, Route) else make_route(item)
+        for item in routes_in
+        if not is_resource(item)
+    ]
     if not any(route.method == "GET" and route.path == "/" for route in routes):
         routes.insert(0, hello_route())
     reserved = {
@@ -302,7 +321,9 @@ def _routes(spec: ProjectSpec, answers: Answers) -> tuple[Route, ...]:
         for key in spec.middleware
         for prefix in catalog.CHOICES[key].reserved_paths
     }
-    return tuple(check_routes(routes, reserved))
+    owned = [route for resource in resources for route in resource.routes()]
+    check_routes(routes + owned, reserved)
+    return tuple(routes), resources
 
 
 def _check_conflicts(spec: ProjectSpec) -> ProjectSpec:
@@ -318,7 +339,11 @@ def _check_conflicts(spec: ProjectSpec) -> ProjectSpec:
             "debug with production-server is refused: a production server never runs in debug"
         )
     if spec.classic and (
-        spec.choices() or len(spec.routes) > 1 or spec.port or spec.host != catalog.DEFAULT_HOST
+        spec.choices()
+        or len(spec.routes) > 1
+        or spec.resources
+        or spec.port
+        or spec.host != catalog.DEFAULT_HOST
     ):
         raise SpecError(
             "classic reproduces the article's programs exactly; it takes no other choice "

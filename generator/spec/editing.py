@@ -131,10 +131,10 @@ def _edit_switches(answers: dict[str, object], on: list[str], off: list[str]) ->
 
 def _edit_routes(routes: list[object], added: list[object], removed: list[object]) -> None:
     """Add and remove routes in place; a route is removed by its 'METHOD /path'."""
-    from .routes import parse_route
+    from .resources import parse_entry
 
-    added = [parse_route(item).answers() if isinstance(item, str) else item for item in added]
-    labels = [_label(parse_route(item) if isinstance(item, str) else item) for item in removed]
+    added = [parse_entry(item).answers() if isinstance(item, str) else item for item in added]
+    labels = [_label(parse_entry(item) if isinstance(item, str) else item) for item in removed]
     _check_apart("route", [_label(item) for item in added], labels)
     for label in dict.fromkeys(labels):
         kept = [route for route in routes if _label(route) != label]
@@ -145,9 +145,9 @@ def _edit_routes(routes: list[object], added: list[object], removed: list[object
 
 
 def _label(route: object) -> str:
-    from .routes import Route, make_route
+    from .resources import entry_label
 
-    return route.label if isinstance(route, Route) else make_route(route).label
+    return entry_label(route)
 
 
 def _copy(values: object) -> object:

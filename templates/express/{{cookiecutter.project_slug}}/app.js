@@ -54,6 +54,9 @@ require('dotenv').config({ quiet: true });
 {%- if c.__layout == 'package' %}
 
 const routes = require('./routes');
+{%- for r in c._dualgen.resources %}
+const {{ r.router }} = require({{ ('./routes/' ~ r.module)|jsstr }});
+{%- endfor %}
 {%- endif %}
 {%- for block in constants %}
 
@@ -80,6 +83,9 @@ app.disable('x-powered-by');
 {%- endfor %}
 {%- if c.__layout == 'package' %}
 app.use(routes);
+{%- for r in c._dualgen.resources %}
+app.use({{ r.path|jsstr }}, {{ r.router }});
+{%- endfor %}
 {%- else %}
 {%- set target = 'app' %}{% include 'routes.js.j2' %}
 {%- endif %}
@@ -119,6 +125,11 @@ if (require.main === module) {
   app.listen(port, host, (error) => {
     if (error) throw error;
     console.log(`Server running on http://localhost:${port}/`);
+{%- for r in c._dualgen.resources %}
+    console.warn(
+      {{ (r.path ~ ': items are kept in memory and reset when the server restarts')|jsstr }},
+    );
+{%- endfor %}
   });
 }
 {%- else %}

@@ -29,6 +29,26 @@ UNUSED = {
     Path('{{ cookiecutter.__package_name }}', 'errors.py'): {{ not cookiecutter.error_handlers }},
 }
 
+
+def split_bundle(bundle):
+    """Write each resource's file from the bundle the template rendered (a line '@@@ NAME'
+    before each file), then remove the bundle."""
+    if not bundle.exists():
+        return
+    name, lines = None, []
+    for line in bundle.read_text(encoding='utf-8').split('\n') + ['@@@ ']:
+        if line.startswith('@@@ '):
+            if name:
+                text = '\n'.join(lines).strip('\n') + '\n'
+                (bundle.parent / name).write_text(text, encoding='utf-8')
+            name, lines = line[4:].strip(), []
+        else:
+            lines.append(line)
+    bundle.unlink()
+
+
+split_bundle(Path('{{ cookiecutter.__package_name }}') / 'resources.bundle')
+
 for path, unused in UNUSED.items():
     if unused and path.is_dir():
         shutil.rmtree(path)

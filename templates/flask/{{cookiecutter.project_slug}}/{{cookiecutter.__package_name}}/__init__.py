@@ -12,6 +12,9 @@
 {%- set _ = modules.append(partial.module if partial.module is defined else key|replace('-', '_')) -%}
 {%- endif -%}
 {%- endfor -%}
+{%- for r in c._dualgen.resources -%}
+{%- set _ = modules.append(r.module) -%}
+{%- endfor -%}
 """The application factory: create_app() builds and configures the Flask app."""
 
 {% filter trim %}{% include 'imports.py.j2' %}{% endfilter %}
