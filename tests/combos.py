@@ -139,8 +139,16 @@ def pairwise_rows(factors: list[str], candidates: int = 400, seed: int = 7) -> l
     return rows
 
 
+#: Choices left out of the pairwise rows. Server-sent events hold their stream open: their
+#: contract is proven by tests/integration/test_events.py and test_events_workers.py, and
+#: strict parity does not cover the events routes yet (OPTIONS /events differs), so pairing
+#: them with strict-parity would only report that known gap.
+NOT_PAIRED = ("events",)
+
+
 def _pairwise_combos() -> dict[str, dict[str, object]]:
-    factors = [c.key for c in catalog.MIDDLEWARE + catalog.CONFIG] + ["routes"]
+    keys = [c.key for c in catalog.MIDDLEWARE + catalog.CONFIG if c.key not in NOT_PAIRED]
+    factors = [*keys, "routes"]
     combos = {}
     for n, row in enumerate(pairwise_rows(factors)):
         answers: dict[str, object] = {

@@ -42,7 +42,7 @@ CHOICE = Choice(
             "and refuses a chunked body over the limit (413)",
             "each parser follows its platform's JSON reader and its docs' defaults; a "
             "UTF-8 JSON object sent as application/json, what clients send, is read alike",
-            request=r"(?m)^(\d+ × )?[^\n]*(Content-Type: [^;\]\n]*json|Content-Encoding: )"
+            request=r"(?m)^(\d+ × )?[^\n]*(Content-Type: [^;\]\n]*(?i:json)|Content-Encoding: )"
             r"[^\n]*\Z",
             unless="strict-parity",
             docs=(
