@@ -123,6 +123,14 @@ def test_the_runner_knows_no_spec():
     # read above it (generator/project.py).
     reached = {b for a, b, _ in arrows() if a == "runner"}
     assert reached <= {"bounds", "cache", "processes", "errors", "files", "signals", "watchdog"}
+    # the reading finds such an import where it is: project.py reads answers and renders
+    assert {b for a, b, _ in arrows() if a == "project"} >= {"render", "spec"}
+
+
+def test_compare_uses_the_cache_not_the_runner():
+    found = arrows()
+    assert "runner" not in {b for a, b, _ in found if a == "compare"}
+    assert ("compare", "cache", "generator.compare.html") in found
 
 
 def test_no_module_is_over_400_lines():

@@ -148,53 +148,6 @@ def test_the_runner_needs_neither_proc_nor_fcntl():
     assert found == []
 
 
-def imported(path: Path) -> set[str]:
-    """Every module a file of generator/ imports, at module level or inside a function."""
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-    if path.name == "__init__.py":
-        package += ".__init__"
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = package.split(".")[: -node.level] if node.level else []
-            module = ".".join([*base, *filter(None, [node.module])])
-            found.add(module)
-            found.update(f"{module}.{alias.name}" for alias in node.names)
-    return found
-
-
-def reaches(paths: list[Path], forbidden: tuple[str, ...]) -> list[str]:
-    return sorted(
-        f"{path.relative_to(ROOT)} imports {name}"
-        for path in paths
-        for name in imported(path)
-        if name in forbidden or name.startswith(tuple(f"{item}." for item in forbidden))
-    )
-
-
-def test_the_runner_knows_no_spec():
-    """It installs and serves a folder: the answers, the catalog and the policy live above it."""
-    above = ("generator.spec", "generator.project", "generator.render", "generator.catalog")
-    above += ("generator.cli", "generator.contract", "generator.verify", "generator.compare")
-    paths = [*sorted((ROOT / "generator" / "runner").glob("*.py")), ROOT / "generator" / "cache.py"]
-    assert reaches(paths, above) == []
-    # the check finds such an import where it is
-    assert reaches([ROOT / "generator" / "project.py"], above) == [
-        "generator/project.py imports generator.render",
-        "generator/project.py imports generator.render.ANSWERS_FILE",
-        "generator/project.py imports generator.spec",
-        "generator/project.py imports generator.spec.ProjectSpec",
-    ]
-
-
-def test_compare_uses_the_cache_not_the_runner():
-    paths = sorted((ROOT / "generator" / "compare").glob("*.py"))
-    assert reaches(paths, ("generator.runner",)) == []
-    assert "generator.cache.cache_folder" in imported(ROOT / "generator" / "compare" / "html.py")
-
-
 def test_a_production_server_with_a_rate_limit_runs_one_worker():
     from generator.project import server_env
 
