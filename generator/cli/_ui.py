@@ -50,5 +50,4 @@ def ui(port: int, no_browser: bool, out: Path | None) -> None:
         out=out,
         announce=announce,
         ready=None if no_browser else webbrowser.open,
-    )
-    click.echo("dualgen ui: stopped", err=True)
+    )  # until a signal stops it, as every command: one line, 128 + N (generator.signals)

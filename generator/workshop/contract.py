@@ -176,15 +176,17 @@ def _items(value: str, lower: bool = False) -> set[str]:
 NOT_TAUGHT = ("JSON body nested deeper than ",)
 
 
+def taught(found: list[Exchange]) -> list[Exchange]:
+    """The exchanges a step checks: all but those no step teaches (NOT_TAUGHT)."""
+    return [exchange for exchange in found if not exchange.name.startswith(NOT_TAUGHT)]
+
+
 def checks_of(spec: ProjectSpec, batch: list[Exchange] | None = None) -> list[Check]:
-    """The step's checks: each exchange of `batch` (default: all of the spec's) as a Check,
-    but those no step teaches (NOT_TAUGHT)."""
+    """The step's checks: each taught exchange of `batch` (default: all of the spec's) as a
+    Check."""
     body_route = next((route for route in spec.routes if route.method in BODY_METHODS), None)
-    return [
-        judged(exchange, body_route)
-        for exchange in (exchanges(spec) if batch is None else batch)
-        if not exchange.name.startswith(NOT_TAUGHT)
-    ]
+    found = exchanges(spec) if batch is None else batch
+    return [judged(exchange, body_route) for exchange in taught(found)]
 
 
 class _Judging(TypedDict, total=False):

@@ -73,9 +73,10 @@ class Step:
 
     def checks(self) -> list[str]:
         """The names of the step's checks, in the order `check` runs them."""
-        from .contract import checks_of
+        from ..contract import exchanges
+        from .contract import taught
 
-        names = [START, *(check.name for check in checks_of(self.spec))]
+        names = [START, *(exchange.name for exchange in taught(exchanges(self.spec)))]
         return names + [TESTS] if "tests" in self.spec.switches else names
 
 
