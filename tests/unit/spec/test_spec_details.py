@@ -405,3 +405,14 @@ def test_a_mistyped_key_gets_the_nearest_one_in_its_one_line_error(
     code, err = run_main("new", "flask", "--no-input", *args)
     assert (code, err) == (2, f"dualgen: error: {message}\n")
     assert list(tmp_path.iterdir()) == [tmp_path / "answers.yaml"]
+
+
+def test_an_unknown_value_that_is_not_a_text_gets_no_guess():
+    assert str(spec_values.unknown("middleware", 5, ["cors", "logging"])) == (
+        "middleware 5 is unknown; allowed: cors, logging"
+    )
+    assert str(
+        spec_values.unknown("middleware", "corz", ["cors", "logging"], " in answers.yaml")
+    ) == (
+        "middleware 'corz' in answers.yaml is unknown; did you mean 'cors'? allowed: cors, logging"
+    )
