@@ -27,21 +27,25 @@ _LANGUAGES = {
     "console": "conf",
     "dockerfile": "dockerfile",
 }
+#: Quotes nest this deep; deeper `>` are shown as text (each level is a call: 1,500 of them
+#: overflowed Python's stack).
+MAX_QUOTE_DEPTH = 16
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^[-*+]\s+")
 _NUMBERED = re.compile(r"^\d{1,9}[.)]\s+")
 _INLINE = re.compile(
     r"(?P<code>(?P<ticks>`+)(?P<code_text>.+?)(?P=ticks))"
-    r"|\[(?P<link_text>[^\]\n]+)\]\((?P<url>[^()\s]+)\)"
+    r"|\[(?P<link_text>[^\[\]\n]+)\]\((?P<url>[^()\s]+)\)"
     r"|\*\*(?P<strong>.+?)\*\*"
     r"|(?<![\w*])\*(?P<em>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"
     r"|(?<![\w])_(?P<em2>[^_\s](?:[^_]*[^_\s])?)_(?![\w])"
 )
 
 
-def to_html(text: str, *, heading_level: int = 3) -> str:
-    """The Markdown text as HTML blocks."""
+def to_html(text: str, *, heading_level: int = 3, depth: int = 0) -> str:
+    """The Markdown text as HTML blocks; `depth` counts the quotes around it (at most
+    MAX_QUOTE_DEPTH nest, deeper `>` stay text)."""
     lines = text.replace("\r\n", "\n").split("\n")
     out: list[str] = []
     index = 0
@@ -85,7 +89,11 @@ def to_html(text: str, *, heading_level: int = 3) -> str:
             while index < len(lines) and lines[index].strip().startswith(">"):
                 quoted.append(lines[index].strip()[1:].strip())
                 index += 1
-            out.append(f"<blockquote>{to_html(chr(10).join(quoted))}</blockquote>")
+            if depth < MAX_QUOTE_DEPTH:
+                body = to_html(chr(10).join(quoted), depth=depth + 1)
+                out.append(f"<blockquote>{body}</blockquote>")
+            else:
+                out.append(f"<p>{inline(' '.join(quoted))}</p>")
         else:
             paragraph = []
             while index < len(lines) and _is_paragraph_line(lines[index]):
