@@ -144,7 +144,8 @@ def diff(
     `dualgen diff PROJECT_DIR` diffs a fresh render of the project's .dualgen.yaml against
     the project: what was changed by hand. It leaves out what the project's .gitignore
     ignores and what installing creates (node_modules, package-lock.json, .venv), and never
-    prints the contents of .env files.
+    prints the contents of files that may hold secrets (.env, .flaskenv, .envrc, secrets.json,
+    keys).
     """
     from .. import compare as comparing
     from .. import files
@@ -168,7 +169,13 @@ def diff(
         result = comparing.diff_specs(target, old_spec, new_spec, (old, new), note)
     else:
         project = Path(target)
-        if not project.is_dir():
+        try:
+            is_dir = project.is_dir()
+        except OSError as error:
+            raise click.BadParameter(
+                f"{target!r} cannot be read: {error.strerror}", param_hint="PROJECT_DIR"
+            ) from None
+        if not is_dir:
             hint = (
                 " (give --from and --to to compare two sets of choices)"
                 if target in catalog.FRAMEWORKS
