@@ -90,8 +90,8 @@ def to_html(text: str, *, heading_level: int = 3, depth: int = 0) -> str:
                 quoted.append(lines[index].strip()[1:].strip())
                 index += 1
             if depth < MAX_QUOTE_DEPTH:
-                body = to_html(chr(10).join(quoted), depth=depth + 1)
-                out.append(f"<blockquote>{body}</blockquote>")
+                inner = to_html(chr(10).join(quoted), depth=depth + 1)
+                out.append(f"<blockquote>{inner}</blockquote>")
             else:
                 out.append(f"<p>{inline(' '.join(quoted))}</p>")
         else:
