@@ -63,9 +63,9 @@ def cache() -> None:
     One virtualenv per distinct requirements.txt (with every file its -r and -c name), one
     node_modules per distinct package.json dependencies; a local folder (./mylib, -e ., file:)
     is refused, not shared. In $DUALGEN_CACHE_DIR, else $XDG_CACHE_HOME/dualgen, else
-    ~/.cache/dualgen. A damaged entry is rebuilt on its own; clean frees the space. dualgen marks the folder it
-    makes with CACHEDIR.TAG; clean refuses a folder without it and removes only dualgen's
-    entries (a link is removed, never followed).
+    ~/.cache/dualgen. A damaged entry is rebuilt on its own; clean frees the space. dualgen
+    marks the folder it makes with CACHEDIR.TAG; clean refuses a folder without it and removes
+    only dualgen's entries (a link is removed, never followed).
     """
 
 
