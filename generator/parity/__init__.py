@@ -6,14 +6,13 @@ request by hypothesis and reported once, with both answers and a curl command fo
 uses existing ones. Both start the two servers at once and return a `Report`.
 
 How the search runs: hypothesis draws examples with a printed seed: a batch of independent
-requests, sent to both servers at once, or under a rate limit one client's requests in order.
-Each run connects from a fresh loopback address, so that it starts with fresh rate-limit
-counters however often hypothesis replays it. A run whose
-answers differ raises an exception of a type made for the difference's signature, so that
-hypothesis keeps one minimal example per distinct difference (`report_multiple_bugs`). The
-search goes in rounds: a difference found in one round is known in the next, where it is
-counted but no longer raised, so that what it hid comes out. Declared differences
-(`catalog.declared_differences`) are counted, never raised.
+requests, sent to both servers at once, or under a rate limit one client's requests in order. Each
+run connects from a fresh loopback address, so that it starts with fresh rate-limit counters
+however often hypothesis replays it. A run whose answers differ raises an exception of a type made
+for the difference's signature, so that hypothesis keeps one minimal example per distinct
+difference (`report_multiple_bugs`). The search goes in rounds: a difference found in one round is
+known in the next, where it is counted but no longer raised, so that what it hid comes out.
+Declared differences (`catalog.declared_differences`) are counted, never raised.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import catalog, runner, signals
-from ..errors import UsageError
+from ..errors import RunError, UsageError
 from ..project import load_project, server_env
 from ..spec import ProjectSpec
 from .findings import (
@@ -148,7 +147,12 @@ def _run(
         observe("listening", servers)
         deadline = time.monotonic() + time_limit  # from when both servers listen
         with ThreadPoolExecutor(max_workers=2 * MAX_BATCH) as pool:
-            _Search(spec, report, servers, deadline, observe, pool).run()
+            try:
+                _Search(spec, report, servers, deadline, observe, pool).run()
+            except Exception:
+                _check_running(servers, report)  # a server that stopped explains the failure
+                raise
+        _check_running(servers, report)
     report.seconds = time.monotonic() - started
     observe("done", report)
     return report
@@ -233,7 +237,8 @@ class _Search:
         except (Difference, _Enough):
             pass
         except BaseExceptionGroup as group:  # several differences: each was recorded
-            rest = group.split(Difference)[1]
+            # ... and the time limit or a flaky replay (a group itself) may end one's shrinking
+            rest = group.split(lambda e: isinstance(e, Difference | _Enough) or _is_flaky(e))[1]
             if rest is not None:
                 raise rest from None
         except Exception as error:  # hypothesis' Flaky: the minimal example did not fail again
@@ -364,6 +369,20 @@ class _Search:
             found.aspects, found.example = aspects, steps
             found.flask, found.express = answers["flask"], answers["express"]
             found.confirmed = final
+
+
+def _check_running(servers: dict[str, runner.Server], report: Report) -> None:
+    """RunError when a server stopped during the run: its missing answers are no difference of
+    its code, so no report is made of them."""
+    for name, server in servers.items():
+        if (code := server.process.poll()) is not None:
+            server.log.finish()  # what it wrote before it stopped, read to the end
+            how = f"signal {-code}" if code < 0 else f"exit code {code}"
+            raise RunError(
+                f"the {name} server stopped during the run ({how}) after {report.sent} requests "
+                "to each server; what came after is not its code's answer, so nothing is "
+                f"reported. Its output:\n{server.output(15)}"
+            )
 
 
 def _size(example: Example) -> tuple[int, ...]:

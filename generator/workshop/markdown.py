@@ -9,6 +9,7 @@ the handout.
 
 from __future__ import annotations
 
+import contextvars
 import html
 import re
 
@@ -30,6 +31,8 @@ _LANGUAGES = {
 #: Quotes nest this deep; deeper `>` are shown as text (each level is a call: 1,500 of them
 #: overflowed Python's stack).
 MAX_QUOTE_DEPTH = 16
+#: How many quotes the text being rendered is inside of.
+_QUOTE_DEPTH = contextvars.ContextVar("_QUOTE_DEPTH", default=0)
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^[-*+]\s+")
@@ -43,9 +46,8 @@ _INLINE = re.compile(
 )
 
 
-def to_html(text: str, *, heading_level: int = 3, depth: int = 0) -> str:
-    """The Markdown text as HTML blocks; `depth` counts the quotes around it (at most
-    MAX_QUOTE_DEPTH nest, deeper `>` stay text)."""
+def to_html(text: str, *, heading_level: int = 3) -> str:
+    """The Markdown text as HTML blocks."""
     lines = text.replace("\r\n", "\n").split("\n")
     out: list[str] = []
     index = 0
@@ -89,11 +91,7 @@ def to_html(text: str, *, heading_level: int = 3, depth: int = 0) -> str:
             while index < len(lines) and lines[index].strip().startswith(">"):
                 quoted.append(lines[index].strip()[1:].strip())
                 index += 1
-            if depth < MAX_QUOTE_DEPTH:
-                inner = to_html(chr(10).join(quoted), depth=depth + 1)
-                out.append(f"<blockquote>{inner}</blockquote>")
-            else:
-                out.append(f"<p>{inline(' '.join(quoted))}</p>")
+            out.append(_quote(quoted))
         else:
             paragraph = []
             while index < len(lines) and _is_paragraph_line(lines[index]):
@@ -101,6 +99,19 @@ def to_html(text: str, *, heading_level: int = 3, depth: int = 0) -> str:
                 index += 1
             out.append(f"<p>{inline(' '.join(paragraph))}</p>")
     return "\n".join(out)
+
+
+def _quote(lines: list[str]) -> str:
+    """A quote's lines (their first `>` gone) as a <blockquote> of their blocks; inside
+    MAX_QUOTE_DEPTH quotes already, as one paragraph whose `>` stay text."""
+    depth = _QUOTE_DEPTH.get()
+    if depth >= MAX_QUOTE_DEPTH:
+        return f"<p>{inline(' '.join(lines))}</p>"
+    token = _QUOTE_DEPTH.set(depth + 1)
+    try:
+        return f"<blockquote>{to_html(chr(10).join(lines))}</blockquote>"
+    finally:
+        _QUOTE_DEPTH.reset(token)
 
 
 def _is_paragraph_line(line: str) -> bool:
