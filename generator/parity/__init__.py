@@ -43,7 +43,8 @@ from .findings import (
 )
 from .observe import Aspect, compare
 from .requests import MAX_BATCH, Example, Request, RequestSpace
-from .wire import Answer, client_addresses, send
+from .servers import Stopped, check_running
+from .wire import REFUSED, Answer, client_addresses, send
 
 __all__ = [
     "Difference",
@@ -149,10 +150,16 @@ def _run(
         with ThreadPoolExecutor(max_workers=2 * MAX_BATCH) as pool:
             try:
                 _Search(spec, report, servers, deadline, observe, pool).run()
-            except Exception:
-                _check_running(servers, report)  # a server that stopped explains the failure
+            except (Exception, Stopped) as error:
+                # A server that stopped explains any failure; one that refused has stopped.
+                check_running(servers, report.sent, wait=5.0 if isinstance(error, Stopped) else 0.0)
+                if isinstance(error, Stopped):
+                    raise RunError(
+                        f"a server refused a connection after {report.sent} requests to each "
+                        "server yet still runs; nothing is reported"
+                    ) from None
                 raise
-        _check_running(servers, report)
+        check_running(servers, report.sent)
     report.seconds = time.monotonic() - started
     observe("done", report)
     return report
@@ -280,6 +287,8 @@ class _Search:
         pending = [self._send_both(request, source, client) for request in example]
         for request, futures in zip(example, pending, strict=True):
             answers = {name: future.result() for name, future in futures.items()}
+            if any(answer.error == REFUSED for answer in answers.values()):
+                raise Stopped  # the rest of the run would compare with nothing
             self._check(answers, (request,), final)
 
     def _in_sequence(self, example: Example, source: str, client: str, final: bool) -> None:
@@ -290,6 +299,8 @@ class _Search:
             for n in range(request.repeat):
                 futures = self._send_both(single, source, client)
                 answers = {name: future.result() for name, future in futures.items()}
+                if any(answer.error == REFUSED for answer in answers.values()):
+                    raise Stopped
                 self._check(answers, (*shown, replace(request, repeat=n + 1)), final)
             shown.append(request)
 
@@ -369,20 +380,6 @@ class _Search:
             found.aspects, found.example = aspects, steps
             found.flask, found.express = answers["flask"], answers["express"]
             found.confirmed = final
-
-
-def _check_running(servers: dict[str, runner.Server], report: Report) -> None:
-    """RunError when a server stopped during the run: its missing answers are no difference of
-    its code, so no report is made of them."""
-    for name, server in servers.items():
-        if (code := server.process.poll()) is not None:
-            server.log.finish()  # what it wrote before it stopped, read to the end
-            how = f"signal {-code}" if code < 0 else f"exit code {code}"
-            raise RunError(
-                f"the {name} server stopped during the run ({how}) after {report.sent} requests "
-                "to each server; what came after is not its code's answer, so nothing is "
-                f"reported. Its output:\n{server.output(15)}"
-            )
 
 
 def _size(example: Example) -> tuple[int, ...]:
