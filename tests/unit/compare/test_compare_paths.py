@@ -5,30 +5,15 @@ traceback. The CLI runs as a separate process; the access cases run as an unpriv
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import require_tools, run_dualgen
-
-NOBODY = 65534
-
-
-def unprivileged(*args: str) -> subprocess.CompletedProcess:
-    """`dualgen ARGS` as a user who owns none of the test's files."""
-    command = [sys.executable, "-m", "generator", *args]
-    if os.geteuid() == 0:
-        require_tools("setpriv")
-        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
-    return subprocess.run(
-        command, cwd="/", capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120
-    )
+from tests.helpers import run_dualgen, run_unprivileged
 
 
 def one_line(result: subprocess.CompletedProcess, message: str) -> None:
@@ -87,7 +72,7 @@ def test_a_project_in_a_folder_without_access_is_one_line(open_folder):
     closed = open_folder / "closed"
     (closed / "shop").mkdir(parents=True)
     closed.chmod(0o700)
-    result = unprivileged("diff", str(closed / "shop"))
+    result = run_unprivileged("diff", str(closed / "shop"))
     one_line(
         result,
         f"Invalid value for PROJECT_DIR: {str(closed / 'shop')!r} cannot be read: "
@@ -100,7 +85,7 @@ def test_an_answer_file_in_a_folder_without_access_is_one_line(open_folder):
     closed.mkdir()
     (closed / "answers.yaml").write_text("middleware: [cors]\n", encoding="utf-8")
     closed.chmod(0o700)
-    result = unprivileged(
+    result = run_unprivileged(
         "diff", "flask", "--from", "default", "--to", str(closed / "answers.yaml")
     )
     one_line(
@@ -112,7 +97,7 @@ def test_a_file_without_access_in_the_project_is_one_line(project):
     (project / "notes.txt").write_text("mine\n", encoding="utf-8")
     (project / "notes.txt").chmod(0o600)
     try:
-        result = unprivileged("diff", str(project))
+        result = run_unprivileged("diff", str(project))
     finally:
         (project / "notes.txt").unlink()
     one_line(result, f"cannot read {str(project / 'notes.txt')!r}: Permission denied")
@@ -121,6 +106,6 @@ def test_a_file_without_access_in_the_project_is_one_line(project):
 def test_the_project_diffs_for_that_user_once_it_may_read_it(project):
     """The same user and project, every file readable: the diff runs (the cases above fail for
     the reason they name, not because this user cannot run dualgen)."""
-    result = unprivileged("diff", str(project), "--exit-code")
+    result = run_unprivileged("diff", str(project), "--exit-code")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[-1] == "no changes"
