@@ -15,6 +15,7 @@ from generator import spec as specs
 from generator import update as updating
 from generator.cli import main
 from generator.errors import RunError, SpecError
+from generator.project import finish_interrupted
 from generator.render import render_tree
 from generator.update.view import describe_changes, render_summary, side_by_side
 
@@ -437,10 +438,15 @@ def test_a_move_that_cannot_be_undone_names_the_files_and_keeps_them(tmp_path, m
         f"the update failed (No space left on device ({project / 'shop' / 'routes.py'})) and "
         f"could not be undone for app.py, README.md; the previous files are in {str(staging[0])!r}"
     )
-    assert (staging[0] / "0.old").read_bytes() == before["README.md"]
-    assert (staging[0] / "1.old").read_bytes() == before["app.py"]
+    assert (staging[0] / "0.before").read_bytes() == before["README.md"]
+    assert (staging[0] / "1.before").read_bytes() == before["app.py"]
+    assert (staging[0] / "undo.json").is_file()  # the next run finishes the undo
     assert not (project / "shop").exists()  # the added file was taken back, its folder too
     assert (project / "app.py").read_bytes() == plan.writes[1].after
+    assert finish_interrupted(project) == [
+        f"undid an update of {str(project)!r} that was interrupted"
+    ]
+    assert snapshot(project) == before
 
 
 def test_removing_middleware_from_a_project_without_any_says_it_has_none():
