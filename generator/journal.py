@@ -117,15 +117,18 @@ def _write(path: Path, data: bytes, mode: int) -> None:
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(data)
         stream.flush()
+        os.chmod(path, mode)
         os.fsync(stream.fileno())
-    os.chmod(path, mode)
 
 
 def _keep(source: Path, backup: Path) -> None:
+    """A link to the file that the change replaces (a copy where links cannot be made)."""
     try:
         os.link(source, backup)
     except OSError:
         shutil.copy2(source, backup, follow_symlinks=False)
+        with open(backup, "rb") as stream:
+            os.fsync(stream.fileno())
 
 
 def _sync(folder: Path) -> None:
@@ -299,6 +302,8 @@ def recover(folder: Path) -> list[str]:
             )
         what = "finished" if done.forward else "undid"
         said.append(f"{what} an update of {str(folder)!r} that was interrupted")
+        if done.error is not None:
+            said[-1] += f": it could not be finished ({done.error.strerror or done.error})"
         if done.kept:
             said.append(
                 f"left as they are, changed since that update was interrupted: "

@@ -258,6 +258,7 @@ def test_opening_the_project_finishes_the_update_and_says_so(tmp_path, monkeypat
     old = (project / ".dualgen.yaml").read_bytes()
     new = old.replace(b"debug: false", b"debug: true")
     staging = journal.stage(project, [journal.Change(".dualgen.yaml", old, new)])
+    (project.parent / ".dualgen-0123456789ab.done").mkdir()  # a claim half deleted
     (claim_path(project)).mkdir()  # the killed run's claim, its owner long gone
     (claim_path(project) / OWNER_FILE).write_text(
         json.dumps({"pid": 2**22 + 7, "claimed": time.time(), "host": socket.gethostname()}),
@@ -284,3 +285,36 @@ def test_a_project_a_live_run_is_updating_is_refused(tmp_path):
         finish_interrupted(folder)
     assert staging.exists() and (folder / "app.py").read_bytes() == BEFORE["app.py"]
     shutil.rmtree(claim_path(folder))
+
+
+def test_a_dead_runs_claim_alone_is_removed_and_nothing_said(tmp_path):
+    folder = folder_with(tmp_path, BEFORE)
+    claim_path(folder).mkdir()
+    (claim_path(folder) / OWNER_FILE).write_text("{}", encoding="utf-8")  # unreadable: dead
+    assert finish_interrupted(folder) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["shop"]
+    assert tree(folder) == tree(folder_with(tmp_path / "b", BEFORE))
+
+
+def test_a_move_that_fails_while_recovering_undoes_the_update_and_says_why(tmp_path, monkeypatch):
+    folder = folder_with(tmp_path, BEFORE)
+    staging = journal.stage(folder, CHANGES)
+    with pytest.raises(Killed):
+        kill_at(monkeypatch, 2)  # app.py moved, then killed
+        journal.finish(staging)
+    monkeypatch.undo()
+    real = os.replace
+
+    def replace(source, target):
+        if Path(target).name == "mod.py":
+            raise OSError(28, "No space left on device")
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert journal.recover(folder) == [
+        f"undid an update of {str(folder)!r} that was interrupted: it could not be finished "
+        "(No space left on device)"
+    ]
+    monkeypatch.undo()
+    assert tree(folder) == tree(folder_with(tmp_path / "b", BEFORE))
+    assert journal.pending(folder) == []
