@@ -10,17 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import socket
-import time
 from pathlib import Path
 
 import pytest
 
 from generator import journal
-from generator.errors import DestinationError, RunError
-from generator.files import OWNER_FILE, claim_path
-from generator.project import finish_interrupted, load_project
+from generator.errors import RunError
 
 BEFORE = {
     "app.py": b"print('old')\n",
@@ -248,52 +243,6 @@ def test_a_journal_dualgen_did_not_write_is_refused_by_name(tmp_path):
     (staging / "journal.json").write_text("{", encoding="utf-8")
     with pytest.raises(RunError, match="^cannot read the update journal "):
         journal.recover(folder)
-
-
-def test_opening_the_project_finishes_the_update_and_says_so(tmp_path, monkeypatch, capsys):
-    from generator import spec as specs
-    from generator.render import render_tree
-
-    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
-    old = (project / ".dualgen.yaml").read_bytes()
-    new = old.replace(b"debug: false", b"debug: true")
-    staging = journal.stage(project, [journal.Change(".dualgen.yaml", old, new)])
-    (project.parent / ".dualgen-0123456789ab.done").mkdir()  # a claim half deleted
-    (claim_path(project)).mkdir()  # the killed run's claim, its owner long gone
-    (claim_path(project) / OWNER_FILE).write_text(
-        json.dumps({"pid": 2**22 + 7, "claimed": time.time(), "host": socket.gethostname()}),
-        encoding="utf-8",
-    )
-    spec, framework = load_project(project)
-    assert (spec.debug, framework) == (True, "flask")
-    assert capsys.readouterr().err == (
-        f"dualgen: finished an update of {str(project)!r} that was interrupted\n"
-    )
-    assert not staging.exists() and not claim_path(project).exists()
-    assert sorted(path.name for path in project.parent.iterdir()) == ["shop"]
-
-
-def test_a_project_a_live_run_is_updating_is_refused(tmp_path):
-    folder = folder_with(tmp_path, BEFORE)
-    staging = journal.stage(folder, CHANGES)
-    claim_path(folder).mkdir()
-    (claim_path(folder) / OWNER_FILE).write_text(
-        json.dumps({"pid": os.getpid(), "claimed": time.time(), "host": socket.gethostname()}),
-        encoding="utf-8",
-    )
-    with pytest.raises(DestinationError, match="another dualgen run .* is writing"):
-        finish_interrupted(folder)
-    assert staging.exists() and (folder / "app.py").read_bytes() == BEFORE["app.py"]
-    shutil.rmtree(claim_path(folder))
-
-
-def test_a_dead_runs_claim_alone_is_removed_and_nothing_said(tmp_path):
-    folder = folder_with(tmp_path, BEFORE)
-    claim_path(folder).mkdir()
-    (claim_path(folder) / OWNER_FILE).write_text("{}", encoding="utf-8")  # unreadable: dead
-    assert finish_interrupted(folder) == []
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["shop"]
-    assert tree(folder) == tree(folder_with(tmp_path / "b", BEFORE))
 
 
 def test_a_move_that_fails_while_recovering_undoes_the_update_and_says_why(tmp_path, monkeypatch):

@@ -449,6 +449,29 @@ def test_a_move_that_cannot_be_undone_names_the_files_and_keeps_them(tmp_path, m
     assert snapshot(project) == before
 
 
+def test_a_file_changed_while_the_update_moves_in_is_left_and_named(tmp_path, monkeypatch):
+    from generator import journal
+
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
+    real_stage = journal.stage
+
+    def stage(folder, changes):
+        staging = real_stage(folder, changes)
+        (project / "app.py").write_bytes(b"# an editor saved this meanwhile\n")
+        return staging
+
+    monkeypatch.setattr(journal, "stage", stage)
+    with pytest.raises(RunError) as error:
+        updating.apply_update(plan)
+    assert str(error.value) == (
+        "the update is applied but for app.py: changed while it was applied, left as they are"
+    )
+    assert (project / "app.py").read_bytes() == b"# an editor saved this meanwhile\n"
+    assert "cors" in (project / ".dualgen.yaml").read_text(encoding="utf-8")
+    assert [path.name for path in project.iterdir() if path.name.startswith(".dualgen-")] == []
+
+
 def test_removing_middleware_from_a_project_without_any_says_it_has_none():
     with pytest.raises(SpecError) as error:
         updating.new_spec(specs.build({"name": "shop"}), {}, remove_middleware=["cors"])
