@@ -274,6 +274,7 @@ def test_an_applied_update_writes_every_planned_file_and_keeps_hand_edits(tmp_pa
     actions = {item.path: item.action for item in plan.files}
     assert actions["app.py"] == "merged" and actions[".dualgen.yaml"] == "updated"
     assert plan.conflicts == [] and plan.writes == list(plan.files)
+    assert plan.writes[-1].path == ".dualgen.yaml"  # moved in last: it says the update is done
     updating.apply_update(plan)
     for item in plan.files:
         assert (project / item.path).read_bytes() == item.after, item.path
