@@ -460,13 +460,15 @@ def test_a_file_changed_while_the_update_moves_in_is_left_and_named(tmp_path, mo
     def stage(folder, changes):
         staging = real_stage(folder, changes)
         (project / "app.py").write_bytes(b"# an editor saved this meanwhile\n")
+        (project / "README.md").write_bytes(b"# and this\n")
         return staging
 
     monkeypatch.setattr(journal, "stage", stage)
     with pytest.raises(RunError) as error:
         updating.apply_update(plan)
     assert str(error.value) == (
-        "the update is applied but for app.py: changed while it was applied, left as they are"
+        "the update is applied but for README.md, app.py: changed while it was applied, left "
+        "as they are"
     )
     assert (project / "app.py").read_bytes() == b"# an editor saved this meanwhile\n"
     assert "cors" in (project / ".dualgen.yaml").read_text(encoding="utf-8")
