@@ -229,3 +229,11 @@ def test_a_dead_runs_claim_alone_is_removed_and_nothing_said(tmp_path):
     assert finish_interrupted(folder) == []
     assert sorted(path.name for path in tmp_path.iterdir()) == ["shop"]
     assert files_in(folder) == OLD_FILES
+
+
+def test_a_claim_a_killed_run_was_deleting_goes_when_the_project_is_opened(tmp_path):
+    folder = old_project(tmp_path)
+    (tmp_path / ".dualgen-0123456789ab.done" / "work").mkdir(parents=True)
+    assert finish_interrupted(folder) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["shop"]
+    assert files_in(folder) == OLD_FILES
