@@ -3,8 +3,8 @@ be finished by the next run: staging, a journal, then the moves.
 
 `stage(folder, changes)` writes each new file into a staging folder `.dualgen-update-HEX` inside
 `folder`, keeps a link to each file it replaces beside it, and writes the journal last
-(`journal.json`: each change's path, mode and the SHA-256 of the file before and after, in the
-order they are made). The journal makes the change decided. `finish(staging)` then makes it:
+(`journal.json`: each change's path and the SHA-256 of the file before and after, in the order
+they are made, and the folders it creates). The journal makes the change decided. `finish(staging)` then makes it:
 it moves the new files in one by one and deletes the staging folder. Each move looks at the file
 first, so running `finish` again after a crash carries on where the crash stopped; the last
 change is the one the caller lists last (update lists `.dualgen.yaml` last).
@@ -35,8 +35,8 @@ from .errors import RunError
 PREFIX = ".dualgen-update-"
 JOURNAL = "journal.json"
 UNDO = "undo.json"
-#: What a staging folder of dualgen before the journal (0.x) kept of each replaced file: such a
-#: folder may hold the only copy of a file, so recover() leaves it and says so.
+#: What the staging folder of a dualgen from before the journal kept of each replaced file: such
+#: a folder may hold the only copy of a file, so recover() leaves it and says so.
 OLD_BACKUP = ".old"
 
 
