@@ -4,10 +4,11 @@ be finished by the next run: staging, a journal, then the moves.
 `stage(folder, changes)` writes each new file into a staging folder `.dualgen-update-HEX` inside
 `folder`, keeps a link to each file it replaces beside it, and writes the journal last
 (`journal.json`: each change's path and the SHA-256 of the file before and after, in the order
-they are made, and the folders it creates). The journal makes the change decided. `finish(staging)` then makes it:
-it moves the new files in one by one and deletes the staging folder. Each move looks at the file
-first, so running `finish` again after a crash carries on where the crash stopped; the last
-change is the one the caller lists last (update lists `.dualgen.yaml` last).
+they are made, and the folders it creates). The journal makes the change decided.
+`finish(staging)` then makes it: it moves the new files in one by one and deletes the staging
+folder. Each move looks at the file first, so running `finish` again after a crash carries on
+where the crash stopped; the last change is the one the caller lists last (update lists
+`.dualgen.yaml` last).
 
 When a move fails (a full disk), the journal is renamed `undo.json` (a rename needs no space)
 and the files moved so far are put back; a crash while undoing is finished by undoing the rest.
