@@ -145,6 +145,16 @@ def _break(claim: Path, stale: dict[str, object]) -> None:
     _remove(trash)
 
 
+def sweep(parent: Path) -> None:
+    """Delete the claims that a killed run was deleting (renamed .done: nobody's any more)."""
+    try:
+        for entry in os.scandir(parent):
+            if entry.name.startswith(".dualgen-") and entry.name.endswith(".done"):
+                _remove(Path(entry.path))
+    except OSError:
+        pass
+
+
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
@@ -177,6 +187,7 @@ class Claim:
                     _make_folders(parent, self._created)
                 for destination in sorted(self.destinations, key=str):
                     self._held.append(_take(destination, self._owner))
+                    sweep(destination.parent)
                 self.scratch = self._held[0] / "work"
                 self.scratch.mkdir()
         except BaseException:

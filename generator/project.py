@@ -1,9 +1,11 @@
 """A generated project on disk: its recorded answers and its framework, read once and checked,
 and how its server runs for a check.
 
-`load_project(directory)` is the one reader of a project's `.dualgen.yaml`; `verify`, `diff` and
-`compare` call it. A folder that is no project, an answers file that is a link or a device, and a
-`package.json` that is not a valid manifest are refused (exit 2) before anything runs.
+`load_project(directory)` is the one reader of a project's `.dualgen.yaml`; `verify`, `diff`,
+`compare`, `parity` and `update` call it. It first finishes an update that a dead run left
+half-applied (`finish_interrupted`). A folder that is no project, an answers file that is a link
+or a device, and a `package.json` that is not a valid manifest are refused (exit 2) before
+anything runs.
 `server_env(spec, production)` is the one policy for the servers that `verify`, `parity` and
 `dualgen check` start. The runner below knows no answers: it installs and serves a folder with
 the command and environment it is given.
@@ -12,6 +14,7 @@ the command and environment it is given.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from .errors import UsageError
@@ -29,6 +32,8 @@ def load_project(directory: Path) -> tuple[ProjectSpec, str]:
     from . import spec as specs
 
     directory = Path(directory)
+    for line in finish_interrupted(directory):
+        sys.stderr.write(f"dualgen: {line}\n")
     framework = detect_framework(directory)
     answers_path = directory / ANSWERS_FILE
     if not os.path.lexists(answers_path):
@@ -40,6 +45,22 @@ def load_project(directory: Path) -> tuple[ProjectSpec, str]:
     answers = specs.load_answers(answers_path)
     answers.pop("dualgen", None)
     return specs.build(answers), framework
+
+
+def finish_interrupted(directory: Path) -> list[str]:
+    """Finish (or undo) an update of the project that a killed run left half-applied, and
+    delete its staging folders (generator.journal); what was done, one line each. Holds the
+    project's claim meanwhile (which removes a dead run's claim): a live run's update is
+    refused (exit 2), never touched."""
+    from . import journal
+    from .files import Claim, claim_path, sweep
+
+    directory = Path(os.path.abspath(directory))
+    sweep(directory.parent)  # a killed run's claim, half deleted
+    if not journal.pending(directory) and not os.path.lexists(claim_path(directory)):
+        return []
+    with Claim([directory]):
+        return journal.recover(directory)
 
 
 def server_env(spec: ProjectSpec, production: bool) -> dict[str, str]:

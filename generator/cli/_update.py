@@ -60,7 +60,8 @@ def update(
     The change from a render of the recorded answers (.dualgen.yaml) to a render of the new
     ones (the recorded answers plus these options) is merged into each file three-way. A
     file changed both by hand and by the update gets conflict markers, and the command
-    exits 1. Nothing is written when anything fails.
+    exits 1. Nothing is written when anything fails; an update killed on the way is finished
+    by the next dualgen command that opens the project.
 
     When requirements.txt or package.json changes, the summary ends with the command that
     installs the dependencies; --install runs it: `npm install` in an Express project, pip

@@ -60,7 +60,8 @@ def list_workshops() -> None:
     "-f",
     "--force",
     is_flag=True,
-    help="Write into an existing folder: replace the files the build writes, keep the others.",
+    help="Write into an existing folder: replace the files the build writes, keep the others "
+    "(never a git repository that dualgen did not write).",
 )
 @click.option("--pdf", is_flag=True, help="Also print the handout to PDF with headless Chromium.")
 @click.option(

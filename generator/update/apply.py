@@ -4,7 +4,6 @@ by one (and put back on a failure), and the install its dependency changes need.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..errors import RunError, UsageError
 
 if TYPE_CHECKING:
-    from . import FileUpdate, Update
+    from . import Update
 
 
 def check_clean(project: Path) -> None:
@@ -90,12 +89,15 @@ def _git(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def apply_update(update: Update) -> None:
-    """Move the update's files into the project, all or none.
+    """Move the update's files into the project, all or none, `.dualgen.yaml` last.
 
     Holds the project's claim (no other dualgen run writes it meanwhile), checks that no file
-    changed since the update was computed, stages every new file inside the project, then
-    moves them in one by one with signals held; a failing move undoes the earlier ones.
+    changed since the update was computed, stages every new file inside the project with a
+    journal (generator.journal), then moves them in one by one with signals held; a failing
+    move undoes the earlier ones. A run killed on the way (SIGKILL, power loss) is finished
+    by the next dualgen command that opens the project (project.load_project).
     """
+    from .. import journal
     from ..files import Claim
     from ..signals import held
     from . import read_current
@@ -103,6 +105,7 @@ def apply_update(update: Update) -> None:
     project, writes = update.project, update.writes
     if not writes:
         return
+    changes = [journal.Change(item.path, item.before, item.after, item.mode) for item in writes]
     with Claim([project]):
         for item in writes:
             if read_current(project, item.path) != item.before:
@@ -110,90 +113,31 @@ def apply_update(update: Update) -> None:
                     f"{item.path} changed while the update was computed; nothing was changed: "
                     "run dualgen update again"
                 )
-        staging = project / f".dualgen-update-{secrets.token_hex(6)}"
-        failure = None
         try:
-            staging.mkdir()
-            for number, item in enumerate(writes):
-                if item.after is not None:
-                    (staging / str(number)).write_bytes(item.after)
-                    os.chmod(staging / str(number), item.mode)
-            with held():
-                failure = _move_in(project, staging, writes)
+            staging = journal.stage(project, changes)
         except OSError as error:
             raise RunError(
                 f"cannot stage the update in {project}: {error.strerror or error}"
             ) from None
-        finally:
-            if failure is None or not failure[1]:
-                shutil.rmtree(staging, ignore_errors=True)
-        if failure is not None:
-            error, lost = failure  # type: ignore[misc]  # not the except's error
-            why = (error.strerror or str(error)) + (  # type: ignore[misc]
-                f" ({error.filename})" if error.filename else ""  # type: ignore[misc, operator]
-            )
-            if lost:
-                raise RunError(
-                    f"the update failed ({why}) and could not be undone for {', '.join(lost)}; "
-                    f"the previous files are in {str(staging)!r}"
-                )
-            raise RunError(f"the update could not be applied ({why}); the project is as it was")
-        _remove_empty_folders(project, [item.path for item in writes if item.after is None])
-
-
-def _move_in(
-    project: Path, staging: Path, writes: list[FileUpdate]
-) -> tuple[OSError, list[str]] | None:
-    """Put each staged file in place, keeping the previous one in staging. On a failure, undo
-    the earlier moves and return the error and the files that could not be put back."""
-    done: list[tuple[Path, Path | None]] = []
-    created: list[Path] = []
-    try:
-        for number, item in enumerate(writes):
-            target = project / item.path
-            backup = None
-            if item.before is not None:
-                backup = staging / f"{number}.old"
-                try:
-                    os.link(target, backup)
-                except OSError:
-                    shutil.copy2(target, backup, follow_symlinks=False)
-            if item.after is None:
-                os.unlink(target)
-            else:
-                for folder in reversed(target.relative_to(project).parents[:-1]):
-                    if not (project / folder).is_dir():
-                        (project / folder).mkdir()
-                        created.append(project / folder)
-                os.replace(staging / str(number), target)
-            done.append((target, backup))
-    except OSError as error:
-        lost = []
-        for target, backup in reversed(done):
-            try:
-                if backup is None:
-                    target.unlink()
-                else:
-                    os.replace(backup, target)
-            except OSError:
-                lost.append(str(target.relative_to(project)))
-        for folder in reversed(created):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-        return error, lost
-    return None
-
-
-def _remove_empty_folders(project: Path, removed: list[str]) -> None:
-    """Remove the folders that the update's removals left empty."""
-    for path in removed:
-        for folder in Path(path).parents[:-1]:
-            try:
-                (project / folder).rmdir()
-            except OSError:
-                break
+        with held():
+            done = journal.finish(staging)
+    if done is not None and done.kept:
+        raise RunError(
+            f"the update is applied but for {', '.join(done.kept)}: changed while it was "
+            "applied, left as they are"
+        )
+    if done is None or done.error is None:
+        return
+    failure = done.error
+    why = (failure.strerror or str(failure)) + (
+        f" ({failure.filename})" if failure.filename else ""
+    )
+    if done.lost:
+        raise RunError(
+            f"the update failed ({why}) and could not be undone for {', '.join(done.lost)}; "
+            f"the previous files are in {str(staging)!r}"
+        )
+    raise RunError(f"the update could not be applied ({why}); the project is as it was")
 
 
 #: The files that list a framework's dependencies: when the update changes one, the project's

@@ -68,6 +68,8 @@ def build(
     built = Built(output, workshop)
     with Claim([output]) as claim:
         check_destination(output, force=force)  # again: a run that just finished may have made it
+        for name in catalog.FRAMEWORKS:
+            _git.check_replaceable(output / name, git)
         root = claim.scratch / "workshop"
         trees = {}
         snapshots: dict[str, list[_git.Commit]] = {name: [] for name in catalog.FRAMEWORKS}

@@ -8,13 +8,15 @@ on every machine and every run.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import stat
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import RunError
+from ..errors import DestinationError, RunError
 
 AUTHOR = "dualgen workshop <workshop@dualgen.invalid>"
 #: 2024-01-01T00:00:00Z; step N is committed N hours later.
@@ -73,6 +75,66 @@ def write_repository(folder: Path, commits: Sequence[Commit], git: str | None = 
     _git(git, folder, "fast-import", "--quiet", "--date-format=raw", data=bytes(stream))
     _git(git, folder, "reset", "-q", "--hard", BRANCH)
     return _git(git, folder, "rev-list", "--reverse", BRANCH).split()
+
+
+#: The refs a workshop repository holds: its branch and one tag per step.
+OWN_REFS = re.compile(rf"refs/heads/{BRANCH}|refs/tags/step-[1-9][0-9]*")
+
+
+def check_replaceable(folder: Path, git: str) -> None:
+    """Refuse (exit 2) to build over a git repository in `folder` that dualgen did not write:
+    --force would replace its branch, remotes and reflog. Dualgen's own has no remote, no ref
+    but main and the step tags, and no commit (in any ref or reflog) by anyone but AUTHOR:
+    a participant's commit makes it theirs."""
+    dot_git = folder / ".git"
+    try:
+        info = os.lstat(dot_git)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        why = f"cannot read its .git: {error.strerror}"
+    else:
+        why = "" if stat.S_ISDIR(info.st_mode) else "its .git is no folder"
+    why = why or _not_ours(dot_git, git)
+    if why:
+        raise DestinationError(
+            f"{str(folder)!r} holds a git repository that dualgen did not write ({why}); "
+            "--force would replace its branch and history: move it away or build elsewhere"
+        )
+
+
+def _not_ours(dot_git: Path, git: str) -> str:
+    """Why the repository at dot_git is not one dualgen wrote, "" when it is."""
+    asks = {
+        "remote": ["remote"],
+        "ref": ["for-each-ref", "--format=%(refname)"],
+        "author": ["log", "--all", "--reflog", "--format=%an <%ae>%n%cn <%ce>"],
+    }
+    found = {}
+    for name, args in asks.items():
+        try:
+            done = subprocess.run(
+                [git, f"--git-dir={dot_git}", *args],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                env=_environment(),
+                timeout=60,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return "git cannot read it"
+        if done.returncode != 0 and name != "author":  # log fails on a repository without commits
+            return "git cannot read it"
+        found[name] = done.stdout.decode("utf-8", "replace").splitlines()
+    if found["remote"]:
+        return f"a remote, {found['remote'][0]!r}"
+    refs = [ref for ref in found["ref"] if not OWN_REFS.fullmatch(ref)]
+    if refs:
+        return f"a branch or tag of its own, {refs[0]!r}"
+    people = [person for person in found["author"] if person != AUTHOR]
+    if people or not found["author"]:
+        return f"a commit by {people[0]!r}" if people else "no commit by dualgen"
+    return ""
 
 
 def _quote(path: str) -> str:

@@ -151,6 +151,38 @@ def test_force_rebuilds_in_place_and_keeps_other_files(built, tmp_path):
         assert git(target / framework, "fsck", "--no-progress") == ""
 
 
+def test_force_refuses_a_repository_with_the_users_own_commits_and_remote(built, tmp_path):
+    target = Path(shutil.copytree(built, tmp_path / "out", symlinks=True))
+    repo = target / "flask"
+    (repo / "app.py").write_text("# mine\n", encoding="utf-8")
+    user = ["-c", "user.name=Ada", "-c", "user.email=ada@example.org"]
+    git(repo, *user, "commit", "-qam", "my work")
+    git(repo, "remote", "add", "origin", "https://example.org/ada/workshop.git")
+    mine = [
+        git(repo, "rev-parse", "main"),
+        git(repo, "remote", "-v"),
+        git(repo, "reflog"),
+        git(repo, "status", "--porcelain"),
+    ]
+
+    result = build(target, "--force")
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == (
+        f"dualgen: error: {str(repo)!r} holds a git repository that dualgen did not write "
+        "(a remote, 'origin'); --force would replace its branch and history: move it away or "
+        "build elsewhere\n"
+    )
+    assert [
+        git(repo, "rev-parse", "main"),
+        git(repo, "remote", "-v"),
+        git(repo, "reflog"),
+        git(repo, "status", "--porcelain"),
+    ] == mine
+    assert (repo / "app.py").read_text(encoding="utf-8") == "# mine\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+
+
 STEPS = [
     pytest.param(folder, framework, False, id=f"{folder}-{framework}")
     for folder in FOLDERS

@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("spec",),
     ("catalog",),
     ("routes", "literals", "runner"),
-    ("bounds", "files", "cache"),
+    ("bounds", "files", "cache", "journal"),
     ("processes", "highlight"),
     ("signals", "watchdog"),
     ("errors",),

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
+import shutil
+import socket
+import time
 from pathlib import Path
 
 import pytest
 
-from generator import spec
+from generator import journal, spec
 from generator.cli import main
-from generator.project import load_project
+from generator.errors import DestinationError
+from generator.files import OWNER_FILE, claim_path
+from generator.project import finish_interrupted, load_project
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = "name: hello\nmiddleware: []\n"
@@ -156,3 +162,78 @@ def test_a_production_server_with_a_rate_limit_runs_one_worker():
     assert server_env(limited, production=False) == {}
     unlimited = spec.build({"middleware": ["cors"], "production-server": True})
     assert server_env(unlimited, production=True) == {}
+
+
+# --- an update a killed run left half-applied (generator/journal.py) --------------------------
+
+OLD_FILES = {"app.py": b"print('old')\n", ".dualgen.yaml": b"name: old\n"}
+HALF = [
+    journal.Change("app.py", OLD_FILES["app.py"], b"print('new')\n"),
+    journal.Change(".dualgen.yaml", OLD_FILES[".dualgen.yaml"], b"name: new\n"),
+]
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")}
+
+
+def old_project(tmp_path: Path) -> Path:
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    for name, data in OLD_FILES.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def test_opening_the_project_finishes_the_update_and_says_so(tmp_path, monkeypatch, capsys):
+    from generator import spec as specs
+    from generator.render import render_tree
+
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    old = (project / ".dualgen.yaml").read_bytes()
+    new = old.replace(b"debug: false", b"debug: true")
+    staging = journal.stage(project, [journal.Change(".dualgen.yaml", old, new)])
+    (project.parent / ".dualgen-0123456789ab.done").mkdir()  # a claim half deleted
+    (claim_path(project)).mkdir()  # the killed run's claim, its owner long gone
+    (claim_path(project) / OWNER_FILE).write_text(
+        json.dumps({"pid": 2**22 + 7, "claimed": time.time(), "host": socket.gethostname()}),
+        encoding="utf-8",
+    )
+    spec, framework = load_project(project)
+    assert (spec.debug, framework) == (True, "flask")
+    assert capsys.readouterr().err == (
+        f"dualgen: finished an update of {str(project)!r} that was interrupted\n"
+    )
+    assert not staging.exists() and not claim_path(project).exists()
+    assert sorted(path.name for path in project.parent.iterdir()) == ["shop"]
+
+
+def test_a_project_a_live_run_is_updating_is_refused(tmp_path):
+    folder = old_project(tmp_path)
+    staging = journal.stage(folder, HALF)
+    claim_path(folder).mkdir()
+    (claim_path(folder) / OWNER_FILE).write_text(
+        json.dumps({"pid": os.getpid(), "claimed": time.time(), "host": socket.gethostname()}),
+        encoding="utf-8",
+    )
+    with pytest.raises(DestinationError, match="another dualgen run .* is writing"):
+        finish_interrupted(folder)
+    assert staging.exists() and (folder / "app.py").read_bytes() == OLD_FILES["app.py"]
+    shutil.rmtree(claim_path(folder))
+
+
+def test_a_dead_runs_claim_alone_is_removed_and_nothing_said(tmp_path):
+    folder = old_project(tmp_path)
+    claim_path(folder).mkdir()
+    (claim_path(folder) / OWNER_FILE).write_text("{}", encoding="utf-8")  # unreadable: dead
+    assert finish_interrupted(folder) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["shop"]
+    assert files_in(folder) == OLD_FILES
+
+
+def test_a_claim_a_killed_run_was_deleting_goes_when_the_project_is_opened(tmp_path):
+    folder = old_project(tmp_path)
+    (tmp_path / ".dualgen-0123456789ab.done" / "work").mkdir(parents=True)
+    assert finish_interrupted(folder) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["shop"]
+    assert files_in(folder) == OLD_FILES

@@ -15,6 +15,7 @@ from generator import spec as specs
 from generator import update as updating
 from generator.cli import main
 from generator.errors import RunError, SpecError
+from generator.project import finish_interrupted
 from generator.render import render_tree
 from generator.update.view import describe_changes, render_summary, side_by_side
 
@@ -273,6 +274,7 @@ def test_an_applied_update_writes_every_planned_file_and_keeps_hand_edits(tmp_pa
     actions = {item.path: item.action for item in plan.files}
     assert actions["app.py"] == "merged" and actions[".dualgen.yaml"] == "updated"
     assert plan.conflicts == [] and plan.writes == list(plan.files)
+    assert plan.writes[-1].path == ".dualgen.yaml"  # moved in last: it says the update is done
     updating.apply_update(plan)
     for item in plan.files:
         assert (project / item.path).read_bytes() == item.after, item.path
@@ -437,10 +439,40 @@ def test_a_move_that_cannot_be_undone_names_the_files_and_keeps_them(tmp_path, m
         f"the update failed (No space left on device ({project / 'shop' / 'routes.py'})) and "
         f"could not be undone for app.py, README.md; the previous files are in {str(staging[0])!r}"
     )
-    assert (staging[0] / "0.old").read_bytes() == before["README.md"]
-    assert (staging[0] / "1.old").read_bytes() == before["app.py"]
+    assert (staging[0] / "0.before").read_bytes() == before["README.md"]
+    assert (staging[0] / "1.before").read_bytes() == before["app.py"]
+    assert (staging[0] / "undo.json").is_file()  # the next run finishes the undo
     assert not (project / "shop").exists()  # the added file was taken back, its folder too
     assert (project / "app.py").read_bytes() == plan.writes[1].after
+    assert finish_interrupted(project) == [
+        f"undid an update of {str(project)!r} that was interrupted"
+    ]
+    assert snapshot(project) == before
+
+
+def test_a_file_changed_while_the_update_moves_in_is_left_and_named(tmp_path, monkeypatch):
+    from generator import journal
+
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path / "shop")
+    plan = updating.plan_update(project, {"middleware": ["cors"]}, tool="git")
+    real_stage = journal.stage
+
+    def stage(folder, changes):
+        staging = real_stage(folder, changes)
+        (project / "app.py").write_bytes(b"# an editor saved this meanwhile\n")
+        (project / "README.md").write_bytes(b"# and this\n")
+        return staging
+
+    monkeypatch.setattr(journal, "stage", stage)
+    with pytest.raises(RunError) as error:
+        updating.apply_update(plan)
+    assert str(error.value) == (
+        "the update is applied but for README.md, app.py: changed while it was applied, left "
+        "as they are"
+    )
+    assert (project / "app.py").read_bytes() == b"# an editor saved this meanwhile\n"
+    assert "cors" in (project / ".dualgen.yaml").read_text(encoding="utf-8")
+    assert [path.name for path in project.iterdir() if path.name.startswith(".dualgen-")] == []
 
 
 def test_removing_middleware_from_a_project_without_any_says_it_has_none():
