@@ -92,16 +92,19 @@ def post_worker_init(worker):
     # graceful_timeout seconds, but an event stream never ends by itself: end the
     # open streams too, so that their clients reconnect (to a server still running)
     # at once instead of at the end of the grace period.
+    from gevent import spawn
 {%- if cookiecutter.__layout == 'package' %}
+
     from {{ cookiecutter.__package_name }}.events import broker
 {%- else %}
+
     from app import broker
 {%- endif %}
-    from gevent import spawn
 
     def exit_and_end_streams(signum, frame):
         worker.handle_exit(signum, frame)
-        spawn(broker.close)  # out of the signal handler, as gunicorn's gevent worker does
+        # Out of the signal handler, as gunicorn's gevent worker does.
+        spawn(broker.close)
 
     signal.signal(signal.SIGTERM, exit_and_end_streams)
     signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn sets it
