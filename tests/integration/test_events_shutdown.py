@@ -24,14 +24,24 @@ FRAMEWORKS = ("flask", "express")
 HANG_GUARD = 60
 
 
+# One file, and a package (several routes): gunicorn.conf.py finds the broker in either.
+LAYOUTS = {
+    "one-file": [],
+    "package": [{"method": "GET", "path": "/"}, {"method": "GET", "path": "/rooms/{room}"}],
+}
+
+
 @pytest.fixture(scope="module")
-def projects(tmp_path_factory) -> dict[str, tuple[Path, runner.Installed]]:
-    answers = {"middleware": ["events"], "production-server": True}
+def projects(tmp_path_factory) -> dict[tuple[str, str], tuple[Path, runner.Installed]]:
     root = tmp_path_factory.mktemp("events-shutdown")
     found = {}
-    for project in render(spec.build(answers), FRAMEWORKS, root):
-        framework = project.name.rsplit("-", 1)[-1]
-        found[framework] = (project, runner.install(project))
+    for layout, routes in LAYOUTS.items():
+        answers = {"middleware": ["events"], "production-server": True}
+        if routes:
+            answers["routes"] = routes
+        for project in render(spec.build(answers), FRAMEWORKS, root / layout):
+            framework = project.name.rsplit("-", 1)[-1]
+            found[framework, layout] = (project, runner.install(project))
     return found
 
 
@@ -45,6 +55,7 @@ def rest_of(stream: Stream, deadline: float) -> str:
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
+@pytest.mark.parametrize("layout", list(LAYOUTS))
 @pytest.mark.parametrize(
     "group",
     [
@@ -54,8 +65,8 @@ def rest_of(stream: Stream, deadline: float) -> str:
         pytest.param(False, id="main-process"),
     ],
 )
-def test_sigterm_ends_every_open_stream_and_the_server(framework, group, projects):
-    project, installed = projects[framework]
+def test_sigterm_ends_every_open_stream_and_the_server(framework, layout, group, projects):
+    project, installed = projects[framework, layout]
     # A grace period longer than the guard: a stream held until it ends would fail the test.
     env = {"WEB_CONCURRENCY": "2", "GRACEFUL_TIMEOUT": str(HANG_GUARD * 2)}
     with runner.serve(project, installed=installed, production=True, env=env) as server:
