@@ -90,8 +90,8 @@ def test_conclusions_name_the_most_streams_each_held_whole_and_a_verdict():
         "Express, one process (node app.js): 1000 streams held with every event delivered, "
         "p99 <= 250 ms",
         "gunicorn, 1 gevent worker: 100 streams held with every event delivered, p99 <= 250 ms",
-        '"many simultaneous connections": Express held more (1000 against 100 for the best '
-        "Flask server)",
+        '"many simultaneous connections": Express held more (1000 for Express, 100 for the '
+        "best Flask server)",
     ]
 
 
@@ -99,13 +99,25 @@ def test_a_setup_that_held_none_whole_says_no_and_even_figures_say_even():
     result = fixed()
     result.runs = [
         StreamRun("express", "express", 100, 90, 3.0, 12.0, 15.0, 900, 900),
-        StreamRun("gunicorn-gevent", "flask", 100, 100, 5.0, 251.0, 260.0, 1000, 1000),
+        StreamRun("gunicorn-gevent", "flask", 100, 90, 5.0, 251.0, 260.0, 900, 900),
     ]
     assert streams.conclusions(result)[::2] == [
         "Express, one process (node app.js): no streams held with every event delivered, "
         "p99 <= 250 ms",
         '"many simultaneous connections": about even at the numbers asked (0 each)',
     ]
+
+
+def test_a_tie_by_the_target_is_told_apart_by_the_streams_held():
+    result = fixed()
+    result.runs = [
+        StreamRun("express", "express", 10000, 7702, 556.0, 960.0, 988.0, 77020, 77020),
+        StreamRun("gunicorn-gevent", "flask", 10000, 0),
+    ]
+    assert streams.conclusions(result)[-1] == (
+        '"many simultaneous connections": cannot tell by the target (0 each); Express held '
+        "more streams open (7702 for Express, 0 for the best Flask server)"
+    )
 
 
 def test_the_text_report_is_a_table_then_the_conclusions():
