@@ -29,7 +29,11 @@ from .options import _answers_from_options, _choice_options, examples, format_op
     help="Connections wrk keeps open, one run each.",
 )
 @click.option(
-    "--duration", type=int, default=5, metavar="SECONDS", help="How long each wrk run lasts."
+    "--duration",
+    type=int,
+    default=5,
+    metavar="SECONDS",
+    help="How long each wrk run lasts (with --streams: how long events are published).",
 )
 @click.option(
     "--repeat",
