@@ -20,7 +20,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psutil
 
@@ -158,13 +158,16 @@ def raise_file_limit(wanted: int) -> str:
 
 
 def events_answers(answers: specs.Answers) -> specs.Answers:
-    """The user's answers with `events` chosen, in memory, and the production server."""
-    middleware = list(answers.get("middleware", []))  # type: ignore[call-overload]
-    if "events" not in middleware:
-        middleware.append("events")
-    settings = {key: dict(value) for key, value in dict(answers.get("settings", {})).items()}  # type: ignore[call-overload]
-    settings.setdefault("events", {})["broker"] = "memory://"
-    return {**answers, "middleware": middleware, "production-server": True, "settings": settings}
+    """The user's answers with `events` chosen, in memory, and the production server.
+    Raises SpecError when the answers' middleware or settings cannot take them (`spec.merge`)."""
+    specs.check_shapes(answers)
+    chosen = cast(list[object], answers.get("middleware", []))  # a list: check_shapes says so
+    needs: specs.Answers = {
+        "middleware": [] if "events" in chosen else ["events"],
+        "production-server": True,
+        "settings": {"events": {"broker": "memory://"}},
+    }
+    return specs.merge(answers, needs)
 
 
 def bench_streams(

@@ -73,6 +73,13 @@ def test_the_user_s_answers_get_events_in_memory_and_the_production_server():
     assert answers["settings"]["events"]["broker"] == "redis://x", "the caller's answers kept"
 
 
+def test_answers_that_cannot_take_events_are_refused_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "answers.yaml").write_text("middleware: events\n", encoding="utf-8")
+    code, err = run_main("bench", "--streams", "--answers", "answers.yaml")
+    assert (code, err) == (2, "dualgen: error: middleware 'events' must be a list of keys\n")
+
+
 def fixed() -> StreamBench:
     result = StreamBench((100, 1000), 1.0, 10, setups=[asdict(s) for s in STREAM_SETUPS[:2]])
     result.runs = [
