@@ -20,6 +20,7 @@ from generator.render import render
 from tests.integration.sse import Stream
 
 FRAMEWORKS = ("flask", "express")
+WORKERS = {"flask": "1", "express": "2"}
 # Far longer than any stop should take: a stream still open at the end of it has been held.
 HANG_GUARD = 60
 
@@ -68,7 +69,10 @@ def rest_of(stream: Stream, deadline: float) -> str:
 def test_sigterm_ends_every_open_stream_and_the_server(framework, layout, group, projects):
     project, installed = projects[framework, layout]
     # A grace period longer than the guard: a stream held until it ends would fail the test.
-    env = {"WEB_CONCURRENCY": "2", "GRACEFUL_TIMEOUT": str(HANG_GUARD * 2)}
+    # One gunicorn worker, the one that serves the streams: a gunicorn worker signalled in its
+    # first moments (before it sets its handlers, while the master already listens) ignores
+    # SIGTERM, and the master then waits out the grace period; Node workers die of it.
+    env = {"WEB_CONCURRENCY": WORKERS[framework], "GRACEFUL_TIMEOUT": str(HANG_GUARD * 2)}
     with runner.serve(project, installed=installed, production=True, env=env) as server:
         with contextlib.ExitStack() as stack:
             streams = [
