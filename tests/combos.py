@@ -67,6 +67,22 @@ COMBOS: dict[str, dict[str, object]] = {
         "production-server": True,
         "docker": True,
     },
+    # Server-sent events with every other middleware, in a package (several routes), on the
+    # production server: tests/integration/test_events_choices.py streams through it.
+    "streams": {
+        "name": "streams",
+        "middleware": [choice.key for choice in catalog.MIDDLEWARE],
+        "settings": {
+            "rate-limit": {"max": 5, "window": 60},
+            "events": {"heartbeat": 1, "history": 10},
+        },
+        "routes": [
+            {"method": "GET", "path": "/", "text": "streams"},
+            {"method": "GET", "path": "/rooms/{room}", "json": {"open": True}},
+        ],
+        "tests": True,
+        "production-server": True,
+    },
     "strings": {
         "name": "Café 'quoted' été",
         "routes": [

@@ -17,6 +17,7 @@ from .options import _answers_from_options, _choice_options, examples, format_op
         "dualgen bench --preset api --delay 100 --cpu 20",
         "dualgen bench --servers flask-dev,express --concurrency 100",
         "dualgen bench --answers shop/.dualgen.yaml --format json > bench.json",
+        "dualgen bench --streams --connections 100,1000 --rate 1 --duration 10",
     )
 )
 @click.argument("name", required=False)
@@ -28,7 +29,11 @@ from .options import _answers_from_options, _choice_options, examples, format_op
     help="Connections wrk keeps open, one run each.",
 )
 @click.option(
-    "--duration", type=int, default=5, metavar="SECONDS", help="How long each wrk run lasts."
+    "--duration",
+    type=int,
+    default=5,
+    metavar="SECONDS",
+    help="How long each wrk run lasts (with --streams: how long events are published).",
 )
 @click.option(
     "--repeat",
@@ -59,7 +64,29 @@ from .options import _answers_from_options, _choice_options, examples, format_op
     "--servers",
     metavar="KEY,KEY,...",
     help="Only these server setups: flask-dev, gunicorn-sync, gunicorn-gthread, express, "
-    "node-cluster (default: all).",
+    "node-cluster (default: all); with --streams: express, gunicorn-gevent, gunicorn-gthread, "
+    "flask-dev.",
+)
+@click.option(
+    "--streams",
+    is_flag=True,
+    help="Hold server-sent event streams open instead (the events choice, in memory, one "
+    "server process): streams held, delivery latency, memory per stream. No wrk needed.",
+)
+@click.option(
+    "--connections",
+    default="100,1000",
+    show_default=True,
+    metavar="N,N,...",
+    help="With --streams: how many streams to hold, one run each.",
+)
+@click.option(
+    "--rate",
+    type=float,
+    default=1.0,
+    show_default=True,
+    metavar="EVENTS",
+    help="With --streams: events published a second, for --duration seconds.",
 )
 @format_option
 @html_options("one self-contained HTML page with the charts and the table")
@@ -72,6 +99,9 @@ def bench(
     delay_ms,
     cpu_ms,
     servers,
+    streams,
+    connections,
+    rate,
     output_format,
     html_file,
     force,
@@ -90,6 +120,9 @@ def bench(
     from .. import files
     from ..bench import page, report
 
+    if streams:
+        _bench_streams(connections, rate, duration, servers, output_format, html_file, choices)
+        return
     levels = benching.parse_concurrency(concurrency)
     setups = benching.parse_setups(servers)
     benching.check_duration(duration)
@@ -120,9 +153,37 @@ def bench(
             click.echo(f"Wrote {html_file}")
 
 
+def _bench_streams(connections, rate, duration, servers, output_format, html_file, choices):
+    """`dualgen bench --streams`: held event streams (generator.bench.streams)."""
+    from ..bench import streams as streaming
+    from ..errors import UsageError
+
+    if html_file is not None:
+        raise UsageError("--html is not available with --streams yet; use --format json")
+    levels = streaming.parse_connections(connections)
+    setups = streaming.parse_stream_setups(servers)
+    streaming.check_rate(rate)
+    streaming.check_duration(duration)
+    answers = _answers_from_options(**choices)
+    progress = None if output_format == "json" else (lambda line: click.echo(line, err=True))
+    result = streaming.bench_streams(
+        answers,
+        connections=levels,
+        rate=rate,
+        duration=duration,
+        setups=setups,
+        progress=progress,
+        command=streaming.command_line(levels, rate, duration, setups),
+    )
+    render = streaming.render_json if output_format == "json" else streaming.render_text
+    click.echo(render(result), nl=False)
+
+
 #: The bench's own options: always written with their values, so that a later default cannot
 #: change what the line runs.
 _OWN = ("concurrency", "duration", "repeat", "delay_ms", "cpu_ms", "servers")
+#: What only --streams reads: not written in the line of a wrk bench.
+_STREAMS = ("streams", "connections", "rate")
 #: Where the report goes, not what is measured.
 _REPORT = ("output_format", "html_file", "force")
 
@@ -139,7 +200,9 @@ def _command(ctx: click.Context, levels: tuple[int, ...], setups) -> str:
         name = param.name
         value = given.get(name, ctx.params.get(name))
         source = ctx.get_parameter_source(name)
-        if name in _REPORT or value in (None, ()) or value is False and not param.secondary_opts:
+        if name in (*_REPORT, *_STREAMS) or value in (None, ()):
+            continue
+        if value is False and not param.secondary_opts:
             continue
         if name not in _OWN and source is not click.core.ParameterSource.COMMANDLINE:
             continue

@@ -4,6 +4,7 @@ mode behave as the Express guide and Flask do."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import socket
@@ -116,6 +117,32 @@ def test_sigterm_lets_the_request_in_flight_finish(framework, refuses_at_once, s
         if refuses_at_once:
             wait_for(lambda: not runner.port_in_use(server.port), "closing the port")
         assert runner.port_in_use(server.port) is not refuses_at_once
+        release.touch()
+        response = slow.result()
+        code = server.process.wait(timeout=20)
+        output = server.output()
+    assert isinstance(response, requests.Response), f"{response}\n{output}"
+    assert (response.status_code, response.text) == (200, "finished")
+    assert code == 0, output
+
+
+def test_sigterm_to_the_cluster_s_process_group_lets_the_request_in_flight_finish(slow_projects):
+    """A supervisor that signals the whole group: each Node worker gets SIGTERM twice, directly
+    and from the primary, and still finishes its request (it once disconnected twice, which
+    exited at once and cut it). Not gunicorn: a worker signalled while it boots ignores SIGTERM
+    until the grace period ends (gunicorn's own window, its own issue)."""
+    project, installed = slow_projects["express"]
+    flags = project / "flags-group"
+    flags.mkdir(exist_ok=True)
+    started, release = flags / "started", flags / "release"
+    env = {"WEB_CONCURRENCY": "2", "SLOW_STARTED": str(started), "SLOW_RELEASE": str(release)}
+    with runner.serve(project, installed=installed, production=True, env=env) as server:
+        slow = SlowRequest(server.url)
+        wait_for(started.exists, "the slow request reaching the app")
+        os.killpg(server.process.pid, signal.SIGTERM)
+        main = psutil.Process(server.process.pid)
+        # The idle worker gone: the busy one has had both signals too.
+        wait_for(lambda: len(main.children()) <= 1, "the idle worker stopping")
         release.touch()
         response = slow.result()
         code = server.process.wait(timeout=20)

@@ -54,6 +54,7 @@ class Broker extends EventEmitter {
     this.size = size;
     this.events = []; // { id, text }, oldest first
     this.lastId = 0;
+    this.closed = false;
   }
 
   add(id, event, data) {
@@ -79,6 +80,12 @@ class Broker extends EventEmitter {
   // The events of the history after lastId.
   async missed(lastId) {
     return this.events.filter((event) => event.id > lastId);
+  }
+
+  // End every stream: the server is stopping (EventSource then reconnects).
+  close() {
+    this.closed = true;
+    this.emit('close');
   }
 }
 {%- if redis %}
@@ -179,7 +186,7 @@ router.get('/', async (req, res) => {
     // Proxies must pass each event on at once (nginx reads X-Accel-Buffering).
     'X-Accel-Buffering': 'no',
   });
-  if (req.method === 'HEAD') return res.end();
+  if (req.method === 'HEAD' || broker.closed) return res.end();
   res.flushHeaders();
   const write = (text) => {
     res.write(text);
@@ -199,7 +206,9 @@ router.get('/', async (req, res) => {
   const arrived = [];
   let live = false;
   const listener = (event) => (live ? send(event) : arrived.push(event));
+  const end = () => res.end();
   broker.on('event', listener);
+  broker.on('close', end);
   const heartbeat = setInterval(
     () => write(': heartbeat\n\n'),
     HEARTBEAT * 1000,
@@ -207,6 +216,7 @@ router.get('/', async (req, res) => {
   res.on('close', () => {
     clearInterval(heartbeat);
     broker.off('event', listener);
+    broker.off('close', end);
   });
   write(`retry: ${RETRY_MS}\n\n`);
   (await broker.missed(lastId)).forEach(send);
@@ -255,4 +265,7 @@ router.use((err, req, res, next) => {
 });
 {%- endif %}
 
-module.exports = { router, sseEvent };
+// End every open stream (server.js calls it when the server stops).
+const close = () => broker.close();
+
+module.exports = { router, sseEvent, close };

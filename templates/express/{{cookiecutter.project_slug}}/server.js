@@ -70,7 +70,8 @@ if (cluster.isPrimary) {
     stopping = true;
     process.exitCode = code;
     restarts.forEach(clearTimeout);
-    running.forEach((worker) => worker.disconnect());
+    // Each worker stops as when signalled itself (below).
+    running.forEach((worker) => worker.process.kill('SIGTERM'));
     setTimeout(() => {
       console.error(`workers still busy after ${grace} s: killing them`);
       running.forEach((worker) => worker.process.kill('SIGKILL'));
@@ -117,6 +118,9 @@ if (cluster.isPrimary) {
   for (let i = 0; i < workers; i += 1) cluster.fork();
 } else {
   const app = require('./app');
+{%- if cookiecutter.events %}
+  const events = require('./events');
+{%- endif %}
   const port = Number(process.env.PORT) || {{ cookiecutter.port|int }};
   const host = process.env.HOST || {{ cookiecutter.host|jsstr }};
   app.listen(port, host, (error) => {
@@ -125,11 +129,22 @@ if (cluster.isPrimary) {
       process.exit(1);
     }
   });
-  // Signalled directly (Ctrl-C reaches every process): close the server and
-  // let the requests in flight finish, as when the primary disconnects us.
-  const disconnect = () => cluster.worker.disconnect();
-  process.on('SIGTERM', disconnect);
-  process.on('SIGINT', disconnect);
+  // On SIGTERM from the primary, or SIGINT (Ctrl-C reaches every process):
+  // close the server and let the requests in flight finish, once.
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+{%- if cookiecutter.events %}
+    // An event stream never ends by itself: end the open ones, so that their
+    // clients reconnect (to a server still running) at once instead of at the
+    // end of the grace period.
+    events.close();
+{%- endif %}
+    cluster.worker.disconnect();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   // Then exit, whatever else is still open (a database or Redis client).
   cluster.worker.on('disconnect', () => process.exit());
 }

@@ -1,5 +1,8 @@
 import math
 import os
+{%- if cookiecutter.events %}
+import signal
+{%- endif %}
 {%- if cookiecutter.env_file %}
 
 from dotenv import load_dotenv
@@ -80,4 +83,29 @@ def when_ready(server):
             server.cfg.workers,
         )
 {%- endif %}
+{%- endif %}
+{%- if cookiecutter.events %}
+
+
+def post_worker_init(worker):
+    # On SIGTERM a worker stops accepting and gives the requests in flight
+    # graceful_timeout seconds, but an event stream never ends by itself: end the
+    # open streams too, so that their clients reconnect (to a server still running)
+    # at once instead of at the end of the grace period.
+    from gevent import spawn
+{%- if cookiecutter.__layout == 'package' %}
+
+    from {{ cookiecutter.__package_name }}.events import broker
+{%- else %}
+
+    from app import broker
+{%- endif %}
+
+    def exit_and_end_streams(signum, frame):
+        worker.handle_exit(signum, frame)
+        # Out of the signal handler, as gunicorn's gevent worker does.
+        spawn(broker.close)
+
+    signal.signal(signal.SIGTERM, exit_and_end_streams)
+    signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn sets it
 {%- endif %}
