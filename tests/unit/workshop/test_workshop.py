@@ -560,6 +560,12 @@ def test_text_is_checked_at_its_limits(value, options, expected):
             id="settings-not-a-mapping",
         ),
         pytest.param(
+            {},
+            {"settings": "x"},
+            "settings 'x' must map middleware keys to settings",
+            id="answers-settings-not-a-mapping",
+        ),
+        pytest.param(
             {"settings": {"cors": 1}},
             {},
             "settings of 'cors' must be a mapping",

@@ -13,6 +13,7 @@ from generator.workshop import check as checking
 from generator.workshop import load_workshop
 from generator.workshop import report as reporting
 from generator.workshop.check import Outcome, Report
+from generator.workshop.contract import Check
 from tests.helpers import response
 
 WORKSHOP = load_workshop("flask-vs-express")
@@ -416,3 +417,49 @@ def test_each_declared_difference_is_taught_at_the_step_where_it_first_applies()
     ]
     everything = [title for titles in taught.values() for title in titles]
     assert len(everything) == len(set(everything)), "each is taught once"
+
+
+def test_an_error_s_other_standard_names_are_expected_too():
+    check = Check(
+        "big",
+        "POST",
+        "/users",
+        413,
+        json={"error": "Request Entity Too Large"},
+        json_choices=({"error": "Payload Too Large"},),
+    )
+    assert reporting.expected_lines(check) == [
+        "status 413",
+        'JSON {"error": "Request Entity Too Large"}',
+        '  or {"error": "Payload Too Large"}',
+    ]
+
+
+def test_a_cors_check_shows_the_header_a_browser_reads():
+    check = Check("c", "GET", "/", 200, allowed_origin=True)
+    got = response(200, b"", {"Access-Control-Allow-Origin": "*"})
+    assert reporting.received_lines(check, got) == [
+        "status 200, no Content-Type",
+        "Access-Control-Allow-Origin: *",
+    ]
+
+
+def test_a_problem_is_wrapped_between_words_never_inside_a_hyphenated_one():
+    line = "a" * 70 + " foo-bar-baz-qux"
+    assert reporting._wrapped(line, " " * 18) == [" " * 18 + "a" * 70, " " * 18 + "foo-bar-baz-qux"]
+
+
+def test_only_the_first_problem_is_titled():
+    report = Report(
+        "bob",
+        Path("bob"),
+        STEP,
+        "flask",
+        "python app.py",
+        outcomes=[Outcome("GET /", "fail", problems=["one", "two"])],
+    )
+    assert reporting.format_report(report, WORKSHOP).splitlines()[3:6] == [
+        "  FAIL  GET /",
+        "        problem   one",
+        "                  two",
+    ]

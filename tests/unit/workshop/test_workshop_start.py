@@ -88,3 +88,41 @@ def test_flask_run_gets_the_port_and_host_too():
         "FLASK_RUN_HOST": "127.0.0.1",
     }
     assert environment("express", 8123, "0.0.0.0") == {"PORT": "8123", "HOST": "0.0.0.0"}
+
+
+def test_without_an_interpreter_named_the_flask_command_runs_python(tmp_path):
+    (tmp_path / "app.py").write_text(RUNS_ITSELF, encoding="utf-8")
+    assert start_for(tmp_path, "flask", False).argv == ("python", "app.py")
+
+
+def test_npm_runs_from_the_path_when_it_is_there(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert start_for(tmp_path, "express", False).argv == ("npm", "start")
+    (tmp_path / "npm").write_text("#!/bin/sh\n", encoding="utf-8")
+    (tmp_path / "npm").chmod(0o755)
+    assert start_for(tmp_path, "express", True).argv == (
+        str(tmp_path / "npm"), "run", "start:prod",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        pytest.param("DEBUG = 1\nif DEBUG:\n    pass\n", (False, False), id="not-a-comparison"),
+        pytest.param('if __name__ != "__main__":\n    pass\n', (False, False), id="not-equal"),
+        pytest.param('if __name__ == "app":\n    pass\n', (False, False), id="not-main"),
+        pytest.param('if "x" == "__main__":\n    pass\n', (False, False), id="not-name"),
+        pytest.param('if __name__ == "__main__" == "x":\n    pass\n', (False, False), id="chained"),
+        pytest.param(
+            "import app.models\ndef create_app():\n    pass\n", (False, False), id="app-package"
+        ),
+        pytest.param(
+            "import os.path\ndef create_app():\n    pass\n", (False, True), id="factory-only"
+        ),
+    ],
+)
+def test_only_a_name_main_block_runs_itself_and_a_dotted_import_binds_its_first_name(
+    source, found, tmp_path
+):
+    (tmp_path / "app.py").write_text(source, encoding="utf-8")
+    assert read_flask_app(tmp_path / "app.py") == found
