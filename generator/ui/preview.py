@@ -23,8 +23,10 @@ from ..spec import ProjectSpec, dump_answers
 KEPT = 256
 _trees: OrderedDict[tuple[str, str], Tree] = OrderedDict()
 _lock = threading.Lock()
-#: Rendering changes the process's working folder (the template's hooks run in the project)
-#: and patches cookiecutter for the time of a render: one render at a time.
+#: render_tree runs one render at a time by itself, but changes the process's working folder
+#: while it runs: held around every render here, so that nothing else the page does on files
+#: (the folders `render` claims under a relative --out) runs meanwhile, and so that a tree asked
+#: twice at once is rendered once.
 RENDERING = threading.RLock()
 
 
