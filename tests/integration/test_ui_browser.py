@@ -353,3 +353,54 @@ def test_hostile_values_are_shown_as_text(open_page, payload):
     assert page.locator("#notice *").count() == 0
     assert page.locator("img, svg, script:not([type=module])").count() == 0
     assert page.dialogs == []
+
+
+def test_favourites_export_as_answer_files_for_a_class(open_page, server, tmp_path):
+    import zipfile
+
+    page = open_page()
+    export = page.get_by_role("button", name="Export favourites as answer files")
+    expect(export).to_be_disabled()
+    page = open_page("name=shop&middleware=cors")
+    page.get_by_role("button", name="Add to favourites").click()
+    page = open_page("framework=flask&preset=api&name=shop")
+    page.get_by_role("button", name="Add to favourites").click()
+    export = page.get_by_role("button", name="Export favourites as answer files")
+    with page.expect_download() as download:
+        export.click()
+    expect(page.locator("#export-result")).to_have_text("Exported 2 answer files")
+    assert download.value.suggested_filename == "dualgen-answers.zip"
+    saved = tmp_path / "answers.zip"
+    download.value.save_as(saved)
+    # The favourites newest first, each the server's answer file of its query.
+    configs = [
+        "config=framework%3Dflask%26preset%3Dapi%26name%3Dshop",
+        "config=name%3Dshop%26middleware%3Dcors",
+    ]
+    expected = requests.get(f"{server.base}/answers.zip?{'&'.join(configs)}", timeout=30)
+    assert saved.read_bytes() == expected.content
+    with zipfile.ZipFile(saved) as archive:
+        readme = archive.read("dualgen-answers/README.txt").decode()
+    assert "  dualgen new flask --answers shop.yaml --no-input\n" in readme
+    assert "  dualgen new both --answers shop-2.yaml --no-input\n" in readme
+
+
+@pytest.mark.parametrize("payload", HOSTILE, ids=["img", "script", "svg", "jinja", "markdown"])
+def test_hostile_saved_favourites_are_shown_and_refused_as_text(open_page, payload):
+    # localStorage is the user's (or another page's) to change: a favourite read from it is
+    # data, in the list and in the export's refusal.
+    page = open_page()
+    item = {"query": f"name={payload}", "command": payload}
+    page.evaluate(
+        "item => localStorage.setItem('dualgen-ui-favourites', JSON.stringify([item]))", item
+    )
+    page = open_page()
+    favourites = page.locator("#favourites")
+    expect(favourites.get_by_role("link", name=payload, exact=True)).to_be_visible()
+    page.get_by_role("button", name="Export favourites as answer files").click()
+    result = page.locator("#export-result")
+    expect(result).to_contain_text(f"Not exported: configuration 1 of 1: name {payload!r} ")
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#export-result *, #favourites li > :not(a, button)").count() == 0
+    assert page.locator("img, svg, script:not([type=module])").count() == 0
+    assert page.dialogs == []

@@ -352,6 +352,26 @@ function savedItem(item, name) {
 
 function showSaved() {
   for (const name of ["recent", "favourites"]) $(`#${name}`).replaceChildren(...stored(name).map((item) => savedItem(item, name)));
+  $("#export").disabled = stored("favourites").length === 0;
+}
+
+async function exportFavourites() {
+  // One request names every favourite (config=its query); the server builds the answer files.
+  const result = $("#export-result");
+  const items = stored("favourites");
+  const configs = items.map((item) => `config=${encodeURIComponent(item.query)}`).join("&");
+  const response = await fetch(`/answers.zip?${configs}`);
+  if (!response.ok) {
+    result.textContent = `Not exported: ${(await bodyOf(response)).error}`;
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = el("a", { href: url, download: "dualgen-answers.zip", hidden: "" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  result.textContent = `Exported ${items.length} answer ${items.length === 1 ? "file" : "files"}`;
 }
 
 // ---- the loop ------------------------------------------------------------------------------
@@ -442,6 +462,7 @@ function wire() {
     write(true);
   });
   $("#confirm-no").addEventListener("click", () => $("#confirm").close());
+  $("#export").addEventListener("click", exportFavourites);
   $("#favourite").addEventListener("click", () => {
     const item = { query: query(), command: $("#command").textContent };
     store("favourites", [item, ...stored("favourites").filter((f) => f.query !== item.query)]);
