@@ -404,3 +404,47 @@ def test_hostile_saved_favourites_are_shown_and_refused_as_text(open_page, paylo
     assert page.locator("#export-result *, #favourites li > :not(a, button)").count() == 0
     assert page.locator("img, svg, script:not([type=module])").count() == 0
     assert page.dialogs == []
+
+
+def test_the_route_editor_adds_typed_parameters_as_the_cli_writes_them(open_page):
+    page = open_page("name=shop")
+    page.get_by_role("button", name="Add a route").click()
+    path = page.get_by_role("textbox", name="Route path")
+    path.fill("/users")
+    path.press("Tab")
+    expect(command(page)).to_have_text("dualgen new both shop -r 'GET /users' --no-input")
+    page.get_by_role("textbox", name="Parameter name").fill("id")
+    page.get_by_role("combobox", name="Parameter type").select_option("int")
+    page.get_by_role("button", name="Add parameter to path").click()
+    expect(path).to_have_value("/users/{id:int}")
+    expect(command(page)).to_have_text("dualgen new both shop -r 'GET /users/{id:int}' --no-input")
+    page.get_by_role("textbox", name="Parameter name").fill("slug")
+    page.get_by_role("combobox", name="Parameter type").select_option("str")
+    page.get_by_role("textbox", name="Parameter name").press("Enter")
+    expect(path).to_have_value("/users/{id:int}/{slug}")
+    expect(command(page)).to_have_text(
+        "dualgen new both shop -r 'GET /users/{id:int}/{slug}' --no-input"
+    )
+    # A name the CLI refuses: its message beside the routes, the last good state kept.
+    page.get_by_role("textbox", name="Parameter name").fill("class")
+    page.get_by_role("button", name="Add parameter to path").click()
+    message = cli_error("-r", "GET /users/{id:int}/{slug}/{class}")
+    expect(page.locator('[data-error-for="route"]')).to_have_text(message)
+    expect(command(page)).to_have_text(
+        "dualgen new both shop -r 'GET /users/{id:int}/{slug}' --no-input"
+    )
+
+
+@pytest.mark.parametrize("payload", HOSTILE, ids=["img", "script", "svg", "jinja", "markdown"])
+def test_a_hostile_parameter_name_is_refused_as_text(open_page, payload):
+    page = open_page()
+    page.get_by_role("button", name="Add a route").click()
+    page.get_by_role("textbox", name="Parameter name").fill(payload)
+    page.get_by_role("button", name="Add parameter to path").click()
+    expect(page.get_by_role("textbox", name="Route path")).to_have_value(f"/{{{payload}}}")
+    refusal = page.locator('[data-error-for="route"]')
+    expect(refusal).to_have_text(cli_error("-r", f"GET /{{{payload}}}"))
+    assert page.evaluate("window.pwned") is None
+    assert page.locator('[data-error-for="route"] *, #notice *').count() == 0
+    assert page.locator("img, svg, script:not([type=module])").count() == 0
+    assert page.dialogs == []

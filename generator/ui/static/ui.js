@@ -99,8 +99,30 @@ function addRouteRow(text = "") {
     onRoutes();
     update();
   });
+  const name = $("[data-builder=name]", row);
+  $("[data-builder=add]", row).addEventListener("click", () => addParam(row));
+  name.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      addParam(row);
+    }
+  });
   $("#routes").append(row);
   return row;
+}
+
+// A typed parameter appended to the row's path as the CLI writes it: {name} (a str) or
+// {name:TYPE}. The server judges the name; a refusal shows the CLI's message by the route.
+function addParam(row) {
+  const path = $("[data-part=path]", row);
+  const name = $("[data-builder=name]", row);
+  const type = $("[data-builder=type]", row).value;
+  const segment = type === "str" ? `{${name.value.trim()}}` : `{${name.value.trim()}:${type}}`;
+  path.value = `${path.value.trim().replace(/\/+$/, "")}/${segment}`;
+  name.value = "";
+  last = path;
+  onRoutes();
+  update();
 }
 
 // ---- controls from state -------------------------------------------------------------------
@@ -427,6 +449,7 @@ function wire() {
   const typed = debounce(update, 250);
   form.addEventListener("change", (event) => {
     const input = event.target;
+    if (input.dataset.builder) return; // a parameter not yet added to its path
     last = input;
     if (input.name === "framework") setParam("framework", input.value === "both" ? null : input.value);
     else if (input.dataset.flag) onFlag(input);
