@@ -155,7 +155,8 @@ def section(times, sizes, changes: int, baseline: str = "") -> Section:
     return Section(
         TITLE,
         f"Measured {when} on {cpu}, {system}, with `python -m benchmarks.ui_bench --changes "
-        f"{changes}{' --baseline DIR' if baseline else ''}`. `dualgen ui --port 0 --no-browser` runs as a user starts it; each preset "
+        f"{changes}{' --baseline DIR' if baseline else ''}`. `dualgen ui --port 0 --no-browser` "
+        "runs as a user starts it; each preset "
         f"is asked `GET /api/preview` {changes} times with a query never asked before (the "
         "project name changes, so both trees render afresh: the slowest change there is), the "
         "presets interleaved, timed from the request to the last byte over 127.0.0.1 "
