@@ -50,7 +50,7 @@ def render_tree(spec: ProjectSpec, framework: str, into: Path) -> Path:
         raise ValueError(framework)
     template = templates_dir() / framework
     try:
-        with _RENDERING, _template_on_path(template), _compiled_templates_shared(template):
+        with _rendering(template):
             context = generate_context(
                 context_file=str(template / "cookiecutter.json"),
                 extra_context=spec.context(framework),
@@ -75,12 +75,13 @@ def _run_hooks_in_process(template: Path, project: Path, context: dict[str, Any]
     Cookiecutter renders the hook with the context and runs it with the same interpreter in the
     project folder; doing that here saves starting an interpreter for every project.
     """
+    import cookiecutter.generate as generate  # its factory shares COMPILED while rendering
     from cookiecutter.hooks import find_hook
 
     for script in find_hook("post_gen_project", str(template / "hooks")) or []:
         if not script.endswith(".py"):
             raise RunError(f"hook {script} is not Python; dualgen runs Python hooks only")
-        source = _environment(context, template).from_string(
+        source = generate.create_env_with_context(context).from_string(
             Path(script).read_text(encoding="utf-8")
         )
         code = compile(source.render(**context), script, "exec")
@@ -207,6 +208,13 @@ def _environment(context: dict[str, Any], template: Path) -> Environment:
     from cookiecutter.utils import create_env_with_context
 
     return COMPILED.share(create_env_with_context(context), template)
+
+
+@contextmanager
+def _rendering(template: Path) -> Iterator[None]:
+    """One render at a time, with template's own extension importable and COMPILED shared."""
+    with _RENDERING, _template_on_path(template), _compiled_templates_shared(template):
+        yield
 
 
 @contextmanager
