@@ -11,6 +11,7 @@ import json
 import tempfile
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,21 +84,27 @@ def _declared(found: Comparison, key: str | None) -> list[dict[str, object]]:
     return [{**d.shown(), "answered": answered(d.title)} for d in found.declared_at(key)]
 
 
-def _tokens(item: SourceFile) -> list[list[list[str]]] | None:
-    """A file's lines as rows of [kind, text] tokens (None for a binary file)."""
+def _tokens(item: SourceFile) -> tuple[tuple[tuple[str, str], ...], ...] | None:
+    """A file's lines as rows of (kind, text) tokens (None for a binary file)."""
     if item.text is None:
         return None
-    rows = hl.lines(item.text, hl.language_for(item.path))
-    merged: list[list[list[str]]] = []
-    for row in rows[: len(item.lines)]:
-        tokens: list[list[str]] = []
-        for kind, text in row:
+    return _highlighted(item.text, hl.language_for(item.path), len(item.lines))
+
+
+@lru_cache(maxsize=1024)
+def _highlighted(text: str, language: str, count: int) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The first `count` lines of text, highlighted, neighbours of one kind merged into one
+    span; kept by the text, as most files stay the same from one preview to the next."""
+    merged = []
+    for row in hl.lines(text, language)[:count]:
+        tokens: list[tuple[str, str]] = []
+        for kind, piece in row:
             if tokens and tokens[-1][0] == kind:
-                tokens[-1][1] += text  # neighbours of one kind are one span
+                tokens[-1] = (kind, tokens[-1][1] + piece)
             else:
-                tokens.append([kind, text])
-        merged.append(tokens)
-    return merged
+                tokens.append((kind, piece))
+        merged.append(tuple(tokens))
+    return tuple(merged)
 
 
 def toggled(spec: ProjectSpec, key: str) -> tuple[str, ProjectSpec]:
