@@ -10,6 +10,8 @@ import stat
 import threading
 from pathlib import Path
 
+import jinja2
+import jinja2.compiler
 import pytest
 
 from generator import render as render_module
@@ -149,3 +151,48 @@ def test_a_changed_template_file_is_compiled_anew(framework, tmp_path, monkeypat
     second = render_tree(spec.build({}), framework, tmp_path / "b")
     assert (first / "README.md").read_text() == f"first {first.name}\n"
     assert (second / "README.md").read_text() == f"second {second.name}\n"
+
+
+class _OtherEnvironment(jinja2.Environment):
+    pass
+
+
+class _OtherGenerator(jinja2.compiler.CodeGenerator):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("changed", "value"),
+    [
+        ("block_start_string", "<%"),
+        ("block_end_string", "%>"),
+        ("variable_start_string", "<<"),
+        ("variable_end_string", ">>"),
+        ("comment_start_string", "<#"),
+        ("comment_end_string", "#>"),
+        ("line_statement_prefix", "%%"),
+        ("line_comment_prefix", "##"),
+        ("trim_blocks", True),
+        ("lstrip_blocks", True),
+        ("newline_sequence", "\r\n"),
+        ("keep_trailing_newline", True),
+        ("extensions", ["jinja2.ext.do"]),
+        ("optimized", False),
+        ("autoescape", True),
+        ("finalize", str),
+        ("enable_async", True),
+        ("code_generator_class", _OtherGenerator),
+        ("class", _OtherEnvironment),
+    ],
+)
+def test_environments_that_compile_differently_never_share_code(changed, value):
+    plain = render_module._settings(jinja2.Environment())
+    if changed == "class":
+        other = value()
+    elif changed == "code_generator_class":
+        other = jinja2.Environment()
+        other.code_generator_class = value
+    else:
+        other = jinja2.Environment(**{changed: value})
+    assert render_module._settings(other) != plain
+    assert render_module._settings(jinja2.Environment()) == plain
