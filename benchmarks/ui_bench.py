@@ -1,6 +1,6 @@
 """Part 9 (issue 25): `dualgen ui`, the preview after a change and the page's own assets.
 
-    python -m benchmarks.ui_bench [--changes N] [--no-write] [--screenshots DIR]
+    python -m benchmarks.ui_bench [--changes N] [--no-write] [--screenshots DIR] [--baseline DIR]
 
 Starts `dualgen ui --port 0 --no-browser` as a user does, then for every preset asks
 `GET /api/preview` N times with a query never asked before (the project name changes, so both
@@ -9,7 +9,10 @@ request to the last byte of the answer over 127.0.0.1; then the same queries onc
 trees: going back to a state). Also the bytes of the page's own assets (the HTML, its one ES
 module and its CSS, uncompressed) and of one preview's JSON. Writes (or replaces) its section of
 benchmarks/results.md unless --no-write; with --screenshots, saves the page in light and dark
-(Debian's Chromium through Playwright) as PNG files there.
+(Debian's Chromium through Playwright) as PNG files there. With --baseline DIR (another checkout
+of dualgen, e.g. `git worktree add /tmp/base main`), a second server runs from DIR and every
+fresh query is asked of both, back to back in alternating order: a before/after ratio under the
+same load.
 """
 
 from __future__ import annotations
@@ -35,14 +38,15 @@ GOAL_MS = 150
 GOAL_BYTES = 200 * 1024
 
 
-def start() -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def start(root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "ui", "--port", "0", "--no-browser"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
         env=env,
+        cwd=root,
     )
     url = process.stdout.readline().strip()
     return process, url
@@ -62,15 +66,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def measure(base: str, changes: int) -> dict[str, dict[str, list[float]]]:
+def measure(
+    base: str, changes: int, baseline: str | None = None
+) -> dict[str, dict[str, list[float]]]:
     times: dict[str, dict[str, list[float]]] = {
-        p: {"fresh": [], "kept": [], "bytes": []} for p in PRESETS
+        p: {"fresh": [], "kept": [], "bytes": [], "baseline": [], "paired": []} for p in PRESETS
     }
     queries = {
         p: [("" if p == "default" else f"preset={p}&") + f"name=bench{n}" for n in range(changes)]
         for p in PRESETS
     }
-    fetch(f"{base}/api/preview?name=warm-up")
+    for server in (base, baseline):
+        if server is not None:
+            fetch(f"{server}/api/preview?name=warm-up")
     # The server keeps 256 trees, two a query: the kept pass asks the last 30 of each preset.
     for kind, numbers in (
         ("fresh", range(changes)),
@@ -78,9 +86,18 @@ def measure(base: str, changes: int) -> dict[str, dict[str, list[float]]]:
     ):
         for n in numbers:
             for preset in PRESETS:
-                seconds, size = fetch(f"{base}/api/preview?{queries[preset][n]}")
+                url = f"/api/preview?{queries[preset][n]}"
+                if kind == "fresh" and baseline is not None and n % 2:
+                    times[preset]["baseline"].append(fetch(baseline + url)[0] * 1000)
+                seconds, size = fetch(base + url)
                 times[preset][kind].append(seconds * 1000)
                 times[preset]["bytes"].append(size)
+                if kind == "fresh" and baseline is not None and not n % 2:
+                    times[preset]["baseline"].append(fetch(baseline + url)[0] * 1000)
+                if kind == "fresh" and baseline is not None:
+                    times[preset]["paired"].append(
+                        times[preset]["fresh"][-1] / times[preset]["baseline"][-1]
+                    )
     return times
 
 
@@ -92,7 +109,7 @@ def assets(base: str) -> list[tuple[str, int]]:
     ]
 
 
-def section(times, sizes, changes: int) -> Section:
+def section(times, sizes, changes: int, baseline: str = "") -> Section:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     cpu, _memory, system = (value for _, value in machine())
     rows, targets = [], []
@@ -118,6 +135,18 @@ def section(times, sizes, changes: int) -> Section:
                 p95 <= GOAL_MS,
             )
         )
+    compared = [
+        [
+            preset,
+            f"{percentile(times[preset]['fresh'], 0.5):.0f}",
+            f"{percentile(times[preset]['fresh'], 0.95):.0f}",
+            f"{percentile(times[preset]['baseline'], 0.5):.0f}",
+            f"{percentile(times[preset]['baseline'], 0.95):.0f}",
+            f"{percentile(times[preset]['paired'], 0.5):.2f}×",
+        ]
+        for preset in PRESETS
+        if times[preset]["baseline"]
+    ]
     total = sum(size for _, size in sizes)
     targets.append(
         Target("ui page's own assets", f"{total / 1024:.1f} KB", "≤ 200 KB", total <= GOAL_BYTES)
@@ -126,7 +155,8 @@ def section(times, sizes, changes: int) -> Section:
     return Section(
         TITLE,
         f"Measured {when} on {cpu}, {system}, with `python -m benchmarks.ui_bench --changes "
-        f"{changes}`. `dualgen ui --port 0 --no-browser` runs as a user starts it; each preset "
+        f"{changes}{' --baseline DIR' if baseline else ''}`. `dualgen ui --port 0 --no-browser` "
+        "runs as a user starts it; each preset "
         f"is asked `GET /api/preview` {changes} times with a query never asked before (the "
         "project name changes, so both trees render afresh: the slowest change there is), the "
         "presets interleaved, timed from the request to the last byte over 127.0.0.1 "
@@ -147,6 +177,23 @@ def section(times, sizes, changes: int) -> Section:
                 ],
                 rows,
             ),
+            *(
+                [
+                    (
+                        [
+                            "preset",
+                            "this p50",
+                            "this p95",
+                            "baseline p50",
+                            "baseline p95",
+                            "this / baseline (median per query)",
+                        ],
+                        compared,
+                    )
+                ]
+                if compared
+                else []
+            ),
             (
                 ["asset", "bytes"],
                 [[name, f"{size:,}"] for name, size in sizes] + [["total", f"{total:,}"]],
@@ -159,6 +206,15 @@ def section(times, sizes, changes: int) -> Section:
         notes=[
             "Assets are counted uncompressed, as served (no bundler, no minifier, no font, no "
             "request beyond these three and the API).",
+            *(
+                [
+                    f"Baseline: a second `dualgen ui` from {baseline} (`--baseline`), asked every "
+                    "fresh query right before or after this one (alternating): the same load on "
+                    "both."
+                ]
+                if compared
+                else []
+            ),
         ],
         targets=targets,
     )
@@ -181,6 +237,19 @@ def screenshots(url: str, folder: Path) -> None:
         browser.close()
 
 
+def git_label(folder: Path | None) -> str:
+    """`DIR (commit abc1234)` for a baseline checkout."""
+    if folder is None:
+        return ""
+    commit = subprocess.run(
+        ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"a checkout at commit {commit}" if commit else str(folder)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--changes", type=int, default=40, help="fresh queries per preset")
@@ -188,19 +257,24 @@ def main() -> None:
     parser.add_argument(
         "--screenshots", type=Path, metavar="DIR", help="save ui-light.png, ui-dark.png"
     )
+    parser.add_argument(
+        "--baseline", type=Path, metavar="DIR", help="another checkout to compare with"
+    )
     args = parser.parse_args()
     process, url = start()
     base = url.split("/?")[0]
+    other = None if args.baseline is None else start(args.baseline.resolve())
     try:
         log(f"dualgen ui at {base}")
-        times = measure(base, args.changes)
+        times = measure(base, args.changes, None if other is None else other[1].split("/?")[0])
         sizes = assets(base)
         if args.screenshots:
             screenshots(url, args.screenshots)
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
-    text = section_text(section(times, sizes, args.changes))
+        for running in (process, *(() if other is None else (other[0],))):
+            running.send_signal(signal.SIGINT)
+            running.wait(timeout=30)
+    text = section_text(section(times, sizes, args.changes, git_label(args.baseline)))
     print(text)
     if not args.no_write:
         splice(RESULTS, TITLE, text)

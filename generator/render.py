@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +22,9 @@ from .files import Claim
 from .spec import ProjectSpec, dump_answers
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from types import CodeType
+
+    from jinja2 import Environment, nodes
     from jinja2.bccache import Bucket
 
 ANSWERS_FILE = ".dualgen.yaml"
@@ -34,7 +38,9 @@ def render_tree(spec: ProjectSpec, framework: str, into: Path) -> Path:
     """Render one framework's project into the folder `into`; return the project folder.
 
     This is plain Cookiecutter (generate_context, prompt_for_config, generate_files, hooks), with
-    the spec as extra context and no prompts.
+    the spec as extra context and no prompts, on Jinja code compiled once per process
+    (COMPILED). Threads may call it: renders run one at a time, since cookiecutter and the hook
+    change the process's working folder while they run.
     """
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.generate import generate_context, generate_files
@@ -44,7 +50,7 @@ def render_tree(spec: ProjectSpec, framework: str, into: Path) -> Path:
         raise ValueError(framework)
     template = templates_dir() / framework
     try:
-        with _template_on_path(template), _compiled_templates_shared():
+        with _rendering(template):
             context = generate_context(
                 context_file=str(template / "cookiecutter.json"),
                 extra_context=spec.context(framework),
@@ -69,13 +75,13 @@ def _run_hooks_in_process(template: Path, project: Path, context: dict[str, Any]
     Cookiecutter renders the hook with the context and runs it with the same interpreter in the
     project folder; doing that here saves starting an interpreter for every project.
     """
+    import cookiecutter.generate as generate  # its factory shares COMPILED while rendering
     from cookiecutter.hooks import find_hook
-    from cookiecutter.utils import create_env_with_context
 
     for script in find_hook("post_gen_project", str(template / "hooks")) or []:
         if not script.endswith(".py"):
             raise RunError(f"hook {script} is not Python; dualgen runs Python hooks only")
-        source = create_env_with_context(context).from_string(
+        source = generate.create_env_with_context(context).from_string(
             Path(script).read_text(encoding="utf-8")
         )
         code = compile(source.render(**context), script, "exec")
@@ -96,47 +102,136 @@ def _run_hooks_in_process(template: Path, project: Path, context: dict[str, Any]
             os.chdir(previous)
 
 
-_bytecode_cache = None
+#: Serialises render_tree: cookiecutter renders in the template's folder (os.chdir), the hook in
+#: the project's, and both patch module-level names for the time of a render.
+_RENDERING = threading.RLock()
+
+
+class _CompiledCode:
+    """Jinja code compiled once per process, shared by every project rendered in it.
+
+    Cookiecutter builds a fresh Jinja environment for every project, and with it compiles again
+    every template file (through Jinja's bytecode cache protocol, here `files`) and every
+    template string: each file and folder name, each value of cookiecutter.json and the hook
+    (`strings`, by their source text). Every key holds the template folder and the settings
+    that decide what Jinja compiles (delimiters, whitespace, extensions, autoescape), so two
+    templates, or environments that compile differently, never share code. Rendering with the
+    kept code is rendering with a fresh environment: the same code, run in this render's own
+    environment and context. Strings with a user's values or a scratch folder in them are
+    compiled once and never asked again, so the least recently used are let go past `kept`.
+    """
+
+    def __init__(self, kept: int = 2048) -> None:
+        self.kept = kept
+        self.codes: OrderedDict[tuple[object, ...], CodeType] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> CodeType | None:
+        code = self.codes.get(key)
+        if code is not None:
+            self.codes.move_to_end(key)
+        return code
+
+    def keep(self, key: tuple[object, ...], code: CodeType) -> CodeType:
+        self.codes[key] = code
+        while len(self.codes) > self.kept:
+            self.codes.popitem(last=False)
+        return code
+
+    def clear(self) -> None:
+        self.codes.clear()
+
+    def share(self, env: Environment, template: Path) -> Environment:
+        """Make env use the kept code for template's files and strings."""
+        from jinja2 import BytecodeCache
+
+        settings = (str(template), *_settings(env))
+        kept = self
+
+        class Files(BytecodeCache):
+            def load_bytecode(self, bucket: Bucket) -> None:
+                bucket.code = kept.get((*settings, "file", bucket.key, bucket.checksum))
+
+            def dump_bytecode(self, bucket: Bucket) -> None:
+                if bucket.code is not None:
+                    kept.keep((*settings, "file", bucket.key, bucket.checksum), bucket.code)
+
+        plain = env.compile
+
+        def compile_(
+            source: str | nodes.Template,
+            name: str | None = None,
+            filename: str | None = None,
+            raw: bool = False,
+            defer_init: bool = False,
+        ) -> object:
+            if name is None and filename is None and not raw and not defer_init:
+                if isinstance(source, str):  # from_string: a file name, a value, the hook
+                    key = (*settings, "string", source)
+                    return kept.get(key) or kept.keep(key, plain(source))
+            return plain(source, name, filename, raw, defer_init)  # type: ignore[call-overload]  # as given
+
+        env.bytecode_cache = Files()
+        env.compile = compile_  # type: ignore[method-assign,assignment]  # this environment only
+        return env
+
+
+def _settings(env: Environment) -> tuple[object, ...]:
+    """What, besides the source, decides the code Jinja compiles in env."""
+    return (
+        type(env),
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        tuple(sorted(env.extensions)),
+        env.optimized,
+        env.autoescape,
+        env.finalize,
+        env.is_async,
+        env.code_generator_class,
+    )
+
+
+COMPILED = _CompiledCode()
+
+
+def _environment(context: dict[str, Any], template: Path) -> Environment:
+    """Cookiecutter's environment for context, sharing the kept code of template."""
+    from cookiecutter.utils import create_env_with_context
+
+    return COMPILED.share(create_env_with_context(context), template)
 
 
 @contextmanager
-def _compiled_templates_shared() -> Iterator[None]:
-    """Share compiled templates between the projects rendered in one process.
+def _rendering(template: Path) -> Iterator[None]:
+    """One render at a time, with template's own extension importable and COMPILED shared."""
+    with _RENDERING, _template_on_path(template), _compiled_templates_shared(template):
+        yield
 
-    Cookiecutter builds a fresh Jinja environment for every project and compiles every template
-    file again; an in-memory bytecode cache (keyed by name and source checksum, so a changed
-    template is compiled anew) makes rendering many projects two to three times faster.
-    """
-    global _bytecode_cache
+
+@contextmanager
+def _compiled_templates_shared(template: Path) -> Iterator[None]:
+    """Every environment cookiecutter makes while rendering template shares COMPILED."""
     import cookiecutter.generate as generate
-    from jinja2 import BytecodeCache
+    import cookiecutter.prompt as prompt
 
-    class MemoryCache(BytecodeCache):
-        def __init__(self) -> None:
-            self.codes: dict[str, bytes] = {}
-
-        def load_bytecode(self, bucket: Bucket) -> None:
-            if bucket.key in self.codes:
-                bucket.bytecode_from_string(self.codes[bucket.key])
-
-        def dump_bytecode(self, bucket: Bucket) -> None:
-            self.codes[bucket.key] = bucket.bytecode_to_string()
-
-    if _bytecode_cache is None:
-        _bytecode_cache = MemoryCache()
-    cache = _bytecode_cache
-    create = generate.create_env_with_context
-
-    def create_with_cache(context: dict[str, Any]) -> Environment:
-        env: Environment = create(context)  # cookiecutter is untyped
-        env.bytecode_cache = cache
-        return env
-
-    generate.create_env_with_context = create_with_cache
+    modules = (generate, prompt)
+    made = [module.create_env_with_context for module in modules]
+    for module in modules:
+        module.create_env_with_context = lambda context: _environment(context, template)
     try:
         yield
     finally:
-        generate.create_env_with_context = create
+        for module, create in zip(modules, made, strict=True):
+            module.create_env_with_context = create
 
 
 @contextmanager

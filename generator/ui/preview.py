@@ -7,9 +7,11 @@ diff after a preview, renders nothing again.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +19,16 @@ from .. import catalog
 from .. import highlight as hl
 from ..compare import Comparison, Tree, diff_trees, read_tree, render_diff_text, resolve
 from ..compare.tree import SourceFile
-from ..spec import ProjectSpec, dump_answers
+from ..spec import ProjectSpec
 
 #: How many rendered trees are kept (each is a few dozen kilobytes of text: a few MB in all).
 KEPT = 256
 _trees: OrderedDict[tuple[str, str], Tree] = OrderedDict()
 _lock = threading.Lock()
-#: Rendering changes the process's working folder (the template's hooks run in the project)
-#: and patches cookiecutter for the time of a render: one render at a time.
+#: render_tree runs one render at a time by itself, but changes the process's working folder
+#: while it runs: held around every render here, so that nothing else the page does on files
+#: (the folders `render` claims under a relative --out) runs meanwhile, and so that a tree asked
+#: twice at once is rendered once.
 RENDERING = threading.RLock()
 
 
@@ -32,7 +36,8 @@ def tree(spec: ProjectSpec, framework: str) -> Tree:
     """One framework's tree of spec, rendered once and then kept."""
     from ..render import render_tree
 
-    key = (dump_answers(spec), framework)
+    # The answers say all a render depends on (the answer file is their YAML, 50 times slower).
+    key = (json.dumps(spec.answers()), framework)
     with _lock:
         if key in _trees:
             _trees.move_to_end(key)
@@ -79,21 +84,27 @@ def _declared(found: Comparison, key: str | None) -> list[dict[str, object]]:
     return [{**d.shown(), "answered": answered(d.title)} for d in found.declared_at(key)]
 
 
-def _tokens(item: SourceFile) -> list[list[list[str]]] | None:
-    """A file's lines as rows of [kind, text] tokens (None for a binary file)."""
+def _tokens(item: SourceFile) -> tuple[tuple[tuple[str, str], ...], ...] | None:
+    """A file's lines as rows of (kind, text) tokens (None for a binary file)."""
     if item.text is None:
         return None
-    rows = hl.lines(item.text, hl.language_for(item.path))
-    merged: list[list[list[str]]] = []
-    for row in rows[: len(item.lines)]:
-        tokens: list[list[str]] = []
-        for kind, text in row:
+    return _highlighted(item.text, hl.language_for(item.path), len(item.lines))
+
+
+@lru_cache(maxsize=1024)
+def _highlighted(text: str, language: str, count: int) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The first `count` lines of text, highlighted, neighbours of one kind merged into one
+    span; kept by the text, as most files stay the same from one preview to the next."""
+    merged = []
+    for row in hl.lines(text, language)[:count]:
+        tokens: list[tuple[str, str]] = []
+        for kind, piece in row:
             if tokens and tokens[-1][0] == kind:
-                tokens[-1][1] += text  # neighbours of one kind are one span
+                tokens[-1] = (kind, tokens[-1][1] + piece)
             else:
-                tokens.append([kind, text])
-        merged.append(tokens)
-    return merged
+                tokens.append((kind, piece))
+        merged.append(tuple(tokens))
+    return tuple(merged)
 
 
 def toggled(spec: ProjectSpec, key: str) -> tuple[str, ProjectSpec]:

@@ -153,6 +153,42 @@ def answers_file() -> ResponseReturnValue:
     )
 
 
+#: The most configurations one answers zip takes.
+MAX_CONFIGS = 100
+
+
+@views.get("/answers.zip")
+def answers_zip() -> ResponseReturnValue:
+    """One answer file per `config` (a page's query, URL-encoded), for a class."""
+    from urllib.parse import parse_qsl
+
+    from ..spec import unknown
+    from .archive import ANSWERS_ROOT
+    from .archive import answers_zip as make_zip
+
+    for name in request.args:
+        if name != "config":
+            raise unknown("parameter of /answers.zip", name, ["config"])
+    configs = request.args.getlist("config")
+    if not configs:
+        raise UsageError("/answers.zip needs config=QUERY, once per configuration")
+    if len(configs) > MAX_CONFIGS:
+        raise UsageError(
+            f"/answers.zip takes at most {MAX_CONFIGS} configurations; {len(configs)} given"
+        )
+    states = []
+    for n, config in enumerate(configs, 1):
+        try:
+            states.append(parse(parse_qsl(config, keep_blank_values=True)))
+        except UsageError as error:
+            raise UsageError(f"configuration {n} of {len(configs)}: {error}") from None
+    return Response(
+        make_zip(states),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{ANSWERS_ROOT}.zip"'},
+    )
+
+
 @views.route("/api/write", methods=["GET", "POST"])
 def api_write() -> ResponseReturnValue:
     config = current_app.config
@@ -199,6 +235,8 @@ def help_text(base: str) -> str:
         "  GET  /api/command?PARAMS        the dualgen new line and a curl line",
         "  GET  /starter.zip?PARAMS        the projects dualgen new writes, zipped",
         "  GET  /answers.yaml?PARAMS       the answer file",
+        "  GET  /answers.zip?config=Q&...  an answer file per configuration (Q: PARAMS,",
+        "                                  URL-encoded), with the dualgen new line of each",
         "  POST /api/write?PARAMS          write under --out (token and same-origin Origin;",
         "                                  force=true replaces what dualgen writes)",
         "",
@@ -206,6 +244,8 @@ def help_text(base: str) -> str:
         f"  curl -fsS '{base}/api/command?{example}'",
         f"  curl -fsS -o shop.zip '{base}/starter.zip?{example}'",
         f"  curl -fsS '{base}/api/diff?preset=api&choice=rate-limit'",
+        f"  curl -fsS -o answers.zip '{base}/answers.zip?config=name%3Dshop"
+        "&config=preset%3Dapi%26name%3Dapi-shop'",
         f"  curl -fsS -o /dev/null '{base}/api/preview?framework=flask&middleware=cors,logging'",
         f"  curl -fsS -o /dev/null '{base}/api/options'",
     ]

@@ -353,3 +353,98 @@ def test_hostile_values_are_shown_as_text(open_page, payload):
     assert page.locator("#notice *").count() == 0
     assert page.locator("img, svg, script:not([type=module])").count() == 0
     assert page.dialogs == []
+
+
+def test_favourites_export_as_answer_files_for_a_class(open_page, server, tmp_path):
+    import zipfile
+
+    page = open_page()
+    export = page.get_by_role("button", name="Export favourites as answer files")
+    expect(export).to_be_disabled()
+    page = open_page("name=shop&middleware=cors")
+    page.get_by_role("button", name="Add to favourites").click()
+    page = open_page("framework=flask&preset=api&name=shop")
+    page.get_by_role("button", name="Add to favourites").click()
+    export = page.get_by_role("button", name="Export favourites as answer files")
+    with page.expect_download() as download:
+        export.click()
+    expect(page.locator("#export-result")).to_have_text("Exported 2 answer files")
+    assert download.value.suggested_filename == "dualgen-answers.zip"
+    saved = tmp_path / "answers.zip"
+    download.value.save_as(saved)
+    # The favourites newest first, each the server's answer file of its query.
+    configs = [
+        "config=framework%3Dflask%26preset%3Dapi%26name%3Dshop",
+        "config=name%3Dshop%26middleware%3Dcors",
+    ]
+    expected = requests.get(f"{server.base}/answers.zip?{'&'.join(configs)}", timeout=30)
+    assert saved.read_bytes() == expected.content
+    with zipfile.ZipFile(saved) as archive:
+        readme = archive.read("dualgen-answers/README.txt").decode()
+    assert "  dualgen new flask --answers shop.yaml --no-input\n" in readme
+    assert "  dualgen new both --answers shop-2.yaml --no-input\n" in readme
+
+
+@pytest.mark.parametrize("payload", HOSTILE, ids=["img", "script", "svg", "jinja", "markdown"])
+def test_hostile_saved_favourites_are_shown_and_refused_as_text(open_page, payload):
+    # localStorage is the user's (or another page's) to change: a favourite read from it is
+    # data, in the list and in the export's refusal.
+    page = open_page()
+    item = {"query": f"name={payload}", "command": payload}
+    page.evaluate(
+        "item => localStorage.setItem('dualgen-ui-favourites', JSON.stringify([item]))", item
+    )
+    page = open_page()
+    favourites = page.locator("#favourites")
+    expect(favourites.get_by_role("link", name=payload, exact=True)).to_be_visible()
+    page.get_by_role("button", name="Export favourites as answer files").click()
+    result = page.locator("#export-result")
+    expect(result).to_contain_text(f"Not exported: configuration 1 of 1: name {payload!r} ")
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#export-result *, #favourites li > :not(a, button)").count() == 0
+    assert page.locator("img, svg, script:not([type=module])").count() == 0
+    assert page.dialogs == []
+
+
+def test_the_route_editor_adds_typed_parameters_as_the_cli_writes_them(open_page):
+    page = open_page("name=shop")
+    page.get_by_role("button", name="Add a route").click()
+    path = page.get_by_role("textbox", name="Route path")
+    path.fill("/users")
+    path.press("Tab")
+    expect(command(page)).to_have_text("dualgen new both shop -r 'GET /users' --no-input")
+    page.get_by_role("textbox", name="Parameter name").fill("id")
+    page.get_by_role("combobox", name="Parameter type").select_option("int")
+    page.get_by_role("button", name="Add parameter to path").click()
+    expect(path).to_have_value("/users/{id:int}")
+    expect(command(page)).to_have_text("dualgen new both shop -r 'GET /users/{id:int}' --no-input")
+    page.get_by_role("textbox", name="Parameter name").fill("slug")
+    page.get_by_role("combobox", name="Parameter type").select_option("str")
+    page.get_by_role("textbox", name="Parameter name").press("Enter")
+    expect(path).to_have_value("/users/{id:int}/{slug}")
+    expect(command(page)).to_have_text(
+        "dualgen new both shop -r 'GET /users/{id:int}/{slug}' --no-input"
+    )
+    # A name the CLI refuses: its message beside the routes, the last good state kept.
+    page.get_by_role("textbox", name="Parameter name").fill("class")
+    page.get_by_role("button", name="Add parameter to path").click()
+    message = cli_error("-r", "GET /users/{id:int}/{slug}/{class}")
+    expect(page.locator('[data-error-for="route"]')).to_have_text(message)
+    expect(command(page)).to_have_text(
+        "dualgen new both shop -r 'GET /users/{id:int}/{slug}' --no-input"
+    )
+
+
+@pytest.mark.parametrize("payload", HOSTILE, ids=["img", "script", "svg", "jinja", "markdown"])
+def test_a_hostile_parameter_name_is_refused_as_text(open_page, payload):
+    page = open_page()
+    page.get_by_role("button", name="Add a route").click()
+    page.get_by_role("textbox", name="Parameter name").fill(payload)
+    page.get_by_role("button", name="Add parameter to path").click()
+    expect(page.get_by_role("textbox", name="Route path")).to_have_value(f"/{{{payload}}}")
+    refusal = page.locator('[data-error-for="route"]')
+    expect(refusal).to_have_text(cli_error("-r", f"GET /{{{payload}}}"))
+    assert page.evaluate("window.pwned") is None
+    assert page.locator('[data-error-for="route"] *, #notice *').count() == 0
+    assert page.locator("img, svg, script:not([type=module])").count() == 0
+    assert page.dialogs == []

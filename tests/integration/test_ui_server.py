@@ -33,7 +33,7 @@ def test_the_text_help_examples_run(server, tmp_path):
         ["curl", "-fsS", f"{server.base}/"], capture_output=True, text=True, check=True
     ).stdout
     examples = [line.strip() for line in help_text.splitlines() if line.startswith("  curl ")]
-    assert len(examples) == 5
+    assert len(examples) == 6
     for example in examples:
         result = subprocess.run(
             example, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False
@@ -44,6 +44,13 @@ def test_the_text_help_examples_run(server, tmp_path):
             "shop-flask",
             "shop-express",
         }
+    with zipfile.ZipFile(tmp_path / "answers.zip") as archive:
+        assert archive.namelist() == [
+            "dualgen-answers/",
+            "dualgen-answers/README.txt",
+            "dualgen-answers/api-shop.yaml",
+            "dualgen-answers/shop.yaml",
+        ]
 
 
 def test_ctrl_c_stops_the_server_cleanly(tmp_path):

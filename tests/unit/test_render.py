@@ -99,5 +99,7 @@ def test_the_cookiecutter_internals_render_relies_on_keep_their_shape():
     )
     assert {"context", "no_input"} <= set(inspect.signature(prompt.prompt_for_config).parameters)
     assert list(inspect.signature(hooks.find_hook).parameters)[:2] == ["hook_name", "hooks_dir"]
-    # generate_files must look the factory up at call time, or the shared bytecode cache is lost.
+    # generate_files and prompt_for_config must look the factory up at call time, or the code
+    # compiled once per process (render.COMPILED) is lost.
     assert "create_env_with_context(" in inspect.getsource(generate.generate_files)
+    assert "create_env_with_context(" in inspect.getsource(prompt.prompt_for_config)

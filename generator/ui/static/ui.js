@@ -99,8 +99,30 @@ function addRouteRow(text = "") {
     onRoutes();
     update();
   });
+  const name = $("[data-builder=name]", row);
+  $("[data-builder=add]", row).addEventListener("click", () => addParam(row));
+  name.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      addParam(row);
+    }
+  });
   $("#routes").append(row);
   return row;
+}
+
+// A typed parameter appended to the row's path as the CLI writes it: {name} (a str) or
+// {name:TYPE}. The server judges the name; a refusal shows the CLI's message by the route.
+function addParam(row) {
+  const path = $("[data-part=path]", row);
+  const name = $("[data-builder=name]", row);
+  const type = $("[data-builder=type]", row).value;
+  const segment = type === "str" ? `{${name.value.trim()}}` : `{${name.value.trim()}:${type}}`;
+  path.value = `${path.value.trim().replace(/\/+$/, "")}/${segment}`;
+  name.value = "";
+  last = path;
+  onRoutes();
+  update();
 }
 
 // ---- controls from state -------------------------------------------------------------------
@@ -352,6 +374,26 @@ function savedItem(item, name) {
 
 function showSaved() {
   for (const name of ["recent", "favourites"]) $(`#${name}`).replaceChildren(...stored(name).map((item) => savedItem(item, name)));
+  $("#export").disabled = stored("favourites").length === 0;
+}
+
+async function exportFavourites() {
+  // One request names every favourite (config=its query); the server builds the answer files.
+  const result = $("#export-result");
+  const items = stored("favourites");
+  const configs = items.map((item) => `config=${encodeURIComponent(item.query)}`).join("&");
+  const response = await fetch(`/answers.zip?${configs}`);
+  if (!response.ok) {
+    result.textContent = `Not exported: ${(await bodyOf(response)).error}`;
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = el("a", { href: url, download: "dualgen-answers.zip", hidden: "" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  result.textContent = `Exported ${items.length} answer ${items.length === 1 ? "file" : "files"}`;
 }
 
 // ---- the loop ------------------------------------------------------------------------------
@@ -407,6 +449,7 @@ function wire() {
   const typed = debounce(update, 250);
   form.addEventListener("change", (event) => {
     const input = event.target;
+    if (input.dataset.builder) return; // a parameter not yet added to its path
     last = input;
     if (input.name === "framework") setParam("framework", input.value === "both" ? null : input.value);
     else if (input.dataset.flag) onFlag(input);
@@ -442,6 +485,7 @@ function wire() {
     write(true);
   });
   $("#confirm-no").addEventListener("click", () => $("#confirm").close());
+  $("#export").addEventListener("click", exportFavourites);
   $("#favourite").addEventListener("click", () => {
     const item = { query: query(), command: $("#command").textContent };
     store("favourites", [item, ...stored("favourites").filter((f) => f.query !== item.query)]);
