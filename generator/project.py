@@ -42,6 +42,15 @@ def load_project(directory: Path) -> tuple[ProjectSpec, str]:
     return specs.build(answers), framework
 
 
+def fresh_database(spec: ProjectSpec, folder: Path) -> dict[str, str]:
+    """What a check adds to the environment of a project's server so that it starts with an
+    empty database of its own, a SQLite file in `folder` (the resources' exchanges begin with
+    an empty list and give the first item id 1), rather than the project's own."""
+    if "database" not in spec.middleware:
+        return {}
+    return {"DATABASE_URL": f"sqlite:///{(folder / 'check.db').resolve()}"}
+
+
 def server_env(spec: ProjectSpec, production: bool) -> dict[str, str]:
     """What a check adds to the environment of a project's server: one worker
     (WEB_CONCURRENCY=1) for a production server with a rate limit, whose in-memory counts are

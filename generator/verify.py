@@ -20,6 +20,7 @@ reason (`Check.skipped`).
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from . import bounds as _bounds
 from . import catalog, runner
 from .contract import Exchange, exchanges, request
 from .errors import UsageError
-from .project import load_project, server_env
+from .project import fresh_database, load_project, server_env
 from .spec import ProjectSpec
 
 if TYPE_CHECKING:
@@ -210,14 +211,17 @@ def verify(
             if time.monotonic() >= deadline:
                 _skip_for_time(result, observe, batch, budget)
                 continue
-            with runner.serve(
-                project,
-                installed=result.installed,
-                port=port,
-                production=production,
-                timeout=timeout,
-                env=env,
-            ) as server:
+            with (
+                tempfile.TemporaryDirectory(prefix="dualgen-verify-") as scratch,
+                runner.serve(
+                    project,
+                    installed=result.installed,
+                    port=port,
+                    production=production,
+                    timeout=timeout,
+                    env=env | fresh_database(spec, Path(scratch)),
+                ) as server,
+            ):
                 result.starts.append(server.timings["start"])
                 observe("start", server)
                 _check_batch(result, observe, batch, server.url, deadline, budget)

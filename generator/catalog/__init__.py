@@ -37,6 +37,8 @@ PINS: dict[str, dict[str, str]] = {
         "gevent": "26.9.0",
         "python-dotenv": "1.2.4",
         "redis": "7.4.1",
+        "flask-sqlalchemy": "3.1.1",
+        "flask-migrate": "4.1.0",
         "pytest": "9.2.0",
     },
     "express": {
@@ -49,6 +51,8 @@ PINS: dict[str, dict[str, str]] = {
         "dotenv": "18.0.10",
         "rate-limit-redis": "6.0.1",
         "redis": "6.3.1",
+        "knex": "3.3.0",
+        "better-sqlite3": "12.11.1",
         "supertest": "7.3.2",
     },
 }

@@ -215,6 +215,21 @@ def _check_storage(where: str, setting: catalog.Setting, value: object) -> str:
     return f"{found['scheme']}://{host}{port}{db}"
 
 
+# sqlite:/// and a relative path of plain names (a file in the project), or an absolute one.
+_SQLITE_URL = re.compile(r"sqlite:///(/?[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}(?:/[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}){0,9})")
+
+
+def _check_database(where: str, setting: catalog.Setting, value: object) -> str:
+    """A SQLite URL: sqlite:///PATH, PATH made of plain names (no .., no spaces, no query)."""
+    found = _SQLITE_URL.fullmatch(value) if isinstance(value, str) else None
+    if found is None or ".." in found[1].split("/") or found[1].endswith("/"):
+        raise SpecError(
+            f"{where} {value!r} is not a SQLite URL like sqlite:///app.db "
+            "(a path of letters, digits, _ . - and /; PostgreSQL is not offered yet)"
+        )
+    return str(value)
+
+
 def _check_one_of(where: str, setting: catalog.Setting, value: object) -> str:
     if value not in setting.choices:
         raise SpecError(f"{where} {value!r} is not one of: {', '.join(setting.choices)}")
@@ -226,6 +241,7 @@ _SETTING_CHECKS = {
     "origins": _check_origins,
     "number": _check_number,
     "storage": _check_storage,
+    "database": _check_database,
     "choice": _check_one_of,
 }
 

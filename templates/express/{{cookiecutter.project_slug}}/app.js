@@ -54,6 +54,9 @@ require('dotenv').config({ quiet: true });
 {%- if c.__layout == 'package' %}
 
 const routes = require('./routes');
+{%- if c.database %}
+const db = require('./db');
+{%- endif %}
 {%- for r in c._dualgen.resources %}
 const {{ r.router }} = require({{ ('./routes/' ~ r.module)|jsstr }});
 {%- endfor %}
@@ -122,15 +125,26 @@ module.exports = app;
 if (require.main === module) {
   const port = Number(process.env.PORT) || {{ c.port|int }};
   const host = process.env.HOST || {{ c.host|jsstr }};
-  app.listen(port, host, (error) => {
-    if (error) throw error;
-    console.log(`Server running on http://localhost:${port}/`);
-{%- for r in c._dualgen.resources %}
-    console.warn(
-      {{ (r.path ~ ': items are kept in memory and reset when the server restarts')|jsstr }},
-    );
+{%- set listen %}
+app.listen(port, host, (error) => {
+  if (error) throw error;
+  console.log(`Server running on http://localhost:${port}/`);
+{%- for r in c._dualgen.resources if not c.database %}
+  console.warn(
+    {{ (r.path ~ ': items are kept in memory and reset when the server restarts')|jsstr }},
+  );
 {%- endfor %}
+});
+{%- endset %}
+{%- if c.database %}
+  // The schema first: the pending migrations (as npm run migrate), then listen.
+  db.migrate.latest().then(([, applied]) => {
+    console.log(`Database: ${applied.length} pending migrations applied`);
+{{ listen|indent(4, first=True) }}
   });
+{%- else %}
+{{ listen|indent(2, first=True) }}
+{%- endif %}
 }
 {%- else %}
 
