@@ -11,7 +11,10 @@ the command and environment it is given.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import UsageError
@@ -42,13 +45,16 @@ def load_project(directory: Path) -> tuple[ProjectSpec, str]:
     return specs.build(answers), framework
 
 
-def fresh_database(spec: ProjectSpec, folder: Path) -> dict[str, str]:
-    """What a check adds to the environment of a project's server so that it starts with an
-    empty database of its own, a SQLite file in `folder` (the resources' exchanges begin with
-    an empty list and give the first item id 1), rather than the project's own."""
+@contextlib.contextmanager
+def fresh_database(spec: ProjectSpec) -> Iterator[dict[str, str]]:
+    """While the block runs, what a check adds to the environment of a project's server so that
+    it starts with an empty database of its own, a SQLite file in a temporary folder, rather
+    than the project's (the resources' exchanges begin with an empty list and item id 1)."""
     if "database" not in spec.middleware:
-        return {}
-    return {"DATABASE_URL": f"sqlite:///{(folder / 'check.db').resolve()}"}
+        yield {}
+        return
+    with tempfile.TemporaryDirectory(prefix="dualgen-database-") as folder:
+        yield {"DATABASE_URL": f"sqlite:///{Path(folder, 'check.db').resolve()}"}
 
 
 def server_env(spec: ProjectSpec, production: bool) -> dict[str, str]:

@@ -20,7 +20,6 @@ reason (`Check.skipped`).
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -204,7 +203,6 @@ def verify(
     starts, left_out = plan(spec)
     env = server_env(spec, production)
     _plan_notes(result, observe, env, len(starts))
-    port = spec.port_for(framework) if spec.classic else None
     outputs = []
     try:
         for batch in starts:
@@ -212,14 +210,14 @@ def verify(
                 _skip_for_time(result, observe, batch, budget)
                 continue
             with (
-                tempfile.TemporaryDirectory(prefix="dualgen-verify-") as scratch,
+                fresh_database(spec) as database,
                 runner.serve(
                     project,
                     installed=result.installed,
-                    port=port,
+                    port=spec.port_for(framework) if spec.classic else None,
                     production=production,
                     timeout=timeout,
-                    env=env | fresh_database(spec, Path(scratch)),
+                    env=env | database,
                 ) as server,
             ):
                 result.starts.append(server.timings["start"])

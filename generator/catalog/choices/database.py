@@ -41,7 +41,8 @@ CHOICE = Choice(
     settings=(
         Setting(
             "url",
-            "Where the items live: sqlite:///PATH (a relative PATH: a file in the project).",
+            "Where the items live: sqlite:///NAME (a file in the project) or "
+            "sqlite:////ABSOLUTE/PATH.",
             "sqlite:///app.db",
             kind="database",
         ),

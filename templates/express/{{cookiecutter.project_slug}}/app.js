@@ -138,8 +138,8 @@ app.listen(port, host, (error) => {
 {%- endset %}
 {%- if c.database %}
   // The schema first: the pending migrations (as npm run migrate), then listen.
-  db.migrate.latest().then(([, applied]) => {
-    console.log(`Database: ${applied.length} pending migrations applied`);
+  db.migrate.latest().then(() => {
+    console.log('Database: pending migrations applied');
 {{ listen|indent(4, first=True) }}
   });
 {%- else %}

@@ -53,6 +53,8 @@ def test_the_context_of_the_hello_world():
         "events_broker": "memory://",
         "static": False,
         "error_handlers": False,
+        "database": False,
+        "database_url": "sqlite:///app.db",
         "env_file": False,
         "production_server": False,
         "production_server_worker_class": "gthread",
@@ -179,7 +181,7 @@ def test_a_preset_sits_under_the_answers_beside_it():
             {"middleware": ["tests"]},
             "middleware 'tests' is unknown; allowed: health, proxy, request-id, logging, "
             "security-headers, cors, compression, rate-limit, json-body, events, static, "
-            "error-handlers",
+            "error-handlers, database",
         ),
         (
             {"settings": ["cors"]},
@@ -193,7 +195,7 @@ def test_a_preset_sits_under_the_answers_beside_it():
             {"settings": {"tests": {}}},
             "middleware 'tests' is unknown; allowed: health, proxy, request-id, logging, "
             "security-headers, cors, compression, rate-limit, json-body, events, static, "
-            "error-handlers",
+            "error-handlers, database",
         ),
         (
             {"settings": {"cors": {}}},
@@ -359,7 +361,7 @@ def test_the_production_server_takes_a_worker_class():
 
 MIDDLEWARE_KEYS = (
     "health, proxy, request-id, logging, security-headers, cors, compression, rate-limit, "
-    "json-body, events, static, error-handlers"
+    "json-body, events, static, error-handlers, database"
 )
 
 

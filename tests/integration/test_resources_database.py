@@ -1,0 +1,85 @@
+"""Resources in SQLite on real servers (issue 26, M2): with `-m database` the generated Flask
+(Flask-SQLAlchemy, Flask-Migrate) and Express (Knex, better-sqlite3) servers answer the same
+fixed sequence as in memory, hostile field names among the columns; `dualgen verify` passes;
+the development start applies the migrations, and items outlive a restart of the server."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import requests
+
+from generator import runner
+from tests.helpers import run_dualgen
+from tests.integration.test_resources import RESOURCE, SEQUENCE, answers
+from tests.integration.test_server_security import FRAMEWORKS, render_both
+
+#: Where each project keeps sqlite:///app.db: Flask-SQLAlchemy in the instance folder,
+#: Knex (as the generated knexfile.js resolves it) beside package.json.
+DEFAULT_FILE = {"flask": Path("instance", "app.db"), "express": Path("app.db")}
+STARTED = "Database: pending migrations applied"
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory) -> dict[str, tuple[Path, runner.Installed]]:
+    root = tmp_path_factory.mktemp("database")
+    return {
+        framework: (project, runner.install(project))
+        for framework, project in render_both(root, "-m", "database", "-r", RESOURCE).items()
+    }
+
+
+def database_env(folder: Path) -> dict[str, str]:
+    return {"DATABASE_URL": f"sqlite:///{folder / 'items.db'}"}
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_resource_in_sqlite_answers_the_fixed_sequence(framework, projects, tmp_path):
+    project, installed = projects[framework]
+    with runner.serve(project, installed=installed, env=database_env(tmp_path)) as server:
+        found = answers(server.url)
+    for (label, status, content), (_, _, _, want_status, want_json) in zip(
+        found, SEQUENCE, strict=True
+    ):
+        assert status == want_status, (label, content[:300])
+        assert want_json is None or json.loads(content) == want_json, (label, content[:300])
+    # Every field name is a column of its own, quoted, never part of the SQL's code.
+    with sqlite3.connect(tmp_path / "items.db") as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(api_things)")]
+        count = connection.execute("SELECT count(*) FROM api_things").fetchone()[0]
+    assert columns == ["id", "class", "__proto__", "constructor", "toString", "hasOwnProperty"]
+    assert count == 5
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_items_outlive_a_restart_in_the_default_database(framework, projects):
+    project, installed = projects[framework]
+    item = {"class": "kept", "constructor": 7}
+    url = "/api/things"
+    with runner.serve(project, installed=installed) as server:
+        created = requests.post(server.url.rstrip("/") + url, json=item, timeout=10)
+        first_log = server.log.read_text()
+    assert created.status_code == 201, created.text
+    location = created.headers["Location"]
+    with runner.serve(project, installed=installed) as server:
+        read = requests.get(server.url.rstrip("/") + location, timeout=10)
+        listed = requests.get(server.url.rstrip("/") + url, timeout=10).json()
+    assert read.status_code == 200
+    assert read.json() == created.json()
+    assert read.json()["class"] == "kept"
+    assert listed["total"] == 1
+    assert (project / DEFAULT_FILE[framework]).is_file()
+    assert STARTED in first_log
+    assert "kept in memory" not in first_log
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_verify_passes_on_sqlite(framework, projects, tmp_path):
+    project, _ = projects[framework]
+    for _ in range(2):  # each run gets an empty database: the second passes as the first
+        result = run_dualgen("verify", str(project), cwd=tmp_path)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "resource /api/things: create" in result.stdout
