@@ -59,8 +59,7 @@ COMBOS: dict[str, dict[str, object]] = {
     },
     "one-file-everything": {
         "name": "single",
-        # A database needs a resource, which makes a package: one file has every other.
-        "middleware": [choice.key for choice in catalog.MIDDLEWARE if choice.key != "database"],
+        "middleware": [choice.key for choice in catalog.MIDDLEWARE],
         "settings": {"logging": {"format": "json"}},
         "routes": [{"method": "GET", "path": "/", "json": {"hello": "world"}}],
         "tests": True,
@@ -155,7 +154,7 @@ def pairwise_rows(factors: list[str], candidates: int = 400, seed: int = 7) -> l
 #: them with strict-parity would only report that known gap.
 #: A database keeps the items of resources, which the pairwise rows do not have (its contract
 #: is the resources', proven by tests/integration/test_resources_database.py and the named
-#: combination "stored-resources").
+#: combination "stored-resources"; one-file-everything has it without a resource).
 NOT_PAIRED = ("events", "database")
 
 

@@ -349,22 +349,4 @@ def _check_conflicts(spec: ProjectSpec) -> ProjectSpec:
             "classic reproduces the article's programs exactly; it takes no other choice "
             "(use the default project to add middleware, routes or config)"
         )
-    return _check_database(spec)
-
-
-def _check_database(spec: ProjectSpec) -> ProjectSpec:
-    """A database holds the resources' items: it needs one, and is not offered yet with a
-    production server (its migrations would need the server's own start hook)."""
-    if "database" not in spec.middleware:
-        return spec
-    if not spec.resources:
-        raise SpecError(
-            "database keeps the items of resources, and there is none; add one, e.g. "
-            "-r 'resource /items name:str'"
-        )
-    if "production-server" in spec.switches:
-        raise SpecError(
-            "database with production-server is not offered yet: the development server "
-            "applies the migrations at start, a production server does not"
-        )
     return spec

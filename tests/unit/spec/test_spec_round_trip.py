@@ -59,8 +59,6 @@ SEGMENTS = st.from_regex(r"[A-Za-z0-9._~-]{1,8}", fullmatch=True) | st.sampled_f
 #: Values of the settings whose kind is neither a number nor origins.
 STORAGES = ["memory://", "redis://localhost:6379/0", "rediss://cache.example:6380"]
 DATABASES = ["sqlite:///app.db", "sqlite:////var/lib/shop/items.db"]
-#: A database keeps the items of a resource: answers that choose it have one.
-RESOURCE = {"resource": "/items", "fields": {"name": "str", "price": "float?"}}
 
 
 def setting_values(setting: catalog.Setting):
@@ -132,12 +130,8 @@ def answer_files(draw):
     port = draw(st.none() | st.integers(1, 65535))
     if port is not None:
         answers["port"] = port
-    if "database" in middleware:
-        answers["routes"].append(RESOURCE)
     for key in spec.SWITCHES:
         refused = debug and key in ("docker", "production-server")
-        # A database with a production server is not offered yet.
-        refused = refused or ("database" in middleware and key in ("docker", "production-server"))
         answers[key] = False if refused else draw(st.booleans())
     for choice in catalog.CONFIG:  # settings of a chosen config switch (production-server)
         if answers.get(choice.key) and choice.settings and draw(st.booleans()):
@@ -202,10 +196,7 @@ def one_of_each() -> list:
     for key in spec.SWITCHES:
         cases.append(pytest.param({key: True}, id=f"switch-{key}"))
     for choice in catalog.MIDDLEWARE:
-        needs = {"routes": [RESOURCE]} if choice.key == "database" else {}
-        cases.append(
-            pytest.param({"middleware": [choice.key]} | needs, id=f"{choice.key}-defaults")
-        )
+        cases.append(pytest.param({"middleware": [choice.key]}, id=f"{choice.key}-defaults"))
         for setting in choice.settings:
             edges = {
                 "origins": [["https://a.example:8443", "http://b.example"]],
@@ -219,8 +210,7 @@ def one_of_each() -> list:
                         {
                             "middleware": [choice.key],
                             "settings": {choice.key: {setting.key: value}},
-                        }
-                        | needs,
+                        },
                         id=f"{choice.key}.{setting.key}={str(value)[:20]}",
                     )
                 )
