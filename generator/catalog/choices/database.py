@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..entries import Anchor, Choice, Setting, Side
+from ..entries import FLASK_APP_FILES, Anchor, Choice, Setting, Side
 
 CHOICE = Choice(
     key="database",
@@ -48,8 +48,8 @@ CHOICE = Choice(
         ),
     ),
     concepts={
-        "flask": (Anchor("*/database.py", whole=True),),
-        "express": (Anchor("knexfile.js", whole=True),),
+        "flask": (Anchor(FLASK_APP_FILES, r"^db = SQLAlchemy\(\)\nmigrate = Migrate\(\)"),),
+        "express": (Anchor("knexfile.js", r"^module\.exports = \{"),),
     },
     asked=False,
 )
