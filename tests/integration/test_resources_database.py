@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,37 @@ def test_verify_passes_on_sqlite(framework, projects, tmp_path):
         result = run_dualgen("verify", str(project), cwd=tmp_path)
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "resource /api/things: create" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def production_projects(tmp_path_factory) -> dict[str, tuple[Path, runner.Installed]]:
+    root = tmp_path_factory.mktemp("database-production")
+    rendered = render_both(root, "-m", "database", "-r", RESOURCE, "--production-server")
+    return {
+        framework: (project, runner.install(project)) for framework, project in rendered.items()
+    }
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_production_server_applies_migrations_and_its_workers_share_the_items(
+    framework, production_projects, tmp_path
+):
+    project, installed = production_projects[framework]
+    env = database_env(tmp_path) | {"WEB_CONCURRENCY": "3"}
+    bodies = [{"class": f"item {n}", "constructor": n} for n in range(40)]
+    with runner.serve(project, installed=installed, production=True, env=env) as server:
+        base = server.url.rstrip("/") + "/api/things"
+        with ThreadPoolExecutor(8) as pool:  # writes that meet in several workers at once
+            created = list(
+                pool.map(lambda body: requests.post(base, json=body, timeout=30), bodies)
+            )
+        log = server.log.read_text()
+    assert [answer.status_code for answer in created] == [201] * len(bodies)
+    assert sorted(answer.json()["id"] for answer in created) == list(range(1, len(bodies) + 1))
+    assert STARTED in log
+    with runner.serve(project, installed=installed, production=True, env=env) as server:
+        listed = requests.get(server.url.rstrip("/") + "/api/things?limit=100", timeout=10)
+    assert listed.json()["total"] == len(bodies)
+    assert sorted(item["class"] for item in listed.json()["items"]) == sorted(
+        body["class"] for body in bodies
+    )

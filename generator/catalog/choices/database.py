@@ -16,8 +16,9 @@ CHOICE = Choice(
         "Flask-SQLAlchemy (db = SQLAlchemy(), db.init_app(app), as its Quick Start writes it) "
         "with one db.Table per resource, its column names data that SQLAlchemy quotes and its "
         "values bound; Flask-Migrate (Alembic) for the schema: migrations/versions holds a "
-        "first migration per resource, applied by `flask db upgrade` and by `python app.py` "
-        "before it listens. Chosen over bare sqlite3 (no migrations, SQL by hand) and over "
+        "first migration per resource, applied by `flask db upgrade`, by `python app.py` "
+        "before it listens and by gunicorn's on_starting hook (flask db upgrade, once, before "
+        "the workers start). Chosen over bare sqlite3 (no migrations, SQL by hand) and over "
         "SQLAlchemy without the extension (the session tied to the request by hand): "
         "cookiecutter-flask and the Flask-SQLAlchemy docs write it so. A relative SQLite path "
         "is in the instance folder (Flask-SQLAlchemy's rule); DATABASE_URL overrides the URL "
@@ -27,7 +28,8 @@ CHOICE = Choice(
     express=Side(
         ("knex", "better-sqlite3"),
         "Knex (a query builder with its own migrations: migrations/ holds a first migration "
-        "per resource, applied by `npm run migrate` and by `npm start` before it listens) over "
+        "per resource, applied by `npm run migrate`, by `npm start` before it listens and by the "
+        "cluster's primary before it forks) over "
         "better-sqlite3, Knex's recommended SQLite driver; column names are data Knex quotes, "
         "values are bound. Chosen over Prisma (it downloads an engine binary at install, "
         "which fails offline), Sequelize (an ORM's models where a table per resource is "
