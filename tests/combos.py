@@ -96,7 +96,10 @@ COMBOS: dict[str, dict[str, object]] = {
         "middleware": ["database", "error-handlers"],
         "settings": {"database": {"url": "sqlite:///stored.db"}},
         "routes": [
-            {"resource": "/items", "fields": {"name": "str", "price": "float", "in_stock": "bool?"}},
+            {
+                "resource": "/items",
+                "fields": {"name": "str", "price": "float", "in_stock": "bool?"},
+            },
             {"resource": "/api/notes", "fields": {"text": "str", "rank": "int?"}},
         ],
     },
