@@ -115,6 +115,7 @@ if (cluster.isPrimary) {
   }
 
 {%- if cookiecutter.database %}
+
   // The schema first, once, before any worker starts: the pending migrations
   // (as npm run migrate).
   const db = require('./db');
@@ -126,6 +127,7 @@ if (cluster.isPrimary) {
       for (let i = 0; i < workers; i += 1) cluster.fork();
     });
 {%- else %}
+
   for (let i = 0; i < workers; i += 1) cluster.fork();
 {%- endif %}
 } else {
