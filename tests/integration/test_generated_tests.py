@@ -2,7 +2,8 @@
 generated, and the suite fails once that middleware's setup is deleted from the app.
 
 One project per framework holds every middleware (the production preset plus health, proxy,
-static, events, a database and a route large enough to compress); each mutated copy lacks one middleware's setup.
+static, events, a database and a route large enough to compress); each mutated copy lacks one
+middleware's setup.
 """
 
 from __future__ import annotations
