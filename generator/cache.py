@@ -81,12 +81,18 @@ def cache_dir() -> Path:
 @contextlib.contextmanager
 def path_errors(root: Path, what: str) -> Iterator[None]:
     """An OSError reading the cache folder becomes one line: a path that cannot be a folder
-    (too long, not a folder, a loop of links) is bad input (exit 2), others the world's."""
+    (too long, not a folder, a loop of links) or one this user may not use is bad input
+    (exit 2), others the world's."""
     try:
         yield
     except OSError as error:
         reason = error.strerror or str(error)
         where = f" ({error.filename})" if error.filename and error.filename != str(root) else ""
+        if error.errno in (errno.EACCES, errno.EPERM):
+            raise UsageError(
+                f"the cache folder {str(root)!r} cannot be used: {reason}{where}; set "
+                "DUALGEN_CACHE_DIR to a folder you may read and write"
+            ) from None
         if error.errno in (errno.ENAMETOOLONG, errno.ENOTDIR, errno.ELOOP):
             raise UsageError(
                 f"the cache folder {str(root)!r} cannot be used: {reason}{where}; set "

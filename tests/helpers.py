@@ -165,3 +165,21 @@ def tree_of(folder: Path) -> dict[str, tuple[bytes | None, int]]:
         )
         for path in sorted(folder.rglob("*"))
     }
+
+
+def run_unprivileged(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`dualgen ARGS` as a user who owns none of the test's files (as root, through setpriv as
+    nobody: root reads everything), from `/`."""
+    command = [sys.executable, "-m", "generator", *args]
+    if os.geteuid() == 0:
+        require_tools("setpriv")
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    return subprocess.run(
+        command,
+        cwd="/",
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        timeout=120,
+    )

@@ -197,16 +197,17 @@ def require_wrk() -> str:
 def bench_answers(
     answers: specs.Answers, delay_ms: int, cpu_ms: int, worker_class: str
 ) -> specs.Answers:
-    """The user's answers plus what the bench needs: its two routes and the production server."""
-    # Non-list routes or non-mapping settings raise TypeError here (a known bug).
-    routes = list(answers.get("routes", []))  # type: ignore[call-overload]
-    routes += [
-        {"method": "GET", "path": PATHS["delay"], "delay": delay_ms},
-        {"method": "GET", "path": PATHS["cpu"], "cpu": cpu_ms},
-    ]
-    settings = {key: dict(value) for key, value in dict(answers.get("settings", {})).items()}  # type: ignore[call-overload]
-    settings.setdefault("production-server", {})["worker-class"] = worker_class
-    return {**answers, "routes": routes, "production-server": True, "settings": settings}
+    """The user's answers plus what the bench needs: its two routes and the production server.
+    Raises SpecError when the answers' routes or settings cannot take them (`spec.merge`)."""
+    needs: specs.Answers = {
+        "routes": [
+            {"method": "GET", "path": PATHS["delay"], "delay": delay_ms},
+            {"method": "GET", "path": PATHS["cpu"], "cpu": cpu_ms},
+        ],
+        "production-server": True,
+        "settings": {"production-server": {"worker-class": worker_class}},
+    }
+    return specs.merge(answers, needs)
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}

@@ -20,7 +20,7 @@ from ._ui import ui
 from ._update import update
 from ._verify import verify
 from ._workshop import check, workshop
-from .options import color_option, examples
+from .options import color_option, examples, wrapped
 
 
 @click.group(
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         with handled():
             code = cli.main(args=argv, prog_name="dualgen", standalone_mode=False)
     except click.UsageError as error:
-        click.echo(f"dualgen: error: {_with_hint(error)}", err=True)
+        _error(_with_hint(error))
         raise SystemExit(2) from None
     except click.Abort:  # end of input (Ctrl-D) at a question: Ctrl-C is Interrupted
         click.echo("dualgen: aborted", err=True)
@@ -81,9 +81,14 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"dualgen: {error}", err=True)
         raise SystemExit(error.exit_code) from None
     except DualgenError as error:
-        click.echo(f"dualgen: error: {error}", err=True)
+        _error(str(error))
         raise SystemExit(error.exit_code) from None
     raise SystemExit(code or 0)
+
+
+def _error(message: str) -> None:
+    """The error's line on stderr (at a terminal, broken at spaces to fit it)."""
+    click.echo(f"dualgen: error: {wrapped(message, first=len('dualgen: error: '))}", err=True)
 
 
 def _with_hint(error: click.UsageError) -> str:

@@ -60,11 +60,12 @@ def _iso(when: float | None) -> str | None:
 def cache() -> None:
     """The cache of installed dependencies that verify reuses.
 
-    One virtualenv per distinct requirements.txt, one node_modules per distinct package.json
-    dependencies, in $DUALGEN_CACHE_DIR, else $XDG_CACHE_HOME/dualgen, else ~/.cache/dualgen.
-    A damaged entry is rebuilt on its own; clean frees the space. dualgen marks the folder it
-    makes with CACHEDIR.TAG; clean refuses a folder without it and removes only dualgen's
-    entries (a link is removed, never followed).
+    One virtualenv per distinct requirements.txt (with every file its -r and -c name), one
+    node_modules per distinct package.json dependencies; a local folder (./mylib, -e ., file:)
+    is refused, not shared. In $DUALGEN_CACHE_DIR, else $XDG_CACHE_HOME/dualgen, else
+    ~/.cache/dualgen. A damaged entry is rebuilt on its own; clean frees the space. dualgen
+    marks the folder it makes with CACHEDIR.TAG; clean refuses a folder without it and removes
+    only dualgen's entries (a link is removed, never followed).
     """
 
 

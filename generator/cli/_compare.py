@@ -144,7 +144,8 @@ def diff(
     `dualgen diff PROJECT_DIR` diffs a fresh render of the project's .dualgen.yaml against
     the project: what was changed by hand. It leaves out what the project's .gitignore
     ignores and what installing creates (node_modules, package-lock.json, .venv), and never
-    prints the contents of .env files.
+    prints the contents of files that may hold secrets (.env, .flaskenv, .envrc, secrets.json,
+    keys).
     """
     from .. import compare as comparing
     from .. import files
@@ -167,17 +168,7 @@ def diff(
         note = "\n".join(dict.fromkeys(n for n in (old_note, new_note) if n))
         result = comparing.diff_specs(target, old_spec, new_spec, (old, new), note)
     else:
-        project = Path(target)
-        if not project.is_dir():
-            hint = (
-                " (give --from and --to to compare two sets of choices)"
-                if target in catalog.FRAMEWORKS
-                else ""
-            )
-            raise click.BadParameter(
-                f"{target!r} is not a project folder{hint}", param_hint="PROJECT_DIR"
-            )
-        result = comparing.diff_project(project)
+        result = comparing.diff_project(_project_folder(target))
     if html_file is not None:
         files.write_file(html_file, comparing.render_diff_html(result), force=force)
         click.echo(f"Wrote {html_file}", err=True)
@@ -186,6 +177,28 @@ def diff(
     click.echo(text, nl=False, color=color)
     if exit_code and result.changed:
         raise SystemExit(1)
+
+
+def _project_folder(target: str) -> Path:
+    """TARGET as a project folder, or a one-line usage error (a path that cannot be looked at
+    included: too long, no access)."""
+    project = Path(target)
+    try:
+        is_dir = project.is_dir()
+    except OSError as error:
+        raise click.BadParameter(
+            f"{target!r} cannot be read: {error.strerror}", param_hint="PROJECT_DIR"
+        ) from None
+    if not is_dir:
+        hint = (
+            " (give --from and --to to compare two sets of choices)"
+            if target in catalog.FRAMEWORKS
+            else ""
+        )
+        raise click.BadParameter(
+            f"{target!r} is not a project folder{hint}", param_hint="PROJECT_DIR"
+        )
+    return project
 
 
 def _diff_width() -> int | None:

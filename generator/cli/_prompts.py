@@ -20,7 +20,7 @@ from ..errors import DualgenError
 from ..signals import Interrupted
 from ..spec import Answers
 from ..spec.resources import parse_entry
-from .options import _width
+from .options import text_width
 
 #: The answer that clears the middleware list.
 NONE = "none"
@@ -32,8 +32,9 @@ def _checked(check: Callable[[str], object]) -> Callable[[str], object]:
     def proc(text: str) -> object:
         try:
             return check(text)
-        except DualgenError as error:
-            raise click.BadParameter(str(error)) from None
+        except (DualgenError, click.BadParameter) as error:  # Click prints it after "Error: "
+            reason = error.message if isinstance(error, click.BadParameter) else str(error)
+            raise click.BadParameter("\n".join(_lines(reason, first=len("Error: ")))) from None
 
     return proc
 
@@ -41,7 +42,7 @@ def _checked(check: Callable[[str], object]) -> Callable[[str], object]:
 def _ask(text: str, check: Callable[[str], object], default: str, shown: str | None = None):
     """Ask until check accepts the answer; a blank answer is `default` (shown as `shown`)."""
     shown = default if shown is None else shown
-    label = f"{text} [{shown}]" if shown else text
+    label = _question(f"{text} [{shown}]" if shown else text)
     return click.prompt(label, default=default, show_default=False, value_proc=_checked(check))
 
 
@@ -89,7 +90,7 @@ def _ask_all(current: Answers, frameworks: tuple[str, ...]) -> Answers:
             answers[choice.key] = _confirm_switch(choice, answers)  # type: ignore[literal-required]  # a switch
     if "debug" not in answers and _debug_allowed(answers):
         answers["debug"] = click.confirm(
-            "Debug mode: the reloader and the interactive debugger (development only)",
+            _question("Debug mode: the reloader and the interactive debugger (development only)"),
             default=False,
         )
     return answers
@@ -116,16 +117,33 @@ def _confirm_switch(choice: catalog.Choice, answers: Answers) -> bool:
     """A yes/no question; yes is asked again when the flags already chose debug mode."""
     while True:
         default = bool(answers.get(choice.key, False))
-        value = click.confirm(f"{choice.title}: {choice.help}", default=default)
+        value = click.confirm(_question(f"{choice.title}: {choice.help}"), default=default)
         if not (value and answers.get("debug") is True and choice.key in _NOT_WITH_DEBUG):
             return value
         click.echo(f"Error: {choice.key} is refused with --debug; answer n or drop --debug")
 
 
+def _lines(text: str, first: int = 0, indent: int = 0) -> list[str]:
+    """Text broken at spaces to fit the terminal, `first` columns of its first line taken."""
+    lines = listing.wrap(" " * first + text, text_width() - 1, " " * indent, " " * (indent + 4))
+    return [lines[0][first:], *lines[1:]] if lines else [text]
+
+
 def _echo_wrapped(text: str, indent: int = 0) -> None:
     """A paragraph wrapped to the terminal, later lines indented to stand under its text."""
-    for line in listing.wrap(text, _width() - 1, " " * indent, " " * (indent + 4)):
+    for line in _lines(text, indent=indent):
         click.echo(line)
+
+
+#: What Click adds after a question (": ", or " [y/N]: " for a yes/no one), kept on the
+#: question's last line by a filler no text holds.
+_ANSWER_ROOM, _ROOM = len(" [y/N]: "), "\x01"
+
+
+def _question(text: str) -> str:
+    """A question broken at spaces to fit the terminal, with room on its last line for what
+    Click adds (Click asks it whole again after a bad answer)."""
+    return "\n".join(_lines(text + _ROOM * _ANSWER_ROOM)).rstrip(_ROOM)
 
 
 def _default_ports(frameworks: tuple[str, ...]) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import catalog
+from ..catalog import listing
 from ..errors import SpecError
 
 if TYPE_CHECKING:
@@ -239,8 +240,25 @@ def _color() -> bool:
 
 
 def _width() -> int:
-    """The terminal's width (COLUMNS first, 100 when unknown), at least 80 columns."""
+    """The terminal's width (COLUMNS first, 100 when unknown), at least 80 columns (tables)."""
     return max(80, shutil.get_terminal_size((100, 24)).columns)
+
+
+def text_width() -> int:
+    """The width that prose (questions, errors) wraps to: the terminal's, however narrow."""
+    return max(20, shutil.get_terminal_size((100, 24)).columns)
+
+
+def wrapped(text: str, first: int = 0, indent: int = 4) -> str:
+    """Text broken at spaces to fit the terminal, later lines indented; a line of its own when
+    stderr is not a terminal (a log or a script reads one line per error).
+
+    `first` columns of the first line are taken by what is printed before the text.
+    """
+    if not sys.stderr.isatty():
+        return text
+    lines = listing.wrap(" " * first + text, text_width() - 1, "", " " * indent)
+    return "\n".join(lines)[first:] if lines else text
 
 
 def examples(*lines: str) -> str:

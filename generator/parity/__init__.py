@@ -6,14 +6,13 @@ request by hypothesis and reported once, with both answers and a curl command fo
 uses existing ones. Both start the two servers at once and return a `Report`.
 
 How the search runs: hypothesis draws examples with a printed seed: a batch of independent
-requests, sent to both servers at once, or under a rate limit one client's requests in order.
-Each run connects from a fresh loopback address, so that it starts with fresh rate-limit
-counters however often hypothesis replays it. A run whose
-answers differ raises an exception of a type made for the difference's signature, so that
-hypothesis keeps one minimal example per distinct difference (`report_multiple_bugs`). The
-search goes in rounds: a difference found in one round is known in the next, where it is
-counted but no longer raised, so that what it hid comes out. Declared differences
-(`catalog.declared_differences`) are counted, never raised.
+requests, sent to both servers at once, or under a rate limit one client's requests in order. Each
+run connects from a fresh loopback address, so that it starts with fresh rate-limit counters
+however often hypothesis replays it. A run whose answers differ raises an exception of a type made
+for the difference's signature, so that hypothesis keeps one minimal example per distinct
+difference (`report_multiple_bugs`). The search goes in rounds: a difference found in one round is
+known in the next, where it is counted but no longer raised, so that what it hid comes out.
+Declared differences (`catalog.declared_differences`) are counted, never raised.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import catalog, runner, signals
-from ..errors import UsageError
+from ..errors import RunError, UsageError
 from ..project import load_project, server_env
 from ..spec import ProjectSpec
 from .findings import (
@@ -44,7 +43,8 @@ from .findings import (
 )
 from .observe import Aspect, compare
 from .requests import MAX_BATCH, Example, Request, RequestSpace
-from .wire import Answer, client_addresses, send
+from .servers import Stopped, check_running
+from .wire import REFUSED, Answer, client_addresses, send
 
 __all__ = [
     "Difference",
@@ -148,7 +148,18 @@ def _run(
         observe("listening", servers)
         deadline = time.monotonic() + time_limit  # from when both servers listen
         with ThreadPoolExecutor(max_workers=2 * MAX_BATCH) as pool:
-            _Search(spec, report, servers, deadline, observe, pool).run()
+            try:
+                _Search(spec, report, servers, deadline, observe, pool).run()
+            except (Exception, Stopped) as error:
+                # A server that stopped explains any failure; one that refused has stopped.
+                check_running(servers, report.sent, wait=5.0 if isinstance(error, Stopped) else 0.0)
+                if isinstance(error, Stopped):
+                    raise RunError(
+                        f"a server refused a connection after {report.sent} requests to each "
+                        "server yet still runs; nothing is reported"
+                    ) from None
+                raise
+        check_running(servers, report.sent)
     report.seconds = time.monotonic() - started
     observe("done", report)
     return report
@@ -233,7 +244,8 @@ class _Search:
         except (Difference, _Enough):
             pass
         except BaseExceptionGroup as group:  # several differences: each was recorded
-            rest = group.split(Difference)[1]
+            # ... and the time limit or a flaky replay (a group itself) may end one's shrinking
+            rest = group.split(lambda e: isinstance(e, Difference | _Enough) or _is_flaky(e))[1]
             if rest is not None:
                 raise rest from None
         except Exception as error:  # hypothesis' Flaky: the minimal example did not fail again
@@ -275,6 +287,8 @@ class _Search:
         pending = [self._send_both(request, source, client) for request in example]
         for request, futures in zip(example, pending, strict=True):
             answers = {name: future.result() for name, future in futures.items()}
+            if any(answer.error == REFUSED for answer in answers.values()):
+                raise Stopped  # the rest of the run would compare with nothing
             self._check(answers, (request,), final)
 
     def _in_sequence(self, example: Example, source: str, client: str, final: bool) -> None:
@@ -285,6 +299,8 @@ class _Search:
             for n in range(request.repeat):
                 futures = self._send_both(single, source, client)
                 answers = {name: future.result() for name, future in futures.items()}
+                if any(answer.error == REFUSED for answer in answers.values()):
+                    raise Stopped
                 self._check(answers, (*shown, replace(request, repeat=n + 1)), final)
             shown.append(request)
 

@@ -45,6 +45,10 @@ class Answer:
         }
 
 
+#: The error of an answer whose connection was refused: no server listens on its port.
+REFUSED = "connection refused"
+
+
 def client_addresses(start: int = 0) -> Iterator[str]:
     """Distinct loopback addresses (127.1.0.1 onwards, about 16 million), one per run.
 
@@ -80,6 +84,9 @@ def send(base: str, request: Request, *, source: str, client: str, timeout: floa
     try:
         try:
             connection.connect()
+        except ConnectionRefusedError:
+            return Answer(None, error=REFUSED)  # nothing listens: the server stopped
+        try:
             # The whole answer within `timeout`, its headers and body capped (generator.bounds).
             bounds = _bounds.Bounds.starting_now(timeout)
             connection.sock = _bounds.BoundedSocket(connection.sock, bounds)

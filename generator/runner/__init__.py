@@ -46,7 +46,8 @@ from ..errors import RunError
 from ..processes import group_processes, stop
 from ..signals import held
 from .contents import mark_used
-from .folder import detect_framework, read_manifest, read_text
+from .folder import detect_framework, read_manifest
+from .keys import node_key, requirements_key
 
 __all__ = [
     "Installed",
@@ -228,10 +229,9 @@ def install(
 def _install_flask(project: Path, dev: bool, output: Output | None = None) -> Installed:
     files = ["requirements.txt"] + (["requirements-dev.txt"] if dev else [])
     files = [name for name in files if os.path.lexists(project / name)]
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{sys.version}".encode())
-    for name in files:
-        digest.update(read_text(project / name, "requirements file").encode())
-    venv = cache_dir() / "venvs" / digest.hexdigest()[:16]
+    # What decides the install: the file pip reads, with every file it names (runner.keys).
+    key = f"{CACHE_FORMAT}\n{sys.version}\n{requirements_key(project, files[-1])}"
+    venv = cache_dir() / "venvs" / hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def build(into: Path, env: dict[str, str]) -> None:
         _run(
@@ -266,7 +266,7 @@ def _install_express(project: Path, dev: bool, output: Output | None = None) -> 
     }
     node = shutil.which("node") or "node"
     node_version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout
-    key = f"{CACHE_FORMAT}\n{node_version}{json.dumps(deps, sort_keys=True)}"
+    key = f"{CACHE_FORMAT}\n{node_key(deps, node_version)}"
     folder = cache_dir() / "node" / hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def build(into: Path, env: dict[str, str]) -> None:

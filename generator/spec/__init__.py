@@ -4,7 +4,7 @@ and flags, in that order, and validated once."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import cast
+from typing import Any, cast
 
 from .. import catalog
 from ..errors import SpecError
@@ -190,26 +190,42 @@ def preset(name: object) -> Answers:
 
 
 def merge(*layers: Answers) -> Answers:
-    """Merge answer layers, later ones winning; middleware and routes add up, settings merge."""
+    """Merge answer layers, later ones winning; middleware and routes add up, settings merge.
+
+    Raises SpecError when a layer's middleware or routes are not a list or its settings not a
+    mapping of mappings: such a layer cannot be merged (`build` gives the same message alone).
+    """
     merged: dict[str, object] = {}
     for layer in layers:
+        check_shapes(layer)
         for key, value in layer.items():
-            if key in ("middleware", "routes") and key in merged and isinstance(value, list):
-                # A non-list earlier layer raises TypeError here (a known bug, not a type's).
-                merged[key] = [*merged[key], *value]  # type: ignore[misc]
-            elif (
-                key == "settings" and isinstance(value, dict) and isinstance(merged.get(key), dict)
-            ):
-                # A non-mapping earlier layer raises TypeError here (a known bug, not a type's).
-                settings = {k: dict(v) for k, v in merged[key].items()}  # type: ignore[attr-defined]
-                for choice, values in value.items():
-                    settings.setdefault(choice, {}).update(
-                        values if isinstance(values, dict) else {}
-                    )
+            if key in ("middleware", "routes") and key in merged:
+                merged[key] = [*cast(list[object], merged[key]), *cast(list[object], value)]
+            elif key == "settings" and key in merged:
+                settings = {
+                    choice: dict(values)
+                    for choice, values in cast(dict[str, dict[str, object]], merged[key]).items()
+                }
+                for choice, values in cast(dict[str, dict[str, object]], value).items():
+                    settings.setdefault(choice, {}).update(values)
                 merged[key] = settings
             else:
                 merged[key] = value
     return cast(Answers, merged)  # the keys of its layers
+
+
+def check_shapes(answers: Answers) -> None:
+    """Middleware and routes are lists, settings a mapping of mappings, or SpecError."""
+    if "middleware" in answers and not isinstance(answers["middleware"], list):
+        raise SpecError(f"middleware {answers['middleware']!r} must be a list of keys")
+    if "routes" in answers and not isinstance(answers["routes"], list):
+        raise SpecError(f"routes {answers['routes']!r} must be a list of mappings")
+    settings = answers.get("settings", {})
+    if not isinstance(settings, dict):
+        raise SpecError(f"settings {settings!r} must map middleware keys to their settings")
+    for key, values in settings.items():
+        if not isinstance(values, dict):
+            raise SpecError(f"settings of {key} {values!r} must be a mapping")
 
 
 def expand_presets(answers: Answers) -> Answers:
@@ -223,6 +239,7 @@ def expand_presets(answers: Answers) -> Answers:
 def build(answers: Answers) -> ProjectSpec:
     """Validate merged answers and return the spec. Raises SpecError naming the bad value."""
     answers = expand_presets(answers)
+    check_shapes(answers)
     strange = [key for key in answers if key not in ANSWER_KEYS]
     if strange:
         raise unknown("answer key", strange[0], list(ANSWER_KEYS[1:]))
@@ -260,9 +277,7 @@ def _basics(answers: Answers) -> ProjectSpec:
 
 def _choices(spec: ProjectSpec, answers: Answers) -> ProjectSpec:
     """The middleware (in catalog order) and the config switches chosen."""
-    middleware = answers.get("middleware", [])
-    if not isinstance(middleware, list):
-        raise SpecError(f"middleware {middleware!r} must be a list of keys")
+    middleware = cast(list[object], answers.get("middleware", []))  # check_shapes
     chosen = {check_choice(key, catalog.MIDDLEWARE) for key in middleware}
     spec = replace(spec, middleware=tuple(c.key for c in catalog.MIDDLEWARE if c.key in chosen))
     switches = tuple(key for key in SWITCHES if check_bool(key, answers.get(key, False)))
@@ -271,14 +286,10 @@ def _choices(spec: ProjectSpec, answers: Answers) -> ProjectSpec:
 
 def _settings(spec: ProjectSpec, answers: Answers) -> dict[str, dict[str, object]]:
     """Every setting of every chosen choice: the answer's value checked, or the default."""
-    settings_in = answers.get("settings", {})
-    if not isinstance(settings_in, dict):
-        raise SpecError(f"settings {settings_in!r} must map middleware keys to their settings")
+    settings_in = cast(dict[str, dict[str, object]], answers.get("settings", {}))  # check_shapes
     for key, values in settings_in.items():
         if not (key in catalog.CHOICES and catalog.CHOICES[key].settings):  # config has some too
             check_choice(key, catalog.MIDDLEWARE)
-        if not isinstance(values, dict):
-            raise SpecError(f"settings of {key} {values!r} must be a mapping")
         if key not in spec.choices():
             how = f"-m {key}" if catalog.CHOICES[key] in catalog.MIDDLEWARE else f"--{key}"
             raise SpecError(
@@ -299,9 +310,7 @@ def _settings(spec: ProjectSpec, answers: Answers) -> dict[str, dict[str, object
 def _routes(spec: ProjectSpec, answers: Answers) -> tuple[tuple[Route, ...], tuple[Resource, ...]]:
     """The routes, Hello World's GET / first unless one is given, and the resources, checked
     against each other and the paths the chosen middleware reserve."""
-    routes_in = answers.get("routes", [])
-    if not isinstance(routes_in, list):
-        raise SpecError(f"routes {routes_in!r} must be a list of mappings")
+    routes_in = cast("list[Any]", answers.get("routes", []))  # check_shapes; items checked here
     resources = check_resources(
         [
             item if isinstance(item, Resource) else make_resource(item)

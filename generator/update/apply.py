@@ -26,7 +26,7 @@ def check_clean(project: Path) -> None:
                 "uncommitted changes; use --force to update anyway"
             )
         return
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}  # messages in English
+    env = git_env()
     inside = _git(["rev-parse", "--is-inside-work-tree"], project, env)
     if inside.returncode != 0:
         if "not a git repository" in inside.stderr:
@@ -38,12 +38,49 @@ def check_clean(project: Path) -> None:
         )
     if inside.stdout.strip() != "true":
         return
-    status = _git(["status", "--porcelain", "--", "."], project, env)
+    status = _git(
+        [
+            *_no_commands(project, env),
+            "status",
+            "--porcelain",
+            "--ignore-submodules=all",
+            "--",
+            ".",
+        ],
+        project,
+        env,
+    )
     if status.returncode != 0 or status.stdout.strip():
         raise UsageError(
             f"{project} has uncommitted changes (git status); commit or stash them first so "
             "that you can go back, or use --force"
         )
+
+
+def git_env() -> dict[str, str]:
+    """dualgen's environment for git without any GIT_ variable (GIT_DIR, GIT_WORK_TREE,
+    GIT_CONFIG_PARAMETERS ... would point git at another repository or add configuration):
+    git finds the project's repository from the project folder alone."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    return {**env, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}  # messages in English
+
+
+def _no_commands(project: Path, env: dict[str, str]) -> list[str]:
+    """`-c` options that keep `git status` from running a command the repository configures:
+    its file-system monitor (core.fsmonitor) and the clean filters of its .gitattributes
+    (filter.NAME.clean and .process, each driver the configuration names). Reading the
+    configuration runs nothing."""
+    found = _git(["config", "--null", "--get-regexp", r"^filter\."], project, env)
+    names = {
+        entry.split("\n", 1)[0].rsplit(".", 1)[0][len("filter.") :]
+        for entry in found.stdout.split("\0")
+        if entry.startswith("filter.")
+    }
+    options = ["-c", "core.fsmonitor=false"]
+    for name in sorted(names):
+        for key, value in (("clean", ""), ("smudge", ""), ("process", ""), ("required", "false")):
+            options += ["-c", f"filter.{name}.{key}={value}"]
+    return options
 
 
 def _git(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

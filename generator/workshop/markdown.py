@@ -9,6 +9,7 @@ the handout.
 
 from __future__ import annotations
 
+import contextvars
 import html
 import re
 
@@ -27,13 +28,18 @@ _LANGUAGES = {
     "console": "conf",
     "dockerfile": "dockerfile",
 }
+#: Quotes nest this deep; deeper `>` are shown as text (each level is a call: 1,500 of them
+#: overflowed Python's stack).
+MAX_QUOTE_DEPTH = 16
+#: How many quotes the text being rendered is inside of.
+_QUOTE_DEPTH = contextvars.ContextVar("_QUOTE_DEPTH", default=0)
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^[-*+]\s+")
 _NUMBERED = re.compile(r"^\d{1,9}[.)]\s+")
 _INLINE = re.compile(
     r"(?P<code>(?P<ticks>`+)(?P<code_text>.+?)(?P=ticks))"
-    r"|\[(?P<link_text>[^\]\n]+)\]\((?P<url>[^()\s]+)\)"
+    r"|\[(?P<link_text>[^\[\]\n]+)\]\((?P<url>[^()\s]+)\)"
     r"|\*\*(?P<strong>.+?)\*\*"
     r"|(?<![\w*])\*(?P<em>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"
     r"|(?<![\w])_(?P<em2>[^_\s](?:[^_]*[^_\s])?)_(?![\w])"
@@ -85,7 +91,7 @@ def to_html(text: str, *, heading_level: int = 3) -> str:
             while index < len(lines) and lines[index].strip().startswith(">"):
                 quoted.append(lines[index].strip()[1:].strip())
                 index += 1
-            out.append(f"<blockquote>{to_html(chr(10).join(quoted))}</blockquote>")
+            out.append(_quote(quoted))
         else:
             paragraph = []
             while index < len(lines) and _is_paragraph_line(lines[index]):
@@ -93,6 +99,19 @@ def to_html(text: str, *, heading_level: int = 3) -> str:
                 index += 1
             out.append(f"<p>{inline(' '.join(paragraph))}</p>")
     return "\n".join(out)
+
+
+def _quote(lines: list[str]) -> str:
+    """A quote's lines (their first `>` gone) as a <blockquote> of their blocks; inside
+    MAX_QUOTE_DEPTH quotes already, as one paragraph whose `>` stay text."""
+    depth = _QUOTE_DEPTH.get()
+    if depth >= MAX_QUOTE_DEPTH:
+        return f"<p>{inline(' '.join(lines))}</p>"
+    token = _QUOTE_DEPTH.set(depth + 1)
+    try:
+        return f"<blockquote>{to_html(chr(10).join(lines))}</blockquote>"
+    finally:
+        _QUOTE_DEPTH.reset(token)
 
 
 def _is_paragraph_line(line: str) -> bool:

@@ -264,3 +264,45 @@ def test_a_signal_stops_the_run_and_both_servers(tmp_path):
     assert code == 128 + signal.SIGTERM
     assert rest.splitlines()[-1] == "dualgen: stopped by SIGTERM"
     assert len(ports) == 2 and not any(runner.port_in_use(port) for port in ports)
+
+
+#: Code that stops a server at its 30th request, as a crash would (issue 27, low: a server that
+#: died mid-run crashed parity with an exception group, or gave a report of its silence).
+STOPS = {
+    "flask": (
+        "app.py",
+        "app.url_map.merge_slashes = False\n",
+        "app.url_map.merge_slashes = False\n\n\n@app.before_request\ndef crash_at_30():\n"
+        "    crash_at_30.seen = getattr(crash_at_30, 'seen', 0) + 1\n"
+        "    if crash_at_30.seen == 30:\n        __import__('os')._exit(3)\n",
+    ),
+    "express": (
+        "app.js",
+        "app.disable('x-powered-by');\n",
+        "app.disable('x-powered-by');\nlet seen = 0;\napp.use((req, res, next) => {\n"
+        "  seen += 1;\n  if (seen === 30) process.exit(3);\n  next();\n});\n",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("framework", "pair"),
+    [("flask", "limited"), ("express", "api")],
+    ids=["flask-in-sequence", "express-in-parallel"],
+)
+def test_a_server_that_stops_mid_run_ends_it_with_one_error_and_no_report(
+    framework, pair, request, tmp_path
+):
+    flask, express = plant(request.getfixturevalue(pair), tmp_path, framework, *STOPS[framework])
+    code, report, stderr = parity(str(flask), str(express), "-n", "2000", cwd=tmp_path)
+    assert (code, report) == (1, {}), stderr[-3000:]
+    assert "Traceback" not in stderr and "Group" not in stderr, stderr[-3000:]
+    errors = [line for line in stderr.splitlines() if line.startswith("dualgen: error: ")]
+    assert len(errors) == 1, stderr[-3000:]
+    assert errors[0].startswith(f"dualgen: error: the {framework} server stopped during the run (")
+    assert errors[0].endswith(
+        "requests to each server; what came after is not its code's answer, so nothing is "
+        "reported. Its output:"
+    )
+    sent = int(errors[0].split(") after ", 1)[1].split(" ", 1)[0])
+    assert 29 <= sent <= 60, errors[0]  # it stopped at once, not after the 2000 requested

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from generator import runner
 from generator.cache import TAG, TAG_TEXT
 from generator.runner import CACHE_FORMAT, COMPLETE
-from tests.helpers import ROOT, run_main
+from tests.helpers import ROOT, run_main, run_unprivileged
 
 A, B = "a" * 16, "b" * 16
 
@@ -262,6 +263,24 @@ def test_info_of_a_path_too_long_is_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["info", "clean"], ids=["info", "clean"])
+def test_a_cache_folder_without_access_is_one_line_and_exit_2(command, tmp_path):
+    """For real: a user who may not enter the folder that holds the cache (issue 27, low)."""
+    closed = Path(tempfile.mkdtemp(prefix="dualgen-closed-"))
+    try:
+        (closed / "cache").mkdir()
+        closed.chmod(0o700)
+        env = {**os.environ, "DUALGEN_CACHE_DIR": str(closed / "cache")}
+        result = run_unprivileged("cache", command, env=env)
+    finally:
+        shutil.rmtree(closed)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"dualgen: error: the cache folder {str(closed / 'cache')!r} cannot be used: "
+        "Permission denied; set DUALGEN_CACHE_DIR to a folder you may read and write\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["info", "clean"], ids=["info", "clean"])
 def test_a_cache_that_cannot_be_read_is_one_line(command, cache, monkeypatch):
     def refused(self):
         raise PermissionError(13, "Permission denied", str(self))
@@ -269,5 +288,8 @@ def test_a_cache_that_cannot_be_read_is_one_line(command, cache, monkeypatch):
     monkeypatch.setenv("DUALGEN_CACHE_DIR", str(cache))
     monkeypatch.setattr(Path, "iterdir", refused)
     code, err = run_main("cache", command)
-    assert code == 1
-    assert err == f"dualgen: error: reading the cache {cache} failed: Permission denied\n"
+    assert code == 2
+    assert err == (
+        f"dualgen: error: the cache folder {str(cache)!r} cannot be used: Permission denied; "
+        "set DUALGEN_CACHE_DIR to a folder you may read and write\n"
+    )

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
 from generator import contract as exchanges
 from generator import spec
-from generator.verify import MAX_REQUESTS, plan
+from generator.errors import UsageError
+from generator.verify import MAX_REQUESTS, Verification, _check_production, _plan_notes, plan
 
 
 def limited(max_requests: int, **more) -> spec.ProjectSpec:
@@ -115,3 +117,36 @@ def test_what_follows_a_limit_too_large_to_exceed_is_still_planned():
     starts, left_out = plan(built)
     assert [check.exchange.name for check in left_out] == ["rate limit: request 1001 in the window"]
     assert [e.name for e in starts[-1]][-1] == "health check: past the rate limit"
+
+
+def notes_of(built: spec.ProjectSpec, env: dict[str, str], starts: int) -> tuple[list, list]:
+    """What _plan_notes records and tells its observer."""
+    result, heard = Verification(Path("p"), "flask", built), []
+    _plan_notes(result, lambda event, value: heard.append((event, value)), env, starts)
+    return result.notes, heard
+
+
+def test_the_plan_says_why_it_runs_one_worker_and_several_starts():
+    notes, heard = notes_of(limited(5), {"WEB_CONCURRENCY": "1"}, 2)
+    assert notes == [
+        "rate limits count per worker; checking with WEB_CONCURRENCY=1",
+        "a rate limit of 5: 2 server starts, so that every exchange is checked",
+    ]
+    assert heard == [("note", note) for note in notes]
+
+
+def test_one_start_and_the_workers_as_they_are_need_no_note():
+    assert notes_of(limited(5), {}, 1) == ([], [])
+    assert notes_of(limited(5), {"OTHER": "1"}, 1) == ([], [])
+
+
+def test_production_is_refused_without_a_production_server():
+    plain = spec.build({"middleware": ["health"]})
+    _check_production(Path("p"), plain, production=False)
+    _check_production(Path("p"), spec.build({"production-server": True}), production=True)
+    with pytest.raises(UsageError) as refused:
+        _check_production(Path("shop-flask"), plain, production=True)
+    assert str(refused.value) == (
+        "shop-flask has no production server (production-server was not chosen); "
+        "verify it without --production"
+    )

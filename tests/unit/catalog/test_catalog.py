@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -320,3 +321,67 @@ def test_what_a_reader_is_shown_of_a_declared_difference():
 )
 def test_a_summary_says_what_was_chosen_with_its_values(key, values, expected):
     assert catalog.CHOICES[key].summary_for(values) == expected
+
+
+@pytest.mark.parametrize(
+    ("choices", "settings", "expected"),
+    [
+        pytest.param([], {}, "gthread", id="default"),
+        pytest.param(
+            ["production-server"],
+            {"production-server": {"worker-class": "sync"}},
+            "sync",
+            id="chosen",
+        ),
+        pytest.param(
+            ["events"], {"production-server": {"worker-class": "sync"}}, "gevent", id="events"
+        ),
+        pytest.param(["events"], {}, "gevent", id="events-default"),
+    ],
+)
+def test_gunicorn_runs_the_chosen_worker_class_but_gevent_under_events(choices, settings, expected):
+    assert catalog.worker_class(choices, settings) == expected
+    assert catalog.worker_packages(choices, settings) == (
+        ["gevent"] if expected == "gevent" else []
+    )
+
+
+def test_events_in_production_bring_gevent_to_flask_alone():
+    both = ["events", "production-server"]
+    assert catalog.packages("flask", both) == {
+        "flask": "3.1.3",
+        "gunicorn": "27.0.1",
+        "gevent": "26.9.0",
+    }
+    assert catalog.packages("flask", ["events"]) == {"flask": "3.1.3"}  # no gunicorn, no gevent
+    assert catalog.packages("flask", both, dev=True) == {}
+    assert catalog.packages("express", both) == {"express": "5.3.0"}
+
+
+def test_a_redis_broker_adds_the_redis_client_packages():
+    settings = {"events": {"broker": "redis://cache:6379/0"}}
+    assert catalog.packages("flask", ["events"], settings=settings) == {
+        "flask": "3.1.3",
+        "redis": "7.4.1",
+    }
+    assert catalog.packages("express", ["events"], settings=settings) == {
+        "express": "5.3.0",
+        "redis": "6.3.1",
+    }
+    assert catalog.uses_redis({"broker": "rediss://cache"}) is True
+    assert catalog.uses_redis({"broker": "memory://"}) is False
+    assert catalog.uses_redis({"storage": "memory://", "broker": "redis://cache"}) is False
+
+
+def test_a_summary_shows_lists_hyphenated_settings_and_backslashes_as_given():
+    limit = replace(
+        catalog.CHOICES["rate-limit"], summary="Over MAX, ON_STORAGE_ERROR (STORAGE); MAX_X stays."
+    )
+    assert limit.summary_for({"on-storage-error": "closed", "storage": r"redis://h\new\1"}) == (
+        r"Over 100, closed (redis://h\new\1); MAX_X stays."
+    )
+    cors = replace(catalog.CHOICES["cors"], summary="From ORIGINS.")
+    assert cors.summary_for({"origins": ["https://a.example", "https://b.example"]}) == (
+        "From https://a.example, https://b.example."
+    )
+    assert cors.summary_for({}) == "From http://localhost:5173."

@@ -3,6 +3,7 @@ colour, and the width of what it prints. Fast: no servers."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import signal
@@ -20,7 +21,7 @@ pexpect = pytest.importorskip("pexpect") if sys.platform == "win32" else __impor
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def spawn(*args: str, cwd: Path, columns: int = 100, env: dict[str, str] | None = None):
+def spawn(*args: str, cwd: Path, columns: int = 120, env: dict[str, str] | None = None):
     """`dualgen ARGS` in a terminal of `columns` columns, as a person runs it."""
     environment = {
         key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "COLUMNS")
@@ -88,7 +89,7 @@ def test_every_choice_is_asked_and_a_bad_answer_is_asked_again_at_once(tmp_path)
             (r"Error: port 99999 is not a number from 1 to 65535\r\nPort \[5000\]: ", "8080"),
             (r"Host \[127\.0\.0\.1\]: ", "bad host"),
             (r"Error: host 'bad host' is not .*\r\nHost \[127\.0\.0\.1\]: ", ""),
-            (r"\[logging, cors, json-body, error-handlers\]: ", "teleport"),
+            (r"\[logging, cors, json-body,\s+error-handlers\]: ", "teleport"),
             (r"Error: middleware 'teleport' is unknown.*\r\nMiddleware .*: ", "-cors +rate-limit"),
             (r"Request logging, format: .* \[tiny\]: ", ""),
             (r"Rate limiting, max: .* \[100\]: ", "0"),
@@ -173,7 +174,7 @@ def test_the_middleware_list_can_be_replaced_added_to_and_removed_from(typed, mi
     converse(
         child,
         [(r"Middleware \(.*\) \[logging, cors, json-body, error-handlers\]: ", typed)]
-        + [(r"CORS, origins: .* \[http://localhost:5173\]: ", "")] * ("cors" in middleware),
+        + [(r"CORS, origins: .*\s\[http://localhost:5173\]: ", "")] * ("cors" in middleware),
     )
     code, output = finish(child)
     assert code == 0, output
@@ -186,7 +187,7 @@ def test_a_setting_is_asked_with_its_kind_and_checked(tmp_path):
         child,
         [
             (r"Middleware .*: ", "cors"),
-            (r"CORS, origins: .*\(comma-separated\) \[http://localhost:5173\]: ", "ftp://x"),
+            (r"CORS, origins: .*\(comma-separated\)\s+\[http://localhost:5173\]: ", "ftp://x"),
             (
                 r"Error: cors\.origins: 'ftp://x' is not an origin.*\r\nCORS, origins: .*: ",
                 "https://a.example, https://b.example",
@@ -307,4 +308,39 @@ def test_an_answer_that_conflicts_with_a_flag_is_asked_again(tmp_path):
         "localhost",
         True,
         False,
+    )
+
+
+def test_questions_and_errors_break_at_spaces_in_a_narrow_terminal(tmp_path):
+    child = spawn("new", "flask", "shop", *SETTLED, cwd=tmp_path, columns=40)
+    child.logfile_read = transcript = io.StringIO()
+    converse(
+        child,
+        [
+            (r"removes\) \[logging, cors,\s+json-body, error-handlers\]: ", "rate-limt"),
+            (r"Error: middleware 'rate-limt' is\s+unknown; did you mean\s+'rate-limit'\?", None),
+            (r"\r\nMiddleware \(a list replaces it;.*error-handlers\]: ", "logging"),
+            (r"Request logging, format: .*\[tiny\]: ", ""),
+        ],
+    )
+    code, _ = finish(child)
+    assert code == 0, transcript.getvalue()
+    asked = transcript.getvalue().split("[tiny]: ")[0]  # the questions, not the next steps
+    lines = [re.sub(r": (rate-limt|logging)$", ": ", line) for line in asked.split("\r\n")]
+    assert max(map(len, lines)) <= 40, [line for line in lines if len(line) > 40]
+    for word in ("security-headers", "compression", "error-handlers]:", "'rate-limit'?"):
+        assert any(word in line for line in lines), word  # never cut
+    assert recorded(tmp_path / "shop")["middleware"] == ["logging"]
+
+
+def test_an_error_at_a_narrow_terminal_breaks_at_spaces(tmp_path):
+    code, output = finish(
+        spawn("new", "flask", "x", "-m", "rate-limt", "--no-input", cwd=tmp_path, columns=40)
+    )
+    lines = output.strip().split("\r\n")
+    assert code == 2
+    assert lines[0] == "dualgen: error: middleware 'rate-limt'"
+    assert max(map(len, lines)) <= 40, lines
+    assert " ".join(line.strip() for line in lines).startswith(
+        "dualgen: error: middleware 'rate-limt' is unknown; did you mean 'rate-limit'? allowed:"
     )

@@ -657,7 +657,37 @@ def test_diff_of_a_project_never_prints_env_files(ignored, project, capsys, tmp_
     assert "hunter2" not in printed and "swordfish" not in printed
     assert "diff added: .env.local" in out
     assert ("diff added: .env\n" in out) is not ignored
-    assert "(contents not shown: a .env file may hold secrets)" in out
+    assert "(contents not shown: .env.local may hold secrets)" in out
+
+
+#: Files that hold secrets as a .env does (issue 27: .flaskenv, .envrc and secrets.json were
+#: printed), each holding a value ending "-secret" that must never show; an example is code.
+SECRETS = {
+    ".flaskenv": "FLASK_SECRET_KEY=flaskenv-secret",
+    ".envrc": "export API_TOKEN=envrc-secret",
+    "secrets.json": '{"token": "json-secret"}',
+    "config/secrets.yaml": "token: yaml-secret",
+    ".npmrc": "//registry.npmjs.org/:_authToken=npmrc-secret",
+    "credentials.json": '{"key": "credentials-secret"}',
+    "certs/server.key": "-----BEGIN PRIVATE KEY----- key-secret",
+    "certs/server.PEM": "-----BEGIN CERTIFICATE----- pem-secret",
+}
+
+
+def test_diff_of_a_project_never_prints_files_that_hold_secrets(project, capsys, tmp_path):
+    for path, text in SECRETS.items():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text(text + "\n", encoding="utf-8")
+    (project / ".env.example").write_text("SECRET_KEY=change-me\n", encoding="utf-8")
+    page = tmp_path / "diff.html"
+    code, out, _ = run(capsys, "diff", str(project), "--html", str(page))
+    assert code == 0
+    printed = out + page.read_text(encoding="utf-8")
+    assert "-secret" not in printed
+    for path in SECRETS:
+        name = path.rsplit("/", 1)[-1]
+        assert f"diff added: {path}\n(contents not shown: {name} may hold secrets)" in out
+    assert "+SECRET_KEY=change-me" in out
 
 
 def test_diff_project_with_binary_files(project):

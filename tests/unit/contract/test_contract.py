@@ -8,6 +8,7 @@ import pytest
 
 from generator import catalog, spec
 from generator.contract import AFTER, ANY, USE_UP, Exchange, Padded, exchanges, request, send
+from generator.spec.resources import parse_entry
 from tests.helpers import response
 
 
@@ -774,3 +775,23 @@ def test_a_413_error_may_bear_either_standard_name(strict, alternatives):
     assert too_big.json == {"error": "Request Entity Too Large"}
     assert too_big.json_alternatives == alternatives
     assert by_name(exchanges(built))["malformed JSON body"].json_alternatives == ()
+
+
+def test_a_resource_brings_its_exchanges_and_any_origin_its_own():
+    built = spec.build(
+        {
+            "routes": [parse_entry("resource /items name:str")],
+            "middleware": ["cors"],
+            "settings": {"cors": {"origins": ["*"]}},
+        }
+    )
+    names = [exchange.name for exchange in exchanges(built)]
+    assert names[:3] == ["GET /", "resource /items: empty list", "resource /items: create"]
+    assert len([name for name in names if name.startswith("resource /items: ")]) == 18
+    assert names[-5:] == [
+        "no X-Powered-By",
+        "CORS: any origin (https://any.example)",
+        "CORS: any origin (http://localhost:8080)",
+        "CORS: no Origin",
+        "CORS: preflight from any origin",
+    ]

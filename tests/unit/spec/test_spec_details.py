@@ -140,14 +140,82 @@ def test_settings_read_with_defaults_and_lists():
 def test_merging_layers():
     assert spec.merge() == {}
     assert spec.merge({"routes": [1]}, {"routes": [2]}, {"routes": [3]}) == {"routes": [1, 2, 3]}
-    assert spec.merge({"middleware": ["a"]}, {"middleware": "b"}) == {"middleware": "b"}
     assert spec.merge({"name": "a"}, {"middleware": ["b"]}) == {"name": "a", "middleware": ["b"]}
     assert spec.merge(
         {"settings": {"cors": {"origins": ["x"]}, "proxy": {"hops": 1}}},
-        {"settings": {"cors": {"origins": ["y"]}, "proxy": 5}},
+        {"settings": {"cors": {"origins": ["y"]}}},
     ) == {"settings": {"cors": {"origins": ["y"]}, "proxy": {"hops": 1}}}
-    assert spec.merge({"settings": 5}, {"settings": {"a": {}}}) == {"settings": {"a": {}}}
-    assert spec.merge({"settings": {"a": {}}}, {"settings": 5}) == {"settings": 5}
+    assert spec.merge({"settings": {"a": {}}}, {"name": "b"}) == {
+        "settings": {"a": {}},
+        "name": "b",
+    }
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        pytest.param(
+            {"settings": {"cors": "abc"}},
+            {"settings": {"cors": {"origins": ["http://a.example"]}}},
+            "settings of cors 'abc' must be a mapping",
+            id="settings-value-then-set",
+        ),
+        pytest.param(
+            {"middleware": None},
+            {"middleware": ["cors"]},
+            "middleware None must be a list of keys",
+            id="middleware-null-then-m",
+        ),
+        pytest.param(
+            {"middleware": 5},
+            {"middleware": ["cors"]},
+            "middleware 5 must be a list of keys",
+            id="middleware-int-then-m",
+        ),
+        pytest.param(
+            {"routes": 5},
+            {"routes": [{"method": "GET", "path": "/x"}]},
+            "routes 5 must be a list of mappings",
+            id="routes-int-then-r",
+        ),
+        pytest.param(
+            {"middleware": ["a"]},
+            {"middleware": "b"},
+            "middleware 'b' must be a list of keys",
+            id="middleware-text-later",
+        ),
+        pytest.param(
+            {"settings": 5},
+            {"settings": {"a": {}}},
+            "settings 5 must map middleware keys to their settings",
+            id="settings-int-first",
+        ),
+        pytest.param(
+            {"settings": {"a": {}}},
+            {"settings": 5},
+            "settings 5 must map middleware keys to their settings",
+            id="settings-int-later",
+        ),
+        pytest.param(
+            {"settings": {"cors": {"origins": ["x"]}, "proxy": {"hops": 1}}},
+            {"settings": {"proxy": 5}},
+            "settings of proxy 5 must be a mapping",
+            id="settings-value-int-later",
+        ),
+    ],
+)
+def test_layers_that_cannot_merge_are_refused_in_one_line(first, second, message):
+    """The three crash sites an outside tester's fuzzer found (issue 27), and their kin."""
+    with pytest.raises(SpecError) as error:
+        spec.merge(first, second)
+    assert str(error.value) == message
+
+
+def test_a_preset_with_a_setting_that_is_no_mapping_is_refused():
+    """`preset: production` with `settings: {rate-limit: abc}` was accepted silently."""
+    with pytest.raises(SpecError) as error:
+        spec.build({"preset": "production", "settings": {"rate-limit": "abc"}})
+    assert str(error.value) == "settings of rate-limit 'abc' must be a mapping"
 
 
 def test_merging_never_changes_a_layer():
@@ -500,3 +568,14 @@ def test_other_database_urls_are_refused_in_one_line(url):
 def test_the_url_reaches_the_templates_as_data():
     context = spec.build(with_url("sqlite:////srv/it_s/x.db")).context("flask")
     assert (context["database"], context["database_url"]) == (True, "sqlite:////srv/it_s/x.db")
+
+
+def test_an_unknown_value_that_is_not_a_text_gets_no_guess():
+    assert str(spec_values.unknown("middleware", 5, ["cors", "logging"])) == (
+        "middleware 5 is unknown; allowed: cors, logging"
+    )
+    assert str(
+        spec_values.unknown("middleware", "corz", ["cors", "logging"], " in answers.yaml")
+    ) == (
+        "middleware 'corz' in answers.yaml is unknown; did you mean 'cors'? allowed: cors, logging"
+    )
