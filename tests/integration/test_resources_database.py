@@ -6,7 +6,11 @@ the development start applies the migrations, and items outlive a restart of the
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -118,3 +122,48 @@ def test_production_server_applies_migrations_and_its_workers_share_the_items(
     assert sorted(item["class"] for item in listed.json()["items"]) == sorted(
         body["class"] for body in bodies
     )
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_killed_server_leaves_only_whole_items_in_a_sound_file(framework, projects, tmp_path):
+    """SIGKILL while four clients write: every row is a whole item, every answered create is a
+    row (a create in flight may have committed without its answer), and the file is sound."""
+    project, installed = projects[framework]
+    env = database_env(tmp_path)
+    text = "x" * 200
+    statuses: list[int] = []
+    done = threading.Event()
+
+    def write(base: str) -> None:
+        with requests.Session() as session:
+            while not done.is_set():
+                try:
+                    body = {"class": text, "constructor": len(statuses)}
+                    statuses.append(session.post(base, json=body, timeout=5).status_code)
+                except requests.RequestException:
+                    return
+
+    with runner.serve(project, installed=installed, env=env) as server:
+        base = server.url.rstrip("/") + "/api/things"
+        writers = [threading.Thread(target=write, args=(base,)) for _ in range(4)]
+        for writer in writers:
+            writer.start()
+        deadline = time.monotonic() + 30  # a bound on the wait, not a measurement
+        while len(statuses) < 100 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.killpg(os.getpgid(server.process.pid), signal.SIGKILL)  # the group runner started
+        done.set()
+        for writer in writers:
+            writer.join()
+    with sqlite3.connect(tmp_path / "items.db") as connection:
+        sound = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        rows = connection.execute("SELECT class, constructor FROM api_things").fetchall()
+    created = statuses.count(201)
+    assert sound == "ok"
+    assert created >= 100
+    assert statuses == [201] * len(statuses)
+    assert created <= len(rows) <= created + len(writers)
+    assert all(row[0] == text and isinstance(row[1], int) for row in rows)
+    with runner.serve(project, installed=installed, env=env) as server:
+        listed = requests.get(server.url.rstrip("/") + "/api/things", timeout=10).json()
+    assert listed["total"] == len(rows)
