@@ -13,8 +13,11 @@ the command and environment it is given.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import UsageError
@@ -61,6 +64,18 @@ def finish_interrupted(directory: Path) -> list[str]:
         return []
     with Claim([directory]):
         return journal.recover(directory)
+
+
+@contextlib.contextmanager
+def fresh_database(spec: ProjectSpec) -> Iterator[dict[str, str]]:
+    """While the block runs, what a check adds to the environment of a project's server so that
+    it starts with an empty database of its own, a SQLite file in a temporary folder, rather
+    than the project's (the resources' exchanges begin with an empty list and item id 1)."""
+    if "database" not in spec.middleware:
+        yield {}
+        return
+    with tempfile.TemporaryDirectory(prefix="dualgen-database-") as folder:
+        yield {"DATABASE_URL": f"sqlite:///{Path(folder, 'check.db').resolve()}"}
 
 
 def server_env(spec: ProjectSpec, production: bool) -> dict[str, str]:

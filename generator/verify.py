@@ -30,7 +30,7 @@ from . import bounds as _bounds
 from . import catalog, runner
 from .contract import Exchange, exchanges, request
 from .errors import UsageError
-from .project import load_project, server_env
+from .project import fresh_database, load_project, server_env
 from .spec import ProjectSpec
 
 if TYPE_CHECKING:
@@ -203,21 +203,23 @@ def verify(
     starts, left_out = plan(spec)
     env = server_env(spec, production)
     _plan_notes(result, observe, env, len(starts))
-    port = spec.port_for(framework) if spec.classic else None
     outputs = []
     try:
         for batch in starts:
             if time.monotonic() >= deadline:
                 _skip_for_time(result, observe, batch, budget)
                 continue
-            with runner.serve(
-                project,
-                installed=result.installed,
-                port=port,
-                production=production,
-                timeout=timeout,
-                env=env,
-            ) as server:
+            with (
+                fresh_database(spec) as database,
+                runner.serve(
+                    project,
+                    installed=result.installed,
+                    port=spec.port_for(framework) if spec.classic else None,
+                    production=production,
+                    timeout=timeout,
+                    env=env | database,
+                ) as server,
+            ):
                 result.starts.append(server.timings["start"])
                 observe("start", server)
                 _check_batch(result, observe, batch, server.url, deadline, budget)

@@ -152,11 +152,9 @@ def render_text(rows_: list[dict[str, Any]], style: Callable[..., str], width: i
             for setting in row["settings"]:
                 value = setting["default"]
                 value = ",".join(value) if isinstance(value, list) else value
-                bounds = (
-                    f", {setting['minimum']}-{setting['maximum']}"
-                    if setting["kind"] == "number"
-                    else ", comma-separated"
-                )
+                bounds = ", comma-separated" if setting["kind"] == "origins" else ""
+                if setting["kind"] == "number":
+                    bounds = f", {setting['minimum']}-{setting['maximum']}"
                 label = f"--set {key}.{setting['key']}=…"
                 text = f"{setting['help'].rstrip('.')} (default {value}{bounds})."
                 out.extend(_row(label, text, width, indent=4))

@@ -166,6 +166,8 @@ CONCEPTS: tuple[Concept, ...] = (
             "express": (
                 Anchor("app.js", r"^if \(require\.main === module\) \{"),
                 Anchor("app.js", r"^app\.listen\("),
+                # With a database, one file listens once the migrations are applied.
+                Anchor("app.js", r"^db\.migrate\.latest\(\)"),
             ),
         },
     ),

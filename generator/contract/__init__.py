@@ -383,4 +383,5 @@ CHOICE_EXCHANGES: dict[str, Callable[[ProjectSpec], list[Exchange]]] = {
     "events": _events,
     "static": _static,
     "error-handlers": _error_handlers,
+    "database": _no_exchanges,  # its exchanges are the resources' (contract/resources.py)
 }

@@ -215,6 +215,24 @@ def _check_storage(where: str, setting: catalog.Setting, value: object) -> str:
     return f"{found['scheme']}://{host}{port}{db}"
 
 
+# sqlite:/// and a file name (a file in the project), or an absolute path of plain names.
+_NAME = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}"
+_SQLITE_URL = re.compile(rf"sqlite:///({_NAME}|(?:/{_NAME}){{1,10}})")
+
+
+def _check_database(where: str, setting: catalog.Setting, value: object) -> str:
+    """A SQLite URL: sqlite:///NAME (a file in the project) or sqlite:////ABSOLUTE/PATH, of
+    plain names (no .., no spaces, no query)."""
+    found = _SQLITE_URL.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        raise SpecError(
+            f"{where} {value!r} is not a SQLite URL like sqlite:///app.db (a file name) or "
+            "sqlite:////var/lib/app/app.db (an absolute path) of letters, digits and _ . -; "
+            "PostgreSQL is not offered yet"
+        )
+    return str(value)
+
+
 def _check_one_of(where: str, setting: catalog.Setting, value: object) -> str:
     if value not in setting.choices:
         raise SpecError(f"{where} {value!r} is not one of: {', '.join(setting.choices)}")
@@ -226,6 +244,7 @@ _SETTING_CHECKS = {
     "origins": _check_origins,
     "number": _check_number,
     "storage": _check_storage,
+    "database": _check_database,
     "choice": _check_one_of,
 }
 

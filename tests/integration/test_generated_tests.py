@@ -2,7 +2,8 @@
 generated, and the suite fails once that middleware's setup is deleted from the app.
 
 One project per framework holds every middleware (the production preset plus health, proxy,
-static and a route large enough to compress); each mutated copy lacks one middleware's setup.
+static, events, a database and a route large enough to compress); each mutated copy lacks one
+middleware's setup.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from tests.helpers import run_project_tests
 ANSWERS: dict[str, object] = {
     "preset": "production",
     "name": "proof",
-    "middleware": ["health", "proxy", "static", "events"],
+    "middleware": ["health", "proxy", "static", "events", "database"],
     "routes": [{"method": "GET", "path": "/big", "text": "lorem ipsum " * 100}],
     "tests": True,
 }
 
-#: Logging shows only in the server's output: the generated tests do not check it.
-UNTESTED = {"logging"}
+#: Logging shows only in the server's output: the generated tests do not check it. A database
+#: shows only through the resources' answers, which have no generated tests yet.
+UNTESTED = {"logging", "database"}
 TESTED = [choice.key for choice in catalog.MIDDLEWARE if choice.key not in UNTESTED]
 
 #: What sets each middleware up in the Express app.js: every top-level `app.…;` statement that

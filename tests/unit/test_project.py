@@ -237,3 +237,21 @@ def test_a_claim_a_killed_run_was_deleting_goes_when_the_project_is_opened(tmp_p
     assert finish_interrupted(folder) == []
     assert sorted(path.name for path in tmp_path.iterdir()) == ["shop"]
     assert files_in(folder) == OLD_FILES
+
+
+def test_a_check_gives_a_database_server_an_empty_sqlite_file_of_its_own():
+    from generator.project import fresh_database
+
+    stored = spec.build(
+        {"middleware": ["database"], "routes": [{"resource": "/items", "fields": {"a": "str"}}]}
+    )
+    with fresh_database(stored) as env, fresh_database(stored) as other:
+        (url,) = env.values()
+        folder = Path(url.removeprefix("sqlite:///")).parent
+        assert list(env) == ["DATABASE_URL"]
+        assert url.startswith("sqlite:////") and url.endswith("/check.db")
+        assert folder.is_dir() and list(folder.iterdir()) == []
+        assert other["DATABASE_URL"] != url
+    assert not folder.exists()
+    with fresh_database(spec.build({"middleware": ["cors"]})) as env:
+        assert env == {}

@@ -13,6 +13,7 @@ from ..entries import FLASK_APP_FILES, Anchor, Choice, Declared, Setting, Side
 from . import (
     compression,
     cors,
+    database,
     docker,
     env_file,
     error_handlers,
@@ -57,6 +58,7 @@ MIDDLEWARE: tuple[Choice, ...] = (
     events.CHOICE,
     static.CHOICE,
     error_handlers.CHOICE,
+    database.CHOICE,
 )
 
 CONFIG: tuple[Choice, ...] = (

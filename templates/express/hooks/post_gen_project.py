@@ -14,6 +14,9 @@ UNUSED = {
     Path('work.js'): {{ not cookiecutter._dualgen.routes|selectattr('cpu')|list }},
     Path('static'): {{ not cookiecutter.static }},
     Path('events.js'): {{ not cookiecutter.events }},
+    Path('knexfile.js'): {{ not cookiecutter.database }},
+    Path('db.js'): {{ not cookiecutter.database }},
+    Path('migrations'): {{ not cookiecutter.database }},
 }
 
 
@@ -35,6 +38,7 @@ def split_bundle(bundle):
 
 
 split_bundle(Path('routes') / 'resources.bundle')
+split_bundle(Path('migrations') / 'migrations.bundle')
 
 for path, unused in UNUSED.items():
     if unused and path.is_dir():

@@ -51,9 +51,12 @@ require('dotenv').config({ quiet: true });
 {%- for module, line in packages|dictsort %}
 {{ line }}
 {%- endfor %}
-{%- if c.__layout == 'package' %}
+{%- if c.database %}
 
-const routes = require('./routes');
+const db = require('./db');
+{%- endif %}
+{%- if c.__layout == 'package' %}
+{{ '' if c.database else '\n' }}const routes = require('./routes');
 {%- for r in c._dualgen.resources %}
 const {{ r.router }} = require({{ ('./routes/' ~ r.module)|jsstr }});
 {%- endfor %}
@@ -122,24 +125,46 @@ module.exports = app;
 if (require.main === module) {
   const port = Number(process.env.PORT) || {{ c.port|int }};
   const host = process.env.HOST || {{ c.host|jsstr }};
-  app.listen(port, host, (error) => {
-    if (error) throw error;
-    console.log(`Server running on http://localhost:${port}/`);
-{%- for r in c._dualgen.resources %}
-    console.warn(
-      {{ (r.path ~ ': items are kept in memory and reset when the server restarts')|jsstr }},
-    );
+{%- set listen -%}
+app.listen(port, host, (error) => {
+  if (error) throw error;
+  console.log(`Server running on http://localhost:${port}/`);
+{%- for r in c._dualgen.resources if not c.database %}
+  console.warn(
+    {{ (r.path ~ ': items are kept in memory and reset when the server restarts')|jsstr }},
+  );
 {%- endfor %}
+});
+{%- endset %}
+{%- if c.database %}
+  // The schema first: the pending migrations (as npm run migrate), then listen.
+  db.migrate.latest().then(() => {
+    console.log('Database: pending migrations applied');
+{{ listen|indent(4, first=True) }}
   });
+{%- else %}
+{{ listen|indent(2, first=True) }}
+{%- endif %}
 }
 {%- else %}
 
 const port = Number(process.env.PORT) || {{ c.port|int }};
 const host = process.env.HOST || {{ c.host|jsstr }};
-
+{%- set listen -%}
 app.listen(port, host, (error) => {
   if (error) throw error;
   console.log(`Server running on http://localhost:${port}/`);
 });
+{%- endset %}
+{%- if c.database %}
+
+// The schema first: the pending migrations (as npm run migrate), then listen.
+db.migrate.latest().then(() => {
+  console.log('Database: pending migrations applied');
+{{ listen|indent(2, first=True) }}
+});
+{%- else %}
+{{ '\n' ~ listen }}
+{%- endif %}
 {%- endif %}
 {% endif -%}

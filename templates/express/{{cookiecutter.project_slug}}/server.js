@@ -115,7 +115,22 @@ if (cluster.isPrimary) {
     setInterval(() => process.ppid !== parent && stop(0), 500).unref();
   }
 
+{%- if cookiecutter.database %}
+
+  // The schema first, once, before any worker starts: the pending migrations
+  // (as npm run migrate).
+  const db = require('./db');
+  db.migrate
+    .latest()
+    .then(() => db.destroy())
+    .then(() => {
+      console.log('Database: pending migrations applied');
+      for (let i = 0; i < workers; i += 1) cluster.fork();
+    });
+{%- else %}
+
   for (let i = 0; i < workers; i += 1) cluster.fork();
+{%- endif %}
 } else {
   const app = require('./app');
 {%- if cookiecutter.events %}

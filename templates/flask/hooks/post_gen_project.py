@@ -27,6 +27,8 @@ UNUSED = {
     Path('{{ cookiecutter.__package_name }}', 'json_body.py'): {{ not cookiecutter.json_body }},
     Path('{{ cookiecutter.__package_name }}', 'events.py'): {{ not cookiecutter.events }},
     Path('{{ cookiecutter.__package_name }}', 'errors.py'): {{ not cookiecutter.error_handlers }},
+    Path('{{ cookiecutter.__package_name }}', 'database.py'): {{ not cookiecutter.database }},
+    Path('migrations'): {{ not cookiecutter.database }},
 }
 
 
@@ -48,6 +50,7 @@ def split_bundle(bundle):
 
 
 split_bundle(Path('{{ cookiecutter.__package_name }}') / 'resources.bundle')
+split_bundle(Path('migrations', 'versions') / 'migrations.bundle')
 
 for path, unused in UNUSED.items():
     if unused and path.is_dir():

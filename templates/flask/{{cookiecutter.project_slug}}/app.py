@@ -26,10 +26,13 @@ import os
 {% if c.env_file -%}
 from dotenv import load_dotenv
 {% endif -%}
+{% if c.database -%}
+from flask_migrate import upgrade
+{% endif -%}
 {% if c.logging or c.strict_parity -%}
 from werkzeug.serving import WSGIRequestHandler
 {% endif -%}
-{% if c.env_file or c.logging or c.strict_parity %}
+{% if c.env_file or c.logging or c.strict_parity or c.database %}
 {% endif -%}
 from {{ c.__package_name }} import create_app
 {%- endif %}
@@ -77,6 +80,12 @@ class RequestHandler(WSGIRequestHandler):
 
 
 if __name__ == '__main__':
+{%- if c.database %}
+    # The schema first: the pending migrations (as flask db upgrade), then serve.
+    with app.app_context():
+        upgrade(x_arg='logging=app')
+    print('Database: pending migrations applied')
+{%- endif %}
     app.run(
         host=os.environ.get('HOST', {{ c.host|pystr }}),
         port=int(os.environ.get('PORT', '{{ c.port|int }}')),

@@ -3,6 +3,10 @@ import os
 {%- if cookiecutter.events %}
 import signal
 {%- endif %}
+{%- if cookiecutter.database %}
+import subprocess
+import sys
+{%- endif %}
 {%- if cookiecutter.env_file %}
 
 from dotenv import load_dotenv
@@ -55,6 +59,15 @@ keepalive = 0
 {%- endif %}
 worker_class = 'gevent'
 worker_connections = int(os.environ.get('GUNICORN_CONNECTIONS', '1000'))
+{%- endif %}
+{%- if cookiecutter.database %}
+
+
+def on_starting(server):
+    """The schema first, once, before any worker starts: the pending migrations, by the
+    documented command (flask db upgrade)."""
+    subprocess.run([sys.executable, '-m', 'flask', 'db', 'upgrade'], check=True)
+    server.log.info('Database: pending migrations applied')
 {%- endif %}
 {%- set limits_per_worker = cookiecutter.rate_limit and cookiecutter.rate_limit_storage == 'memory://' %}
 {%- set events_per_worker = cookiecutter.events and cookiecutter.events_broker == 'memory://' %}

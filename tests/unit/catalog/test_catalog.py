@@ -60,9 +60,16 @@ def test_presets_build(name):
 
 def test_the_production_preset_uses_every_middleware_but_static_proxy_health_and_events():
     # Trusting a proxy that is not there would let any client forge its address; a health check
-    # is the deployment's choice; events are a feature of the app, not of production.
+    # is the deployment's choice; events are a feature of the app, not of production; a
+    # database keeps the items of resources, which the preset does not have.
     built = spec.build({"preset": "production"})
-    expected = {c.key for c in catalog.MIDDLEWARE} - {"static", "proxy", "health", "events"}
+    expected = {c.key for c in catalog.MIDDLEWARE} - {
+        "static",
+        "proxy",
+        "health",
+        "events",
+        "database",
+    }
     assert set(built.middleware) == expected
     assert set(built.switches) == {c.key for c in catalog.CONFIG} - {"strict-parity"}
 

@@ -58,6 +58,7 @@ EXPECTED_CODE = {
     "json-body": ("def parse_json_body", "express.json("),
     "events": ("stream_with_context(", "'text/event-stream'"),
     "static": ("font-family", "express.static("),
+    "database": ("SQLAlchemy()", "better-sqlite3"),
     "env-file": ("dotenv", "dotenv"),
     "production-server": ("workers", "cluster"),
     "docker": ("FROM python", "FROM node"),

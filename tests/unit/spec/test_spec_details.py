@@ -53,6 +53,8 @@ def test_the_context_of_the_hello_world():
         "events_broker": "memory://",
         "static": False,
         "error_handlers": False,
+        "database": False,
+        "database_url": "sqlite:///app.db",
         "env_file": False,
         "production_server": False,
         "production_server_worker_class": "gthread",
@@ -247,7 +249,7 @@ def test_a_preset_sits_under_the_answers_beside_it():
             {"middleware": ["tests"]},
             "middleware 'tests' is unknown; allowed: health, proxy, request-id, logging, "
             "security-headers, cors, compression, rate-limit, json-body, events, static, "
-            "error-handlers",
+            "error-handlers, database",
         ),
         (
             {"settings": ["cors"]},
@@ -261,7 +263,7 @@ def test_a_preset_sits_under_the_answers_beside_it():
             {"settings": {"tests": {}}},
             "middleware 'tests' is unknown; allowed: health, proxy, request-id, logging, "
             "security-headers, cors, compression, rate-limit, json-body, events, static, "
-            "error-handlers",
+            "error-handlers, database",
         ),
         (
             {"settings": {"cors": {}}},
@@ -427,7 +429,7 @@ def test_the_production_server_takes_a_worker_class():
 
 MIDDLEWARE_KEYS = (
     "health, proxy, request-id, logging, security-headers, cors, compression, rate-limit, "
-    "json-body, events, static, error-handlers"
+    "json-body, events, static, error-handlers, database"
 )
 
 
@@ -473,6 +475,99 @@ def test_a_mistyped_key_gets_the_nearest_one_in_its_one_line_error(
     code, err = run_main("new", "flask", "--no-input", *args)
     assert (code, err) == (2, f"dualgen: error: {message}\n")
     assert list(tmp_path.iterdir()) == [tmp_path / "answers.yaml"]
+
+
+# The database choice's URL (issue 26, M2): the SQLite URLs it takes as they are, and the
+# one-line refusal of anything else (a path that leaves the project, a query, PostgreSQL).
+DATABASE_REFUSAL = (
+    "database.url {!r} is not a SQLite URL like sqlite:///app.db (a file name) or "
+    "sqlite:////var/lib/app/app.db (an absolute path) of letters, digits and _ . -; "
+    "PostgreSQL is not offered yet"
+)
+
+
+def with_url(url: object) -> dict[str, object]:
+    return {"middleware": ["database"], "settings": {"database": {"url": url}}}
+
+
+def test_the_default_is_a_file_in_the_project():
+    assert spec.build({"middleware": ["database"]}).settings["database"] == {
+        "url": "sqlite:///app.db"
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///app.db",
+        "sqlite:///shop_2.sqlite3",
+        "sqlite:///a",
+        "sqlite:///" + "n" * 100,
+        "sqlite:////var/lib/shop/items.db",
+        "sqlite:////" + "/".join(["d"] * 10),
+    ],
+    ids=["default", "name", "one-letter", "longest-name", "absolute", "deepest"],
+)
+def test_sqlite_urls_are_taken_as_they_are(url):
+    assert spec.build(with_url(url)).settings["database"]["url"] == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///../app.db",
+        "sqlite:///data/app.db",
+        "sqlite:///.app.db",
+        "sqlite:///-app.db",
+        "sqlite:///",
+        "sqlite:////",
+        "sqlite:////var//app.db",
+        "sqlite:////var/../etc/app.db",
+        "sqlite:///app.db?mode=ro",
+        "sqlite:///a b.db",
+        "sqlite:///app.db\n",
+        "sqlite:///" + "n" * 101,
+        "sqlite:////" + "/".join(["d"] * 11),
+        "sqlite://app.db",
+        "SQLITE:///app.db",
+        "postgresql://localhost/shop",
+        "memory://",
+        "",
+        1,
+        None,
+    ],
+    ids=[
+        "parent",
+        "relative-folder",
+        "hidden",
+        "dash-first",
+        "no-name",
+        "root",
+        "empty-segment",
+        "dot-dot",
+        "query",
+        "space",
+        "newline",
+        "name-too-long",
+        "too-deep",
+        "two-slashes",
+        "capitals",
+        "postgresql",
+        "memory",
+        "empty",
+        "number",
+        "none",
+    ],
+)
+def test_other_database_urls_are_refused_in_one_line(url):
+    with pytest.raises(SpecError) as refused:
+        spec.build(with_url(url))
+    assert str(refused.value) == DATABASE_REFUSAL.format(url)
+
+
+def test_the_url_reaches_the_templates_as_data():
+    context = spec.build(with_url("sqlite:////srv/it_s/x.db")).context("flask")
+    assert (context["database"], context["database_url"]) == (True, "sqlite:////srv/it_s/x.db")
 
 
 def test_an_unknown_value_that_is_not_a_text_gets_no_guess():

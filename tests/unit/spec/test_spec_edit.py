@@ -112,7 +112,7 @@ def test_the_edited_answers_build():
             {"add": ["cors2"]},
             "middleware 'cors2' is unknown; did you mean 'cors'? allowed: health, proxy, "
             "request-id, logging, security-headers, cors, compression, rate-limit, json-body, "
-            "events, static, error-handlers",
+            "events, static, error-handlers, database",
             id="unknown-middleware",
         ),
         pytest.param(
@@ -120,7 +120,7 @@ def test_the_edited_answers_build():
             {"remove": ["docker"]},
             "middleware 'docker' is unknown; allowed: health, proxy, request-id, logging, "
             "security-headers, cors, compression, rate-limit, json-body, events, static, "
-            "error-handlers",
+            "error-handlers, database",
             id="switch-as-middleware",
         ),
         pytest.param(
@@ -178,7 +178,7 @@ def test_the_edited_answers_build():
             {"add": ["cors"], "refuse_chosen": True},
             "middleware 'cors' is already chosen, so it cannot be added again; not chosen: "
             "health, proxy, request-id, security-headers, compression, rate-limit, json-body, "
-            "events, static, error-handlers",
+            "events, static, error-handlers, database",
             id="add-chosen-refused",
         ),
         pytest.param(

@@ -58,6 +58,7 @@ SEGMENTS = st.from_regex(r"[A-Za-z0-9._~-]{1,8}", fullmatch=True) | st.sampled_f
 
 #: Values of the settings whose kind is neither a number nor origins.
 STORAGES = ["memory://", "redis://localhost:6379/0", "rediss://cache.example:6380"]
+DATABASES = ["sqlite:///app.db", "sqlite:////var/lib/shop/items.db"]
 
 
 def setting_values(setting: catalog.Setting):
@@ -67,6 +68,8 @@ def setting_values(setting: catalog.Setting):
         return st.sampled_from(setting.choices)
     if setting.kind == "storage":
         return st.sampled_from(STORAGES)
+    if setting.kind == "database":
+        return st.sampled_from(DATABASES)
     assert setting.kind == "number", f"no strategy for settings of kind {setting.kind!r}"
     return st.integers(setting.minimum, setting.maximum) | st.sampled_from(
         [setting.minimum, setting.maximum, str(setting.maximum)]
@@ -199,6 +202,7 @@ def one_of_each() -> list:
                 "origins": [["https://a.example:8443", "http://b.example"]],
                 "choice": list(setting.choices),
                 "storage": STORAGES,
+                "database": DATABASES,
             }.get(setting.kind, [setting.minimum, setting.maximum])
             for value in edges:
                 cases.append(

@@ -19,7 +19,7 @@ EVERYTHING: dict[str, object] = {
     "name": "shop",
     "middleware": [
         "health", "proxy", "request-id", "logging", "security-headers", "cors", "compression",
-        "rate-limit", "json-body", "events", "static", "error-handlers",
+        "rate-limit", "json-body", "events", "static", "error-handlers", "database",
     ],
     "settings": {
         "proxy": {"hops": 2},
@@ -27,6 +27,7 @@ EVERYTHING: dict[str, object] = {
         "rate-limit": {"max": 7, "window": 30, "storage": "redis://cache:6379/1"},
         "json-body": {"limit": 2048, "depth": 16},
         "events": {"heartbeat": 20, "history": 50},
+        "database": {"url": "sqlite:///shop.db"},
     },
     "env-file": True,
     "docker": True,
@@ -64,7 +65,7 @@ def sentences(text: str) -> list[str]:
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_every_entry_is_for_the_owner_in_short_sentences(framework, tmp_path):
     found = choices(tmp_path, framework, EVERYTHING)
-    assert len(found) == 17
+    assert len(found) == 18
     for title, text in found.items():
         for placeholder in PLACEHOLDERS:
             assert placeholder not in text, (title, placeholder)
@@ -88,6 +89,8 @@ def test_the_chosen_values_are_named(framework, tmp_path):
     assert "of the 2 proxies in front of" in found["Behind proxies"]
     assert "the last 50 events" in found["Server-sent events"]
     assert "every 20 s" in found["Server-sent events"]
+    assert "the SQLite database `sqlite:///shop.db`" in found["Database"]
+    assert "In the Docker image the file is `/app/data/shop.db`" in found["Database"]
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

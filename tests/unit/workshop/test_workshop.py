@@ -544,7 +544,7 @@ def test_text_is_checked_at_its_limits(value, options, expected):
             {"middleware": ["cors"]},
             "middleware 'cors' is already chosen, so it cannot be added again; not chosen: "
             "health, proxy, request-id, logging, security-headers, compression, rate-limit, "
-            "json-body, events, static, error-handlers",
+            "json-body, events, static, error-handlers, database",
             id="twice",
         ),
         pytest.param(

@@ -1,0 +1,2 @@
+{%- set module_key = 'database' -%}
+{% include 'module.py.j2' %}
