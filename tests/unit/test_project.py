@@ -255,3 +255,12 @@ def test_a_check_gives_a_database_server_an_empty_sqlite_file_of_its_own():
     assert not folder.exists()
     with fresh_database(spec.build({"middleware": ["cors"]})) as env:
         assert env == {}
+
+
+def test_an_update_killed_with_no_claim_left_is_finished(tmp_path):
+    folder = old_project(tmp_path)
+    staging = journal.stage(folder, HALF)
+    assert not claim_path(folder).exists()
+    finish_interrupted(folder)
+    assert files_in(folder) == {"app.py": b"print('new')\n", ".dualgen.yaml": b"name: new\n"}
+    assert not staging.exists()

@@ -8,6 +8,7 @@ import pytest
 from generator import spec
 from generator.errors import SpecError
 from generator.spec import values as spec_values
+from generator.spec.resources import parse_entry
 from tests.helpers import run_main
 
 
@@ -579,3 +580,26 @@ def test_an_unknown_value_that_is_not_a_text_gets_no_guess():
     ) == (
         "middleware 'corz' in answers.yaml is unknown; did you mean 'cors'? allowed: cors, logging"
     )
+
+
+@pytest.mark.parametrize(
+    "origins", [["*", "https://a.example"], ["https://b.example", "*"]], ids=["first", "last"]
+)
+def test_any_origin_stands_alone(origins):
+    with pytest.raises(SpecError) as refused:
+        spec.build({"middleware": ["cors"], "settings": {"cors": {"origins": origins}}})
+    assert str(refused.value) == (
+        f"cors.origins {origins!r}: * allows every origin and stands alone; give * or a list of "
+        "origins"
+    )
+
+
+def test_a_resource_reaches_the_templates_as_its_context():
+    built = spec.build({"routes": [parse_entry("resource /items name:str")]})
+    (resource,) = built.context("flask")["_dualgen"]["resources"]
+    assert (resource["path"], resource["module"], resource["router"]) == (
+        "/items",
+        "items",
+        "itemsRouter",
+    )
+    assert spec.build({}).context("express")["_dualgen"]["resources"] == []
