@@ -196,3 +196,55 @@ def test_environments_that_compile_differently_never_share_code(changed, value):
         other = jinja2.Environment(**{changed: value})
     assert render_module._settings(other) != plain
     assert render_module._settings(jinja2.Environment()) == plain
+
+
+# --- the keeper itself, on a fresh instance (COMPILED is filled by every other test) -----------
+
+
+def shared(kept: int = 2048) -> tuple[render_module._CompiledCode, jinja2.Environment]:
+    keeper = render_module._CompiledCode(kept)
+    loader = jinja2.DictLoader({"x.txt": "{{ a }}!"})
+    return keeper, keeper.share(jinja2.Environment(loader=loader), Path("tpl"))
+
+
+def string_key(env: jinja2.Environment, source: str) -> tuple[object, ...]:
+    return ("tpl", *render_module._settings(env), "string", source)
+
+
+def test_a_string_is_compiled_once_and_its_code_kept_under_its_template_and_settings():
+    keeper, env = shared()
+    assert env.from_string("{{ a }}").render(a=1) == "1"
+    assert list(keeper.codes) == [string_key(env, "{{ a }}")]
+    code = keeper.codes[string_key(env, "{{ a }}")]
+    assert code is not None
+    assert env.from_string("{{ a }}").render(a=2) == "2"
+    assert keeper.codes[string_key(env, "{{ a }}")] is code  # not compiled again
+    assert len(keeper.codes) == 1
+
+
+def test_a_template_file_is_kept_by_name_and_checksum_and_strings_apart():
+    keeper, env = shared()
+    assert env.get_template("x.txt").render(a=1) == "1!"
+    ((key, code),) = keeper.codes.items()
+    assert key[0] == "tpl" and key[-3] == "file" and code is not None
+    again = keeper.share(jinja2.Environment(loader=env.loader), Path("tpl"))
+    assert again.get_template("x.txt").render(a=2) == "2!"
+    assert list(keeper.codes.items()) == [(key, code)]
+
+
+def test_what_is_not_a_plain_string_is_compiled_as_asked_and_not_kept():
+    keeper, env = shared()
+    assert isinstance(env.compile("{{ a }}", raw=True), str)
+    assert isinstance(env.compile("{{ a }}", defer_init=True), type(compile("1", "", "eval")))
+    assert env.compile("{{ a }}", name="n", filename="f").co_filename == "f"
+    assert keeper.codes == {}
+
+
+def test_the_least_recently_used_code_goes_first_past_the_bound():
+    keeper, env = shared(kept=2)
+    assert render_module._CompiledCode().kept == 2048
+    for source in ("a", "b", "a", "c"):
+        env.from_string(source)
+    assert list(keeper.codes) == [string_key(env, "a"), string_key(env, "c")]
+    keeper.clear()
+    assert keeper.codes == {}
