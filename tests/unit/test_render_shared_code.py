@@ -229,11 +229,15 @@ def test_a_template_file_is_kept_by_name_and_checksum_and_strings_apart():
     assert key[0] == "tpl" and key[-3] == "file" and code is not None
     again = keeper.share(jinja2.Environment(loader=env.loader), Path("tpl"))
     assert again.get_template("x.txt").render(a=2) == "2!"
-    assert list(keeper.codes.items()) == [(key, code)]
+    ((same_key, same_code),) = keeper.codes.items()
+    assert same_key == key and same_code is code  # not compiled again
 
 
 def test_what_is_not_a_plain_string_is_compiled_as_asked_and_not_kept():
     keeper, env = shared()
+    plain = jinja2.Environment(loader=env.loader)
+    for asked in ({"raw": True}, {"raw": True, "defer_init": True}, {"raw": True, "name": "n"}):
+        assert env.compile("{{ a }}", **asked) == plain.compile("{{ a }}", **asked), asked
     assert isinstance(env.compile("{{ a }}", raw=True), str)
     assert isinstance(env.compile("{{ a }}", defer_init=True), type(compile("1", "", "eval")))
     assert env.compile("{{ a }}", name="n", filename="f").co_filename == "f"
