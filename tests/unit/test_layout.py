@@ -179,3 +179,10 @@ def test_every_package_is_installed_with_its_data():
 @pytest.mark.parametrize("part", sorted(LAYER_OF))
 def test_contributing_draws_every_part(part):
     assert f"`{part}`" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def test_no_two_test_files_share_a_name():
+    # pytest imports a test file by its name alone (no __init__.py in tests/): a second file of
+    # the same name in another folder stops the whole run at collection.
+    names = sorted(path.name for path in (ROOT / "tests").rglob("test_*.py"))
+    assert sorted(set(names)) == names, [name for name in names if names.count(name) > 1]
