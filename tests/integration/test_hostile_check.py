@@ -1,15 +1,16 @@
 """Hostile participant projects, made here, under `dualgen check`: two that stream an endless
 body (Flask and Express), one that trickles a header line every second, one that floods its
-output, one whose requirements name a FIFO, one that answers JSON nested 100,000 deep, one that
-prints terminal escapes (from a folder whose name holds them too). Checked in one class run
-with a correct project: the table prints, each hostile project gets its row, the correct one
-passes, and nothing is left running. The deadline is set low through DUALGEN_DEADLINE: no
-timing asserts."""
+output, one whose requirements name a wheel on a server that never answers, one that answers
+JSON nested 100,000 deep, one that prints terminal escapes (from a folder whose name holds them
+too). Checked in one class run with a correct project: the table prints, each hostile project
+gets its row, the correct one passes, and nothing is left running. The deadline is set low
+through DUALGEN_DEADLINE: no timing asserts."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ import pytest
 
 from generator import bounds as _bounds
 from generator import runner
+from generator.errors import UsageError
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.integration
@@ -92,10 +94,26 @@ def project(folder: Path, app: str, requirements: str = REQUIREMENTS) -> Path:
 
 
 def fifo_project(folder: Path) -> Path:
-    """requirements.txt names a FIFO that nothing ever writes to: pip waits on it forever."""
+    """requirements.txt names a FIFO that nothing ever writes to: pip would wait on it forever
+    (dualgen refuses it before pip runs)."""
     project(folder, APP, REQUIREMENTS + "-r waits.txt\n")
     os.mkfifo(folder / "waits.txt")
     return folder
+
+
+@pytest.fixture(scope="module")
+def silent_port():
+    """A port that takes connections and never answers (nothing accepts them)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield listener.getsockname()[1]
+
+
+def hanging_project(folder: Path, port: int) -> Path:
+    """requirements.txt names a wheel on a server that never answers: pip waits on it."""
+    wheel = f"hang @ http://127.0.0.1:{port}/hang-1.0-py3-none-any.whl\n"
+    return project(folder, APP, REQUIREMENTS + wheel)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -141,18 +159,18 @@ def rows(stdout: str, labels: list[str]) -> dict[str, str]:
     return found
 
 
-def test_a_class_with_every_kind_of_hostile_project_gets_its_table(tmp_path):
+def test_a_class_with_every_kind_of_hostile_project_gets_its_table(tmp_path, silent_port):
     shutil.copytree(CORRECT, tmp_path / "good")
     project(tmp_path / "endless", ENDLESS)
     shutil.copytree(EXPRESS, tmp_path / "endless-express")
     (tmp_path / "endless-express" / "server.js").write_text(EXPRESS_ENDLESS, encoding="utf-8")
     project(tmp_path / "trickle", TRICKLE)
     project(tmp_path / "flood", FLOOD)
-    fifo_project(tmp_path / "fifo")
+    hanging_project(tmp_path / "hang", silent_port)
     project(tmp_path / "deep", DEEP)
     escapes = "esc\x1b]0;pwned\x07"
     project(tmp_path / escapes, ESCAPES)
-    labels = ["good", "endless", "endless-express", "trickle", "flood", "fifo", "deep"]
+    labels = ["good", "endless", "endless-express", "trickle", "flood", "hang", "deep"]
     labels.append("esc\\x1b]0;pwned\\x07")
     result = check(
         tmp_path, "--timeout", "5", "-j", "2", *labels[:-1], escapes, DUALGEN_DEADLINE=DEADLINE
@@ -166,7 +184,7 @@ def test_a_class_with_every_kind_of_hostile_project_gets_its_table(tmp_path):
         "endless-express": "error: the answer's body is larger than 1048576 bytes",
         "trickle": f"error: past the deadline of {DEADLINE} s (waiting for an answer)",
         "flood": "ok ok ok ok ok 5/5",
-        "fifo": f"error: past the deadline of {DEADLINE} s (pip install -r requirements.txt)",
+        "hang": f"error: past the deadline of {DEADLINE} s (pip install -r requirements.txt)",
         "deep": "ok ok FAIL ok ok 4/5",
         "esc\\x1b]0;pwned\\x07": "FAIL - - - - 0/5",
     }
@@ -191,8 +209,8 @@ def test_one_hostile_project_alone_is_one_line_and_exit_1(tmp_path):
     assert result.stderr == ("dualgen: error: the answer's body is larger than 1048576 bytes\n")
 
 
-def test_an_install_that_hangs_stops_at_the_install_timeout(tmp_path, monkeypatch):
-    folder = fifo_project(tmp_path / "fifo")
+def test_an_install_that_hangs_stops_at_the_install_timeout(tmp_path, monkeypatch, silent_port):
+    folder = hanging_project(tmp_path / "hang", silent_port)
     monkeypatch.setenv("DUALGEN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("DUALGEN_INSTALL_TIMEOUT", "3")
     with pytest.raises(_bounds.Violation) as caught:
@@ -216,4 +234,16 @@ def test_a_flooding_server_keeps_the_head_and_the_tail_of_its_output(tmp_path):
     assert len(kept) <= _bounds.LOG_HEAD + _bounds.LOG_TAIL + 100
     text = server.output(1000)
     assert f"[dualgen: {server.log.dropped} bytes of output dropped here]" in text
+    assert leftovers(tmp_path) == []
+
+
+def test_a_requirement_file_that_is_a_fifo_is_refused_before_pip_runs(tmp_path, monkeypatch):
+    folder = fifo_project(tmp_path / "fifo")
+    monkeypatch.setenv("DUALGEN_CACHE_DIR", str(tmp_path / "cache"))
+    with pytest.raises(UsageError) as refused:
+        runner.install(folder)
+    assert (
+        str(refused.value)
+        == f"requirements file {str(folder / 'waits.txt')!r} is not a regular file"
+    )
     assert leftovers(tmp_path) == []
