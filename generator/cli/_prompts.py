@@ -20,7 +20,7 @@ from ..errors import DualgenError
 from ..signals import Interrupted
 from ..spec import Answers
 from ..spec.resources import parse_entry
-from .options import text_width
+from .options import broken
 
 #: The answer that clears the middleware list.
 NONE = "none"
@@ -34,7 +34,7 @@ def _checked(check: Callable[[str], object]) -> Callable[[str], object]:
             return check(text)
         except (DualgenError, click.BadParameter) as error:  # Click prints it after "Error: "
             reason = error.message if isinstance(error, click.BadParameter) else str(error)
-            raise click.BadParameter("\n".join(_lines(reason, first=len("Error: ")))) from None
+            raise click.BadParameter("\n".join(broken(reason, first=len("Error: ")))) from None
 
     return proc
 
@@ -123,15 +123,9 @@ def _confirm_switch(choice: catalog.Choice, answers: Answers) -> bool:
         click.echo(f"Error: {choice.key} is refused with --debug; answer n or drop --debug")
 
 
-def _lines(text: str, first: int = 0, indent: int = 0) -> list[str]:
-    """Text broken at spaces to fit the terminal, `first` columns of its first line taken."""
-    lines = listing.wrap(" " * first + text, text_width() - 1, " " * indent, " " * (indent + 4))
-    return [lines[0][first:], *lines[1:]] if lines else [text]
-
-
 def _echo_wrapped(text: str, indent: int = 0) -> None:
     """A paragraph wrapped to the terminal, later lines indented to stand under its text."""
-    for line in _lines(text, indent=indent):
+    for line in broken(text, indent=indent):
         click.echo(line)
 
 
@@ -143,7 +137,7 @@ _ANSWER_ROOM, _ROOM = len(" [y/N]: "), "\x01"
 def _question(text: str) -> str:
     """A question broken at spaces to fit the terminal, with room on its last line for what
     Click adds (Click asks it whole again after a bad answer)."""
-    return "\n".join(_lines(text + _ROOM * _ANSWER_ROOM)).rstrip(_ROOM)
+    return "\n".join(broken(text + _ROOM * _ANSWER_ROOM)).rstrip(_ROOM)
 
 
 def _default_ports(frameworks: tuple[str, ...]) -> str:

@@ -249,16 +249,17 @@ def text_width() -> int:
     return max(20, shutil.get_terminal_size((100, 24)).columns)
 
 
-def wrapped(text: str, first: int = 0, indent: int = 4) -> str:
-    """Text broken at spaces to fit the terminal, later lines indented; a line of its own when
-    stderr is not a terminal (a log or a script reads one line per error).
+def broken(text: str, first: int = 0, indent: int = 0) -> list[str]:
+    """Text broken at spaces into lines that fit the terminal, later lines indented four more
+    columns than the first; `first` columns of the first line are taken by what comes before."""
+    lines = listing.wrap(" " * first + text, text_width() - 1, " " * indent, " " * (indent + 4))
+    return [lines[0][first:], *lines[1:]] if lines else [text]
 
-    `first` columns of the first line are taken by what is printed before the text.
-    """
-    if not sys.stderr.isatty():
-        return text
-    lines = listing.wrap(" " * first + text, text_width() - 1, "", " " * indent)
-    return "\n".join(lines)[first:] if lines else text
+
+def wrapped(text: str, first: int = 0) -> str:
+    """Text broken at spaces to fit the terminal when stderr is one; a line of its own when
+    not (a log or a script reads one line per error)."""
+    return "\n".join(broken(text, first)) if sys.stderr.isatty() else text
 
 
 def examples(*lines: str) -> str:
