@@ -71,7 +71,8 @@ def environment() -> jinja2.Environment:
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs in the dualgen cache (compiling the compare page
-    takes longer than rendering it); none when that folder cannot be written."""
+    takes longer than rendering it); none when that folder cannot be written, or could be
+    written by anyone else: Jinja runs the code it loads from there."""
     import os
 
     import jinja2
@@ -80,9 +81,29 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
     try:
         folder = cache_folder("jinja")
+        private = _private(folder)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
+    usable = private and os.access(folder, os.W_OK)
+    return jinja2.FileSystemBytecodeCache(str(folder)) if usable else None
+
+
+def _private(folder: Path) -> bool:
+    """Whether only this user can write folder and the folder holding it (POSIX: they are
+    this user's, and folder is made 0700); Windows keeps a user's cache in their profile."""
+    import os
+    import stat
+
+    if not hasattr(os, "getuid"):
+        return True
+    for path in (folder.parent, folder):
+        state = path.lstat()
+        if not stat.S_ISDIR(state.st_mode) or state.st_uid != os.getuid():
+            return False
+        if path == folder.parent and state.st_mode & 0o022:
+            return False
+    folder.chmod(0o700)
+    return True
 
 
 def _template(name: str) -> jinja2.Template:

@@ -788,3 +788,30 @@ def test_cli_diff_keeps_the_settings_of_a_config_switch(capsys, tmp_path):
     changed = [line for line in out.splitlines() if line.startswith(("+", "-"))]
     assert [line for line in changed if "gthread" in line or "worker" in line] == []
     assert "+flask-cors==" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners and modes")
+def test_compiled_pages_are_kept_only_where_no_one_else_can_write(tmp_path, monkeypatch):
+    import jinja2
+
+    from generator.compare import html as pages
+
+    monkeypatch.setenv("DUALGEN_CACHE_DIR", str(tmp_path / "cache"))
+    kept = pages._bytecode_cache()
+    folder = tmp_path / "cache" / "jinja"
+    assert isinstance(kept, jinja2.FileSystemBytecodeCache)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    folder.chmod(0o777)  # this user's own folder, opened up: closed again, and used
+    assert pages._bytecode_cache() is not None and folder.stat().st_mode & 0o777 == 0o700
+    (tmp_path / "cache").chmod(0o777)  # anyone could swap the folder for theirs
+    assert pages._bytecode_cache() is None
+
+
+@pytest.mark.skipif(getattr(os, "getuid", lambda: 1)() != 0, reason="chown needs root")
+def test_compiled_pages_in_another_users_folder_are_never_read(tmp_path, monkeypatch):
+    from generator.compare import html as pages
+
+    monkeypatch.setenv("DUALGEN_CACHE_DIR", str(tmp_path / "cache"))
+    assert pages._bytecode_cache() is not None
+    os.chown(tmp_path / "cache" / "jinja", 65534, 65534)  # nobody's
+    assert pages._bytecode_cache() is None
