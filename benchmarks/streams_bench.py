@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import resource
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from benchmarks import report
 from benchmarks._common import HERE, Section
 from benchmarks.server_bench import group_rss_mb
 from generator import runner, spec
+from generator.bench.streams import open_request, publish, raise_file_limit
 from generator.render import render
 
 RESULTS = HERE / "results.md"
@@ -55,33 +55,10 @@ class Run:
     cpu_seconds: float = 0.0
 
 
-def raise_file_limit(wanted: int) -> str:
-    """Raise this process's open-file limit (the servers inherit it) up to the hard limit."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = hard if hard != resource.RLIM_INFINITY else max(wanted, soft)
-    if soft < target:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-    if target < wanted:
-        return f"open files limited to {target} (hard limit): fewer streams than asked"
-    return ""
-
-
-async def _request(port: int, head: bytes) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(head)
-    status = await reader.readline()
-    if b" 200 " not in status and b" 202 " not in status:
-        writer.close()
-        raise ConnectionError(status.decode(errors="replace").strip())
-    while (await reader.readline()) not in (b"\r\n", b""):
-        pass
-    return reader, writer
-
-
 async def _stream(port: int, latencies: list[float], stop: asyncio.Event, held: list[int]):
     head = b"GET /events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n"
     try:
-        reader, writer = await asyncio.wait_for(_request(port, head), 10)
+        reader, writer = await asyncio.wait_for(open_request(port, head), 10)
     except (OSError, TimeoutError, ConnectionError):
         return
     held.append(1)
@@ -95,20 +72,6 @@ async def _stream(port: int, latencies: list[float], stop: asyncio.Event, held: 
                 latencies.append(time.time() - sent)
     finally:
         writer.close()
-
-
-async def _publish(port: int) -> bool:
-    body = json.dumps({"event": "tick", "data": {"t": time.time()}}).encode()
-    head = (
-        b"POST /events HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-        b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
-    )
-    try:
-        _, writer = await asyncio.wait_for(_request(port, head), 5)
-    except (OSError, TimeoutError, ConnectionError):
-        return False
-    writer.close()
-    return True
 
 
 async def _load(port: int, run: Run, rate: float, duration: float, tree) -> None:
@@ -127,7 +90,7 @@ async def _load(port: int, run: Run, rate: float, duration: float, tree) -> None
     published = 0
     for _ in range(int(duration * rate)):
         started = time.monotonic()
-        published += await _publish(port)
+        published += await publish(port)
         await asyncio.sleep(max(0.0, 1 / rate - (time.monotonic() - started)))
     await asyncio.sleep(2)  # the last event's way to every stream
     run.cpu_seconds = tree["cpu"]() - cpu_before

@@ -212,7 +212,7 @@ def bench_streams(
     return result
 
 
-async def _request(port: int, head: bytes) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+async def open_request(port: int, head: bytes) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """Send a request; its reader after the headers of a 200 or 202, else ConnectionError."""
     reader, writer = await asyncio.open_connection(HOST, port)
     writer.write(head)
@@ -228,7 +228,7 @@ async def _request(port: int, head: bytes) -> tuple[asyncio.StreamReader, asynci
 async def _stream(port: int, latencies: list[float], held: list[int]) -> None:
     head = b"GET /events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n"
     try:
-        reader, writer = await asyncio.wait_for(_request(port, head), OPEN_TIMEOUT)
+        reader, writer = await asyncio.wait_for(open_request(port, head), OPEN_TIMEOUT)
     except (OSError, TimeoutError, ConnectionError):
         return
     held.append(1)
@@ -240,14 +240,14 @@ async def _stream(port: int, latencies: list[float], held: list[int]) -> None:
         writer.close()
 
 
-async def _publish(port: int) -> bool:
+async def publish(port: int) -> bool:
     body = json.dumps({"event": "tick", "data": {"t": time.time()}}).encode()
     head = (
         b"POST /events HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
         b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
     )
     try:
-        _, writer = await asyncio.wait_for(_request(port, head), 5)
+        _, writer = await asyncio.wait_for(open_request(port, head), 5)
     except (OSError, TimeoutError, ConnectionError):
         return False
     writer.close()
@@ -271,7 +271,7 @@ async def _load(server: runner.Server, run: StreamRun, rate: float, duration: in
     published = 0
     for _ in range(count):
         started = time.monotonic()
-        published += await _publish(server.port)
+        published += await publish(server.port)
         await asyncio.sleep(max(0.0, 1 / rate - (time.monotonic() - started)))
     await asyncio.sleep(2)  # the last event's way to every stream
     kib, cpu = _usage(server)
