@@ -39,6 +39,8 @@ OPTIONS: dict[str, str] = {
 }
 PARAMS = tuple(OPTIONS)
 _TRUE = ("true", "1", "yes", "on")
+#: What is trimmed from a value (a form's field, a link's parameter): ASCII white space.
+BLANKS = " \t\n\r\f\v"
 _FALSE = ("false", "0", "no", "off")
 
 
@@ -80,17 +82,23 @@ def values_of(items: Iterable[tuple[str, str]], extra: Iterable[str] = ()) -> li
             continue
         if name not in OPTIONS:
             raise unknown("parameter", name, list(PARAMS))
-        value = value.strip() if name != "name" else value
-        if not value.strip():
+        # ASCII blanks only: a character such as NEL (U+0085) is the CLI's to refuse, never
+        # quietly cut off.
+        value = value.strip(BLANKS) if name != "name" else value
+        if not value.strip(BLANKS):
             continue
         if name in SINGLE or name in FLAGS:
             if name in given:
-                raise UsageError(f"parameter {name!r} is given twice; it takes one value")
+                raise UsageError(_twice(name))
             if name in FLAGS:
                 value = _flag(name, value)
-        parts = [p.strip() for p in value.split(",")] if name == "middleware" else [value]
+        parts = [p.strip(BLANKS) for p in value.split(",")] if name == "middleware" else [value]
         given.setdefault(name, []).extend(p for p in parts if p)
     return [(name, value) for name in PARAMS for value in given.get(name, [])]
+
+
+def _twice(name: str) -> str:
+    return f"parameter {name!r} is given twice; it takes one value"
 
 
 def _flag(name: str, value: str) -> str:
@@ -153,19 +161,32 @@ def parse(items: Iterable[tuple[str, str]], extra: Iterable[str] = ()) -> State:
     return State(tuple(values), tuple(argv), build(merged))
 
 
-def field_of(items: list[tuple[str, str]], extra: Iterable[str] = ()) -> str | None:
-    """The parameter whose value alone is refused, for showing a message beside its field;
-    None when only the combination is refused (or the parameters themselves are)."""
-    try:
-        values = values_of(items, extra)
-    except UsageError:
+def field_of(items: list[tuple[str, str]], extra: Iterable[str] = ()) -> tuple[str, str] | None:
+    """The first parameter whose value is refused on its own, with the CLI's message for that
+    value: a link's bad value is listed with its own reason, never with another's. A value is
+    judged with the query's preset and middleware (settings need their middleware); those two
+    are judged first, alone. None when only the combination is refused (or an unknown
+    parameter is)."""
+    given = [(name, value) for name, value in items if name not in extra]
+    if any(name not in OPTIONS for name, _ in given):
         return None
-    for name, value in values:
+    context = [(name, value) for name, value in given if name in _CONTEXT]
+    ordered = context + [item for item in given if item[0] not in _CONTEXT]
+    for name, value in ordered:
         try:
-            parse([(name, value)])
-        except UsageError:
-            return name
+            parse([(name, value)] if name in _CONTEXT else [*context, (name, value)])
+        except UsageError as error:
+            return name, str(error)
+    names = [name for name, _ in given]
+    for name in names:
+        if (name in SINGLE or name in FLAGS) and names.count(name) > 1:
+            return name, _twice(name)
     return None
+
+
+#: The parameters other values are judged with: settings need their middleware, a preset
+#: brings middleware and refuses some switches.
+_CONTEXT = ("preset", "middleware")
 
 
 def curl_line(state: State, base: str) -> str:

@@ -33,8 +33,9 @@ def _base() -> str:
 
 @views.errorhandler(UsageError)
 def bad_input(error: UsageError) -> tuple[Response, int]:
-    items = list(request.args.items(multi=True))
-    return jsonify(error=str(error), field=field_of(items, extra=EXTRA)), 400
+    found = field_of(list(request.args.items(multi=True)), extra=EXTRA)
+    field, field_error = found if found is not None else (None, None)
+    return jsonify(error=str(error), field=field, field_error=field_error), 400
 
 
 @views.get("/")

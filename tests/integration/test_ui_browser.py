@@ -448,3 +448,19 @@ def test_a_hostile_parameter_name_is_refused_as_text(open_page, payload):
     assert page.locator('[data-error-for="route"] *, #notice *').count() == 0
     assert page.locator("img, svg, script:not([type=module])").count() == 0
     assert page.dialogs == []
+
+
+def test_a_resource_in_a_link_is_kept_by_the_route_editor(open_page):
+    page = open_page("name=shop&route=resource+/items+name:str+price:float")
+    shown = "dualgen new both shop -r 'resource /items name:str price:float' --no-input"
+    expect(command(page)).to_have_text(shown)
+    expect(page.get_by_role("combobox", name="Route method")).to_have_value("resource")
+    fields = page.get_by_role("textbox", name="Resource fields")
+    expect(fields).to_have_value("name:str price:float")
+    expect(page.get_by_role("combobox", name="Route work")).to_be_hidden()
+    fields.fill("name:str price:float in_stock:bool?")
+    fields.press("Tab")
+    expect(command(page)).to_have_text(shown.replace("float'", "float in_stock:bool?'"))
+    page.get_by_role("combobox", name="Route method").select_option("POST")
+    expect(fields).to_be_hidden()
+    expect(command(page)).to_have_text("dualgen new both shop -r 'POST /items' --no-input")

@@ -78,18 +78,26 @@ function onSetting(input) {
 function onRoutes() {
   const texts = $$("#routes li").map((row) => {
     const part = (name) => $(`[data-part=${name}]`, row).value.trim();
+    if (part("method") === "resource") return part("path") ? `resource ${part("path")} ${part("fields")}`.trim() : "";
     const work = part("kind") && part("ms") !== "" ? ` ${part("kind")}=${part("ms")}` : "";
     return part("path") ? `${part("method")} ${part("path")}${work}` : "";
   });
   listParam("route", texts.filter(Boolean));
 }
 
+// A route row shows a route's work, or a resource's fields (method "resource").
+function showKind(row) {
+  const kind = $("[data-part=method]", row).value === "resource" ? "resource" : "route";
+  for (const part of $$("[data-for-kind]", row)) part.hidden = part.dataset.forKind !== kind;
+}
+
 function addRouteRow(text = "") {
   const row = $("#route-row").content.firstElementChild.cloneNode(true);
-  const [method, path, work] = text.split(" ");
+  const [method, path, work, ...fields] = text.split(" ");
   if (method) $("[data-part=method]", row).value = method;
   if (path) $("[data-part=path]", row).value = path;
-  if (work) {
+  if (method === "resource") $("[data-part=fields]", row).value = [work, ...fields].filter(Boolean).join(" ");
+  else if (work) {
     const [kind, ms] = work.split("=");
     $("[data-part=kind]", row).value = kind;
     $("[data-part=ms]", row).value = ms;
@@ -107,6 +115,8 @@ function addRouteRow(text = "") {
       addParam(row);
     }
   });
+  $("[data-part=method]", row).addEventListener("change", () => showKind(row));
+  showKind(row);
   $("#routes").append(row);
   return row;
 }
@@ -191,7 +201,8 @@ function showRefusals() {
   }
 }
 
-function showError(message, field) {
+// The CLI's message in the notice; beside the field refused on its own, that field's own message.
+function showError(message, field, own) {
   for (const note of $$(".error")) note.hidden = true;
   for (const input of $$(".invalid")) input.classList.remove("invalid");
   const notice = $("#notice");
@@ -205,7 +216,7 @@ function showError(message, field) {
   if (!target && last) target = last.closest(".choice, section")?.querySelector(".error");
   if (target) {
     target.hidden = false;
-    target.textContent = message;
+    target.textContent = (target.dataset.errorFor.split(":")[0] === field && own) || message;
   }
   if (last) last.classList.add("invalid");
   notice.hidden = false;
@@ -405,7 +416,7 @@ async function update() {
   if (ticket !== pending) return;
   document.body.dataset.state = ok ? "ok" : "refused";
   if (!ok) {
-    showError(body.error, body.field);
+    showError(body.error, body.field, body.field_error);
     return;
   }
   answers = body.answers;
@@ -430,7 +441,7 @@ async function applyLink() {
   for (let tries = 0; tries < 20; tries++) {
     const { ok, body } = await getJSON(`/api/command?${query()}`);
     if (ok || !body.field) break;
-    dropped.push(...params.getAll(body.field).map((v) => `${body.field}=${v} (${body.error})`));
+    dropped.push(...params.getAll(body.field).map((v) => `${body.field}=${v} (${body.field_error})`));
     params.delete(body.field);
   }
   if (dropped.length) $("#notice").dataset.unapplied = `Not applied from the link: ${dropped.join("; ")}`;

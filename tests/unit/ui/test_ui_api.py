@@ -122,6 +122,37 @@ def test_a_refusal_names_the_field_whose_value_alone_is_refused(client, query, f
 
 
 @pytest.mark.parametrize(
+    ("query", "field", "args"),
+    [
+        # The whole query's refusal is the route's; the name is listed with its own.
+        pytest.param("name=%3Ca%3E&route=GET+/%3Cx%3E", "name", ["<a>"], id="name-not-route"),
+        # The whole query's refusal is the port's; the setting is judged with its middleware.
+        pytest.param(
+            "set=cors.origins%3D%3Cs%3E&port=x&middleware=cors",
+            "set",
+            ["-m", "cors", "--set", "cors.origins=<s>"],
+            id="set-with-its-middleware",
+        ),
+        pytest.param("port=x&middleware=corz", "middleware", ["-m", "corz"], id="middleware-first"),
+    ],
+)
+def test_the_refused_field_comes_with_its_own_message(client, query, field, args):
+    code, stderr = run_main("new", "both", *args, "--no-input")
+    assert code == 2
+    answer = client.get(f"/api/command?{query}").json
+    assert answer["error"] != answer["field_error"]
+    assert (answer["field"], f"dualgen: error: {answer['field_error']}\n") == (field, stderr)
+
+
+def test_a_bad_switch_and_a_name_given_twice_are_their_fields(client):
+    answers = [client.get(f"/api/command?{q}").json for q in ("debug=maybe", "name=a&name=b")]
+    assert [(a["field"], a["field_error"]) for a in answers] == [
+        ("debug", "parameter debug 'maybe' must be true or false"),
+        ("name", "parameter 'name' is given twice; it takes one value"),
+    ]
+
+
+@pytest.mark.parametrize(
     ("query", "message"),
     [
         pytest.param(
@@ -274,3 +305,15 @@ def test_requests_at_the_same_time_all_get_their_answer(client):
     assert zips[0].data == zips[3].data
     # A hook that ran while another render had moved into the template deleted its files.
     assert sorted(templates_dir().rglob("*")) == before
+
+
+def test_a_unicode_line_break_is_refused_never_trimmed_away(client):
+    # Python's str.strip() takes NEL (U+0085) for white space; the page trims only ASCII blanks,
+    # so the CLI sees the value and refuses it, as `dualgen new --host` does.
+    code, stderr = run_main("new", "both", "--host", "1.2.3.4\x85", "--no-input")
+    assert code == 2
+    answer = client.get("/api/command?host=1.2.3.4%C2%85&port=%208080%0A")
+    assert (answer.status_code, f"dualgen: error: {answer.json['error']}\n") == (400, stderr)
+    assert client.get("/api/command?port=%208080%0A").json["command"] == (
+        "dualgen new both --port 8080 --no-input"
+    )
