@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -225,13 +226,30 @@ def _compiled_templates_shared(template: Path) -> Iterator[None]:
 
     modules = (generate, prompt)
     made = [module.create_env_with_context for module in modules]
+    binary = generate.is_binary
     for module in modules:
         module.create_env_with_context = lambda context: _environment(context, template)
+    generate.is_binary = _is_binary
     try:
         yield
     finally:
         for module, create in zip(modules, made, strict=True):
             module.create_env_with_context = create
+        generate.is_binary = binary
+
+
+def _is_binary(path: str) -> bool:
+    """binaryornot's verdict on a template file (cookiecutter copies a binary one as it is),
+    read once per version of the file rather than once per project."""
+    found = os.stat(path)
+    return _binary(os.path.abspath(path), found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _binary(path: str, mtime_ns: int, size: int) -> bool:
+    from binaryornot.check import is_binary
+
+    return bool(is_binary(path))
 
 
 @contextmanager

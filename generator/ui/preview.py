@@ -46,13 +46,28 @@ def tree(spec: ProjectSpec, framework: str) -> Tree:
         with _lock:
             if key in _trees:  # rendered while this request waited
                 return _trees[key]
-        with tempfile.TemporaryDirectory(prefix="dualgen-ui-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="dualgen-ui-", dir=scratch_root()) as tmp:
             found = read_tree(render_tree(spec, framework, Path(tmp)), framework)
     with _lock:
         _trees[key] = found
         while len(_trees) > KEPT:
             _trees.popitem(last=False)
     return found
+
+
+#: A folder in memory (Linux's tmpfs) for the scratch renders: a preview writes every file of
+#: both trees, reads them back and removes them, and on a disk that is most of its time.
+MEMORY = Path("/dev/shm")
+
+
+def scratch_root() -> str | None:
+    """Where a preview renders: the memory folder when there is one that this user can write
+    (a private folder is made in it, as in /tmp), unless TMPDIR names a folder; else the
+    system's temporary folder."""
+    import os
+
+    usable = MEMORY.is_dir() and os.access(MEMORY, os.W_OK | os.X_OK)
+    return str(MEMORY) if usable and not os.environ.get("TMPDIR") else None
 
 
 def comparison(spec: ProjectSpec) -> Comparison:

@@ -1,5 +1,6 @@
 """Nothing is ever lost: a failure at any point leaves the destination exactly as it was."""
 
+import os
 import shutil
 import signal
 from pathlib import Path
@@ -103,3 +104,35 @@ def test_the_cookiecutter_internals_render_relies_on_keep_their_shape():
     # compiled once per process (render.COMPILED) is lost.
     assert "create_env_with_context(" in inspect.getsource(generate.generate_files)
     assert "create_env_with_context(" in inspect.getsource(prompt.prompt_for_config)
+    # generate_file asks binaryornot through this module name (render keeps the verdicts).
+    assert "if is_binary(infile):" in inspect.getsource(generate.generate_file)
+
+
+def test_a_binary_template_file_is_judged_once_per_version_and_by_its_whole_path(
+    tmp_path, monkeypatch
+):
+    import cookiecutter.generate as generate
+
+    from generator.render import _is_binary
+
+    for folder, content in (("a", b"plain text\n"), ("b", b"\x89PNG\r\n\x1a\n\x00\x00\x01")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same-name").write_bytes(content)
+    verdicts = []
+    for folder in ("a", "b", "a"):
+        monkeypatch.chdir(tmp_path / folder)  # cookiecutter names a file from its template
+        verdicts.append(_is_binary("same-name"))
+    # A file changed in place gets a verdict of its own: another size at the same time, or the
+    # same size (as the text first judged) at another time.
+    changed = tmp_path / "a" / "same-name"
+    when = changed.stat().st_mtime_ns
+    for content, at in (
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x01\x02", when),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x01", when + 10**9),
+    ):
+        changed.write_bytes(content)
+        os.utime(changed, ns=(at, at))
+        verdicts.append(_is_binary("same-name"))
+    assert verdicts == [False, True, False, True, True]
+    shown = render_module.render_tree(spec.build({"name": "x"}), "flask", tmp_path / "out")
+    assert shown.is_dir() and generate.is_binary.__module__ == "binaryornot.check"
