@@ -57,6 +57,8 @@ class Side:
     dev_packages: tuple[str, ...] = ()
     #: Added when the choice's storage setting names Redis rather than memory://.
     redis_packages: tuple[str, ...] = ()
+    #: Added by the engine the choice's database URL names: (URL scheme, packages) pairs.
+    engine_packages: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
