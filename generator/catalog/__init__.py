@@ -289,6 +289,32 @@ def storage_var(choice: Choice) -> str:
     return next((choice.setting_var(s) for s in choice.settings if s.kind == "storage"), "")
 
 
+def _choices_context(framework: str) -> dict[str, object]:
+    """What the templates read of each choice: cookiecutter.json's `_catalog`."""
+    return {
+        choice.var: {
+            "key": choice.key,
+            "kind": "middleware" if choice in MIDDLEWARE else "config",
+            "title": choice.title,
+            "help": choice.help,
+            "packages": list(choice.side(framework).packages),
+            "dev_packages": list(choice.side(framework).dev_packages),
+            "redis_packages": list(choice.side(framework).redis_packages),
+            "storage_var": storage_var(choice),
+            "engine_packages": {
+                engine: list(names) for engine, names in choice.side(framework).engine_packages
+            },
+            "database_var": database_var(choice),
+            "note": choice.side(framework).note,
+            "settings": [
+                {"var": choice.setting_var(setting), "help": setting.help}
+                for setting in choice.settings
+            ],
+        }
+        for choice in MIDDLEWARE + CONFIG
+    }
+
+
 def cookiecutter_json(framework: str) -> dict[str, object]:
     """The `cookiecutter.json` of a template, derived from this catalog."""
     from ..spec.routes import hello_route, route_contexts
@@ -321,28 +347,7 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
             prompts[var] = f"{choice.title}: {setting.help}"
     context["_dualgen"] = {"routes": route_contexts([hello_route()]), "resources": []}
     context["_pins"] = PINS[framework]
-    context["_catalog"] = {
-        choice.var: {
-            "key": choice.key,
-            "kind": "middleware" if choice in MIDDLEWARE else "config",
-            "title": choice.title,
-            "help": choice.help,
-            "packages": list(choice.side(framework).packages),
-            "dev_packages": list(choice.side(framework).dev_packages),
-            "redis_packages": list(choice.side(framework).redis_packages),
-            "storage_var": storage_var(choice),
-            "engine_packages": {
-                engine: list(names) for engine, names in choice.side(framework).engine_packages
-            },
-            "database_var": database_var(choice),
-            "note": choice.side(framework).note,
-            "settings": [
-                {"var": choice.setting_var(setting), "help": setting.help}
-                for setting in choice.settings
-            ],
-        }
-        for choice in MIDDLEWARE + CONFIG
-    }
+    context["_catalog"] = _choices_context(framework)
     # One file until there are several routes or a resource (or a route that simulates work,
     # which needs an import or a helper module); then an app factory and blueprints, or routers.
     context["__layout"] = (

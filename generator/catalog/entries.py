@@ -38,8 +38,8 @@ class Setting:
     minimum: int = 1
     maximum: int = 10**9
     #: How spec checks a value (spec.values._SETTING_CHECKS): "number" (minimum..maximum), "origins"
-    #: (a list of origins), "storage" (memory:// or a Redis URL), "database" (a SQLite URL) or
-    #: "choice" (one of `choices`).
+    #: (a list of origins), "storage" (memory:// or a Redis URL), "database" (a SQLite or
+    #: PostgreSQL URL) or "choice" (one of `choices`).
     kind: str = "number"
     choices: tuple[str, ...] = ()
 
