@@ -70,9 +70,22 @@ def finish_interrupted(directory: Path) -> list[str]:
 def fresh_database(spec: ProjectSpec) -> Iterator[dict[str, str]]:
     """While the block runs, what a check adds to the environment of a project's server so that
     it starts with an empty database of its own, a SQLite file in a temporary folder, rather
-    than the project's (the resources' exchanges begin with an empty list and item id 1)."""
+    than the project's (the resources' exchanges begin with an empty list and item id 1).
+
+    A PostgreSQL project's server gets the database DATABASE_URL names in this environment,
+    with its user and password (dualgen makes no database on a server): it must be empty.
+    Raises UsageError when DATABASE_URL names no PostgreSQL database."""
     if "database" not in spec.middleware:
         yield {}
+        return
+    if str(spec.setting("database", "url")).startswith("postgresql:"):
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise UsageError(
+                "this project keeps its items in PostgreSQL: set DATABASE_URL to an empty "
+                "database for the check, like postgresql://USER:PASSWORD@HOST:5432/DATABASE"
+            )
+        yield {"DATABASE_URL": url}
         return
     with tempfile.TemporaryDirectory(prefix="dualgen-database-") as folder:
         yield {"DATABASE_URL": f"sqlite:///{Path(folder, 'check.db').resolve()}"}

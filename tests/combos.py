@@ -215,4 +215,18 @@ RENDER_ONLY: dict[str, dict[str, object]] = {
         "env-file": True,
         "tests": True,
     },
+    # PostgreSQL (issue 26, M3): compose.yaml's db service; served in test_resources_postgres.
+    "postgres-compose": {
+        "name": "stock",
+        "middleware": ["logging", "database", "error-handlers"],
+        "settings": {"database": {"url": "postgresql://db.internal:5433/stock"}},
+        "routes": [
+            {
+                "resource": "/items",
+                "fields": {"name": "str", "count": "int?", "price": "float?", "ready": "bool?"},
+            }
+        ],
+        "docker": True,
+        "env-file": True,
+    },
 }

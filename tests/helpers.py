@@ -29,11 +29,15 @@ def require_tools(*names: str) -> None:
         missing(f"{', '.join(absent)} not found on PATH")
 
 
-def run_dualgen(*args: str, cwd: Path, check: bool = False) -> subprocess.CompletedProcess:
-    """Run the CLI as a user does: a separate process, with main()'s error handling."""
+def run_dualgen(
+    *args: str, cwd: Path, check: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the CLI as a user does: a separate process, with main()'s error handling, in this
+    environment or `env`."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,

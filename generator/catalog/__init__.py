@@ -39,6 +39,7 @@ PINS: dict[str, dict[str, str]] = {
         "redis": "7.4.1",
         "flask-sqlalchemy": "3.1.1",
         "flask-migrate": "4.1.0",
+        "psycopg": "3.3.9",
         "pytest": "9.2.0",
     },
     "express": {
@@ -53,6 +54,7 @@ PINS: dict[str, dict[str, str]] = {
         "redis": "6.3.1",
         "knex": "3.3.0",
         "better-sqlite3": "12.11.1",
+        "pg": "8.23.1",
         "supertest": "7.3.2",
     },
 }
@@ -88,6 +90,8 @@ DEPENDENCY_MODULES = (
     "ordered_set",
     "packaging",
     "pluggy",
+    "psycopg",
+    "psycopg_binary",
     "py",
     "pygments",
     "pytest",
@@ -239,6 +243,9 @@ def packages(
         names.extend(side.dev_packages if dev else side.packages)
         if not dev and uses_redis((settings or {}).get(key, {})):
             names.extend(side.redis_packages)
+        if not dev and side.engine_packages:
+            engine = database_engine(CHOICES[key], (settings or {}).get(key, {}))
+            names.extend(dict(side.engine_packages).get(engine, ()))
     if framework == "flask" and not dev and "production-server" in choices:
         names.extend(worker_packages(choices, settings or {}))
     return {name: pins[name] for name in dict.fromkeys(names)}
@@ -263,9 +270,49 @@ def uses_redis(settings: dict[str, object]) -> bool:
     return str(where).startswith(("redis://", "rediss://"))
 
 
+def database_engine(choice: Choice, settings: dict[str, object]) -> str:
+    """The engine a choice's database URL setting names (its scheme: sqlite, postgresql), the
+    setting's default when it is not given; "" for a choice without one."""
+    setting = next((s for s in choice.settings if s.kind == "database"), None)
+    if setting is None:
+        return ""
+    return str(settings.get(setting.key, setting.default)).partition(":")[0]
+
+
+def database_var(choice: Choice) -> str:
+    """The cookiecutter variable of a choice's database URL setting, or ""."""
+    return next((choice.setting_var(s) for s in choice.settings if s.kind == "database"), "")
+
+
 def storage_var(choice: Choice) -> str:
     """The cookiecutter variable of a choice's storage setting (memory:// or Redis), or ""."""
     return next((choice.setting_var(s) for s in choice.settings if s.kind == "storage"), "")
+
+
+def _choices_context(framework: str) -> dict[str, object]:
+    """What the templates read of each choice: cookiecutter.json's `_catalog`."""
+    return {
+        choice.var: {
+            "key": choice.key,
+            "kind": "middleware" if choice in MIDDLEWARE else "config",
+            "title": choice.title,
+            "help": choice.help,
+            "packages": list(choice.side(framework).packages),
+            "dev_packages": list(choice.side(framework).dev_packages),
+            "redis_packages": list(choice.side(framework).redis_packages),
+            "storage_var": storage_var(choice),
+            "engine_packages": {
+                engine: list(names) for engine, names in choice.side(framework).engine_packages
+            },
+            "database_var": database_var(choice),
+            "note": choice.side(framework).note,
+            "settings": [
+                {"var": choice.setting_var(setting), "help": setting.help}
+                for setting in choice.settings
+            ],
+        }
+        for choice in MIDDLEWARE + CONFIG
+    }
 
 
 def cookiecutter_json(framework: str) -> dict[str, object]:
@@ -300,24 +347,7 @@ def cookiecutter_json(framework: str) -> dict[str, object]:
             prompts[var] = f"{choice.title}: {setting.help}"
     context["_dualgen"] = {"routes": route_contexts([hello_route()]), "resources": []}
     context["_pins"] = PINS[framework]
-    context["_catalog"] = {
-        choice.var: {
-            "key": choice.key,
-            "kind": "middleware" if choice in MIDDLEWARE else "config",
-            "title": choice.title,
-            "help": choice.help,
-            "packages": list(choice.side(framework).packages),
-            "dev_packages": list(choice.side(framework).dev_packages),
-            "redis_packages": list(choice.side(framework).redis_packages),
-            "storage_var": storage_var(choice),
-            "note": choice.side(framework).note,
-            "settings": [
-                {"var": choice.setting_var(setting), "help": setting.help}
-                for setting in choice.settings
-            ],
-        }
-        for choice in MIDDLEWARE + CONFIG
-    }
+    context["_catalog"] = _choices_context(framework)
     # One file until there are several routes or a resource (or a route that simulates work,
     # which needs an import or a helper module); then an app factory and blueprints, or routers.
     context["__layout"] = (

@@ -38,8 +38,8 @@ class Setting:
     minimum: int = 1
     maximum: int = 10**9
     #: How spec checks a value (spec.values._SETTING_CHECKS): "number" (minimum..maximum), "origins"
-    #: (a list of origins), "storage" (memory:// or a Redis URL), "database" (a SQLite URL) or
-    #: "choice" (one of `choices`).
+    #: (a list of origins), "storage" (memory:// or a Redis URL), "database" (a SQLite or
+    #: PostgreSQL URL) or "choice" (one of `choices`).
     kind: str = "number"
     choices: tuple[str, ...] = ()
 
@@ -57,6 +57,8 @@ class Side:
     dev_packages: tuple[str, ...] = ()
     #: Added when the choice's storage setting names Redis rather than memory://.
     redis_packages: tuple[str, ...] = ()
+    #: Added by the engine the choice's database URL names: (URL scheme, packages) pairs.
+    engine_packages: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,8 @@ def _refusals(spec: ProjectSpec, resource: Resource) -> list[Exchange]:
 
 
 def _out_of_bounds(resource: Resource) -> list[Exchange]:
-    """A text too long and an integer too large, where the resource has such fields."""
+    """A text too long, a text with NUL and an integer too large, where the resource has such
+    fields."""
     fields, sample = resource.fields, resource.sample_item()
     found: list[Exchange] = []
     texts = [f for f in fields if f.type == "str"]
@@ -156,6 +157,14 @@ def _out_of_bounds(resource: Resource) -> list[Exchange]:
                 resource,
                 {**sample, texts[0].name: "é" * (MAX_STRING + 1)},
                 [_error(texts[0].name, f"must be at most {MAX_STRING} characters")],
+            )
+        )
+        found.append(
+            _invalid(
+                "a text with NUL",  # PostgreSQL's text cannot hold it: refused in every storage
+                resource,
+                {**sample, texts[0].name: "a\u0000b"},
+                [_error(texts[0].name, "must not contain the NUL character (U+0000)")],
             )
         )
     numbers = [f for f in fields if f.type == "int"]

@@ -220,17 +220,44 @@ _NAME = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}"
 _SQLITE_URL = re.compile(rf"sqlite:///({_NAME}|(?:/{_NAME}){{1,10}})")
 
 
+# postgresql:// and a host (a name, IPv4, or IPv6 in brackets), a port, a database name. No
+# user, password or query: credentials belong in DATABASE_URL at run time, never in the code.
+_POSTGRESQL_URL = re.compile(
+    r"postgresql://(?P<host>\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.-]{1,253})"
+    r"(?::(?P<port>[0-9]{1,5}))?/(?P<db>[A-Za-z_][A-Za-z0-9_-]{0,62})"
+)
+# What a URL with credentials looks like: user@ or user:password@ after the scheme.
+_CREDENTIALS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@")
+
+
 def _check_database(where: str, setting: catalog.Setting, value: object) -> str:
-    """A SQLite URL: sqlite:///NAME (a file in the project) or sqlite:////ABSOLUTE/PATH, of
-    plain names (no .., no spaces, no query)."""
-    found = _SQLITE_URL.fullmatch(value) if isinstance(value, str) else None
-    if found is None:
+    """A SQLite URL, sqlite:///NAME (a file in the project) or sqlite:////ABSOLUTE/PATH, of
+    plain names (no .., no spaces, no query); or a PostgreSQL URL without credentials,
+    postgresql://HOST[:PORT]/DATABASE, normalised."""
+    if isinstance(value, str) and _CREDENTIALS.match(value):
+        raise SpecError(
+            f"{where} must not hold a user or password: put them in DATABASE_URL at run time "
+            "(postgresql://USER:PASSWORD@HOST/DATABASE) and write postgresql://HOST/DATABASE here"
+        )
+    if isinstance(value, str) and _SQLITE_URL.fullmatch(value):
+        return value
+    found = _POSTGRESQL_URL.fullmatch(value) if isinstance(value, str) else None
+    host: str = found and found["host"]  # type: ignore[assignment]  # None only without a match
+    if found and host.startswith("["):
+        try:
+            host = f"[{ipaddress.IPv6Address(host[1:-1])}]"
+        except ValueError:
+            found = None
+    elif found and not _HOSTNAME.fullmatch(host):
+        found = None
+    if found is None or int(found["port"] or 5432) not in PORTS:
         raise SpecError(
             f"{where} {value!r} is not a SQLite URL like sqlite:///app.db (a file name) or "
-            "sqlite:////var/lib/app/app.db (an absolute path) of letters, digits and _ . -; "
-            "PostgreSQL is not offered yet"
+            "sqlite:////var/lib/app/app.db (an absolute path) of letters, digits and _ . -, "
+            "nor a PostgreSQL URL like postgresql://localhost:5432/app"
         )
-    return str(value)
+    port = f":{int(found['port'])}" if found["port"] else ""
+    return f"postgresql://{host}{port}/{found['db']}"
 
 
 def _check_one_of(where: str, setting: catalog.Setting, value: object) -> str:

@@ -51,3 +51,21 @@ def prettier() -> Path:
             env=dict(os.environ),
         )
     return binary
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the whole session (tests/integration/postgres.py):
+    `postgres.create_database()` gives each test a fresh database's URL. Missing PostgreSQL
+    skips the test, or fails it with CI=true."""
+    from tests.helpers import missing
+    from tests.integration import postgres as pg
+
+    reason = pg.missing_reason()
+    if reason:
+        missing(reason)
+    server = pg.start()
+    try:
+        yield server
+    finally:
+        server.stop()

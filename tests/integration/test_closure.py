@@ -14,10 +14,17 @@ VENV_OWN = {"_distutils_hack", "pip", "pkg_resources", "setuptools", "wrapt-stub
 
 
 def test_dependency_modules_match_the_installed_closure_of_every_flask_pin(tmp_path):
-    # Redis for the rate limit, events: gunicorn's gevent worker, and a database.
+    # Redis for the rate limit, events: gunicorn's gevent worker, and a PostgreSQL database.
     redis = {"rate-limit": {"storage": "redis://localhost:6379"}}
+    postgresql = {"database": {"url": "postgresql://localhost/app"}}
     spec = build({"preset": "production", "tests": True, "settings": redis})
-    spec = build({**spec.answers(), "middleware": [*spec.middleware, "events", "database"]})
+    spec = build(
+        {
+            **spec.answers(),
+            "middleware": [*spec.middleware, "events", "database"],
+            "settings": spec.settings | postgresql,
+        }
+    )
     pinned = catalog.packages("flask", spec.choices(), settings=spec.settings)
     assert set(pinned) | {"pytest"} == set(catalog.PINS["flask"])
     (project,) = render(spec, ("flask",), tmp_path)

@@ -199,6 +199,60 @@ def test_compose_starts_the_app_with_its_redis(framework, projects):
         }
     }
     assert "docker compose up --build" in (project / "README.md").read_text(encoding="utf-8")
-    # Only Docker with Redis storage has one.
+    # Only Docker with Redis storage or PostgreSQL has one.
     with_compose = sorted(k for k, p in projects.items() if (p / "compose.yaml").exists())
-    assert with_compose == ["redis-compose/express", "redis-compose/flask"]
+    assert with_compose == [
+        "postgres-compose/express",
+        "postgres-compose/flask",
+        "redis-compose/express",
+        "redis-compose/flask",
+    ]
+
+
+@pytest.mark.parametrize("framework", ["flask", "express"])
+def test_compose_starts_the_app_after_its_postgresql_is_ready(framework, projects):
+    """The db service: the official image, its major pinned, a pg_isready health check the app
+    waits for; the password only from the environment (compose refuses to start without it)."""
+    import yaml
+
+    project = projects[f"postgres-compose/{framework}"]
+    text = (project / "compose.yaml").read_text(encoding="utf-8")
+    compose = yaml.safe_load(text)
+    port = 5000 if framework == "flask" else 3000
+    password = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
+    assert compose == {
+        "services": {
+            "app": {
+                "build": ".",
+                "ports": [f"{port}:{port}"],
+                "environment": {
+                    "DATABASE_URL": f"postgresql://${{POSTGRES_USER:-app}}:{password}@db:5432/stock"
+                },
+                "depends_on": {"db": {"condition": "service_healthy"}},
+                "stop_grace_period": "35s",
+            },
+            "db": {
+                "image": "postgres:17-alpine",
+                "environment": {
+                    "POSTGRES_USER": "${POSTGRES_USER:-app}",
+                    "POSTGRES_PASSWORD": password,
+                    "POSTGRES_DB": "stock",
+                },
+                "volumes": ["db-data:/var/lib/postgresql/data"],
+                "healthcheck": {
+                    "test": ["CMD", "pg_isready", "-U", "${POSTGRES_USER:-app}", "-d", "stock"],
+                    "interval": "5s",
+                    "timeout": "3s",
+                    "retries": 5,
+                },
+            },
+        },
+        "volumes": {"db-data": None},
+    }
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "POSTGRES_PASSWORD='a password of yours' docker compose up --build" in readme
+    env_example = (project / ".env.example").read_text(encoding="utf-8").splitlines()
+    assert env_example[-1] == "POSTGRES_PASSWORD="
+    # No SQLite volume in the image: the database is the db service.
+    dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
+    assert "DATABASE_URL" not in dockerfile and "VOLUME" not in dockerfile

@@ -23,7 +23,7 @@ NOT_FOUND = {"error": "Not Found"}
 EMPTY = {"__proto__": None, "constructor": None, "toString": None, "hasOwnProperty": None}
 
 
-HOSTILE_TEXT = "<script>'\"); DROP TABLE x;--\u0000 \U0001f600"
+HOSTILE_TEXT = "<script>'\"); DROP TABLE x;--\u0001 \U0001f600"
 
 
 def error(field, message):
@@ -55,13 +55,33 @@ SEQUENCE = [
     ),
     # Absent optional fields are null, never a value an object inherits.
     ("POST", "/api/things", '{"class": "b"}', 201, item(2, **{"class": "b"})),
-    # Values are data: markup, quotes, NUL and emoji come back as sent.
+    # Values are data: markup, quotes, control characters and emoji come back as sent.
     (
         "POST",
         "/api/things",
         json.dumps({"class": HOSTILE_TEXT}),
         201,
         item(3, **{"class": HOSTILE_TEXT}),
+    ),
+    # NUL is refused in every storage: PostgreSQL's text cannot hold it.
+    (
+        "POST",
+        "/api/things",
+        json.dumps({"class": "a\u0000b"}),
+        422,
+        {"errors": [error("class", "must not contain the NUL character (U+0000)")]},
+    ),
+    (
+        "POST",
+        "/api/things",
+        '{"class": "\\u0000", "__proto__": 1}',
+        422,
+        {
+            "errors": [
+                error("class", "must not contain the NUL character (U+0000)"),
+                error("__proto__", "must be a string"),
+            ]
+        },
     ),
     # 255 characters fit whatever their UTF-16 length; 256 do not.
     ("POST", "/api/things", json.dumps({"class": "\U0001f600" * 255}), 201, None),

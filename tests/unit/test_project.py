@@ -14,7 +14,7 @@ import pytest
 
 from generator import journal, spec
 from generator.cli import main
-from generator.errors import DestinationError
+from generator.errors import DestinationError, UsageError
 from generator.files import OWNER_FILE, claim_path
 from generator.project import finish_interrupted, load_project
 
@@ -255,6 +255,43 @@ def test_a_check_gives_a_database_server_an_empty_sqlite_file_of_its_own():
     assert not folder.exists()
     with fresh_database(spec.build({"middleware": ["cors"]})) as env:
         assert env == {}
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://app:secret@db:5433/empty", "postgres://app@db/empty"], ids=["pg", "short"]
+)
+def test_a_check_gives_a_postgresql_server_the_database_of_database_url(url, monkeypatch):
+    from generator.project import fresh_database
+
+    stored = spec.build(
+        {
+            "middleware": ["database"],
+            "settings": {"database": {"url": "postgresql://db/shop"}},
+            "routes": [{"resource": "/items", "fields": {"a": "str"}}],
+        }
+    )
+    monkeypatch.setenv("DATABASE_URL", url)
+    with fresh_database(stored) as env:
+        assert env == {"DATABASE_URL": url}
+
+
+@pytest.mark.parametrize("url", [None, "", "sqlite:///x.db", "mysql://db/x"], ids=str)
+def test_a_check_of_a_postgresql_project_without_its_url_is_refused(url, monkeypatch):
+    from generator.project import fresh_database
+
+    stored = spec.build(
+        {"middleware": ["database"], "settings": {"database": {"url": "postgresql://db/shop"}}}
+    )
+    if url is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(UsageError) as refused, fresh_database(stored):
+        pass
+    assert str(refused.value) == (
+        "this project keeps its items in PostgreSQL: set DATABASE_URL to an empty database "
+        "for the check, like postgresql://USER:PASSWORD@HOST:5432/DATABASE"
+    )
 
 
 def test_an_update_killed_with_no_claim_left_is_finished(tmp_path):

@@ -9,7 +9,7 @@ UNUSED = {
     Path('server.js'): {{ not cookiecutter.production_server }},
     Path('Dockerfile'): {{ not cookiecutter.docker }},
     Path('.dockerignore'): {{ not cookiecutter.docker }},
-    Path('compose.yaml'): {{ not (cookiecutter.docker and cookiecutter.rate_limit and cookiecutter.rate_limit_storage.startswith('redis')) }},
+    Path('compose.yaml'): {{ not (cookiecutter.docker and (cookiecutter.rate_limit and cookiecutter.rate_limit_storage.startswith('redis') or cookiecutter.database and cookiecutter.database_url.startswith('postgresql:'))) }},
     Path('.env.example'): {{ not cookiecutter.env_file }},
     Path('work.js'): {{ not cookiecutter._dualgen.routes|selectattr('cpu')|list }},
     Path('static'): {{ not cookiecutter.static }},

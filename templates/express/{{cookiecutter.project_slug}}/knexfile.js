@@ -1,4 +1,27 @@
 {%- set c = cookiecutter -%}
+{%- if c.database_url.startswith('postgresql:') -%}
+'use strict';
+
+// Knex's settings, read by the app (db.js) and by the knex command
+// (npm run migrate). DATABASE_URL in the environment overrides the URL, and
+// gives the user and password that the code never holds:
+// postgresql://USER:PASSWORD@HOST:PORT/DATABASE.
+
+const path = require('node:path');
+
+const DATABASE_URL = {{ c.database_url|jsstr }};
+
+const url = process.env.DATABASE_URL || DATABASE_URL;
+if (!/^postgres(ql)?:\/\//.test(url)) {
+  throw new Error('DATABASE_URL must start with postgresql://');
+}
+
+module.exports = {
+  client: 'pg',
+  connection: url,
+  migrations: { directory: path.join(__dirname, 'migrations') },
+};
+{%- else -%}
 'use strict';
 
 // Knex's settings, read by the app (db.js) and by the knex command
@@ -29,3 +52,4 @@ module.exports = {
     },
   },
 };
+{%- endif %}

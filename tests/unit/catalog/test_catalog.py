@@ -385,3 +385,41 @@ def test_a_summary_shows_lists_hyphenated_settings_and_backslashes_as_given():
         "From https://a.example, https://b.example."
     )
     assert cors.summary_for({}) == "From http://localhost:5173."
+
+
+@pytest.mark.parametrize(
+    ("framework", "url", "expected"),
+    [
+        pytest.param("express", None, ["express", "knex", "better-sqlite3"], id="express-default"),
+        pytest.param(
+            "express", "sqlite:////srv/a.db", ["express", "knex", "better-sqlite3"], id="express"
+        ),
+        pytest.param("express", "postgresql://db/app", ["express", "knex", "pg"], id="express-pg"),
+        pytest.param("flask", None, ["flask", "flask-sqlalchemy", "flask-migrate"], id="flask"),
+        pytest.param(
+            "flask",
+            "postgresql://db/app",
+            ["flask", "flask-sqlalchemy", "flask-migrate", "psycopg"],
+            id="flask-pg",
+        ),
+    ],
+)
+def test_the_database_driver_follows_the_url_engine(framework, url, expected):
+    settings = {"database": {} if url is None else {"url": url}}
+    found = catalog.packages(framework, ["database"], settings=settings)
+    assert list(found) == expected
+    assert found == {name: catalog.PINS[framework][name] for name in expected}
+    assert catalog.packages(framework, ["database"], dev=True, settings=settings) == {}
+    # Another choice's URL-like setting brings no driver.
+    other = {"cors": {"url": "postgresql://db/app"}}
+    assert "pg" not in catalog.packages(framework, ["database", "cors"], settings=other)
+    assert "psycopg" not in catalog.packages(framework, ["database", "cors"], settings=other)
+
+
+def test_database_engine_reads_the_scheme_or_the_default():
+    database = catalog.CHOICES["database"]
+    assert catalog.database_engine(database, {}) == "sqlite"
+    assert catalog.database_engine(database, {"url": "postgresql://h/d"}) == "postgresql"
+    assert catalog.database_engine(catalog.CHOICES["cors"], {"url": "postgresql://h/d"}) == ""
+    assert catalog.database_var(database) == "database_url"
+    assert catalog.database_var(catalog.CHOICES["cors"]) == ""

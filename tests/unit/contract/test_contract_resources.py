@@ -26,6 +26,7 @@ def test_resource_contract_names_and_key_answers():
         "resource /items: ?limit=0",
         "resource /items: a body not JSON",
         "resource /items: a text too long",
+        "resource /items: a text with NUL",
         "resource /items: an integer out of range",
         "resource /items: no such item",
         "resource /items: delete",
@@ -49,6 +50,13 @@ def test_resource_contract_names_and_key_answers():
             {"field": "n", "message": "must be an integer"},
         ]
     }
+    nul = found["resource /items: a text with NUL"]
+    assert (nul.status, json.loads(nul.body), nul.json) == (
+        422,
+        {"name": "a\u0000b", "n": 42},
+        {"errors": [{"field": "name", "message": "must not contain the NUL character (U+0000)"}]},
+    )
+    assert b"\\u0000" in nul.body  # JSON's escape: the body itself holds no NUL byte
     assert (found["resource /items: delete"].status, found["resource /items: delete"].text) == (
         204,
         "",

@@ -479,11 +479,16 @@ def test_a_mistyped_key_gets_the_nearest_one_in_its_one_line_error(
 
 
 # The database choice's URL (issue 26, M2): the SQLite URLs it takes as they are, and the
-# one-line refusal of anything else (a path that leaves the project, a query, PostgreSQL).
+# one-line refusal of anything else (a path that leaves the project, a query); PostgreSQL URLs
+# (M3) without credentials, normalised.
 DATABASE_REFUSAL = (
     "database.url {!r} is not a SQLite URL like sqlite:///app.db (a file name) or "
-    "sqlite:////var/lib/app/app.db (an absolute path) of letters, digits and _ . -; "
-    "PostgreSQL is not offered yet"
+    "sqlite:////var/lib/app/app.db (an absolute path) of letters, digits and _ . -, "
+    "nor a PostgreSQL URL like postgresql://localhost:5432/app"
+)
+CREDENTIALS_REFUSAL = (
+    "database.url must not hold a user or password: put them in DATABASE_URL at run time "
+    "(postgresql://USER:PASSWORD@HOST/DATABASE) and write postgresql://HOST/DATABASE here"
 )
 
 
@@ -531,7 +536,18 @@ def test_sqlite_urls_are_taken_as_they_are(url):
         "sqlite:////" + "/".join(["d"] * 11),
         "sqlite://app.db",
         "SQLITE:///app.db",
-        "postgresql://localhost/shop",
+        "postgres://localhost/shop",
+        "postgresql://localhost",
+        "postgresql://localhost/",
+        "postgresql://localhost:0/shop",
+        "postgresql://localhost:65536/shop",
+        "postgresql://localhost/shop?sslmode=require",
+        "postgresql://localhost/shop/more",
+        "postgresql://localhost/1shop",
+        "postgresql://localhost/" + "s" * 64,
+        "postgresql://-bad-/shop",
+        "postgresql://[::g]/shop",
+        "postgresql://local host/shop",
         "memory://",
         "",
         1,
@@ -553,7 +569,18 @@ def test_sqlite_urls_are_taken_as_they_are(url):
         "too-deep",
         "two-slashes",
         "capitals",
-        "postgresql",
+        "postgres-scheme",
+        "pg-no-database",
+        "pg-empty-database",
+        "pg-port-0",
+        "pg-port-too-big",
+        "pg-query",
+        "pg-path",
+        "pg-digit-first",
+        "pg-name-too-long",
+        "pg-bad-host",
+        "pg-bad-ipv6",
+        "pg-space",
         "memory",
         "empty",
         "number",
@@ -564,6 +591,57 @@ def test_other_database_urls_are_refused_in_one_line(url):
     with pytest.raises(SpecError) as refused:
         spec.build(with_url(url))
     assert str(refused.value) == DATABASE_REFUSAL.format(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("postgresql://localhost/shop", "postgresql://localhost/shop"),
+        ("postgresql://db.internal:5433/shop_2", "postgresql://db.internal:5433/shop_2"),
+        ("postgresql://db:05432/shop", "postgresql://db:5432/shop"),
+        ("postgresql://10.0.0.7:65535/a", "postgresql://10.0.0.7:65535/a"),
+        ("postgresql://[0:0::1]:1/_x-y", "postgresql://[::1]:1/_x-y"),
+        ("postgresql://h/" + "s" * 63, "postgresql://h/" + "s" * 63),
+    ],
+    ids=["plain", "port", "leading-zero", "ipv4-highest-port", "ipv6", "longest-name"],
+)
+def test_postgresql_urls_are_taken_normalised(url, kept):
+    assert spec.build(with_url(url)).settings["database"]["url"] == kept
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://app:secret@db/shop",
+        "postgresql://app@db/shop",
+        "postgresql://:secret@db:5432/shop",
+        "postgres://app:secret@db/shop",
+        "sqlite://user@/app.db",
+    ],
+    ids=["user-password", "user", "password", "postgres-scheme", "sqlite"],
+)
+def test_database_urls_with_credentials_are_refused_without_echoing_them(url):
+    with pytest.raises(SpecError) as refused:
+        spec.build(with_url(url))
+    assert str(refused.value) == CREDENTIALS_REFUSAL
+    assert "secret" not in str(refused.value)
+
+
+def test_a_url_with_a_password_exits_2_in_one_line(tmp_path):
+    url = "postgresql://app:secret@db/shop"
+    code, err = run_main(
+        "new",
+        "flask",
+        "--no-input",
+        "-m",
+        "database",
+        "--set",
+        f"database.url={url}",
+        "-o",
+        str(tmp_path),
+    )
+    assert (code, err) == (2, f"dualgen: error: {CREDENTIALS_REFUSAL}\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_url_reaches_the_templates_as_data():

@@ -58,7 +58,11 @@ SEGMENTS = st.from_regex(r"[A-Za-z0-9._~-]{1,8}", fullmatch=True) | st.sampled_f
 
 #: Values of the settings whose kind is neither a number nor origins.
 STORAGES = ["memory://", "redis://localhost:6379/0", "rediss://cache.example:6380"]
-DATABASES = ["sqlite:///app.db", "sqlite:////var/lib/shop/items.db"]
+DATABASES = [
+    "sqlite:///app.db",
+    "sqlite:////var/lib/shop/items.db",
+    "postgresql://db.internal:5433/shop",
+]
 
 
 def setting_values(setting: catalog.Setting):
