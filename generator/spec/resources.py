@@ -12,6 +12,7 @@ In an answer file a resource is a mapping in `routes`:
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 #: The largest integer both languages hold exactly (JavaScript's Number.MAX_SAFE_INTEGER).
 MAX_INT = 2**53 - 1
+#: Characters in an Alembic revision id (its alembic_version column is a VARCHAR(32)).
+MAX_REVISION = 32
 
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 #: Module names a project may already hold (Flask package modules, Express routes/index.js).
@@ -92,6 +95,18 @@ class Resource:
             name = f"{name}_resource"
         return name
 
+    @property
+    def migration(self) -> str:
+        """The name of its first migration, an Alembic revision id and a Knex file name: keyed
+        by the module, so it stays when other resources come or go (numbers by position
+        would change under a database that has applied them). At most 32 characters, the
+        width of Alembic's alembic_version column: a longer one keeps its start and a hash."""
+        name = f"create_{self.module}"
+        if len(name) <= MAX_REVISION:
+            return name
+        digest = hashlib.sha256(self.module.encode()).hexdigest()[:8]
+        return f"{name[: MAX_REVISION - 9]}_{digest}"
+
     def routes(self) -> list[Route]:
         """The routes the resource answers, for the checks against other routes."""
         item = (Param("id", "int"),)
@@ -116,6 +131,7 @@ class Resource:
         return {
             "path": self.path,
             "module": self.module,
+            "migration": self.migration,
             "router": re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), self.module) + "Router",
             "fields": [
                 {"name": f.name, "type": f.type, "json_type": FIELD_TYPES[f.type]}

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def describe_changes(old: ProjectSpec, new: ProjectSpec) -> list[str]:
-    """What the new answers change, one short line each: '+ middleware cors', '- route GET /x'."""
+    """What the new answers change, one short line each: '+ middleware cors', '- route GET /x',
+    '+ resource /items'."""
     lines = [
         f"{key} {getattr(old, key)!r} -> {getattr(new, key)!r}"
         for key in ("name", "port", "host", "debug", "classic")
@@ -38,6 +39,11 @@ def describe_changes(old: ProjectSpec, new: ProjectSpec) -> list[str]:
     lines += [
         f"~ route {label}" for label in after if label in before and after[label] != before[label]
     ]
+    was = {resource.path: resource for resource in old.resources}
+    now = {resource.path: resource for resource in new.resources}
+    lines += [f"+ {now[path].label}" for path in now if path not in was]
+    lines += [f"- {was[path].label}" for path in was if path not in now]
+    lines += [f"~ {now[path].label}" for path in now if path in was and now[path] != was[path]]
     lines += [f"+ {key}" for key in new.switches if key not in old.switches]
     lines += [f"- {key}" for key in old.switches if key not in new.switches]
     return lines

@@ -42,7 +42,12 @@ module.exports = {
   client: 'better-sqlite3',
   connection: { filename: path.resolve(__dirname, url.slice(SQLITE.length)) },
   useNullAsDefault: true,
-  migrations: { directory: path.join(__dirname, 'migrations') },
+  migrations: {
+    directory: path.join(__dirname, 'migrations'),
+    // A resource removed with dualgen update takes its migration file away (its
+    // table stays): the other migrations, applied or not, still run.
+    disableMigrationsListValidation: true,
+  },
   pool: {
     // WAL mode: readers do not wait for a writer, and the cluster's workers may
     // write (each waits up to 5 s, better-sqlite3's default timeout).

@@ -7,7 +7,7 @@ import pytest
 
 from generator import spec as specs
 from generator.errors import SpecError
-from generator.spec.resources import Field, Resource, parse_entry
+from generator.spec.resources import Field, Resource, parse_entry, parse_resource
 
 ITEMS = "resource /items name:str price:float in_stock:bool?"
 
@@ -89,3 +89,25 @@ def test_two_resources_sharing_a_module_are_refused():
 def test_resource_makes_a_package_project_and_refuses_classic():
     with pytest.raises(SpecError, match="classic"):
         specs.build({"classic": True, "routes": [parse_entry(ITEMS)]})
+
+
+@pytest.mark.parametrize(
+    ("text", "migration"),
+    [
+        ("resource /items a:str", "create_items"),
+        ("resource /api/things a:str", "create_api_things"),
+        # 32 characters exactly: kept whole.
+        ("resource /abcdefghijklmnopqrstuvwxy a:str", "create_abcdefghijklmnopqrstuvwxy"),
+        # 33: its start and a hash of the module, 32 in all.
+        ("resource /abcdefghijklmnopqrstuvwxyz a:str", "create_abcdefghijklmnop_71c480df"),
+        (
+            "resource /a-very-long-path/with-many/segments-in-it a:str",
+            "create_a_very_long_path_2a51431c",
+        ),
+    ],
+)
+def test_a_resource_migration_is_named_after_its_module(text, migration):
+    """Its Alembic revision and Knex file name: stable when other resources come or go, at
+    most 32 characters (alembic_version's column)."""
+    assert parse_resource(text).migration == migration
+    assert parse_resource(text).context()["migration"] == migration

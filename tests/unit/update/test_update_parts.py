@@ -754,3 +754,25 @@ def test_an_install_command_that_cannot_start_is_one_line(tmp_path, monkeypatch)
         f"cannot run `no-such-installer-here install` in {project.resolve()}: "
         "No such file or directory"
     )
+
+
+def test_adding_and_removing_resources_is_described():
+    """A resource added by `update -r 'resource …'` is named, not 'no change to the answers'."""
+    things = {"resource": "/things", "fields": {"name": "str", "price": "float?"}}
+    with_items = updating.new_spec(OLD, {"routes": [things]})
+    assert describe_changes(OLD, with_items) == ["+ resource /things"]
+    changed = updating.new_spec(
+        with_items,
+        {"routes": [{"resource": "/things", "fields": {"name": "str"}}]},
+        remove_routes=["resource /things name:str price:float?"],
+    )
+    assert describe_changes(with_items, changed) == ["~ resource /things"]
+    assert describe_changes(with_items, OLD) == ["- resource /things"]
+
+
+def test_the_summary_of_an_added_resource_names_it(tmp_path):
+    project = render_tree(specs.build({"name": "shop"}), "flask", tmp_path)
+    things = {"resource": "/things", "fields": {"name": "str"}}
+    plan = updating.plan_update(project, {"routes": [things]})
+    first = render_summary(plan, dry_run=True).splitlines()[0]
+    assert first == "Would update shop (flask): + resource /things"

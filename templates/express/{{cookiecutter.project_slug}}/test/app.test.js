@@ -5,7 +5,7 @@
 {%- endfor -%}
 {#- From each chosen middleware's test partial (templates/tests/KEY.js.j2): its constants and
     its tests. -#}
-{%- set constants, tests, loader, builtins, locals = [], [], [], [], [] -%}
+{%- set constants, tests, loader, builtins, locals, before_app, hooks = [], [], [], [], [], [], [] -%}
 {%- for key in middleware -%}
 {%- import 'tests/' ~ key ~ '.js.j2' as partial with context -%}
 {%- for line in (partial.requires() if partial.requires is defined else '').strip().splitlines() -%}
@@ -13,24 +13,40 @@
 {%- endfor -%}
 {%- if partial.constants is defined %}{% set _ = constants.append(partial.constants()|trim) %}{% endif -%}
 {%- if partial.load_app is defined %}{% set _ = loader.append(partial.load_app()|trim) %}{% endif -%}
+{%- if partial.before_app is defined %}{% set _ = before_app.append(partial.before_app()|trim) %}{% endif -%}
+{%- if partial.hooks is defined %}{% set _ = hooks.append(partial.hooks()|trim) %}{% endif -%}
 {%- set written = partial.tests()|trim if partial.tests is defined else '' -%}
 {%- if written %}{% set _ = tests.append(written) %}{% endif -%}
 {%- endfor -%}
+{#- The resources' tests (templates/tests/resources.js.j2): a describe() each. -#}
+{%- if c._dualgen.resources -%}
+{%- import 'tests/resources.js.j2' as resources with context -%}
+{%- set _ = constants.append(resources.constants()|trim) -%}
+{%- set _ = tests.append(resources.tests()|trim) -%}
+{%- endif -%}
+{%- set runner = ['after', 'before'] if hooks else [] -%}
+{%- set _ = runner.append('beforeEach') if loader -%}
+{%- set _ = runner.append('describe') if c._dualgen.resources -%}
+{%- set _ = runner.append('test') -%}
 'use strict';
 
 const assert = require('node:assert/strict');
 {%- for line in builtins %}
 {{ line }}
 {%- endfor %}
-const { {{ 'beforeEach, ' if loader }}test } = require('node:test');
+const { {{ runner|join(', ') }} } = require('node:test');
 
 const request = require('supertest');
+{%- for block in before_app %}
+
+{{ block }}
+{%- endfor %}
 
 {{ loader[0] if loader else "const app = require('../app');" }}
 {%- for line in locals %}
 {{ line }}
 {%- endfor %}
-{%- for block in constants %}
+{%- for block in constants + hooks %}
 
 {{ block }}
 {%- endfor %}

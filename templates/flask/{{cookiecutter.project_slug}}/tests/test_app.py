@@ -26,7 +26,19 @@ def {{ name }}(
 {%- set written = partial.tests()|trim if partial.tests is defined else '' -%}
 {%- if written %}{% set _ = tests.append(written) %}{% endif -%}
 {%- endfor -%}
-{%- set header = [stdlib|unique|sort|join('\n')] if stdlib else [] -%}
+{#- The resources' tests (templates/tests/resources.py.j2): a class each. -#}
+{%- if c._dualgen.resources -%}
+{%- import 'tests/resources.py.j2' as resources with context -%}
+{%- set _ = stdlib.append(resources.imports()|trim) -%}
+{%- set _ = constants.append(resources.constants()|trim) -%}
+{%- set _ = tests.append(resources.tests()|trim) -%}
+{%- endif -%}
+{#- isort's order: `import x` lines, then `from x import y` lines. -#}
+{%- set straight, froms = [], [] -%}
+{%- for line in stdlib|unique|sort -%}
+{%- set _ = (froms if line.startswith('from ') else straight).append(line) -%}
+{%- endfor -%}
+{%- set header = [(straight + froms)|join('\n')] if stdlib else [] -%}
 {%- if raises %}{% set _ = header.append('import pytest') %}{% endif -%}
 {%- if header %}
 {#- ruff's isort: one blank line before a constant, two before a function #}
