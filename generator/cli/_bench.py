@@ -156,6 +156,7 @@ def bench(
 def _bench_streams(connections, rate, duration, servers, output_format, html_file, choices):
     """`dualgen bench --streams`: held event streams (generator.bench.streams)."""
     from ..bench import streams as streaming
+    from ..bench import streams_report
     from ..errors import UsageError
 
     if html_file is not None:
@@ -173,9 +174,9 @@ def _bench_streams(connections, rate, duration, servers, output_format, html_fil
         duration=duration,
         setups=setups,
         progress=progress,
-        command=streaming.command_line(levels, rate, duration, setups),
+        command=streams_report.command_line(levels, rate, duration, setups),
     )
-    render = streaming.render_json if output_format == "json" else streaming.render_text
+    render = streams_report.render_json if output_format == "json" else streams_report.render_text
     click.echo(render(result), nl=False)
 
 
