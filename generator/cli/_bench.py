@@ -121,7 +121,9 @@ def bench(
     from ..bench import page, report
 
     if streams:
-        _bench_streams(connections, rate, duration, servers, output_format, html_file, choices)
+        _bench_streams(
+            connections, rate, duration, servers, output_format, html_file, force, choices
+        )
         return
     levels = benching.parse_concurrency(concurrency)
     setups = benching.parse_setups(servers)
@@ -153,19 +155,19 @@ def bench(
             click.echo(f"Wrote {html_file}")
 
 
-def _bench_streams(connections, rate, duration, servers, output_format, html_file, choices):
+def _bench_streams(connections, rate, duration, servers, output_format, html_file, force, choices):
     """`dualgen bench --streams`: held event streams (generator.bench.streams)."""
+    from .. import files
     from ..bench import streams as streaming
-    from ..bench import streams_report
-    from ..errors import UsageError
+    from ..bench import streams_page, streams_report
 
-    if html_file is not None:
-        raise UsageError("--html is not available with --streams yet; use --format json")
     levels = streaming.parse_connections(connections)
     setups = streaming.parse_stream_setups(servers)
     streaming.check_rate(rate)
     streaming.check_duration(duration)
     answers = _answers_from_options(**choices)
+    if html_file is not None:
+        files.check_output_file(html_file, force=force)
     progress = None if output_format == "json" else (lambda line: click.echo(line, err=True))
     result = streaming.bench_streams(
         answers,
@@ -176,8 +178,12 @@ def _bench_streams(connections, rate, duration, servers, output_format, html_fil
         progress=progress,
         command=streams_report.command_line(levels, rate, duration, setups),
     )
+    if html_file is not None:
+        files.write_file(html_file, streams_page.render_html(result), force=force)
     render = streams_report.render_json if output_format == "json" else streams_report.render_text
     click.echo(render(result), nl=False)
+    if html_file is not None and output_format != "json":
+        click.echo(f"Wrote {html_file}")
 
 
 #: The bench's own options: always written with their values, so that a later default cannot

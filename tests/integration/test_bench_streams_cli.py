@@ -9,10 +9,11 @@ import json
 from tests.helpers import ROOT, run_dualgen
 
 
-def test_a_short_streams_bench_holds_every_stream_and_delivers_every_event():
+def test_a_short_streams_bench_holds_every_stream_and_delivers_every_event(tmp_path):
+    page = tmp_path / "streams.html"
     result = run_dualgen(
         "bench", "--streams", "--connections", "3", "--rate", "2", "--duration", "1",
-        "--servers", "express,gunicorn-gevent", "--format", "json", cwd=ROOT,
+        "--servers", "express,gunicorn-gevent", "--format", "json", "--html", str(page), cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -29,3 +30,6 @@ def test_a_short_streams_bench_holds_every_stream_and_delivers_every_event():
         "dualgen bench --streams --connections 3 --rate 2 --duration 1 "
         "--servers express,gunicorn-gevent"
     )
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<svg") == 4 and "<script" not in html and "src=" not in html
+    assert html.count("<tr>") == 1 + 2, "a row a run under the header"

@@ -45,11 +45,6 @@ from tests.helpers import ROOT, run_main
             "gunicorn-gevent, gunicorn-gthread, flask-dev (with --streams)",
             id="server",
         ),
-        pytest.param(
-            ["--html", "x.html"],
-            "--html is not available with --streams yet; use --format json",
-            id="html",
-        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, message, monkeypatch, tmp_path):
@@ -221,3 +216,42 @@ def test_the_open_file_limit_is_raised_within_the_hard_limit_and_said(
     args = [sys.executable, "-c", RAISE, str(soft), str(hard), str(wanted)]
     done = subprocess.run(args, capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.splitlines() == [note, str(after)]
+
+
+def test_an_existing_html_file_is_refused_before_anything_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "streams.html").write_text("kept", encoding="utf-8")
+    code, err = run_main("bench", "--streams", "--html", "streams.html")
+    assert (code, err) == (
+        2, "dualgen: error: 'streams.html' already exists; use --force to replace it\n"
+    )  # fmt: skip
+    assert (tmp_path / "streams.html").read_text(encoding="utf-8") == "kept"
+
+
+def test_the_html_page_draws_a_chart_of_each_figure_and_holds_the_table():
+    import re
+
+    import markupsafe
+
+    from generator.bench import streams_page
+
+    result = fixed()
+    result.connections = (100, 1000, 10000)
+    result.runs.append(StreamRun("gunicorn-gevent", "flask", 10000))  # nothing measured
+    result.command = "dualgen bench --streams --connections 100,1000"
+    html = streams_page.render_html(result)
+    assert html.count("<svg") == 4 and "<script" not in html and "src=" not in html
+    titles = re.findall(r'<text class="title"[^>]*>([^<]*)</text>', html)
+    assert titles == [title for _, title in streams_page.CHARTS]
+    bars = re.findall(r'<rect class="(express|gunicorn-gevent)"[^>]*><title>([^<]*)</title>', html)
+    assert bars[:4] == [
+        ("express", "Express (one process): 100.0"),
+        ("gunicorn-gevent", "gunicorn gevent: 100.0"),
+        ("express", "Express (one process): 1000.0"),
+        ("gunicorn-gevent", "gunicorn gevent: 1000.0"),
+    ]
+    # held 0 at 10000 is drawn; its latency and memory, never measured, are not.
+    assert len(bars) == 5 + 4 + 4 + 3, bars
+    assert html.count("<tr>") == 1 + len(result.runs)
+    assert str(markupsafe.escape(streams_report.conclusions(result)[-1])) in html
+    assert "dualgen bench --streams --connections 100,1000</code>" in html
