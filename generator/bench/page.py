@@ -6,6 +6,7 @@ highest of its runs when the figure was measured more than once."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +45,7 @@ def chart(bench: Bench, kind: str, metric: str, title: str) -> dict[str, object]
 def bar_chart(
     title: str,
     setups: list[str],
-    groups: list[tuple[object, str]],
+    groups: Sequence[tuple[object, str]],
     figures: dict[tuple[str, object], Figure],
     names: dict[str, str] = SHORT,
 ) -> dict[str, object]:
