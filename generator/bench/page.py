@@ -6,12 +6,14 @@ highest of its runs when the figure was measured more than once."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import KINDS, Bench
 from .report import SHORT, conclusions, header, table_rows
+from .spread import Figure
 
 if TYPE_CHECKING:
     import jinja2
@@ -31,15 +33,27 @@ def _bounds(values: list[float]) -> tuple[float, float]:
 def chart(bench: Bench, kind: str, metric: str, title: str) -> dict[str, object]:
     """A grouped bar chart (log scale) as data for the template: one group per concurrency,
     one bar per server, each with its spread."""
-    setups = [s["key"] for s in bench.setups]
-    figures = {
+    figures: dict[tuple[str, object], Figure] = {
         (run.setup, run.concurrency): run.figure(metric)
         for run in bench.runs
         if run.kind == kind and run.figure(metric).median == run.figure(metric).median
     }
+    groups = [(c, f"{c} connection{'s' * (c != 1)}") for c in bench.concurrency]
+    return bar_chart(title, [s["key"] for s in bench.setups], groups, figures)
+
+
+def bar_chart(
+    title: str,
+    setups: list[str],
+    groups: Sequence[tuple[object, str]],
+    figures: dict[tuple[str, object], Figure],
+    names: dict[str, str] = SHORT,
+) -> dict[str, object]:
+    """A grouped bar chart (log scale) as data for the template (chart.svg.j2): one group per
+    (key, label) of `groups`, one bar per setup with its figure there, and its spread."""
     lo, hi = _bounds([v for f in figures.values() for v in (f.low, f.high)])
     plot = HEIGHT - BOTTOM - TOP
-    group = (WIDTH - LEFT - 10) / max(1, len(bench.concurrency))
+    group = (WIDTH - LEFT - 10) / max(1, len(groups))
     bar = group * 0.8 / max(1, len(setups))
 
     def y(value: float) -> float:
@@ -52,13 +66,12 @@ def chart(bench: Bench, kind: str, metric: str, title: str) -> dict[str, object]
     while tick <= hi * 1.001:
         ticks.append({"y": y(tick), "label": f"{tick:g}"})
         tick *= 10
-    groups, bars = [], []
-    for g, concurrency in enumerate(bench.concurrency):
+    marks, bars = [], []
+    for g, (key, label) in enumerate(groups):
         x0 = LEFT + g * group + group * 0.1
-        label = f"{concurrency} connection{'s' * (concurrency != 1)}"
-        groups.append({"x": round(x0 + group * 0.4, 1), "label": label})
+        marks.append({"x": round(x0 + group * 0.4, 1), "label": label})
         for i, setup in enumerate(setups):
-            figure = figures.get((setup, concurrency))
+            figure = figures.get((setup, key))
             if figure is None:
                 continue
             x, top = x0 + i * bar, y(figure.median)
@@ -73,15 +86,15 @@ def chart(bench: Bench, kind: str, metric: str, title: str) -> dict[str, object]
                     "middle": round(x + (bar - 1) / 2, 1),
                     "low": y(figure.low) if figure.spread else None,
                     "high": y(figure.high) if figure.spread else None,
-                    "title": f"{SHORT.get(setup, setup)}: {figure.median:.1f}{spread}",
+                    "title": f"{names.get(setup, setup)}: {figure.median:.1f}{spread}",
                 }
             )
     legend, x = [], LEFT
     for setup in setups:
-        legend.append({"setup": setup, "x": round(x, 1), "label": SHORT.get(setup, setup)})
-        x += 26 + 5.2 * len(SHORT.get(setup, setup))  # the swatch, the label at 10 px, a gap
+        legend.append({"setup": setup, "x": round(x, 1), "label": names.get(setup, setup)})
+        x += 26 + 5.2 * len(names.get(setup, setup))  # the swatch, the label at 10 px, a gap
     size = {"width": WIDTH, "height": HEIGHT, "left": LEFT, "base": HEIGHT - BOTTOM}
-    return {"title": title, "ticks": ticks, "groups": groups, "bars": bars, "legend": legend,
+    return {"title": title, "ticks": ticks, "groups": marks, "bars": bars, "legend": legend,
             **size}  # fmt: skip
 
 
@@ -97,7 +110,7 @@ def charts(bench: Bench) -> list[dict[str, object]]:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     import jinja2
 
     from ..compare import html as compare_html
@@ -116,7 +129,7 @@ def render_html(bench: Bench) -> str:
     """The page: what the figures say, the article's claims, caveats, the charts, the table and
     the command that runs the same bench again."""
     return (
-        _environment()
+        environment()
         .get_template("bench.html.j2")
         .render(
             bench=bench,

@@ -2,32 +2,34 @@
 event reaches them (the article's "many simultaneous connections" and "real-time" claims).
 
 The user's project is rendered with `events` (in memory, one server process each). For each
-server setup and each number of streams N, one asyncio client on 127.0.0.1 opens N streams on
-`GET /events`, then publishes RATE events a second for DURATION seconds, each carrying the time
-it was sent; every stream notes when it reads it. Measured: the streams held (answered within
-10 s), delivery latency from publish to receipt (p50, p99, max), events delivered of those
-expected, resident memory of the server's processes per held stream, its CPU seconds, and the
-publishes that failed. The client raises its own open-file limit within the hard limit and
-says so when that is too low for N.
+server setup and each number of streams N, a Node client (streams_client.js beside this file:
+plain Node, its http module, on 127.0.0.1) opens N streams on `GET /events`, then publishes RATE
+events a second for DURATION seconds, each carrying the time it was sent; every stream notes
+when it reads it. Measured: the streams held (answered within 10 s), delivery latency from
+publish to receipt (p50, p99, max), events delivered of those expected, resident memory of the
+server's processes per held stream, its CPU seconds, and the publishes that failed. Node cannot
+raise its own open-file limit: this process raises its own within the hard limit before it
+starts the servers and the client, which inherit it, and says what it did. The report is in
+generator.bench.streams_report.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import shlex
+import shutil
+import subprocess
 import tempfile
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 import psutil
 
 from .. import runner
 from .. import spec as specs
-from ..errors import UsageError
+from ..errors import RunError, UsageError
 from . import HOST, Progress, machine
+from . import _load as load_average
 
 DEFAULT_CONNECTIONS = (100, 1000)
 MAX_CONNECTIONS = 20_000
@@ -37,6 +39,8 @@ MAX_DURATION = 300
 OPEN_TIMEOUT = 10
 #: The delivery latency the issue's target names, in ms (p99 at one event a second).
 TARGET_P99_MS = 250
+#: The load client: plain Node, run with `node`.
+CLIENT = Path(__file__).resolve().parent / "streams_client.js"
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,10 @@ class StreamRun:
     kib_per_stream: float | None = None
     cpu_seconds: float = 0.0
     failed_publishes: int = 0
+    #: Held streams the server ended before the client closed them.
+    dropped: int = 0
+    #: The load client's own CPU seconds over the same time as the server's.
+    client_cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -142,19 +150,24 @@ def parse_stream_setups(text: str | None) -> tuple[StreamSetup, ...]:
 
 
 def raise_file_limit(wanted: int) -> str:
-    """Raise this process's open-file limit (the servers inherit it) within the hard limit; a
-    note when it stays below `wanted`, else nothing."""
+    """Raise this process's open-file limit (the servers and the Node client inherit it) to
+    `wanted`, within the hard limit; a note of what it did, or nothing when it was high enough."""
     try:
         import resource
     except ImportError:  # Windows: no such limit to raise
         return ""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = hard if hard != resource.RLIM_INFINITY else max(wanted, soft)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft >= wanted:
+        return ""
     if soft < target:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
     if target < wanted:
-        return f"open files limited to {target} (the hard limit): fewer streams than asked"
-    return ""
+        return (
+            f"open files limited to {target} (the hard limit; {wanted} wanted): fewer streams "
+            "than asked; raise it with ulimit -Hn as root"
+        )
+    return f"open files: the soft limit raised from {soft} to {target} for the servers and client"
 
 
 def events_answers(answers: specs.Answers) -> specs.Answers:
@@ -183,6 +196,7 @@ def bench_streams(
     """Render the project with events, then hold each number of streams against each setup."""
     check_rate(rate)
     check_duration(duration)
+    require_node()
     say = progress or (lambda line: None)
     result = StreamBench(connections, rate, duration, machine=machine(), command=command)
     note = raise_file_limit(max(connections) + 200)
@@ -207,89 +221,85 @@ def bench_streams(
                     production=setup.production,
                     env=dict(setup.env),
                 ) as server:
-                    asyncio.run(_load(server, run, rate, duration))
+                    _load(server, run, rate, duration)
                 result.runs.append(run)
+    result.machine["load_after"] = load_average()
     return result
 
 
-async def open_request(port: int, head: bytes) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """Send a request; its reader after the headers of a 200 or 202, else ConnectionError."""
-    reader, writer = await asyncio.open_connection(HOST, port)
-    writer.write(head)
-    status = await reader.readline()
-    if b" 200 " not in status and b" 202 " not in status:
-        writer.close()
-        raise ConnectionError(status.decode(errors="replace").strip())
-    while (await reader.readline()) not in (b"\r\n", b""):
-        pass
-    return reader, writer
+def open_window(connections: int) -> float:
+    """Seconds the client has to open every stream: OPEN_TIMEOUT + 2, and one more for each
+    thousand streams past the first thousand (it opens at most 256 at once)."""
+    return OPEN_TIMEOUT + 2 + max(0, connections - 1000) / 1000
 
 
-async def _stream(port: int, latencies: list[float], held: list[int]) -> None:
-    head = b"GET /events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n"
-    try:
-        reader, writer = await asyncio.wait_for(open_request(port, head), OPEN_TIMEOUT)
-    except (OSError, TimeoutError, ConnectionError):
-        return
-    held.append(1)
-    try:
-        while line := await reader.readline():
-            if line.startswith(b"data: "):
-                latencies.append(time.time() - json.loads(line[6:])["t"])
-    finally:
-        writer.close()
+def require_node() -> str:
+    """The path of node (the load client runs on it), or a usage error that says so."""
+    found = shutil.which("node")
+    if found is None:
+        raise UsageError("node is not installed: the streams load client runs on Node.js 20+")
+    return found
 
 
-async def publish(port: int) -> bool:
-    body = json.dumps({"event": "tick", "data": {"t": time.time()}}).encode()
-    head = (
-        b"POST /events HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-        b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
-    )
-    try:
-        _, writer = await asyncio.wait_for(open_request(port, head), 5)
-    except (OSError, TimeoutError, ConnectionError):
-        return False
-    writer.close()
-    return True
-
-
-async def _load(server: runner.Server, run: StreamRun, rate: float, duration: int) -> None:
-    """Open the streams, publish for `duration` seconds, and fill `run` with what was seen."""
-    latencies: list[float] = []
-    held: list[int] = []
+def _load(server: runner.Server, run: StreamRun, rate: float, duration: int) -> None:
+    """Run the Node client against the server and fill `run` with what it saw: the server's
+    CPU from the streams held to the last event read, its memory with every stream open."""
+    config = {"host": HOST, "port": server.port, "connections": run.connections, "rate": rate,
+              "duration": duration, "openTimeout": OPEN_TIMEOUT,
+              "openWindow": open_window(run.connections)}  # fmt: skip
     base_kib, _ = _usage(server)
-    tasks = [
-        asyncio.create_task(_stream(server.port, latencies, held)) for _ in range(run.connections)
-    ]
-    deadline = time.monotonic() + OPEN_TIMEOUT + 2  # each answered, or given up after its 10 s
-    while len(held) < run.connections and time.monotonic() < deadline:
-        await asyncio.sleep(0.2)
-    run.held = len(held)
-    _, cpu_before = _usage(server)
-    count = max(1, round(duration * rate))
-    published = 0
-    for _ in range(count):
-        started = time.monotonic()
-        published += await publish(server.port)
-        await asyncio.sleep(max(0.0, 1 / rate - (time.monotonic() - started)))
-    await asyncio.sleep(2)  # the last event's way to every stream
-    kib, cpu = _usage(server)
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as errors,
+        subprocess.Popen(
+            [require_node(), str(CLIENT), json.dumps(config)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        ) as client,
+    ):
+        try:
+            run.held = int(_said(client, "held", errors)["held"])
+            _, cpu_before = _usage(server)
+            done = _said(client, "done", errors)
+            kib, cpu = _usage(server)
+        finally:
+            _stop(client)
     run.cpu_seconds = round(cpu - cpu_before, 2)
     if run.held:
         run.kib_per_stream = round(max(0.0, kib - base_kib) / run.held, 1)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    run.failed_publishes = count - published
-    run.expected = published * run.held
-    run.delivered = len(latencies)
-    ordered = sorted(latencies)
-    if ordered:
-        run.p50_ms, run.p99_ms, run.max_ms = (
-            round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
-            for q in (0.5, 0.99, 1.0)
-        )
+    run.failed_publishes = int(done["failedPublishes"])
+    run.expected, run.delivered = int(done["expected"]), int(done["delivered"])
+    run.dropped = int(done["dropped"])
+    run.client_cpu_seconds = float(done["cpuSeconds"])
+    run.p50_ms, run.p99_ms, run.max_ms = done["p50"], done["p99"], done["max"]
+
+
+def _said(client: subprocess.Popen[str], phase: str, errors: IO[str]) -> dict[str, Any]:
+    """The client's next line, which must be its `phase` line; else RunError with its stderr."""
+    assert client.stdout is not None  # Popen(stdout=PIPE)
+    line = client.stdout.readline()
+    try:
+        said = json.loads(line)
+    except ValueError:
+        said = None
+    if not isinstance(said, dict) or said.get("phase") != phase:
+        errors.seek(0)
+        told = errors.read().strip().splitlines()[-3:] or [f"exit code {client.poll()}"]
+        raise RunError(f"the streams load client stopped before its {phase!r} line: "
+                       + " / ".join(told))  # fmt: skip
+    return said
+
+
+def _stop(client: subprocess.Popen[str]) -> None:
+    """End the client's stdin (it then closes its streams and exits); kill it after 10 s."""
+    try:
+        if client.stdin is not None:
+            client.stdin.close()
+        client.wait(timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        client.kill()
+        client.wait()
 
 
 def _usage(server: runner.Server) -> tuple[float, float]:
@@ -307,93 +317,3 @@ def _usage(server: runner.Server) -> tuple[float, float]:
         except psutil.Error:
             pass
     return rss, cpu
-
-
-HEADERS = ("server", "streams", "held", "p50 ms", "p99 ms", "max ms", "delivered / expected",
-           "KiB per stream", "CPU s", "publishes failed")  # fmt: skip
-
-
-def table_rows(result: StreamBench) -> list[list[str]]:
-    labels = {setup["key"]: setup["label"] for setup in result.setups}
-
-    def ms(value: float | None) -> str:
-        return "-" if value is None else f"{value:.0f}"
-
-    return [
-        [labels.get(run.setup, run.setup), str(run.connections), str(run.held), ms(run.p50_ms),
-         ms(run.p99_ms), ms(run.max_ms), f"{run.delivered} / {run.expected}",
-         ms(run.kib_per_stream), f"{run.cpu_seconds:.2f}", str(run.failed_publishes)]
-        for run in result.runs
-    ]  # fmt: skip
-
-
-def conclusions(result: StreamBench) -> list[str]:
-    """Per setup, the most streams it held with every event delivered and p99 within target;
-    then a verdict on each claim, computed from those figures."""
-    best: dict[str, int] = {}
-    for run in result.runs:
-        whole = run.held == run.connections and run.expected and run.delivered >= run.expected
-        if whole and run.p99_ms is not None and run.p99_ms <= TARGET_P99_MS:
-            best[run.setup] = max(best.get(run.setup, 0), run.connections)
-    labels = {setup["key"]: setup["label"] for setup in result.setups}
-    lines = [
-        f"{labels[key]}: {best[key] if key in best else 'no'} streams held with every event "
-        f"delivered, p99 <= {TARGET_P99_MS} ms"
-        for key in labels
-    ]
-    lines.append(f'"many simultaneous connections": {_verdict(result, best)}')
-    return lines
-
-
-def _verdict(result: StreamBench, best: dict[str, int]) -> str:
-    """Who held more streams within the target; on a tie, who held more streams at all."""
-    express = best.get("express", 0)
-    flask = max((v for key, v in best.items() if key != "express"), default=0)
-    if express != flask:
-        who = "Express" if express > flask else "a Flask server"
-        return f"{who} held more ({express} for Express, {flask} for the best Flask server)"
-    held = {
-        side: max((r.held for r in result.runs if (r.framework == "express") == side), default=0)
-        for side in (True, False)
-    }
-    if held[True] == held[False]:
-        return f"about even at the numbers asked ({express} each)"
-    who = "Express" if held[True] > held[False] else "a Flask server"
-    return (
-        f"cannot tell by the target ({express} each); {who} held more streams open "
-        f"({held[True]} for Express, {held[False]} for the best Flask server)"
-    )
-
-
-def render_text(result: StreamBench) -> str:
-    rows = [list(HEADERS), *table_rows(result)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
-    lines = [
-        "  ".join(
-            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
-        ).rstrip()
-        for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    lines += ["", *conclusions(result), *result.notes]
-    if result.command:
-        lines += ["", f"Run it again: {result.command}"]
-    return "\n".join(lines) + "\n"
-
-
-def render_json(result: StreamBench) -> str:
-    data = asdict(result)
-    data["connections"] = list(result.connections)
-    data["conclusions"] = conclusions(result)
-    return json.dumps(data, indent=2) + "\n"
-
-
-def command_line(
-    connections: tuple[int, ...], rate: float, duration: int, setups: tuple[StreamSetup, ...]
-) -> str:
-    """The `dualgen bench --streams` line that measures the same again."""
-    return shlex.join(
-        ["dualgen", "bench", "--streams", "--connections", ",".join(map(str, connections)),
-         "--rate", f"{rate:g}", "--duration", str(duration),
-         "--servers", ",".join(setup.key for setup in setups)]
-    )  # fmt: skip

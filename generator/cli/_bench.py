@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from typing import Any
 
 import click
 
@@ -121,8 +122,7 @@ def bench(
     from ..bench import page, report
 
     if streams:
-        _bench_streams(connections, rate, duration, servers, output_format, html_file, choices)
-        return
+        return _bench_streams(ctx.params)
     levels = benching.parse_concurrency(concurrency)
     setups = benching.parse_setups(servers)
     benching.check_duration(duration)
@@ -153,18 +153,25 @@ def bench(
             click.echo(f"Wrote {html_file}")
 
 
-def _bench_streams(connections, rate, duration, servers, output_format, html_file, choices):
-    """`dualgen bench --streams`: held event streams (generator.bench.streams)."""
+def _bench_streams(params: dict[str, Any]) -> None:
+    """`dualgen bench --streams`: held event streams (generator.bench.streams), from the
+    command's parameters (what neither the bench nor the report reads: the choices)."""
+    from .. import files
     from ..bench import streams as streaming
-    from ..errors import UsageError
+    from ..bench import streams_page, streams_report
 
-    if html_file is not None:
-        raise UsageError("--html is not available with --streams yet; use --format json")
+    connections, rate, duration, servers = (params[k] for k in _STREAMS_READS)
+    output_format, html_file, force = (params[k] for k in _REPORT)
+    own = {"concurrency", "repeat", "delay_ms", "cpu_ms", "streams", *_STREAMS_READS, *_REPORT}
+    choices = {k: v for k, v in params.items() if k not in own}
+
     levels = streaming.parse_connections(connections)
     setups = streaming.parse_stream_setups(servers)
     streaming.check_rate(rate)
     streaming.check_duration(duration)
     answers = _answers_from_options(**choices)
+    if html_file is not None:
+        files.check_output_file(html_file, force=force)
     progress = None if output_format == "json" else (lambda line: click.echo(line, err=True))
     result = streaming.bench_streams(
         answers,
@@ -173,15 +180,21 @@ def _bench_streams(connections, rate, duration, servers, output_format, html_fil
         duration=duration,
         setups=setups,
         progress=progress,
-        command=streaming.command_line(levels, rate, duration, setups),
+        command=streams_report.command_line(levels, rate, duration, setups),
     )
-    render = streaming.render_json if output_format == "json" else streaming.render_text
+    if html_file is not None:
+        files.write_file(html_file, streams_page.render_html(result), force=force)
+    render = streams_report.render_json if output_format == "json" else streams_report.render_text
     click.echo(render(result), nl=False)
+    if html_file is not None and output_format != "json":
+        click.echo(f"Wrote {html_file}")
 
 
 #: The bench's own options: always written with their values, so that a later default cannot
 #: change what the line runs.
 _OWN = ("concurrency", "duration", "repeat", "delay_ms", "cpu_ms", "servers")
+#: What --streams reads, in the order _bench_streams takes them.
+_STREAMS_READS = ("connections", "rate", "duration", "servers")
 #: What only --streams reads: not written in the line of a wrk bench.
 _STREAMS = ("streams", "connections", "rate")
 #: Where the report goes, not what is measured.

@@ -1,8 +1,6 @@
 import math
 import os
-{%- if cookiecutter.events %}
 import signal
-{%- endif %}
 {%- if cookiecutter.database %}
 import subprocess
 import sys
@@ -60,6 +58,21 @@ keepalive = 0
 worker_class = 'gevent'
 worker_connections = int(os.environ.get('GUNICORN_CONNECTIONS', '1000'))
 {%- endif %}
+
+
+
+def post_fork(server, worker):
+    # A new worker runs the master's signal handlers until gunicorn sets its own
+    # (after the worker class's set-up: gevent's patches take a moment). They
+    # would only note a stop signal in this process's copy of the master, so the
+    # worker would boot and serve on while the master waits out graceful_timeout.
+    # Until gunicorn's handlers are set, a stop signal ends the worker at once:
+    # it has served nothing yet.
+    def stop_at_once(signum, frame):
+        os._exit(0)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+        signal.signal(signum, stop_at_once)
 {%- if cookiecutter.database %}
 
 
