@@ -60,7 +60,6 @@ worker_connections = int(os.environ.get('GUNICORN_CONNECTIONS', '1000'))
 {%- endif %}
 
 
-
 def post_fork(server, worker):
     # A new worker runs the master's signal handlers until gunicorn sets its own
     # (after the worker class's set-up: gevent's patches take a moment). They
