@@ -228,5 +228,6 @@ RENDER_ONLY: dict[str, dict[str, object]] = {
         ],
         "docker": True,
         "env-file": True,
+        "tests": True,
     },
 }

@@ -5,11 +5,11 @@
 {%- endfor -%}
 {#- From each chosen middleware's test partial (templates/tests/KEY.js.j2): its constants and
     its tests. -#}
-{%- set constants, tests, loader, builtins, locals, before_app, hooks = [], [], [], [], [], [], [] -%}
+{%- set constants, tests, loader, builtins, packages, locals, before_app, hooks = [], [], [], [], [], [], [], [] -%}
 {%- for key in middleware -%}
 {%- import 'tests/' ~ key ~ '.js.j2' as partial with context -%}
 {%- for line in (partial.requires() if partial.requires is defined else '').strip().splitlines() -%}
-{%- set _ = (builtins if "require('node:" in line else locals).append(line) -%}
+{%- set _ = (builtins if "require('node:" in line else locals if "require('." in line else packages).append(line) -%}
 {%- endfor -%}
 {%- if partial.constants is defined %}{% set _ = constants.append(partial.constants()|trim) %}{% endif -%}
 {%- if partial.load_app is defined %}{% set _ = loader.append(partial.load_app()|trim) %}{% endif -%}
@@ -36,6 +36,9 @@ const assert = require('node:assert/strict');
 {%- endfor %}
 const { {{ runner|join(', ') }} } = require('node:test');
 
+{%- for line in packages %}
+{{ line }}
+{%- endfor %}
 const request = require('supertest');
 {%- for block in before_app %}
 

@@ -1,4 +1,56 @@
-{%- if cookiecutter.__layout == 'package' and cookiecutter.database -%}
+{%- if cookiecutter.__layout == 'package' and cookiecutter.database_url.startswith('postgresql:') -%}
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+from flask_migrate import upgrade
+from psycopg import sql
+
+from {{ cookiecutter.__package_name }} import create_app
+from {{ cookiecutter.__package_name }}.database import db, sqlalchemy_url
+
+MIGRATIONS = Path(__file__).parent.parent / 'migrations'
+
+
+@pytest.fixture(scope='session')
+def database_url():
+    """The tests' own database beside DATABASE_URL's: its name with _test added, made
+    afresh for the session and dropped at the end."""
+    url = os.environ.get('DATABASE_URL')
+    if not url:
+        pytest.exit(
+            'the tests need a PostgreSQL server: set DATABASE_URL='
+            'postgresql://USER:PASSWORD@HOST:PORT/DATABASE',
+            returncode=2,
+        )
+    parts = urlsplit(url)
+    name = sql.Identifier(f'{parts.path[1:]}_test')
+    with psycopg.connect(url, autocommit=True) as server:
+        server.execute(sql.SQL('DROP DATABASE IF EXISTS {}').format(name))
+        server.execute(sql.SQL('CREATE DATABASE {}').format(name))
+    yield parts._replace(path=f'{parts.path}_test').geturl()
+    with psycopg.connect(url, autocommit=True) as server:
+        server.execute(sql.SQL('DROP DATABASE {} WITH (FORCE)').format(name))
+
+
+@pytest.fixture
+def app(database_url):
+    # The schema from the project's migrations (as flask db upgrade writes it),
+    # and each test starts with empty tables.
+    app = create_app(
+        {'TESTING': True, 'SQLALCHEMY_DATABASE_URI': sqlalchemy_url(database_url)}
+    )
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), x_arg='logging=app')
+    yield app
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+{%- elif cookiecutter.__layout == 'package' and cookiecutter.database -%}
 from pathlib import Path
 
 import pytest
