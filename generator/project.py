@@ -91,10 +91,21 @@ def fresh_database(spec: ProjectSpec) -> Iterator[dict[str, str]]:
         yield {"DATABASE_URL": f"sqlite:///{Path(folder, 'check.db').resolve()}"}
 
 
+#: Seconds between heartbeats on the streams of a server a check starts (EVENTS_HEARTBEAT).
+CHECK_HEARTBEAT = 1
+
+
 def server_env(spec: ProjectSpec, production: bool) -> dict[str, str]:
     """What a check adds to the environment of a project's server: one worker
     (WEB_CONCURRENCY=1) for a production server with a rate limit, whose in-memory counts are
-    per worker, so that the limit a check counts on is the one every request meets."""
-    if production and "rate-limit" in spec.middleware:
-        return {"WEB_CONCURRENCY": "1"}
-    return {}
+    per worker, so that the limit a check counts on is the one every request meets, or with
+    events in memory, which reach the streams of the worker they were posted to; and with
+    events a heartbeat every second (EVENTS_HEARTBEAT), so that a check sees one soon."""
+    env = {}
+    events = "events" in spec.middleware
+    if events:
+        env["EVENTS_HEARTBEAT"] = str(CHECK_HEARTBEAT)
+    in_memory = events and not str(spec.setting("events", "broker")).startswith("redis")
+    if production and ("rate-limit" in spec.middleware or in_memory):
+        env["WEB_CONCURRENCY"] = "1"
+    return env

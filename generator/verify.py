@@ -202,12 +202,14 @@ def verify(
     deadline = started + budget
     starts, left_out = plan(spec)
     env = server_env(spec, production)
+    streams = _stream_starts(spec, starts)
     _plan_notes(result, observe, env, len(starts))
     outputs = []
     try:
-        for batch in starts:
+        for index, batch in enumerate(starts):
             if time.monotonic() >= deadline:
                 _skip_for_time(result, observe, batch, budget)
+                _skip_streams(result, observe, index in streams, budget)
                 continue
             with (
                 fresh_database(spec) as database,
@@ -223,6 +225,8 @@ def verify(
                 result.starts.append(server.timings["start"])
                 observe("start", server)
                 _check_batch(result, observe, batch, server.url, deadline, budget)
+                if index in streams:
+                    _check_streams(result, observe, server.url, deadline, budget)
                 outputs.append(server.output(200))
     finally:
         result.output = "\n".join(text for text in outputs if text)
@@ -231,6 +235,59 @@ def verify(
         result.checks.append(check)
         observe("check", check)
     return result
+
+
+def _stream_starts(spec: ProjectSpec, starts: list[list[Exchange]]) -> set[int]:
+    """Which server start checks the streams too (with events): the last; under a rate
+    limit, one more start of their own, since the last one uses the limit up."""
+    if "events" not in spec.middleware:
+        return set()
+    if "rate-limit" in spec.middleware:
+        starts.append([])
+    return {len(starts) - 1}
+
+
+def _check_streams(
+    result: Verification, observe: Observer, url: str, deadline: float, budget: float
+) -> None:
+    """The stream steps (generator/contract/streams.py), each a check of its own."""
+    from .contract.streams import STREAM_REQUESTS, Scenario
+
+    scenario = Scenario(result.spec, url, deadline)
+    limit = (
+        result.spec.setting("rate-limit", "max") if "rate-limit" in result.spec.middleware else None
+    )
+    if isinstance(limit, int) and limit < STREAM_REQUESTS:
+        reason = f"the stream checks send {STREAM_REQUESTS} requests; the rate limit allows {limit}"
+        for name, _ in scenario.steps():
+            _add(result, observe, Check(_stream_exchange(name), skipped=reason))
+        return
+    for step in scenario.run():
+        if time.monotonic() >= deadline and step.problems:
+            result.out_of_time = True
+            skipped = f"the time budget of {budget:g} s ran out first"
+            _add(result, observe, Check(_stream_exchange(step.name), skipped=skipped))
+            continue
+        _add(result, observe, Check(_stream_exchange(step.name), step.problems))
+
+
+def _skip_streams(result: Verification, observe: Observer, streams: bool, budget: float) -> None:
+    if not streams:
+        return
+    from .contract.streams import Scenario
+
+    reason = f"the time budget of {budget:g} s ran out first"
+    for name, _ in Scenario(result.spec, "", 0).steps():
+        _add(result, observe, Check(_stream_exchange(name), skipped=reason))
+
+
+def _stream_exchange(name: str) -> Exchange:
+    return Exchange(name, "GET", "/events", 200, media_type="text/event-stream")
+
+
+def _add(result: Verification, observe: Observer, check: Check) -> None:
+    result.checks.append(check)
+    observe("check", check)
 
 
 def _check_production(project: Path, spec: ProjectSpec, production: bool) -> None:
@@ -244,7 +301,19 @@ def _check_production(project: Path, spec: ProjectSpec, production: bool) -> Non
 def _plan_notes(result: Verification, observe: Observer, env: dict[str, str], starts: int) -> None:
     """Say what the plan changes: one worker under a rate limit, one start per rate limit."""
     if "WEB_CONCURRENCY" in env:
-        _note(result, observe, "rate limits count per worker; checking with WEB_CONCURRENCY=1")
+        what = (
+            "rate limits count"
+            if "rate-limit" in result.spec.middleware
+            else "events in memory stay"
+        )
+        _note(result, observe, f"{what} per worker; checking with WEB_CONCURRENCY=1")
+    if "EVENTS_HEARTBEAT" in env:
+        seconds = env["EVENTS_HEARTBEAT"]
+        _note(
+            result,
+            observe,
+            f"streams checked with a heartbeat every {seconds} s (EVENTS_HEARTBEAT)",
+        )
     if starts > 1:
         limit = result.spec.setting("rate-limit", "max")
         _note(
