@@ -209,6 +209,8 @@ class RequestSpace:
         kinds = (None, None, None, None, "json", "malformed", "size", "scalar")
         self._kinds = st.sampled_from(kinds + ("event",) * self.streams)
         self._events = st.sampled_from(EVENT_BODIES)
+        #: With events, one request in eight publishes one.
+        self._publishing = st.sampled_from((False,) * 7 + (True,))
         self._malformed = st.sampled_from(MALFORMED)
         self._json = st.sampled_from(JSON_BODIES)
         self._media = st.sampled_from(MEDIA_TYPES)
@@ -301,6 +303,8 @@ class RequestSpace:
     # -- whole requests --------------------------------------------------------------------
 
     def _request(self, draw: st.DrawFn) -> Request:
+        if self.streams and draw(self._publishing):
+            return self._publish(draw)
         path, route = draw(self._paths)
         method = draw(self._methods[route.method if route is not None else None])
         if method == "GET" and self.streams and "events" in unquote(path).lower():
@@ -311,6 +315,13 @@ class RequestSpace:
             body, body_headers, chunked = self._body(draw)
             headers += body_headers
         return Request(method, path, headers, body, chunked)
+
+    def _publish(self, draw: st.DrawFn) -> Request:
+        """POST /events with an event's body (or a near miss), as a client publishes."""
+        headers = self._headers(draw, "POST")
+        body = Body(json.dumps(draw(self._events), ensure_ascii=False).encode())
+        headers += (("Content-Type", "application/json"),)
+        return Request("POST", "/events", headers, body, draw(st.booleans()))
 
     def requests(self) -> st.SearchStrategy[Request]:
         return self._requests
