@@ -149,3 +149,17 @@ def test_a_stream_difference_fails_the_report_and_is_shown():
     data = json.loads(render_json(report))
     assert data["ok"] is False
     assert data["streams"]["differences"][0]["flask"] == ["retry: 3000"]
+
+
+def test_under_a_rate_limit_the_streams_get_a_server_start_of_their_own():
+    from generator.verify import _stream_starts, plan
+
+    limited = spec.build(
+        {"middleware": ["rate-limit", "events"], "settings": {"rate-limit": {"max": 50}}}
+    )
+    starts, _ = plan(limited)
+    assert _stream_starts(limited, starts) == {len(starts) - 1}
+    assert starts[-1] == []
+    plain, _ = plan(EVENTS)
+    assert (_stream_starts(EVENTS, plain), len(plain)) == ({0}, 1)
+    assert _stream_starts(spec.build({}), [[]]) == set()
