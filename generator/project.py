@@ -28,6 +28,7 @@ from .runner.folder import detect_framework as detect_framework
 from .runner.folder import read_manifest as read_manifest
 from .runner.folder import read_text as read_text
 from .spec import ProjectSpec
+from .sse import CHECK_HEARTBEAT
 
 
 def load_project(directory: Path) -> tuple[ProjectSpec, str]:
@@ -89,10 +90,6 @@ def fresh_database(spec: ProjectSpec) -> Iterator[dict[str, str]]:
         return
     with tempfile.TemporaryDirectory(prefix="dualgen-database-") as folder:
         yield {"DATABASE_URL": f"sqlite:///{Path(folder, 'check.db').resolve()}"}
-
-
-#: Seconds between heartbeats on the streams of a server a check starts (EVENTS_HEARTBEAT).
-CHECK_HEARTBEAT = 1
 
 
 def server_env(spec: ProjectSpec, production: bool) -> dict[str, str]:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 #: Seconds one read of a stream may wait for data.
 READ_TIMEOUT = 5.0
+#: Seconds between heartbeats on the streams of a server a check starts (EVENTS_HEARTBEAT).
+CHECK_HEARTBEAT = 1
 
 
 class StreamTimeout(Exception):

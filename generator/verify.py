@@ -16,6 +16,8 @@ reason (`Check.skipped`).
   request, headers over 64 KiB or a body over 1 MiB are the exchange's problem.
 - In production with a rate limit, one worker (WEB_CONCURRENCY=1): the in-memory limiter counts
   per process.
+- With events, the streams (generator/contract/streams.py) are checked on the last start, on
+  one of their own under a rate limit, with a heartbeat every second (EVENTS_HEARTBEAT).
 """
 
 from __future__ import annotations
@@ -208,8 +210,7 @@ def verify(
     try:
         for index, batch in enumerate(starts):
             if time.monotonic() >= deadline:
-                _skip_for_time(result, observe, batch, budget)
-                _skip_streams(result, observe, index in streams, budget)
+                _skip_for_time(result, observe, batch, budget, streams=index in streams)
                 continue
             with (
                 fresh_database(spec) as database,
@@ -222,19 +223,32 @@ def verify(
                     env=env | database,
                 ) as server,
             ):
-                result.starts.append(server.timings["start"])
-                observe("start", server)
-                _check_batch(result, observe, batch, server.url, deadline, budget)
-                if index in streams:
-                    _check_streams(result, observe, server.url, deadline, budget)
+                _check_start(result, observe, batch, server, (deadline, budget), index in streams)
                 outputs.append(server.output(200))
     finally:
         result.output = "\n".join(text for text in outputs if text)
         result.seconds = time.monotonic() - started
     for check in left_out:
-        result.checks.append(check)
-        observe("check", check)
+        _add(result, observe, check)
     return result
+
+
+def _check_start(
+    result: Verification,
+    observe: Observer,
+    batch: list[Exchange],
+    server: runner.Server,
+    time_left: tuple[float, float],
+    streams: bool,
+) -> None:
+    """One server start's exchanges, then (streams) the stream steps; time_left: the
+    deadline and the budget."""
+    result.starts.append(server.timings["start"])
+    observe("start", server)
+    deadline, budget = time_left
+    _check_batch(result, observe, batch, server.url, deadline, budget)
+    if streams:
+        _check_streams(result, observe, server.url, deadline, budget)
 
 
 def _stream_starts(spec: ProjectSpec, starts: list[list[Exchange]]) -> set[int]:
@@ -251,38 +265,18 @@ def _check_streams(
     result: Verification, observe: Observer, url: str, deadline: float, budget: float
 ) -> None:
     """The stream steps (generator/contract/streams.py), each a check of its own."""
-    from .contract.streams import STREAM_REQUESTS, Scenario
+    from .contract.streams import Scenario, skip_reason
 
     scenario = Scenario(result.spec, url, deadline)
-    limit = (
-        result.spec.setting("rate-limit", "max") if "rate-limit" in result.spec.middleware else None
-    )
-    if isinstance(limit, int) and limit < STREAM_REQUESTS:
-        reason = f"the stream checks send {STREAM_REQUESTS} requests; the rate limit allows {limit}"
-        for name, _ in scenario.steps():
-            _add(result, observe, Check(_stream_exchange(name), skipped=reason))
-        return
-    for step in scenario.run():
-        if time.monotonic() >= deadline and step.problems:
+    reason = skip_reason(result.spec) if url else f"the time budget of {budget:g} s ran out first"
+    steps = scenario.run() if reason is None else []
+    for n, (name, _) in enumerate(scenario.steps()):
+        exchange = Exchange(name, "GET", "/events", 200, media_type="text/event-stream")
+        if reason is None and steps[n].problems and time.monotonic() >= deadline:
+            reason = f"the time budget of {budget:g} s ran out first"
             result.out_of_time = True
-            skipped = f"the time budget of {budget:g} s ran out first"
-            _add(result, observe, Check(_stream_exchange(step.name), skipped=skipped))
-            continue
-        _add(result, observe, Check(_stream_exchange(step.name), step.problems))
-
-
-def _skip_streams(result: Verification, observe: Observer, streams: bool, budget: float) -> None:
-    if not streams:
-        return
-    from .contract.streams import Scenario
-
-    reason = f"the time budget of {budget:g} s ran out first"
-    for name, _ in Scenario(result.spec, "", 0).steps():
-        _add(result, observe, Check(_stream_exchange(name), skipped=reason))
-
-
-def _stream_exchange(name: str) -> Exchange:
-    return Exchange(name, "GET", "/events", 200, media_type="text/event-stream")
+        check = Check(exchange, skipped=reason) if reason else Check(exchange, steps[n].problems)
+        _add(result, observe, check)
 
 
 def _add(result: Verification, observe: Observer, check: Check) -> None:
@@ -329,13 +323,20 @@ def _note(result: Verification, observe: Observer, text: str) -> None:
 
 
 def _skip_for_time(
-    result: Verification, observe: Observer, batch: list[Exchange], budget: float
+    result: Verification,
+    observe: Observer,
+    batch: list[Exchange],
+    budget: float,
+    *,
+    streams: bool = False,
 ) -> None:
     result.out_of_time = True
     for exchange in batch:
         check = Check(exchange, skipped=f"the time budget of {budget:g} s ran out first")
         result.checks.append(check)
         observe("check", check)
+    if streams:
+        _check_streams(result, observe, "", 0.0, budget)
 
 
 def _check_batch(

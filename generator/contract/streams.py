@@ -21,8 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..project import CHECK_HEARTBEAT
-from ..sse import Block, Stream, StreamTimeout
+from ..sse import CHECK_HEARTBEAT, Block, Stream, StreamTimeout
 from .events import BODY_LIMIT
 
 if TYPE_CHECKING:
@@ -235,6 +234,14 @@ class Scenario:
 
 JSON = {"Content-Type": "application/json; charset=utf-8"}
 HEADERS = ("Content-Type", "Cache-Control", "X-Accel-Buffering")
+
+
+def skip_reason(spec: ProjectSpec) -> str | None:
+    """Why the scenario cannot run on a server of this spec (a rate limit too low), or None."""
+    limit = spec.setting("rate-limit", "max") if "rate-limit" in spec.middleware else None
+    if isinstance(limit, int) and limit < STREAM_REQUESTS:
+        return f"the scenario sends {STREAM_REQUESTS} requests; the rate limit allows {limit}"
+    return None
 
 
 def body_limit(spec: ProjectSpec) -> int:
