@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 #: Seconds one read of a stream may wait for data.
 READ_TIMEOUT = 5.0
+#: The most text a reader holds of a block not yet ended (a stream that never ends one).
+MAX_PENDING = 1 << 20
 #: Seconds between heartbeats on the streams of a server a check starts (EVENTS_HEARTBEAT).
 CHECK_HEARTBEAT = 1
 
@@ -90,14 +92,12 @@ class Parser:
 def _next_line(text: str) -> tuple[str, int]:
     """The first whole line of `text` and where the next begins; (.., 0) if none is whole yet.
     A CR at the very end waits: an LF may follow it."""
-    for index, char in enumerate(text):
-        if char == "\n":
-            return text[:index], index + 1
-        if char == "\r":
-            if index + 1 == len(text):
-                return "", 0
-            return text[:index], index + 2 if text[index + 1] == "\n" else index + 1
-    return "", 0
+    lf, cr = text.find("\n"), text.find("\r")
+    if cr == -1 or -1 < lf < cr:
+        return (text[:lf], lf + 1) if lf != -1 else ("", 0)
+    if cr + 1 == len(text):
+        return "", 0
+    return text[:cr], cr + 2 if text[cr + 1] == "\n" else cr + 1
 
 
 def parse(text: str) -> list[Block]:
@@ -151,6 +151,8 @@ class Stream:
             except requests.RequestException as error:
                 raise StreamTimeout(f"no more data: {type(error).__name__}") from None
             self._blocks += self._parser.feed(self._decoder.decode(chunk))
+            if len(self._parser.pending) + len(self._parser.block.text()) > MAX_PENDING:
+                raise StreamTimeout(f"a block over {MAX_PENDING} characters, not ended")
         block = self._blocks.pop(0)
         self.transcript.append(block)
         return block

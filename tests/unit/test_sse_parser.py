@@ -3,6 +3,7 @@ ends, comments, fields and blocks, text that arrives in pieces, and the deadline
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -65,9 +66,14 @@ def test_a_lone_cr_at_the_end_waits_for_what_follows():
     assert parser.feed("data: y\n\n") == [Block([("data", "x")]), Block([("data", "y")])]
 
 
+FIRST = b"10\r\nretry: 3000\n\n   \r\n"
+
+
 @pytest.fixture
-def silent_server():
-    """A server that answers a stream's headers and then says nothing."""
+def silent_server(request):
+    """A server that answers a stream's headers and its first chunk, then says nothing more
+    (or what the test's parameter gives)."""
+    more = getattr(request, "param", b"")
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -79,8 +85,11 @@ def silent_server():
         connection.recv(65536)
         connection.sendall(
             b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-            b"Transfer-Encoding: chunked\r\n\r\n10\r\nretry: 3000\n\n   \r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n" + FIRST
         )
+        with contextlib.suppress(OSError):  # the reader may have given up and closed
+            for _ in range(3):
+                connection.sendall(more)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -97,3 +106,14 @@ def test_a_reader_gives_up_at_its_deadline_when_nothing_comes(silent_server):
         with pytest.raises(StreamTimeout):
             stream.block()
     assert stream.transcript == [Block([("retry", "3000")])]
+
+
+LONG = b"%x\r\n%s\r\n" % (1 << 19, b"d" * (1 << 19))
+
+
+@pytest.mark.parametrize("silent_server", [LONG], indirect=True, ids=["1.5 MiB, no line end"])
+def test_a_reader_holds_no_block_past_a_mebibyte(silent_server):
+    with Stream(silent_server, deadline=time.monotonic() + 20) as stream:
+        stream.block()
+        with pytest.raises(StreamTimeout, match="a block over 1048576 characters, not ended"):
+            stream.block()
