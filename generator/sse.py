@@ -141,15 +141,20 @@ class Stream:
         """The next block: an event, the retry: line, or a comment."""
         import requests
 
+        since = time.monotonic()
         while not self._blocks:
             if time.monotonic() >= self.deadline:
-                raise StreamTimeout("nothing more came before the deadline")
+                raise StreamTimeout(f"no block came in {time.monotonic() - since:.1f} s")
             try:
                 chunk = next(self._chunks)
             except StopIteration:
                 raise StreamTimeout("the server ended the stream") from None
             except requests.RequestException as error:
-                raise StreamTimeout(f"no more data: {type(error).__name__}") from None
+                if "timed out" in str(error):
+                    raise StreamTimeout(
+                        f"no block came in {time.monotonic() - since:.1f} s"
+                    ) from None
+                raise StreamTimeout(f"the stream broke off: {type(error).__name__}") from None
             self._blocks += self._parser.feed(self._decoder.decode(chunk))
             if len(self._parser.pending) + len(self._parser.block.text()) > MAX_PENDING:
                 raise StreamTimeout(f"a block over {MAX_PENDING} characters, not ended")

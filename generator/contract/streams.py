@@ -55,6 +55,8 @@ REFUSED: tuple[tuple[str, bytes, int], ...] = (
     ("malformed JSON", b'{"event": ', 400),
 )
 RETRY = re.compile(r"[0-9]+")
+#: The most problems one step reports (the rest are counted).
+MAX_PROBLEMS = 4
 #: The most requests the scenario sends (a rate limit must allow them).
 STREAM_REQUESTS = 40
 
@@ -71,6 +73,9 @@ class Step:
 class Scenario:
     """The stream steps against one server, in order (see the module's docstring)."""
 
+    #: What the steps send with: the one given, else one of run()'s own.
+    session: requests.Session
+
     def __init__(
         self,
         spec: ProjectSpec,
@@ -80,13 +85,11 @@ class Scenario:
         heartbeat: float = CHECK_HEARTBEAT,
         session: requests.Session | None = None,
     ) -> None:
-        import requests
-
         self.spec = spec
         self.url = url.rstrip("/") + "/"
         self.deadline = deadline
         self.heartbeat = heartbeat
-        self.session = session if session is not None else requests.Session()
+        self._given = session
         self.limit = body_limit(spec)
         #: The id before the scenario's first event: transcripts count from it.
         self.base: int | None = None
@@ -104,15 +107,23 @@ class Scenario:
         import requests
 
         found = []
-        for name, run in self.steps():
-            step = Step(name)
-            try:
-                run(step)
-            except StreamTimeout as error:
-                step.problems.append(f"the stream: {error} ({len(step.transcript)} blocks read)")
-            except requests.RequestException as error:
-                step.problems.append(f"no answer: {type(error).__name__}: {_first_line(error)}")
-            found.append(step)
+        self.session = self._given or requests.Session()
+        try:
+            for name, run in self.steps():
+                step = Step(name)
+                try:
+                    run(step)
+                except StreamTimeout as error:
+                    step.problems.append(f"the stream: {error}")
+                except requests.RequestException as error:
+                    step.problems.append(f"no answer: {type(error).__name__}: {_first_line(error)}")
+                if len(step.problems) > MAX_PROBLEMS:
+                    more = len(step.problems) - MAX_PROBLEMS + 1
+                    step.problems[MAX_PROBLEMS - 1 :] = [f"… and {more} more"]
+                found.append(step)
+        finally:
+            if self._given is None:
+                self.session.close()
         return found
 
     # -- the steps -------------------------------------------------------------------------
