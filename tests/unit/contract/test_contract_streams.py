@@ -164,3 +164,9 @@ def test_under_a_rate_limit_the_streams_get_a_server_start_of_their_own():
     plain, _ = plan(EVENTS)
     assert (_stream_starts(EVENTS, plain), len(plain)) == ({0}, 1)
     assert _stream_starts(spec.build({}), [[]]) == set()
+    too_low = spec.build(
+        {"middleware": ["rate-limit", "events"], "settings": {"rate-limit": {"max": 5}}}
+    )
+    low_starts, _ = plan(too_low)
+    count = len(low_starts)
+    assert (_stream_starts(too_low, low_starts), len(low_starts)) == ({count - 1}, count)
