@@ -28,6 +28,7 @@ from .runner.folder import detect_framework as detect_framework
 from .runner.folder import read_manifest as read_manifest
 from .runner.folder import read_text as read_text
 from .spec import ProjectSpec
+from .sse import CHECK_HEARTBEAT
 
 
 def load_project(directory: Path) -> tuple[ProjectSpec, str]:
@@ -94,7 +95,14 @@ def fresh_database(spec: ProjectSpec) -> Iterator[dict[str, str]]:
 def server_env(spec: ProjectSpec, production: bool) -> dict[str, str]:
     """What a check adds to the environment of a project's server: one worker
     (WEB_CONCURRENCY=1) for a production server with a rate limit, whose in-memory counts are
-    per worker, so that the limit a check counts on is the one every request meets."""
-    if production and "rate-limit" in spec.middleware:
-        return {"WEB_CONCURRENCY": "1"}
-    return {}
+    per worker, so that the limit a check counts on is the one every request meets, or with
+    events in memory, which reach the streams of the worker they were posted to; and with
+    events a heartbeat every second (EVENTS_HEARTBEAT), so that a check sees one soon."""
+    env = {}
+    events = "events" in spec.middleware
+    if events:
+        env["EVENTS_HEARTBEAT"] = str(CHECK_HEARTBEAT)
+    in_memory = events and not str(spec.setting("events", "broker")).startswith("redis")
+    if production and ("rate-limit" in spec.middleware or in_memory):
+        env["WEB_CONCURRENCY"] = "1"
+    return env

@@ -16,6 +16,8 @@ reason (`Check.skipped`).
   request, headers over 64 KiB or a body over 1 MiB are the exchange's problem.
 - In production with a rate limit, one worker (WEB_CONCURRENCY=1): the in-memory limiter counts
   per process.
+- With events, the streams (generator/contract/streams.py) are checked on the last start, on
+  one of their own under a rate limit, with a heartbeat every second (EVENTS_HEARTBEAT).
 """
 
 from __future__ import annotations
@@ -202,12 +204,13 @@ def verify(
     deadline = started + budget
     starts, left_out = plan(spec)
     env = server_env(spec, production)
+    streams = _stream_starts(spec, starts)
     _plan_notes(result, observe, env, len(starts))
     outputs = []
     try:
-        for batch in starts:
+        for index, batch in enumerate(starts):
             if time.monotonic() >= deadline:
-                _skip_for_time(result, observe, batch, budget)
+                _skip_for_time(result, observe, batch, budget, streams=index in streams)
                 continue
             with (
                 fresh_database(spec) as database,
@@ -220,17 +223,68 @@ def verify(
                     env=env | database,
                 ) as server,
             ):
-                result.starts.append(server.timings["start"])
-                observe("start", server)
-                _check_batch(result, observe, batch, server.url, deadline, budget)
+                _check_start(result, observe, batch, server, (deadline, budget), index in streams)
                 outputs.append(server.output(200))
     finally:
         result.output = "\n".join(text for text in outputs if text)
         result.seconds = time.monotonic() - started
     for check in left_out:
-        result.checks.append(check)
-        observe("check", check)
+        _add(result, observe, check)
     return result
+
+
+def _check_start(
+    result: Verification,
+    observe: Observer,
+    batch: list[Exchange],
+    server: runner.Server,
+    time_left: tuple[float, float],
+    streams: bool,
+) -> None:
+    """One server start's exchanges, then (streams) the stream steps; time_left: the
+    deadline and the budget."""
+    result.starts.append(server.timings["start"])
+    observe("start", server)
+    deadline, budget = time_left
+    _check_batch(result, observe, batch, server.url, deadline, budget)
+    if streams:
+        _check_streams(result, observe, server.url, deadline, budget)
+
+
+def _stream_starts(spec: ProjectSpec, starts: list[list[Exchange]]) -> set[int]:
+    """Which server start checks the streams too (with events): the last; under a rate
+    limit, one more start of their own, since the last one uses the limit up (none when the
+    limit is too low for them: they are reported not checked)."""
+    from .contract.streams import skip_reason
+
+    if "events" not in spec.middleware:
+        return set()
+    if "rate-limit" in spec.middleware and skip_reason(spec) is None:
+        starts.append([])
+    return {len(starts) - 1}
+
+
+def _check_streams(
+    result: Verification, observe: Observer, url: str, deadline: float, budget: float
+) -> None:
+    """The stream steps (generator/contract/streams.py), each a check of its own."""
+    from .contract.streams import Scenario, skip_reason
+
+    scenario = Scenario(result.spec, url, deadline)
+    reason = skip_reason(result.spec) if url else f"the time budget of {budget:g} s ran out first"
+    steps = scenario.run() if reason is None else []
+    for n, (name, _) in enumerate(scenario.steps()):
+        exchange = Exchange(name, "GET", "/events", 200, media_type="text/event-stream")
+        if reason is None and steps[n].problems and time.monotonic() >= deadline:
+            reason = f"the time budget of {budget:g} s ran out first"
+            result.out_of_time = True
+        check = Check(exchange, skipped=reason) if reason else Check(exchange, steps[n].problems)
+        _add(result, observe, check)
+
+
+def _add(result: Verification, observe: Observer, check: Check) -> None:
+    result.checks.append(check)
+    observe("check", check)
 
 
 def _check_production(project: Path, spec: ProjectSpec, production: bool) -> None:
@@ -244,7 +298,19 @@ def _check_production(project: Path, spec: ProjectSpec, production: bool) -> Non
 def _plan_notes(result: Verification, observe: Observer, env: dict[str, str], starts: int) -> None:
     """Say what the plan changes: one worker under a rate limit, one start per rate limit."""
     if "WEB_CONCURRENCY" in env:
-        _note(result, observe, "rate limits count per worker; checking with WEB_CONCURRENCY=1")
+        what = (
+            "rate limits count"
+            if "rate-limit" in result.spec.middleware
+            else "events in memory stay"
+        )
+        _note(result, observe, f"{what} per worker; checking with WEB_CONCURRENCY=1")
+    if "EVENTS_HEARTBEAT" in env:
+        seconds = env["EVENTS_HEARTBEAT"]
+        _note(
+            result,
+            observe,
+            f"streams checked with a heartbeat every {seconds} s (EVENTS_HEARTBEAT)",
+        )
     if starts > 1:
         limit = result.spec.setting("rate-limit", "max")
         _note(
@@ -260,13 +326,20 @@ def _note(result: Verification, observe: Observer, text: str) -> None:
 
 
 def _skip_for_time(
-    result: Verification, observe: Observer, batch: list[Exchange], budget: float
+    result: Verification,
+    observe: Observer,
+    batch: list[Exchange],
+    budget: float,
+    *,
+    streams: bool = False,
 ) -> None:
     result.out_of_time = True
     for exchange in batch:
         check = Check(exchange, skipped=f"the time budget of {budget:g} s ran out first")
         result.checks.append(check)
         observe("check", check)
+    if streams:
+        _check_streams(result, observe, "", 0.0, budget)
 
 
 def _check_batch(

@@ -168,7 +168,8 @@ def pairwise_rows(factors: list[str], candidates: int = 400, seed: int = 7) -> l
 
 
 #: Choices left out of the pairwise rows. Server-sent events hold their stream open: their
-#: contract is proven by tests/integration/test_events.py and test_events_workers.py, and
+#: contract is proven by tests/integration/test_events.py and test_events_workers.py (and by
+#: verify's and parity's stream checks: test_verify_events.py, test_parity_events.py), and
 #: strict parity does not cover the events routes yet (OPTIONS /events differs), so pairing
 #: them with strict-parity would only report that known gap.
 #: A database keeps the items of resources, which the pairwise rows do not have (its contract

@@ -1,6 +1,7 @@
 """The exchanges that prove the `events` choice (registered in generator/contract/): what a
 client of /events sees without holding a stream open. The streams themselves (framing, ids,
-resumption, heartbeats) are checked by tests/integration/test_events.py, which reads them."""
+resumption, heartbeats) are checked over a stream held open by generator/contract/streams.py,
+which `dualgen verify` and `dualgen parity` run too."""
 
 from __future__ import annotations
 

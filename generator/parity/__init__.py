@@ -44,6 +44,7 @@ from .findings import (
 from .observe import Aspect, compare
 from .requests import MAX_BATCH, Example, Request, RequestSpace
 from .servers import Stopped, check_running
+from .streams import check_streams
 from .wire import REFUSED, Answer, client_addresses, send
 
 __all__ = [
@@ -146,6 +147,7 @@ def _run(
             for name, folder in (("flask", flask), ("express", express))
         }
         observe("listening", servers)
+        check_streams(spec, report, {name: s.url for name, s in servers.items()}, observe)
         deadline = time.monotonic() + time_limit  # from when both servers listen
         with ThreadPoolExecutor(max_workers=2 * MAX_BATCH) as pool:
             try:

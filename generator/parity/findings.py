@@ -10,6 +10,7 @@ from .. import catalog
 from ..spec import ProjectSpec
 from .observe import Aspect
 from .requests import Example
+from .streams import StreamDifference
 from .wire import Answer, curl
 
 #: The client address X-Forwarded-For names in a reproduction (hypothesis runs use fresh ones).
@@ -61,6 +62,11 @@ class Report:
     out_of_time: bool = False
     #: Where a reproduction reaches each server: the project's own default address.
     urls: dict[str, str] = field(default_factory=dict)
+    #: With events: the stream steps compared, and those whose transcripts differ.
+    stream_steps: int = 0
+    streams: list[StreamDifference] = field(default_factory=list)
+    #: Why the streams were not compared (None when they were, or without events).
+    streams_skipped: str | None = None
 
     @property
     def undeclared(self) -> list[Found]:
@@ -68,7 +74,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.undeclared
+        return not self.undeclared and not self.streams
 
 
 class Difference(AssertionError):

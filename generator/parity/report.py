@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 from collections.abc import Callable
 from typing import Any
 
 from . import Found, Report
+from .streams import StreamDifference
 from .wire import Answer
 
 WIDTH = 100
@@ -31,6 +33,13 @@ def describe(event: str, value: Any) -> str | None:  # the event's object: a Rep
             f"parity: {value.sent}/{value.requested} requests, {value.differing} differing, "
             f"{len(value.found)} distinct"
         )
+    if event == "streams":
+        if value.streams_skipped is not None:
+            return f"parity: streams not compared: {value.streams_skipped}"
+        return (
+            f"parity: streams: {value.stream_steps} steps on each server, "
+            f"{len(value.streams)} differing"
+        )
     if event == "found" and value.declared is None:
         return f"parity: found: {value.signature}"
     return None
@@ -48,21 +57,30 @@ def _summary(report: Report) -> list[str]:
         lines.append(f"  differing by kind: {kinds}")
     if report.out_of_time:
         lines.append("  the time limit ended the run before every request was sent")
+    if report.streams_skipped is not None:
+        lines.append(f"  streams not compared: {report.streams_skipped}")
+    elif report.stream_steps:
+        lines.append(
+            f"  streams of GET /events: {report.stream_steps} steps on each server, "
+            f"{len(report.streams)} differing"
+        )
     return lines
 
 
 def render_text(report: Report, style: Callable[..., str]) -> str:
     out = _summary(report)
     found = sorted(report.found.values(), key=lambda f: (f.declared is not None, f.signature))
-    undeclared = len(report.undeclared)
-    if found:
+    undeclared = len(report.undeclared) + len(report.streams)
+    if found or report.streams:
         out.append("")
-        out.append(
-            f"{len(found)} distinct difference{'s' * (len(found) != 1)}, {undeclared} not declared:"
-        )
+        total = len(found) + len(report.streams)
+        out.append(f"{total} distinct difference{'s' * (total != 1)}, {undeclared} not declared:")
     for number, item in enumerate(found, 1):
         out.append("")
         out.extend(_difference(number, item, report, style))
+    for number, stream in enumerate(report.streams, len(found) + 1):
+        out.append("")
+        out.extend(_stream_difference(number, stream, style))
     out.append("")
     if undeclared:
         out.append(
@@ -99,6 +117,21 @@ def _difference(number: int, item: Found, report: Report, style: Callable[..., s
         lines.append(f"     {name}:")
         for command in item.curl(report.urls[name]).splitlines():
             lines.append(f"       {command}")
+    return lines
+
+
+def _stream_difference(number: int, item: StreamDifference, style: Callable[..., str]) -> list[str]:
+    """A step whose transcripts differ: from its first differing line, side by side."""
+    lines = [style(f"{number}. {item.signature}", bold=True) + f"   (stream, line {item.line})"]
+    lines.append(f"   {'':<{LABEL}}{'Flask':<{COLUMN}}  Express")
+    for n in range(max(len(item.flask), len(item.express))):
+        a = item.flask[n] if n < len(item.flask) else "(nothing more)"
+        b = item.express[n] if n < len(item.express) else "(nothing more)"
+        mark = "differs" if a != b else ""
+        lines += _side_by_side(mark, a, b)
+    for name, problems in item.problems.items():
+        for problem in problems[:3]:
+            lines += _wrapped(f"{name}: {problem}", 3)
     return lines
 
 
@@ -159,6 +192,11 @@ def render_json(report: Report) -> str:
             "out_of_time": report.out_of_time,
             "ok": report.ok,
             "differences": [_found_json(item, report) for item in report.found.values()],
+            "streams": {
+                "steps": report.stream_steps,
+                "skipped": report.streams_skipped,
+                "differences": [dataclasses.asdict(item) for item in report.streams],
+            },
         },
         indent=2,
         ensure_ascii=False,

@@ -27,6 +27,7 @@ from .values import (
     CLIENT6,
     CODINGS,
     CONDITIONALS,
+    EVENT_BODIES,
     FORWARDED_FOR,
     INT_VALUES,
     JSON_BODIES,
@@ -171,7 +172,8 @@ class RequestSpace:
         self.rate_limit = int(spec.setting("rate-limit", "max")) if "rate-limit" in chosen else None  # type: ignore[call-overload]  # a number
         #: Under a rate limit, an example is one client's requests in order.
         self.sequential = self.rate_limit is not None
-        #: GET /events opens a stream that never ends: parity sends HEAD there instead.
+        #: GET /events opens a stream that never ends: parity sends HEAD there instead, and
+        #: compares the streams themselves apart (parity/streams.py).
         self.streams = "events" in chosen
         reserved = sorted({p for c in catalog.MIDDLEWARE for p in c.reserved_paths} - {"/static"})
         routes = st.one_of(
@@ -204,9 +206,11 @@ class RequestSpace:
         limit = self.limit if self.limit is not None else 102_400
         self._sizes = st.sampled_from((limit, limit + 1, limit - 1, 1))
         # No body half of the time.
-        self._kinds = st.sampled_from(
-            (None, None, None, None, "json", "malformed", "size", "scalar")
-        )
+        kinds = (None, None, None, None, "json", "malformed", "size", "scalar")
+        self._kinds = st.sampled_from(kinds + ("event",) * self.streams)
+        self._events = st.sampled_from(EVENT_BODIES)
+        #: With events, one request in eight publishes one.
+        self._publishing = st.sampled_from((False,) * 7 + (True,))
         self._malformed = st.sampled_from(MALFORMED)
         self._json = st.sampled_from(JSON_BODIES)
         self._media = st.sampled_from(MEDIA_TYPES)
@@ -275,8 +279,9 @@ class RequestSpace:
             return None, (), False
         if kind == "size":
             return self._sized(draw)
-        if kind == "json":
-            data = json.dumps(draw(self._json), ensure_ascii=False).encode()
+        if kind in ("json", "event"):
+            values = self._json if kind == "json" else self._events
+            data = json.dumps(draw(values), ensure_ascii=False).encode()
         else:
             data = draw(SCALARS if kind == "scalar" else self._malformed)
         media = draw(self._media)
@@ -298,6 +303,8 @@ class RequestSpace:
     # -- whole requests --------------------------------------------------------------------
 
     def _request(self, draw: st.DrawFn) -> Request:
+        if self.streams and draw(self._publishing):
+            return self._publish(draw)
         path, route = draw(self._paths)
         method = draw(self._methods[route.method if route is not None else None])
         if method == "GET" and self.streams and "events" in unquote(path).lower():
@@ -308,6 +315,13 @@ class RequestSpace:
             body, body_headers, chunked = self._body(draw)
             headers += body_headers
         return Request(method, path, headers, body, chunked)
+
+    def _publish(self, draw: st.DrawFn) -> Request:
+        """POST /events with an event's body (or a near miss), as a client publishes."""
+        headers = self._headers(draw, "POST")
+        body = Body(json.dumps(draw(self._events), ensure_ascii=False).encode())
+        headers += (("Content-Type", "application/json"),)
+        return Request("POST", "/events", headers, body, draw(st.booleans()))
 
     def requests(self) -> st.SearchStrategy[Request]:
         return self._requests

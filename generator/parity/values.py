@@ -160,6 +160,19 @@ MALFORMED = (
 CODINGS = ("gzip", "identity", "br", "deflate")
 
 #: JSON bodies of every JSON type (no route reads a body: what counts is how it parses).
+#: Bodies for POST /events (with events): events to publish, and near misses it must refuse.
+EVENT_BODIES: tuple[object, ...] = (
+    {"event": "chat.message", "data": {"text": "hi"}},
+    {"event": "x", "data": "a\n\nevent: y\ndata: z"},
+    {"event": "ok", "data": None},
+    {"event": "a b", "data": 1},
+    {"event": "", "data": 1},
+    {"event": "x" * 65, "data": 1},
+    {"event": "\u00e9", "data": 1},
+    {"event": 5, "data": 1},
+    {"event": "x"},
+    {"data": 1},
+)
 JSON_BODIES: tuple[object, ...] = (
     {"name": "Tea", "price": 3},
     [1, 2.5, "three", None, True],

@@ -1,39 +1,20 @@
-"""A small server-sent events client for the tests: it reads a real stream as EventSource
-parses it (the HTML spec's rules), block by block, so a test sees every event and comment."""
+"""A small server-sent events client for the tests: it reads a real stream block by block, so a
+test sees every event and comment, and parses each block as `dualgen verify` does
+(generator/sse.py, the HTML spec's rules). Its reader keeps the raw chunks in reach
+(`buffer`, `chunks`) for tests that read what follows a stream's end."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import requests
 
-
-@dataclass
-class Block:
-    """One block of a stream, up to its blank line: its fields (in order) and its comments."""
-
-    fields: list[tuple[str, str]] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)
-
-    def get(self, name: str) -> str | None:
-        values = [value for key, value in self.fields if key == name]
-        return values[-1] if values else None
-
-    @property
-    def data(self) -> str | None:
-        """EventSource's data: every data line joined by line breaks."""
-        lines = [value for key, value in self.fields if key == "data"]
-        return "\n".join(lines) if lines else None
+from generator.sse import Block, parse_line
 
 
 def parse_block(text: str) -> Block:
+    """One block's text (LF line ends, no blank line) as generator.sse parses it."""
     block = Block()
     for line in text.split("\n"):
-        if line.startswith(":"):
-            block.comments.append(line[1:].strip())
-            continue
-        name, _, value = line.partition(":")
-        block.fields.append((name, value[1:] if value.startswith(" ") else value))
+        parse_line(block, line)
     return block
 
 

@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("spec",),
     ("catalog",),
     ("routes", "literals", "runner"),
-    ("bounds", "files", "cache", "journal"),
+    ("bounds", "files", "cache", "journal", "sse"),
     ("processes", "highlight"),
     ("signals", "watchdog"),
     ("errors",),

@@ -25,7 +25,8 @@ CHOICE = Choice(
         "publishing runs one Lua script (INCR the id, append to a bounded list, PUBLISH) with "
         "redis-py, and a pubsub thread (run_in_thread) in each worker hands events to its "
         "streams; REDIS_URL overrides the address. flask-compress leaves text/event-stream "
-        "uncompressed (it is not among COMPRESS_MIMETYPES).",
+        "uncompressed (it is not among COMPRESS_MIMETYPES). EVENTS_HEARTBEAT overrides the "
+        "heartbeat at run time (dualgen verify and parity set 1 s).",
         redis_packages=("redis",),
     ),
     express=Side(
@@ -38,7 +39,8 @@ CHOICE = Choice(
         "broker, node-redis publishes with one Lua script (INCR the id, append to a bounded "
         "list, PUBLISH) and a duplicate() client subscribes once per worker; REDIS_URL "
         "overrides the address. With compression, res.flush() after each write sends the "
-        "event at once (the compression README's advice for server-sent events).",
+        "event at once (the compression README's advice for server-sent events). "
+        "EVENTS_HEARTBEAT overrides the heartbeat at run time (dualgen verify and parity set 1 s).",
         redis_packages=("redis",),
     ),
     settings=(

@@ -12,9 +12,11 @@ const { createClient } = require('redis');
 {%- endif %}
 
 // An idle stream gets a comment line every HEARTBEAT seconds, so that proxies
-// keep it open; RETRY_MS tells EventSource how long to wait before it
-// reconnects.
-const HEARTBEAT = {{ c.events_heartbeat|int }};
+// keep it open (EVENTS_HEARTBEAT, whole seconds, overrides it: checks set it
+// short); RETRY_MS tells EventSource how long to wait before it reconnects.
+const HEARTBEAT = /^[1-9][0-9]{0,3}$/.test(process.env.EVENTS_HEARTBEAT ?? '')
+  ? Number(process.env.EVENTS_HEARTBEAT)
+  : {{ c.events_heartbeat|int }};
 const RETRY_MS = 3000;
 // The events kept for clients that reconnect with Last-Event-ID.
 const HISTORY = {{ c.events_history|int }};

@@ -274,6 +274,25 @@ def test_requests_cover_every_route_method_and_kind_of_value():
     assert all(r.body is None for r in requests if r.method == "HEAD")
 
 
+def test_with_events_publish_requests_are_drawn_and_no_stream_is_opened():
+    requests = [
+        r
+        for example in drawn(RequestSpace(spec.build({"middleware": ["events"]})))
+        for r in example
+    ]
+    published = [
+        json.loads(bytes(r.body))
+        for r in requests
+        if r.method == "POST"
+        and r.path == "/events"
+        and r.body is not None
+        and b'"event"' in bytes(r.body)
+    ]
+    assert {"event": "chat.message", "data": {"text": "hi"}} in published
+    assert {"event": "a b", "data": 1} in published
+    assert not [r for r in requests if r.method == "GET" and "events" in r.path.lower()]
+
+
 def test_under_a_rate_limit_examples_are_one_clients_sequences_past_the_limit():
     built = spec.build({"middleware": ["rate-limit"], "settings": {"rate-limit": {"max": 5}}})
     space = RequestSpace(built)

@@ -275,3 +275,14 @@ def test_headers_are_ordered_by_their_lowered_names():
     # "_" sorts between upper- and lower-case letters: the order is that of the lowered names.
     flask = Answer(200, [("XA", "1"), ("X_B", "1")])
     assert [aspect.name for aspect in compare(flask, Answer(200))] == ["X_B", "XA"]
+
+
+def test_event_ids_answered_to_publishes_are_compared_as_ids():
+    # Events published at once are numbered in the order each server took them.
+    first = Answer(202, [JSON_TYPE], b'{"id": 3}')
+    second = Answer(202, [JSON_TYPE], b'{"id": 4}')
+    assert compare(first, second) == []
+    assert body_of(Answer(200, [JSON_TYPE], b'{"id": 3}')) == ("json", '{"id": 3}')
+    assert compare(first, Answer(202, [JSON_TYPE], b'{"id": "3"}')) == [
+        Aspect("body", "", '{"id": "(an event id)"}', '{"id": "3"}')
+    ]
