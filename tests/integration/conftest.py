@@ -28,29 +28,35 @@ def _node_available():
 def prettier() -> Path:
     """prettier, installed once into dualgen's cache tools folder (never assumed present)."""
     require_tools("node", "npm")
-    from generator.cache import cache_folder
+    from generator.cache import cache_folder, locked
 
     tools = cache_folder("tools") / PRETTIER.replace("@", "-")
     binary = tools / "node_modules" / ".bin" / "prettier"
-    if not binary.exists():
-        tools.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefer-offline",
-                "--no-package-lock",
-                "--prefix",
-                str(tools),
-                PRETTIER,
-            ],
-            check=True,
-            capture_output=True,
-            env=dict(os.environ),
-        )
+    # Each pytest-xdist worker has its own session: the first installs, the others wait.
+    tools.mkdir(parents=True, exist_ok=True)
+    with locked(tools / "install.lock"):
+        if not binary.exists():
+            _install(tools)
     return binary
+
+
+def _install(tools: Path) -> None:
+    subprocess.run(
+        [
+            "npm",
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefer-offline",
+            "--no-package-lock",
+            "--prefix",
+            str(tools),
+            PRETTIER,
+        ],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ),
+    )
 
 
 @pytest.fixture(scope="session")
