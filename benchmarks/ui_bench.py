@@ -2,17 +2,17 @@
 
     python -m benchmarks.ui_bench [--changes N] [--no-write] [--screenshots DIR] [--baseline DIR]
 
-Starts `dualgen ui --port 0 --no-browser` as a user does, then for every preset asks
-`GET /api/preview` N times with a query never asked before (the project name changes, so both
-trees render afresh: the slowest change there is), the presets interleaved, each time from the
-request to the last byte of the answer over 127.0.0.1; then the same queries once more (kept
-trees: going back to a state). Also the bytes of the page's own assets (the HTML, its one ES
-module and its CSS, uncompressed) and of one preview's JSON. Writes (or replaces) its section of
+Starts `dualgen ui --port 0 --no-browser` as a user does, then for every preset asks `GET
+/api/preview` N times with a query never asked before (the project name changes, so both trees
+render afresh: the slowest change there is), the presets interleaved, each time from the request to
+the last byte of the answer over 127.0.0.1; then the same queries once more (kept trees: going back
+to a state). Also the bytes of the page's own assets (the HTML, its entry ES module, the modules it
+imports and its CSS, uncompressed) and of one preview's JSON. Writes (or replaces) its section of
 benchmarks/results.md unless --no-write; with --screenshots, saves the page in light and dark
-(Debian's Chromium through Playwright) as PNG files there. With --baseline DIR (another checkout
-of dualgen, e.g. `git worktree add /tmp/base main`), a second server runs from DIR and every
-fresh query is asked of both, back to back in alternating order: a before/after ratio under the
-same load.
+(Debian's Chromium through Playwright) as PNG files there. With --baseline DIR (another checkout of
+dualgen, e.g. `git worktree add /tmp/base main`), a second server runs from DIR and every fresh
+query is asked of both, back to back in alternating order: a before/after ratio under the same
+load.
 """
 
 from __future__ import annotations
@@ -102,9 +102,12 @@ def measure(
 
 
 def assets(base: str) -> list[tuple[str, int]]:
+    from generator.ui.views import modules
+
     return [
         ("page HTML (GET /)", fetch(f"{base}/", accept="text/html")[1]),
-        ("ui.js (the one ES module)", fetch(f"{base}/static/ui.js")[1]),
+        ("ui.js (the entry ES module)", fetch(f"{base}/static/ui.js")[1]),
+        *((name, fetch(f"{base}/static/{name}")[1]) for name in modules()),
         ("ui.css", fetch(f"{base}/static/ui.css")[1]),
     ]
 
@@ -205,7 +208,7 @@ def section(times, sizes, changes: int, baseline: str = "") -> Section:
         ],
         notes=[
             "Assets are counted uncompressed, as served (no bundler, no minifier, no font, no "
-            "request beyond these three and the API).",
+            "request beyond these files and the API).",
             *(
                 [
                     f"Baseline: a second `dualgen ui` from {baseline} (`--baseline`), asked every "

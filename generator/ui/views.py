@@ -21,6 +21,14 @@ views = Blueprint("views", __name__)
 WRITING = threading.Lock()
 #: Query parameters some views take beside the state.
 EXTRA = ("choice", "force", "token")
+#: The page's own files: ui.css, and ui.js, the ES module the page loads, with the modules it
+#: imports (no bundler: the browser fetches each from here).
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def modules() -> list[str]:
+    """The ES modules ui.js imports, by name: the page preloads them beside it."""
+    return sorted(path.name for path in STATIC.glob("*.js") if path.name != "ui.js")
 
 
 def _state() -> State:
@@ -92,6 +100,7 @@ def _page() -> dict[str, object]:
         + [(name, preset_summary(name)) for name in catalog.PRESETS],
         "settings": form.form()["settings"],
         "routes": form.form()["routes"],
+        "modules": modules(),
     }
 
 
