@@ -1,5 +1,6 @@
 // dualgen ui: take it. The command and curl line, the zip and answer file links, writing
-// under --out (a confirmation before replacing), and copying a line.
+// under --out (a confirmation before replacing a project; never a way outside --out), and
+// copying a line.
 import { $, $$, bodyOf } from "./dom.js";
 import { withQuery } from "./state.js";
 
@@ -17,7 +18,7 @@ async function write(force) {
   result.textContent = "Writing…";
   const response = await fetch(withQuery("/api/write", force ? "force=true" : ""), { method: "POST" });
   const body = await bodyOf(response);
-  if (response.status === 409 && !force) {
+  if (response.status === 409 && body.exists && !force) {
     result.textContent = "";
     $("#confirm-text").textContent = body.error;
     $("#confirm").showModal();
