@@ -1,6 +1,7 @@
 """Part 9 (issue 25): `dualgen ui`, the preview after a change and the page's own assets.
 
     python -m benchmarks.ui_bench [--changes N] [--no-write] [--screenshots DIR] [--baseline DIR]
+    python -m benchmarks.ui_bench --changes 0 --screenshots docs   # README's screenshots only
 
 Starts `dualgen ui --port 0 --no-browser` as a user does, then for every preset asks `GET
 /api/preview` N times with a query never asked before (the project name changes, so both trees
@@ -223,6 +224,14 @@ def section(times, sizes, changes: int, baseline: str = "") -> Section:
     )
 
 
+#: The README's screenshots: the api preset, rate limiting, a resource (the route editor's
+#: "resource (CRUD)") and its Flask module open in the preview.
+SHOWN = (
+    "&preset=api&middleware=rate-limit&route=resource+/items+name:str+price:float+in_stock:bool%3F"
+    "#flask:hello/items.py:1"
+)
+
+
 def screenshots(url: str, folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -233,8 +242,10 @@ def screenshots(url: str, folder: Path) -> None:
         )
         for scheme in ("light", "dark"):
             page = browser.new_page(viewport={"width": 1280, "height": 800}, color_scheme=scheme)
-            page.goto(url + "&preset=api&middleware=rate-limit")
+            page.goto(url + SHOWN)
             page.wait_for_selector("body[data-ready=true]")
+            # The filter keeps the route editor, with its resource, beside the preview.
+            page.get_by_role("searchbox", name="Filter choices").fill("crud")
             page.screenshot(path=folder / f"ui-{scheme}.png")
             page.close()
         browser.close()
@@ -269,7 +280,8 @@ def main() -> None:
     other = None if args.baseline is None else start(args.baseline.resolve())
     try:
         log(f"dualgen ui at {base}")
-        times = measure(base, args.changes, None if other is None else other[1].split("/?")[0])
+        baseline = None if other is None else other[1].split("/?")[0]
+        times = measure(base, args.changes, baseline) if args.changes else None
         sizes = assets(base)
         if args.screenshots:
             screenshots(url, args.screenshots)
@@ -277,6 +289,9 @@ def main() -> None:
         for running in (process, *(() if other is None else (other[0],))):
             running.send_signal(signal.SIGINT)
             running.wait(timeout=30)
+    if times is None:  # --changes 0: the assets' bytes (and the screenshots), nothing timed
+        print("\n".join(f"{name}: {size:,} bytes" for name, size in sizes))
+        return
     text = section_text(section(times, sizes, args.changes, git_label(args.baseline)))
     print(text)
     if not args.no_write:
