@@ -6,7 +6,7 @@ fresh browser; shortcuts leave typing alone; the light system theme and its togg
 request leaves loopback, every module of the page included, with no CSP violation.
 
 Debian's Chromium through Playwright's Python API; controls found by role and label; a failing
-test leaves a screenshot in test-artifacts/."""
+test leaves a screenshot in test-artifacts/ (fixtures: tests/integration/conftest.py)."""
 
 from __future__ import annotations
 
@@ -17,77 +17,11 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from generator.ui.views import modules
-from tests.helpers import missing, run_dualgen, run_main, tree_of, unzip
-from tests.integration.test_compare_browser import ARTIFACTS, find_chromium
-from tests.integration.ui_server import start_ui
+from tests.helpers import run_dualgen, run_main, tree_of, unzip
 
 pytestmark = pytest.mark.integration
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-
-#: Recorded before the page's own script runs: what the Content-Security-Policy blocked.
-WATCH = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation",
-  (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-"""
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ui-proof")
-    (folder / "out").mkdir()
-    started = start_ui(folder / "out", folder)
-    yield started
-    started.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = find_chromium()
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=str(chromium), args=["--no-sandbox"]
-            )
-        except sync_api.Error as error:
-            missing(f"Playwright cannot start {chromium}: {error}")
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def context(browser, request):
-    """A fresh profile whose every request is recorded, and any not for 127.0.0.1 aborted."""
-    made = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    made.requested = []
-    made.outside = []
-    made.on("request", lambda r: made.requested.append(r.url))
-    made.route(re.compile(r"^(?!http://127\.0\.0\.1:\d+/)"), lambda route: _abort(made, route))
-    made.add_init_script(WATCH)
-    failed = request.session.testsfailed
-    yield made
-    if request.session.testsfailed > failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        for number, page in enumerate(made.pages):
-            page.screenshot(path=ARTIFACTS / f"ui-proof-{request.node.name}-{number}.png")
-    made.close()
-
-
-def _abort(context, route) -> None:
-    context.outside.append(route.request.url)
-    route.abort()
-
-
-@pytest.fixture
-def open_page(context, server):
-    def opened(query: str = "", fragment: str = ""):
-        page = context.new_page()
-        page.goto(server.url + (f"&{query}" if query else "") + fragment)
-        expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=30_000)
-        return page
-
-    return opened
 
 
 def command(page):
@@ -123,16 +57,16 @@ def test_the_pages_zip_is_what_the_shown_command_writes_and_passes_verify(open_p
         assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
-def test_a_write_is_never_led_outside_out(open_page, server, tmp_path):
+def test_a_write_is_never_led_outside_out(open_page, ui_server, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (server.out / "linked").symlink_to(elsewhere)
-    before = sorted(server.out.parent.iterdir())
+    (ui_server.out / "linked").symlink_to(elsewhere)
+    before = sorted(ui_server.out.parent.iterdir())
     page = open_page("name=linked&framework=flask")
     page.get_by_role("button", name="Write to folder").click()
     result = page.locator("#write-result")
     expect(result).to_have_text(
-        f"Not written: 'linked' would be written outside {str(server.out)!r}"
+        f"Not written: 'linked' would be written outside {str(ui_server.out)!r}"
     )
     expect(page.get_by_role("dialog", name="Replace existing files?")).to_be_hidden()
     assert list(elsewhere.iterdir()) == []
@@ -142,8 +76,8 @@ def test_a_write_is_never_led_outside_out(open_page, server, tmp_path):
     expect(page.locator("#notice")).to_have_text(f"Not applied: {message}")
     page.get_by_role("button", name="Write to folder").click()
     expect(result).to_have_text(f"Not written: {message}")
-    assert sorted(server.out.parent.iterdir()) == before
-    assert [path.name for path in server.out.iterdir() if path.name == "escape"] == []
+    assert sorted(ui_server.out.parent.iterdir()) == before
+    assert [path.name for path in ui_server.out.iterdir() if path.name == "escape"] == []
 
 
 def test_a_preset_disables_what_it_cannot_take_with_the_clis_reason(open_page):
@@ -167,7 +101,7 @@ def test_a_preset_disables_what_it_cannot_take_with_the_clis_reason(open_page):
     expect(page.locator('[data-reason-for="health"]')).to_be_hidden()
 
 
-def test_a_shared_link_restores_every_control_in_a_fresh_browser(open_page, browser):
+def test_a_shared_link_restores_every_control_in_a_fresh_browser(open_page, ui_browser):
     page = open_page()
     page.get_by_role("button", name=re.compile("^api ")).click()
     page.get_by_role("radio", name="Flask", exact=True).check()
@@ -190,7 +124,7 @@ def test_a_shared_link_restores_every_control_in_a_fresh_browser(open_page, brow
         "-r 'resource /items name:str price:float' -r 'DELETE /slow cpu=7' --no-input"
     )
     expect(command(page)).to_have_text(shown)
-    fresh = browser.new_context()
+    fresh = ui_browser.new_context()
     try:
         other = fresh.new_page()
         other.goto(page.url)
@@ -241,11 +175,11 @@ def test_shortcuts_leave_typing_alone_and_are_listed(open_page):
     assert download.value.suggested_filename == "shop.zip"
 
 
-def test_a_light_system_gets_the_light_theme_and_the_toggle_is_kept(browser, server):
-    context = browser.new_context(color_scheme="light")
+def test_a_light_system_gets_the_light_theme_and_the_toggle_is_kept(ui_browser, ui_server):
+    context = ui_browser.new_context(color_scheme="light")
     try:
         page = context.new_page()
-        page.goto(server.url)
+        page.goto(ui_server.url)
         expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=30_000)
         expect(page.locator("html")).to_have_attribute("data-theme", "light")
         toggle = page.get_by_role("button", name="Dark theme")
@@ -260,14 +194,14 @@ def test_a_light_system_gets_the_light_theme_and_the_toggle_is_kept(browser, ser
             "rgb(22, 24, 28)"
         )
         again = context.new_page()
-        again.goto(server.base + "/")
+        again.goto(ui_server.base + "/")
         expect(again.locator("body")).to_have_attribute("data-ready", "true", timeout=30_000)
         expect(again.locator("html")).to_have_attribute("data-theme", "dark")
     finally:
         context.close()
 
 
-def test_no_request_leaves_loopback_and_the_csp_blocks_nothing(open_page, context, server):
+def test_no_request_leaves_loopback_and_the_csp_blocks_nothing(open_page, ui_context, ui_server):
     page = open_page("preset=production&middleware=health", "#flask:app.py:3")
     page.get_by_role("button", name="Show diff").click()
     expect(page.locator("[data-diff=express] header")).to_be_visible()
@@ -279,10 +213,10 @@ def test_no_request_leaves_loopback_and_the_csp_blocks_nothing(open_page, contex
     page.get_by_role("button", name="Dark theme").click()
     page.locator("body").press("?")
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
-    paths = {urlsplit(url).path for url in context.requested}
+    paths = {urlsplit(url).path for url in ui_context.requested}
     # The recorder saw the page's own files, so it would have seen any other request.
     assert {f"/static/{name}" for name in ("ui.js", "ui.css", *modules())} <= paths
     assert {"/api/options", "/api/preview", "/api/diff", "/answers.zip"} <= paths
-    assert [url for url in context.requested if not url.startswith(f"{server.base}/")] == []
-    assert context.outside == []
+    assert [url for url in ui_context.requested if not url.startswith(f"{ui_server.base}/")] == []
+    assert ui_context.outside == []
     assert page.evaluate("window.__violations") == []
