@@ -1,18 +1,19 @@
 """Part 9 (issue 25): `dualgen ui`, the preview after a change and the page's own assets.
 
     python -m benchmarks.ui_bench [--changes N] [--no-write] [--screenshots DIR] [--baseline DIR]
+    python -m benchmarks.ui_bench --changes 0 --screenshots docs   # README's screenshots only
 
-Starts `dualgen ui --port 0 --no-browser` as a user does, then for every preset asks
-`GET /api/preview` N times with a query never asked before (the project name changes, so both
-trees render afresh: the slowest change there is), the presets interleaved, each time from the
-request to the last byte of the answer over 127.0.0.1; then the same queries once more (kept
-trees: going back to a state). Also the bytes of the page's own assets (the HTML, its one ES
-module and its CSS, uncompressed) and of one preview's JSON. Writes (or replaces) its section of
+Starts `dualgen ui --port 0 --no-browser` as a user does, then for every preset asks `GET
+/api/preview` N times with a query never asked before (the project name changes, so both trees
+render afresh: the slowest change there is), the presets interleaved, each time from the request to
+the last byte of the answer over 127.0.0.1; then the same queries once more (kept trees: going back
+to a state). Also the bytes of the page's own assets (the HTML, its entry ES module, the modules it
+imports and its CSS, uncompressed) and of one preview's JSON. Writes (or replaces) its section of
 benchmarks/results.md unless --no-write; with --screenshots, saves the page in light and dark
-(Debian's Chromium through Playwright) as PNG files there. With --baseline DIR (another checkout
-of dualgen, e.g. `git worktree add /tmp/base main`), a second server runs from DIR and every
-fresh query is asked of both, back to back in alternating order: a before/after ratio under the
-same load.
+(Debian's Chromium through Playwright) as PNG files there. With --baseline DIR (another checkout of
+dualgen, e.g. `git worktree add /tmp/base main`), a second server runs from DIR and every fresh
+query is asked of both, back to back in alternating order: a before/after ratio under the same
+load.
 """
 
 from __future__ import annotations
@@ -102,9 +103,12 @@ def measure(
 
 
 def assets(base: str) -> list[tuple[str, int]]:
+    from generator.ui.views import modules
+
     return [
         ("page HTML (GET /)", fetch(f"{base}/", accept="text/html")[1]),
-        ("ui.js (the one ES module)", fetch(f"{base}/static/ui.js")[1]),
+        ("ui.js (the entry ES module)", fetch(f"{base}/static/ui.js")[1]),
+        *((name, fetch(f"{base}/static/{name}")[1]) for name in modules()),
         ("ui.css", fetch(f"{base}/static/ui.css")[1]),
     ]
 
@@ -205,7 +209,7 @@ def section(times, sizes, changes: int, baseline: str = "") -> Section:
         ],
         notes=[
             "Assets are counted uncompressed, as served (no bundler, no minifier, no font, no "
-            "request beyond these three and the API).",
+            "request beyond these files and the API).",
             *(
                 [
                     f"Baseline: a second `dualgen ui` from {baseline} (`--baseline`), asked every "
@@ -220,6 +224,14 @@ def section(times, sizes, changes: int, baseline: str = "") -> Section:
     )
 
 
+#: The README's screenshots: the api preset, rate limiting, a resource (the route editor's
+#: "resource (CRUD)") and its Flask module open in the preview.
+SHOWN = (
+    "&preset=api&middleware=rate-limit&route=resource+/items+name:str+price:float+in_stock:bool%3F"
+    "#flask:hello/items.py:1"
+)
+
+
 def screenshots(url: str, folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -230,8 +242,10 @@ def screenshots(url: str, folder: Path) -> None:
         )
         for scheme in ("light", "dark"):
             page = browser.new_page(viewport={"width": 1280, "height": 800}, color_scheme=scheme)
-            page.goto(url + "&preset=api&middleware=rate-limit")
+            page.goto(url + SHOWN)
             page.wait_for_selector("body[data-ready=true]")
+            # The filter keeps the route editor, with its resource, beside the preview.
+            page.get_by_role("searchbox", name="Filter choices").fill("crud")
             page.screenshot(path=folder / f"ui-{scheme}.png")
             page.close()
         browser.close()
@@ -266,7 +280,8 @@ def main() -> None:
     other = None if args.baseline is None else start(args.baseline.resolve())
     try:
         log(f"dualgen ui at {base}")
-        times = measure(base, args.changes, None if other is None else other[1].split("/?")[0])
+        baseline = None if other is None else other[1].split("/?")[0]
+        times = measure(base, args.changes, baseline) if args.changes else None
         sizes = assets(base)
         if args.screenshots:
             screenshots(url, args.screenshots)
@@ -274,6 +289,9 @@ def main() -> None:
         for running in (process, *(() if other is None else (other[0],))):
             running.send_signal(signal.SIGINT)
             running.wait(timeout=30)
+    if times is None:  # --changes 0: the assets' bytes (and the screenshots), nothing timed
+        print("\n".join(f"{name}: {size:,} bytes" for name, size in sizes))
+        return
     text = section_text(section(times, sizes, args.changes, git_label(args.baseline)))
     print(text)
     if not args.no_write:

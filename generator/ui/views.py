@@ -3,6 +3,7 @@ answers bad input with 400 and the CLI's one-line message as JSON."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,14 @@ views = Blueprint("views", __name__)
 WRITING = threading.Lock()
 #: Query parameters some views take beside the state.
 EXTRA = ("choice", "force", "token")
+#: The page's own files: ui.css, and ui.js, the ES module the page loads, with the modules it
+#: imports (no bundler: the browser fetches each from here).
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def modules() -> list[str]:
+    """The ES modules ui.js imports, by name: the page preloads them beside it."""
+    return sorted(path.name for path in STATIC.glob("*.js") if path.name != "ui.js")
 
 
 def _state() -> State:
@@ -92,6 +101,7 @@ def _page() -> dict[str, object]:
         + [(name, preset_summary(name)) for name in catalog.PRESETS],
         "settings": form.form()["settings"],
         "routes": form.form()["routes"],
+        "modules": modules(),
     }
 
 
@@ -203,18 +213,35 @@ def api_write() -> ResponseReturnValue:
     try:
         written = _write(state, config["UI_OUT"], force)
     except DestinationError as error:
-        return jsonify(error=str(error), exists=True), 409
+        # exists: a confirmation (force=true) would let the write through.
+        return jsonify(error=str(error), exists=_replaceable(state, config["UI_OUT"])), 409
     return jsonify(written=[str(path) for path in written], command=state.command)
+
+
+def _destinations(state: State, out: Path) -> list[Path]:
+    from ..render import folder_name
+
+    both = len(state.frameworks) > 1
+    return [out / folder_name(state.spec, name, both=both) for name in state.frameworks]
+
+
+def _replaceable(state: State, out: Path) -> bool:
+    """Whether a project folder is in the way and each one there is a folder of --out (never a
+    symlink, a file or a place outside it): what force replaces."""
+    there = [path for path in _destinations(state, out) if os.path.lexists(path)]
+    return bool(there) and all(
+        path.is_dir() and not path.is_symlink() and path.resolve().parent == out.resolve()
+        for path in there
+    )
 
 
 def _write(state: State, out: Path, force: bool) -> list[Path]:
     """Render into the --out folder as `dualgen new -o OUT` does: claimed, then moved into place."""
-    from ..render import folder_name, render
+    from ..render import render
 
-    for framework in state.frameworks:
-        name = folder_name(state.spec, framework, both=len(state.frameworks) > 1)
-        if (out / name).resolve().parent != out.resolve():
-            raise DestinationError(f"{name!r} would be written outside {str(out)!r}")
+    for destination in _destinations(state, out):
+        if destination.resolve().parent != out.resolve():
+            raise DestinationError(f"{destination.name!r} would be written outside {str(out)!r}")
     with WRITING, preview.RENDERING:
         return render(state.spec, state.frameworks, out, force=force)
 

@@ -13,66 +13,11 @@ import sys
 import pytest
 import requests
 
-from tests.helpers import missing, run_dualgen, run_main, tree_of, unzip
-from tests.integration.test_compare_browser import ARTIFACTS, find_chromium
-from tests.integration.ui_server import start_ui
+from tests.helpers import run_dualgen, run_main, tree_of, unzip
 
 pytestmark = pytest.mark.integration
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ui")
-    (folder / "out").mkdir()
-    started = start_ui(folder / "out", folder)
-    yield started
-    started.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = find_chromium()
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=str(chromium), args=["--no-sandbox"]
-            )
-        except sync_api.Error as error:
-            missing(f"Playwright cannot start {chromium}: {error}")
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def context(browser, request):
-    """A fresh profile (no localStorage) whose requests are all recorded."""
-    made = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    made.requested = []
-    made.on("request", lambda r: made.requested.append(r.url))
-    failed = request.session.testsfailed
-    yield made
-    if request.session.testsfailed > failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        for number, page in enumerate(made.pages):
-            page.screenshot(path=ARTIFACTS / f"ui-{request.node.name}-{number}.png")
-    made.close()
-
-
-@pytest.fixture
-def open_page(context, server):
-    """Open the page as the printed URL does (token first), with a query and a fragment."""
-
-    def opened(query: str = "", fragment: str = ""):
-        page = context.new_page()
-        page.dialogs = []
-        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-        page.goto(server.url + (f"&{query}" if query else "") + fragment)
-        expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=30_000)
-        return page
-
-    return opened
 
 
 def command(page):
@@ -85,9 +30,9 @@ def cli_error(*args: str) -> str:
     return stderr.removeprefix("dualgen: error: ").strip()
 
 
-def test_every_catalog_choice_has_a_labelled_control_and_the_filter_finds_it(open_page, server):
+def test_every_catalog_choice_has_a_labelled_control_and_the_filter_finds_it(open_page, ui_server):
     page = open_page()
-    options = requests.get(f"{server.base}/api/options", timeout=30).json()
+    options = requests.get(f"{ui_server.base}/api/options", timeout=30).json()
     for choice in options["choices"]:
         expect(page.get_by_role("checkbox", name=choice["key"], exact=True)).to_have_count(1)
         for setting in choice["settings"]:
@@ -135,15 +80,15 @@ def test_an_impossible_pair_is_disabled_with_the_clis_reason(open_page):
     expect(page.get_by_role("checkbox", name="cors", exact=True)).to_be_enabled()
 
 
-def test_a_forced_bad_link_shows_the_clis_message_and_writes_nothing(open_page, server):
+def test_a_forced_bad_link_shows_the_clis_message_and_writes_nothing(open_page, ui_server):
     page = open_page("debug=true&docker=true&name=shop")
     expect(page.locator("#notice")).to_have_text(f"Not applied: {cli_error('--debug', '--docker')}")
-    before = sorted(server.out.rglob("*"))
+    before = sorted(ui_server.out.rglob("*"))
     page.get_by_role("button", name="Write to folder").click()
     expect(page.locator("#write-result")).to_have_text(
         f"Not written: {cli_error('--debug', '--docker')}"
     )
-    assert sorted(server.out.rglob("*")) == before
+    assert sorted(ui_server.out.rglob("*")) == before
     page = open_page("middleware=corz&name=shop2&bogus=1")
     notice = page.locator("#notice")
     expect(notice).to_contain_text("Not applied from the link: bogus=1; middleware=corz (")
@@ -151,7 +96,7 @@ def test_a_forced_bad_link_shows_the_clis_message_and_writes_nothing(open_page, 
     expect(command(page)).to_have_text("dualgen new both shop2 --no-input")
 
 
-def test_a_shared_link_restores_the_state_in_a_fresh_page(open_page, browser, server):
+def test_a_shared_link_restores_the_state_in_a_fresh_page(open_page, ui_browser, ui_server):
     page = open_page()
     page.get_by_role("textbox", name="Name", exact=True).fill("shop")
     page.get_by_role("checkbox", name="cors", exact=True).check()
@@ -170,7 +115,7 @@ def test_a_shared_link_restores_the_state_in_a_fresh_page(open_page, browser, se
     )
     expect(command(page)).to_have_text(shown)
     link = page.url
-    fresh = browser.new_context()
+    fresh = ui_browser.new_context()
     try:
         other = fresh.new_page()
         other.goto(link)
@@ -202,14 +147,14 @@ def test_the_preview_shows_both_trees_and_a_deep_link_opens_a_line(open_page):
     expect(concepts).to_contain_text("Declared difference: Vary: Origin on CORS answers")
 
 
-def test_the_diff_is_what_dualgen_diff_prints(open_page, server, tmp_path):
+def test_the_diff_is_what_dualgen_diff_prints(open_page, ui_server, tmp_path):
     query = "name=shop&preset=api"
     page = open_page(query)
     page.get_by_label("Choice to add or remove").select_option("rate-limit")
     page.get_by_role("button", name="Show diff").click()
     shown = page.locator("[data-diff=flask] pre span")
     expect(shown.first).to_have_text("flask: shop.yaml -> shop.yaml+rate-limit")
-    answers = requests.get(f"{server.base}/answers.yaml?{query}", timeout=30)
+    answers = requests.get(f"{ui_server.base}/answers.yaml?{query}", timeout=30)
     (tmp_path / "shop.yaml").write_bytes(answers.content)
     for framework in ("flask", "express"):
         header = page.locator(f"[data-diff={framework}] header")
@@ -247,10 +192,10 @@ def test_the_downloaded_zip_is_what_dualgen_new_writes(open_page, tmp_path):
     assert tree_of(tmp_path / "zip") == tree_of(tmp_path / "new")
 
 
-def test_write_to_the_folder_asks_before_replacing(open_page, server):
+def test_write_to_the_folder_asks_before_replacing(open_page, ui_server):
     page = open_page("name=written&framework=express")
     page.get_by_role("button", name="Write to folder").click()
-    project = server.out / "written"
+    project = ui_server.out / "written"
     expect(page.locator("#write-result")).to_have_text(f"Wrote {project}")
     (project / "app.js").write_text("// mine\n")
     page.get_by_role("button", name="Write to folder").click()
@@ -283,11 +228,11 @@ def test_keyboard_shortcuts(open_page):
     expect(page.get_by_role("checkbox", name="cors", exact=True)).to_be_visible()
 
 
-def test_dark_mode_follows_the_system_and_toggles(browser, server):
-    context = browser.new_context(color_scheme="dark")
+def test_dark_mode_follows_the_system_and_toggles(ui_browser, ui_server):
+    context = ui_browser.new_context(color_scheme="dark")
     try:
         page = context.new_page()
-        page.goto(server.url)
+        page.goto(ui_server.url)
         expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=30_000)
         expect(page.locator("html")).to_have_attribute("data-theme", "dark")
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -304,31 +249,15 @@ def test_dark_mode_follows_the_system_and_toggles(browser, server):
         context.close()
 
 
-def test_recent_and_favourites_are_kept_in_the_browser(open_page, server):
-    page = open_page("name=first")
-    page.get_by_role("button", name="Add to favourites").click()
-    page.get_by_role("textbox", name="Name", exact=True).fill("second")
-    expect(command(page)).to_have_text("dualgen new both second --no-input")
-    page = open_page()
-    recent = page.locator("#recent")
-    expect(recent.get_by_role("link", name="dualgen new both second --no-input")).to_be_visible()
-    favourite = page.locator("#favourites").get_by_role(
-        "link", name="dualgen new both first --no-input"
-    )
-    expect(favourite).to_have_attribute("href", "/?name=first")
-    answers = page.locator("#favourites").get_by_role("link", name="answer file")
-    expect(answers).to_have_attribute("href", "/answers.yaml?name=first")
-
-
-def test_no_request_leaves_loopback(open_page, context, server):
+def test_no_request_leaves_loopback(open_page, ui_context, ui_server):
     page = open_page("preset=production")
     page.get_by_role("checkbox", name="health", exact=True).check()
     expect(command(page)).to_contain_text("-m health")
     page.get_by_role("button", name="Show diff").click()
     expect(page.locator("[data-diff=express] header")).to_be_visible()
     page.locator("body").press("?")
-    assert context.requested
-    outside = [url for url in context.requested if not url.startswith(f"{server.base}/")]
+    assert ui_context.requested
+    outside = [url for url in ui_context.requested if not url.startswith(f"{ui_server.base}/")]
     assert outside == []
 
 
@@ -351,57 +280,6 @@ def test_hostile_values_are_shown_as_text(open_page, payload):
     expect(notice).to_contain_text(payload)
     assert page.evaluate("window.pwned") is None
     assert page.locator("#notice *").count() == 0
-    assert page.locator("img, svg, script:not([type=module])").count() == 0
-    assert page.dialogs == []
-
-
-def test_favourites_export_as_answer_files_for_a_class(open_page, server, tmp_path):
-    import zipfile
-
-    page = open_page()
-    export = page.get_by_role("button", name="Export favourites as answer files")
-    expect(export).to_be_disabled()
-    page = open_page("name=shop&middleware=cors")
-    page.get_by_role("button", name="Add to favourites").click()
-    page = open_page("framework=flask&preset=api&name=shop")
-    page.get_by_role("button", name="Add to favourites").click()
-    export = page.get_by_role("button", name="Export favourites as answer files")
-    with page.expect_download() as download:
-        export.click()
-    expect(page.locator("#export-result")).to_have_text("Exported 2 answer files")
-    assert download.value.suggested_filename == "dualgen-answers.zip"
-    saved = tmp_path / "answers.zip"
-    download.value.save_as(saved)
-    # The favourites newest first, each the server's answer file of its query.
-    configs = [
-        "config=framework%3Dflask%26preset%3Dapi%26name%3Dshop",
-        "config=name%3Dshop%26middleware%3Dcors",
-    ]
-    expected = requests.get(f"{server.base}/answers.zip?{'&'.join(configs)}", timeout=30)
-    assert saved.read_bytes() == expected.content
-    with zipfile.ZipFile(saved) as archive:
-        readme = archive.read("dualgen-answers/README.txt").decode()
-    assert "  dualgen new flask --answers shop.yaml --no-input\n" in readme
-    assert "  dualgen new both --answers shop-2.yaml --no-input\n" in readme
-
-
-@pytest.mark.parametrize("payload", HOSTILE, ids=["img", "script", "svg", "jinja", "markdown"])
-def test_hostile_saved_favourites_are_shown_and_refused_as_text(open_page, payload):
-    # localStorage is the user's (or another page's) to change: a favourite read from it is
-    # data, in the list and in the export's refusal.
-    page = open_page()
-    item = {"query": f"name={payload}", "command": payload}
-    page.evaluate(
-        "item => localStorage.setItem('dualgen-ui-favourites', JSON.stringify([item]))", item
-    )
-    page = open_page()
-    favourites = page.locator("#favourites")
-    expect(favourites.get_by_role("link", name=payload, exact=True)).to_be_visible()
-    page.get_by_role("button", name="Export favourites as answer files").click()
-    result = page.locator("#export-result")
-    expect(result).to_contain_text(f"Not exported: configuration 1 of 1: name {payload!r} ")
-    assert page.evaluate("window.pwned") is None
-    assert page.locator("#export-result *, #favourites li > :not(a, button)").count() == 0
     assert page.locator("img, svg, script:not([type=module])").count() == 0
     assert page.dialogs == []
 
