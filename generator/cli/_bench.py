@@ -246,10 +246,10 @@ def _bench_resource(ctx: click.Context) -> None:
     setups = resource.parse_servers(params["servers"])
     benching.check_duration(params["duration"])
     benching.check_repeat(params["repeat"])
-    answers = _answers_from_options(**choices)
-    benching.require_wrk()
     if params["storage"] == "postgresql":
         resource_db.postgresql_url()  # refused before anything starts
+    answers = _answers_from_options(**choices)
+    benching.require_wrk()
     _check_html(html_file, force)
     progress = None if output_format == "json" else (lambda line: click.echo(line, err=True))
     result = resource.bench_resource(

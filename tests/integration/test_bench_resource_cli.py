@@ -1,14 +1,12 @@
 """A short `dualgen bench --scenario resource` run (1 s a run, one concurrency, one round) in
 SQLite and in the suite's PostgreSQL: the report's structure, every request answered 2xx, a
 row for every answered create, and the anchors answering the generated servers' JSON; never
-its numbers. Bad input is refused in one line before anything starts."""
+its numbers. Bad input: tests/unit/bench/test_bench_resource.py."""
 
 from __future__ import annotations
 
 import json
 import os
-
-import pytest
 
 from tests.helpers import ROOT, require_tools, run_dualgen
 
@@ -82,38 +80,3 @@ def test_the_resource_scenario_in_postgresql_leaves_no_database(tmp_path, postgr
         "SELECT count(*) FROM pg_database WHERE datname LIKE 'dualgen_bench_%'",
     )
     assert left == [["0"]]
-
-
-@pytest.mark.parametrize(
-    ("args", "env", "message"),
-    [
-        (
-            ["--storage", "postgresql"],
-            {"DATABASE_URL": ""},
-            "dualgen: error: --storage postgresql needs DATABASE_URL=postgresql://",
-        ),
-        (
-            ["--storage", "postgresql"],
-            {"DATABASE_URL": "sqlite:///x.db"},
-            "dualgen: error: --storage postgresql needs DATABASE_URL=postgresql://",
-        ),
-        (
-            ["--servers", "flask-dev"],
-            {},
-            "dualgen: error: --servers 'flask-dev': 'flask-dev' is not one of gunicorn-sync, "
-            "gunicorn-gthread, express, node-cluster (with --scenario resource)",
-        ),
-        (["--storage", "mysql"], {}, "dualgen: error: Invalid value for '--storage'"),
-        (["--streams"], {}, "dualgen: error: --streams and --scenario resource are two"),
-    ],
-    ids=["no-database-url", "not-postgresql", "dev-server", "unknown-storage", "with-streams"],
-)
-def test_bad_input_is_refused_in_one_line(tmp_path, args, env, message):
-    require_tools("wrk")
-    result = run_dualgen(
-        "bench", "--scenario", "resource", *args, cwd=tmp_path, env={**os.environ, **env}
-    )
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith(message), result.stderr
-    assert result.stderr.count("\n") == 1 and result.stdout == ""
-    assert list(tmp_path.iterdir()) == []
