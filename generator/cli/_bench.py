@@ -145,7 +145,7 @@ def bench(
     from .. import files
     from ..bench import page, report
 
-    if streams or scenario == "resource":
+    if streams or scenario == "resource" or _given(ctx, "storage"):
         return _other_scenario(ctx)
     levels = benching.parse_concurrency(concurrency)
     setups = benching.parse_setups(servers)
@@ -184,10 +184,16 @@ def _check_html(html_file, force: bool) -> None:
         files.check_output_file(html_file, force=force)
 
 
+def _given(ctx: click.Context, name: str) -> bool:
+    return ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+
+
 def _other_scenario(ctx: click.Context) -> None:
-    """--streams or --scenario resource, never both."""
+    """--streams or --scenario resource, never both; --storage only with the resource."""
     if ctx.params["streams"] and ctx.params["scenario"] == "resource":
         raise click.UsageError("--streams and --scenario resource are two benches: choose one")
+    if ctx.params["scenario"] != "resource" and _given(ctx, "storage"):
+        raise click.UsageError("--storage is an option of --scenario resource")
     if ctx.params["streams"]:
         return _bench_streams(ctx.params)
     return _bench_resource(ctx)

@@ -65,6 +65,22 @@ def test_bad_input_exits_2_with_one_line(args, database_url, message, monkeypatc
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--storage", "sqlite"], "--storage is an option of --scenario resource",
+                     id="routes"),
+        pytest.param(["--streams", "--storage", "sqlite"],
+                     "--storage is an option of --scenario resource", id="streams"),
+    ],
+)  # fmt: skip
+def test_storage_belongs_to_the_resource_scenario(args, message, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    code, err = run_main("bench", *args)
+    assert (code, err) == (2, f"dualgen: error: {message}. Try 'dualgen bench -h' for help.\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_user_s_answers_get_the_resource_its_storage_and_the_production_server():
     answers = {"middleware": ["cors", "database"], "settings": {"database": {"url": "x"}}}
     assert resource.resource_answers(answers, "postgresql", "sync") == {
