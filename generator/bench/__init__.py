@@ -232,10 +232,12 @@ def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
 
 
 def run_wrk(
-    wrk: str, url: str, concurrency: int, duration: int
+    wrk: str, url: str, concurrency: int, duration: int, script: Path | None = None
 ) -> tuple[float, float, float, int, int]:
+    """One wrk run; `script` a Lua file that shapes its requests (a POST and its body)."""
     threads = max(1, min(2, concurrency, os.cpu_count() or 1))
     command = [wrk, f"-t{threads}", f"-c{concurrency}", f"-d{duration}s"]
+    command += ["-s", str(script)] if script is not None else []
     command += [f"--timeout={WRK_TIMEOUT}s", "--latency", url]
     try:
         result = subprocess.run(
