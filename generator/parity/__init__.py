@@ -38,6 +38,8 @@ from .findings import (
     Found,
     Report,
     _difference_type,
+    _is_flaky,
+    _size,
     kind_of,
     signature_of,
 )
@@ -115,7 +117,14 @@ def _run(
     time_limit: float = DEFAULT_TIME_LIMIT,
     production: bool = False,
     observer: Observer | None = None,
+    sequences: int | None = None,
+    databases: Callable[[], str] | None = None,
 ) -> Report:
+    if sequences is not None:  # stateful: sequences of operations on the resources
+        from .stateful import run_sequences
+
+        how = {"seed": seed, "time_limit": time_limit, "production": production}
+        return run_sequences(spec, flask, express, sequences, databases, observer, how)
     if production and "production-server" not in spec.switches:
         raise UsageError(
             "--production needs projects with the production-server choice; "
@@ -235,8 +244,8 @@ class _Search:
             verbosity=Verbosity.quiet,
             print_blob=False,
         )
-        @given(self.space.examples())
-        def probe(example: Example) -> None:
+        @given(self._strategy())
+        def probe(example: Any) -> None:  # an Example, or hypothesis' data (stateful)
             self._probe(example)
 
         try:
@@ -252,7 +261,10 @@ class _Search:
             if not _is_flaky(error):
                 raise
 
-    def _probe(self, example: Example) -> None:
+    def _strategy(self) -> Any:  # what hypothesis draws for one run
+        return self.space.examples()
+
+    def _probe(self, example: Any) -> None:
         from hypothesis.control import current_build_context
 
         signals.checkpoint()  # hypothesis may have caught the first raise
@@ -380,16 +392,3 @@ class _Search:
             found.aspects, found.example = aspects, steps
             found.flask, found.express = answers["flask"], answers["express"]
             found.confirmed = final
-
-
-def _size(example: Example) -> tuple[int, ...]:
-    """How big an example is, to keep the smallest: requests, then headers, body, path."""
-    return (
-        sum(request.repeat for request in example),
-        sum(len(request.headers) + (request.body is not None) for request in example),
-        sum(len(request.path) for request in example),
-    )
-
-
-def _is_flaky(error: BaseException) -> bool:
-    return type(error).__name__ in ("Flaky", "FlakyFailure", "FlakyStrategyDefinition")

@@ -61,6 +61,10 @@ class Report:
     out_of_time: bool = False
     #: Where a reproduction reaches each server: the project's own default address.
     urls: dict[str, str] = field(default_factory=dict)
+    #: Stateful runs: the store each sequence starts with fresh ("memory", "sqlite",
+    #: "postgresql"), and the sequences run (`requested` counts sequences then).
+    storage: str = ""
+    sequences: int = 0
 
     @property
     def undeclared(self) -> list[Found]:
@@ -108,3 +112,16 @@ def signature_of(aspect: Aspect, flask: Answer) -> str:
     if aspect.flask is None:
         return f"header {aspect.name}: only Express sends it"
     return f"header {aspect.name}: the values differ"
+
+
+def _size(example: Example) -> tuple[int, ...]:
+    """How big an example is, to keep the smallest: requests, then headers, body, path."""
+    return (
+        sum(request.repeat for request in example),
+        sum(len(request.headers) + (request.body is not None) for request in example),
+        sum(len(request.path) for request in example),
+    )
+
+
+def _is_flaky(error: BaseException) -> bool:
+    return type(error).__name__ in ("Flaky", "FlakyFailure", "FlakyStrategyDefinition")
