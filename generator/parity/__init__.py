@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import random
 import sys
 import tempfile
 import time
@@ -41,6 +40,7 @@ from .findings import (
     _is_flaky,
     _size,
     kind_of,
+    new_report,
     signature_of,
 )
 from .observe import Aspect, compare
@@ -112,29 +112,35 @@ def _run(
     flask: Path,
     express: Path,
     *,
+    sequences: int | None = None,
+    databases: Callable[[], str] | None = None,
+    **options: Any,  # _requests' options
+) -> Report:
+    if sequences is None:
+        return _requests(spec, flask, express, **options)
+    from .stateful import run_sequences  # stateful: sequences of operations on the resources
+
+    return run_sequences(spec, flask, express, sequences, databases, options)
+
+
+def _requests(
+    spec: ProjectSpec,
+    flask: Path,
+    express: Path,
+    *,
     requests: int = DEFAULT_REQUESTS,
     seed: int | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
     production: bool = False,
     observer: Observer | None = None,
-    sequences: int | None = None,
-    databases: Callable[[], str] | None = None,
 ) -> Report:
-    if sequences is not None:  # stateful: sequences of operations on the resources
-        from .stateful import run_sequences
-
-        how = {"seed": seed, "time_limit": time_limit, "production": production}
-        return run_sequences(spec, flask, express, sequences, databases, observer, how)
     if production and "production-server" not in spec.switches:
         raise UsageError(
             "--production needs projects with the production-server choice; "
             "add --production-server, or leave --production out"
         )
-    seed = random.randrange(10**6) if seed is None else seed
     observe = observer or (lambda event, value: None)
-    report = Report(spec, seed, requests, production)
-    report.urls = {name: f"http://127.0.0.1:{spec.port_for(name)}" for name in catalog.FRAMEWORKS}
-    observe("start", report)
+    report = new_report(spec, seed, requests, production, observe)
     env = server_env(spec, production)
     installed = {
         name: runner.install(folder) for name, folder in (("flask", flask), ("express", express))

@@ -3,7 +3,9 @@ signature so that hypothesis tells them apart) and the report of the whole run."
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import catalog
@@ -73,6 +75,22 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.undeclared
+
+
+def new_report(
+    spec: ProjectSpec,
+    seed: int | None,
+    requested: int,
+    production: bool,
+    observe: Callable[[str, object], None],
+    storage: str = "",
+) -> Report:
+    """The report a run fills, with its seed (a new one unless given); observed as "start"."""
+    seed = random.randrange(10**6) if seed is None else seed
+    report = Report(spec, seed, requested, production, storage=storage)
+    report.urls = {name: f"http://127.0.0.1:{spec.port_for(name)}" for name in catalog.FRAMEWORKS}
+    observe("start", report)
+    return report
 
 
 class Difference(AssertionError):

@@ -5,7 +5,7 @@ An operation is a create, read, replace (PUT), delete or list (`?limit=&offset=`
 write (a wrong type, a required field missing, an unknown field, a text too long or with NUL,
 a number out of range, a body that is not an object, an empty or malformed body) or a request
 for an id that is bad (not a whole number) or not there. A sequence holds 10 to 30 of them,
-writes and reads weighted above lists. Ids target an item that exists most of the time (86 % of
+writes and reads weighted above lists. Ids target an item that exists most of the time (80 % of
 the draws once one exists), else one deleted, one never given, or a bad one.
 
 Each operation takes few draws (its kind, then one number for its id or its item), so that a
@@ -42,9 +42,11 @@ KINDS = (
     + ("list page",) * 2
     + ("invalid create", "invalid replace", "empty body")
 )
-#: Of the id draws once an item exists, LIVE_CHOICES in (LIVE_CHOICES + 2 + len(BAD_IDS))
-#: name one (60 in 70: 86 %); the others a deleted one, one never given, or each bad id.
+#: Of the id draws once an item exists, LIVE_CHOICES in (LIVE_CHOICES + GONE_CHOICES + 1 +
+#: len(BAD_IDS)) name one (60 in 75: 80 %); GONE_CHOICES a deleted one (a store that kept it
+#: shows it), one an id never given, and one each bad id.
 LIVE_CHOICES = 60
+GONE_CHOICES = 6
 #: A field left out of a body.
 ABSENT = object()
 #: An id that no item has, however long the sequence.
@@ -126,7 +128,7 @@ class Operations:
         self._invalid = st.sampled_from(INVALID)
         self._limit = st.sampled_from(LIMITS)
         self._offset = st.sampled_from(OFFSETS)
-        self._target = st.integers(0, LIVE_CHOICES + 1 + len(BAD_IDS))
+        self._target = st.integers(0, LIVE_CHOICES + GONE_CHOICES + len(BAD_IDS))
         self._variants = st.integers(0, 2**31 - 1)
         self._items = {
             r.path: st.integers(0, math.prod(len(_options(f)) for f in r.fields) - 1)
@@ -169,10 +171,11 @@ class Operations:
         n = draw(self._target)
         if items.live and n < LIVE_CHOICES:
             return str(items.live[n % len(items.live)])
-        if n == LIVE_CHOICES + 1 and items.gone:
-            return str(items.gone[-1])
-        if n >= LIVE_CHOICES + 2:
-            return BAD_IDS[n - LIVE_CHOICES - 2]
+        gone = n - LIVE_CHOICES - 1  # 0 to GONE_CHOICES - 1: a deleted item
+        if 0 <= gone < GONE_CHOICES and items.gone:
+            return str(items.gone[-1 - gone % len(items.gone)])
+        if gone >= GONE_CHOICES:
+            return BAD_IDS[gone - GONE_CHOICES]
         return str(NEVER)
 
     def item(self, draw: st.DrawFn, resource: Resource) -> dict[str, object]:

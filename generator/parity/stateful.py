@@ -38,12 +38,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .. import catalog, runner, signals
+from .. import runner, signals
 from ..errors import RunError, UsageError
 from ..project import server_env
 from ..spec import ProjectSpec
-from . import Observer, _Enough, _Search
-from .findings import Report
+from . import DEFAULT_TIME_LIMIT, Observer, _Enough, _Search
+from .findings import Report, new_report
 from .operations import Items, Operations
 from .servers import Stopped, check_running
 from .wire import REFUSED, Answer, send
@@ -77,32 +77,31 @@ def run_sequences(
     express: Path,
     sequences: int,
     databases: Callable[[], str] | None,
-    observer: Observer | None,
-    how: dict[str, Any],
+    options: dict[str, Any],
 ) -> Report:
-    """Run `sequences` sequences (more while shrinking) and report every difference; `how`
-    holds seed, time_limit and production as `parity.check` takes them."""
-    import random
-
-    seed, time_limit, production = how["seed"], float(how["time_limit"]), bool(how["production"])
-
+    """Run `sequences` sequences (more while shrinking) and report every difference; `options`
+    are `parity.check`'s: seed, time_limit, production, observer."""
+    production = bool(options.get("production", False))
+    time_limit = float(options.get("time_limit", DEFAULT_TIME_LIMIT))
     if not spec.resources:
         raise UsageError(
             "stateful parity (--sequences) needs a resource, e.g. -r 'resource /items name:str'"
         )
     if not 1 <= sequences <= MAX_SEQUENCES:
         raise UsageError(f"--sequences {sequences} must be from 1 to {MAX_SEQUENCES}")
+    if production and "production-server" not in spec.switches:
+        raise UsageError(
+            "--production needs projects with the production-server choice; "
+            "add --production-server, or leave --production out"
+        )
     storage = storage_of(spec)
     if storage == "postgresql" and databases is None:
         raise UsageError(
             "stateful parity on PostgreSQL needs a fresh database per server and sequence; "
             "run it from Python with check(..., databases=MAKER), or on memory or SQLite"
         )
-    seed = random.randrange(10**6) if seed is None else seed
-    observe = observer or (lambda event, value: None)
-    report = Report(spec, seed, sequences, production, storage=storage)
-    report.urls = {name: f"http://127.0.0.1:{spec.port_for(name)}" for name in catalog.FRAMEWORKS}
-    observe("start", report)
+    observe = options.get("observer") or (lambda event, value: None)
+    report = new_report(spec, options.get("seed"), sequences, production, observe, storage)
     installed = {
         name: runner.install(folder) for name, folder in (("flask", flask), ("express", express))
     }

@@ -106,7 +106,7 @@ def test_a_delete_that_keeps_the_item_is_found_and_shrunk_to_three_operations(tm
     handler.write_text(
         code.replace(deleting, "if (!items.has(Number(req.params.id))) {"), encoding="utf-8"
     )
-    report = parity.check_projects(projects["flask"], projects["express"], sequences=3, seed=SEED)
+    report = parity.check_projects(projects["flask"], projects["express"], sequences=8, seed=SEED)
     assert [found.signature for found in report.undeclared] == ["body of a 200 answer"]
     found = report.undeclared[0]
     assert found.confirmed
