@@ -77,7 +77,9 @@ def parity(
 ) -> None:
     """Send generated requests to the Flask and the Express server of the same choices (given
     as for `dualgen new`, or two existing projects FLASK_DIR EXPRESS_DIR) and report every
-    difference, shrunk to a minimal request with a curl command for each server.
+    difference, shrunk to a minimal request with a curl command for each server. With
+    --sequences, sequences of operations on the resources instead, each on fresh servers with
+    fresh stores, a difference shrunk to the shortest sequence.
 
     Exits 0 when every difference found is declared in the catalog, 1 otherwise.
     """

@@ -47,7 +47,8 @@ def test_the_pytest_cookies_recipe_runs_as_written(tmp_path):
 
 
 # They start servers (verify, parity, bench): tests/integration/test_readme_use.py runs verify's;
-# parity's and bench's take minutes (test_parity_cli.py and test_bench_cli.py run the commands).
+# parity's and bench's take minutes (test_parity_cli.py, test_parity_stateful.py and
+# test_bench_cli.py run the commands).
 SERVERS = ("dualgen verify ", "dualgen parity ", "dualgen bench ")
 
 
@@ -73,7 +74,7 @@ def test_the_use_lines_run_as_written_after_the_setup(tmp_path):
     assert os.path.realpath(found) == os.path.realpath(dualgen)
     lines = readme_use_lines()
     run = [line for line in lines if not line.startswith(SERVERS)]
-    assert len(lines) - len(run) == 5
+    assert len(lines) - len(run) == 6
     results = {line: shell(f"{activate} && {line}") for line in run}
     failed = {line: r.returncode for line, r in results.items() if r.returncode != 0}
     assert failed == {}, {line: results[line].stderr[-500:] for line in failed}
