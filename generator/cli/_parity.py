@@ -25,6 +25,7 @@ from .options import (
         "dualgen parity -m cors -m rate-limit --seed 42  # replay a run with its seed",
         "dualgen parity shop-flask shop-express -n 20000 # two existing projects",
         "dualgen parity --preset production --production --format json > parity.json",
+        "dualgen parity -r 'resource /items name:str price:float' --sequences 50 --seed 7",
     )
 )
 @click.argument(
@@ -45,6 +46,14 @@ from .options import (
     help="How many requests to send to each server (shrinking a difference may add some).",
 )
 @click.option(
+    "--sequences",
+    type=click.IntRange(1, 100_000),
+    metavar="N",
+    help="Stateful: run N sequences of 10-30 operations on the resources (create, read, "
+    "replace, delete, list, invalid writes), each on fresh servers with fresh stores, instead "
+    "of single requests.",
+)
+@click.option(
     "--seed",
     type=click.IntRange(0, 2**63 - 1),
     metavar="S",
@@ -63,10 +72,14 @@ from .options import (
     "--production", is_flag=True, help="Start the production servers (gunicorn, the Node cluster)."
 )
 @color_option
-def parity(projects, count, seed, time_limit, output_format, production, **choices) -> None:
+def parity(
+    projects, count, sequences, seed, time_limit, output_format, production, **choices
+) -> None:
     """Send generated requests to the Flask and the Express server of the same choices (given
     as for `dualgen new`, or two existing projects FLASK_DIR EXPRESS_DIR) and report every
-    difference, shrunk to a minimal request with a curl command for each server.
+    difference, shrunk to a minimal request with a curl command for each server. With
+    --sequences, sequences of operations on the resources instead, each on fresh servers with
+    fresh stores, a difference shrunk to the shortest sequence.
 
     Exits 0 when every difference found is declared in the catalog, 1 otherwise.
     """
@@ -92,6 +105,7 @@ def parity(projects, count, seed, time_limit, output_format, production, **choic
         "time_limit": time_limit,
         "production": production,
         "observer": _observer(output_format),
+        "sequences": sequences,
     }
     if projects:
         report = parities.check_projects(*projects, **options)

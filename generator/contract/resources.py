@@ -132,6 +132,15 @@ def _refusals(spec: ProjectSpec, resource: Resource) -> list[Exchange]:
             json={"errors": [_error("limit", "must be a whole number from 1 to 100")]},
         ),
         Exchange(
+            f"{resource.label}: an empty JSON body",  # no JSON: express.json() reads it as {}
+            "POST",
+            resource.path,
+            400,
+            JSON_HEADERS,
+            b"",
+            **_error_body(spec, "Bad Request"),
+        ),
+        Exchange(
             f"{resource.label}: a body not JSON",
             "POST",
             resource.path,

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import random
 import sys
 import tempfile
 import time
@@ -38,7 +37,10 @@ from .findings import (
     Found,
     Report,
     _difference_type,
+    _is_flaky,
+    _size,
     kind_of,
+    new_report,
     signature_of,
 )
 from .observe import Aspect, compare
@@ -47,15 +49,7 @@ from .servers import Stopped, check_running
 from .streams import check_streams
 from .wire import REFUSED, Answer, client_addresses, send
 
-__all__ = [
-    "Difference",
-    "Found",
-    "Report",
-    "check",
-    "check_projects",
-    "kind_of",
-    "signature_of",
-]
+__all__ = ["Difference", "Found", "Report", "check", "check_projects", "kind_of", "signature_of"]
 
 if sys.version_info >= (3, 11):
     from builtins import BaseExceptionGroup
@@ -111,6 +105,22 @@ def _run(
     flask: Path,
     express: Path,
     *,
+    sequences: int | None = None,
+    databases: Callable[[], str] | None = None,
+    **options: Any,  # _requests' options
+) -> Report:
+    if sequences is None:
+        return _requests(spec, flask, express, **options)
+    from .stateful import run_sequences  # stateful: sequences of operations on the resources
+
+    return run_sequences(spec, flask, express, sequences, databases, options)
+
+
+def _requests(
+    spec: ProjectSpec,
+    flask: Path,
+    express: Path,
+    *,
     requests: int = DEFAULT_REQUESTS,
     seed: int | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
@@ -122,11 +132,8 @@ def _run(
             "--production needs projects with the production-server choice; "
             "add --production-server, or leave --production out"
         )
-    seed = random.randrange(10**6) if seed is None else seed
     observe = observer or (lambda event, value: None)
-    report = Report(spec, seed, requests, production)
-    report.urls = {name: f"http://127.0.0.1:{spec.port_for(name)}" for name in catalog.FRAMEWORKS}
-    observe("start", report)
+    report = new_report(spec, seed, requests, production, observe)
     env = server_env(spec, production)
     installed = {
         name: runner.install(folder) for name, folder in (("flask", flask), ("express", express))
@@ -237,8 +244,8 @@ class _Search:
             verbosity=Verbosity.quiet,
             print_blob=False,
         )
-        @given(self.space.examples())
-        def probe(example: Example) -> None:
+        @given(self._strategy())
+        def probe(example: Any) -> None:  # an Example, or hypothesis' data (stateful)
             self._probe(example)
 
         try:
@@ -254,7 +261,10 @@ class _Search:
             if not _is_flaky(error):
                 raise
 
-    def _probe(self, example: Example) -> None:
+    def _strategy(self) -> Any:  # what hypothesis draws for one run
+        return self.space.examples()
+
+    def _probe(self, example: Any) -> None:
         from hypothesis.control import current_build_context
 
         signals.checkpoint()  # hypothesis may have caught the first raise
@@ -382,16 +392,3 @@ class _Search:
             found.aspects, found.example = aspects, steps
             found.flask, found.express = answers["flask"], answers["express"]
             found.confirmed = final
-
-
-def _size(example: Example) -> tuple[int, ...]:
-    """How big an example is, to keep the smallest: requests, then headers, body, path."""
-    return (
-        sum(request.repeat for request in example),
-        sum(len(request.headers) + (request.body is not None) for request in example),
-        sum(len(request.path) for request in example),
-    )
-
-
-def _is_flaky(error: BaseException) -> bool:
-    return type(error).__name__ in ("Flaky", "FlakyFailure", "FlakyStrategyDefinition")

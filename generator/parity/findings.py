@@ -3,7 +3,9 @@ signature so that hypothesis tells them apart) and the report of the whole run."
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import catalog
@@ -67,6 +69,10 @@ class Report:
     streams: list[StreamDifference] = field(default_factory=list)
     #: Why the streams were not compared (None when they were, or without events).
     streams_skipped: str | None = None
+    #: Stateful runs: the store each sequence starts with fresh ("memory", "sqlite",
+    #: "postgresql"), and the sequences run (`requested` counts sequences then).
+    storage: str = ""
+    sequences: int = 0
 
     @property
     def undeclared(self) -> list[Found]:
@@ -75,6 +81,22 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.undeclared and not self.streams
+
+
+def new_report(
+    spec: ProjectSpec,
+    seed: int | None,
+    requested: int,
+    production: bool,
+    observe: Callable[[str, object], None],
+    storage: str = "",
+) -> Report:
+    """The report a run fills, with its seed (a new one unless given); observed as "start"."""
+    seed = random.randrange(10**6) if seed is None else seed
+    report = Report(spec, seed, requested, production, storage=storage)
+    report.urls = {name: f"http://127.0.0.1:{spec.port_for(name)}" for name in catalog.FRAMEWORKS}
+    observe("start", report)
+    return report
 
 
 class Difference(AssertionError):
@@ -114,3 +136,16 @@ def signature_of(aspect: Aspect, flask: Answer) -> str:
     if aspect.flask is None:
         return f"header {aspect.name}: only Express sends it"
     return f"header {aspect.name}: the values differ"
+
+
+def _size(example: Example) -> tuple[int, ...]:
+    """How big an example is, to keep the smallest: requests, then headers, body, path."""
+    return (
+        sum(request.repeat for request in example),
+        sum(len(request.headers) + (request.body is not None) for request in example),
+        sum(len(request.path) for request in example),
+    )
+
+
+def _is_flaky(error: BaseException) -> bool:
+    return type(error).__name__ in ("Flaky", "FlakyFailure", "FlakyStrategyDefinition")

@@ -20,6 +20,16 @@ KINDS = ("status", "counting", "content-type", "body", "header")
 
 def describe(event: str, value: Any) -> str | None:  # the event's object: a Report …
     """The progress line for an event of `parity.check` (None: nothing to say)."""
+    if event == "start" and value.storage:
+        return (
+            f"parity: seed {value.seed} (replay with --seed {value.seed}), {value.requested} "
+            f"sequences, each on fresh servers with a fresh {value.storage} store"
+        )
+    if event == "progress" and value.storage:
+        return (
+            f"parity: {value.sequences}/{value.requested} sequences, {value.sent} requests, "
+            f"{value.differing} differing, {len(value.found)} distinct"
+        )
     if event == "start":
         production = ", production servers" if value.production else ""
         return (
@@ -47,8 +57,11 @@ def describe(event: str, value: Any) -> str | None:  # the event's object: a Rep
 
 def _summary(report: Report) -> list[str]:
     kinds = ", ".join(f"{kind} {report.by_kind[kind]}" for kind in KINDS if report.by_kind[kind])
+    sequences = (
+        f"{report.sequences} sequences on fresh {report.storage} stores, " if report.storage else ""
+    )
     lines = [
-        f"Seed {report.seed}: {report.sent} requests sent to each server in "
+        f"Seed {report.seed}: {sequences}{report.sent} requests sent to each server in "
         f"{report.seconds:.1f} s ({report.rounds} round{'s' * (report.rounds != 1)}): "
         f"{report.identical} identical, {report.differing} differing"
         + (f" ({report.declared_only} only in declared ways)" if report.declared_only else ""),
@@ -181,6 +194,8 @@ def render_json(report: Report) -> str:
         {
             "seed": report.seed,
             "requested": report.requested,
+            "storage": report.storage or None,
+            "sequences": report.sequences,
             "production": report.production,
             "sent": report.sent,
             "identical": report.identical,

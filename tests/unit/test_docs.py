@@ -47,8 +47,8 @@ def test_the_pytest_cookies_recipe_runs_as_written(tmp_path):
 
 
 # They start servers (verify, parity, bench): tests/integration/test_readme_use.py runs verify's;
-# parity's and bench's take minutes (test_parity_cli.py, test_parity_events.py and
-# test_bench_cli.py run the commands).
+# parity's and bench's take minutes (test_parity_cli.py, test_parity_events.py,
+# test_parity_stateful.py and test_bench_cli.py run the commands).
 SERVERS = ("dualgen verify ", "dualgen parity ", "dualgen bench ")
 
 

@@ -787,7 +787,7 @@ def test_a_resource_brings_its_exchanges_and_any_origin_its_own():
     )
     names = [exchange.name for exchange in exchanges(built)]
     assert names[:3] == ["GET /", "resource /items: empty list", "resource /items: create"]
-    assert len([name for name in names if name.startswith("resource /items: ")]) == 19
+    assert len([name for name in names if name.startswith("resource /items: ")]) == 20
     assert names[-5:] == [
         "no X-Powered-By",
         "CORS: any origin (https://any.example)",

@@ -24,6 +24,7 @@ def test_resource_contract_names_and_key_answers():
         "resource /items: an unknown field",
         "resource /items: a body not an object",
         "resource /items: ?limit=0",
+        "resource /items: an empty JSON body",
         "resource /items: a body not JSON",
         "resource /items: a text too long",
         "resource /items: a text with NUL",
@@ -56,6 +57,8 @@ def test_resource_contract_names_and_key_answers():
         {"name": "a\u0000b", "n": 42},
         {"errors": [{"field": "name", "message": "must not contain the NUL character (U+0000)"}]},
     )
+    empty = found["resource /items: an empty JSON body"]
+    assert (empty.method, empty.status, empty.body) == ("POST", 400, b"")
     assert b"\\u0000" in nul.body  # JSON's escape: the body itself holds no NUL byte
     assert (found["resource /items: delete"].status, found["resource /items: delete"].text) == (
         204,
