@@ -74,7 +74,7 @@ def test_the_use_lines_run_as_written_after_the_setup(tmp_path):
     assert os.path.realpath(found) == os.path.realpath(dualgen)
     lines = readme_use_lines()
     run = [line for line in lines if not line.startswith(SERVERS)]
-    assert len(lines) - len(run) == 6
+    assert len(lines) - len(run) == 7
     results = {line: shell(f"{activate} && {line}") for line in run}
     failed = {line: r.returncode for line, r in results.items() if r.returncode != 0}
     assert failed == {}, {line: results[line].stderr[-500:] for line in failed}
