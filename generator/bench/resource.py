@@ -7,7 +7,7 @@ beside this file: Flask-SQLAlchemy's model and db.get_or_404 for Flask; a Knex q
 Express handler for Express) goes into a copy of the generated project, so it runs with the
 same pinned packages, the same server (gunicorn.conf.py, server.js's cluster) and the same
 schema (the generated migrations, applied first). Every server starts on a database of its own
-(generator.bench.resource_db), is seeded with the same SEED rows through its own create route,
+(generator.databases), is seeded with the same SEED rows through its own create route,
 then loaded by wrk: `GET /bench/items/READ_ID` (read) and `POST /bench/items` (create) at each
 concurrency. Rounds are interleaved: each round starts every server afresh, the generated
 code and its anchor one after the other, each first in turn. What one read and one create
@@ -28,6 +28,7 @@ from typing import Any
 from .. import bounds as _bounds
 from .. import runner
 from .. import spec as specs
+from ..databases import STORAGES, Databases, check_storage
 from ..errors import RunError, UsageError
 from ..verify import plural
 from . import (
@@ -44,7 +45,6 @@ from . import (
     require_wrk,
     run_wrk,
 )
-from .resource_db import STORAGES, Databases, check_storage
 
 PATH = "/bench/items"
 #: The bench's resource, as `-r` writes it; its table is bench_items.

@@ -240,8 +240,8 @@ def _bench_resource(ctx: click.Context) -> None:
     """`dualgen bench --scenario resource`: generated code and anchors on a database
     (generator.bench.resource)."""
     from .. import bench as benching
-    from .. import files
-    from ..bench import resource, resource_db, resource_report
+    from .. import databases, files
+    from ..bench import resource, resource_report
 
     params = ctx.params
     output_format, html_file, force = (params[k] for k in _REPORT)
@@ -253,7 +253,7 @@ def _bench_resource(ctx: click.Context) -> None:
     benching.check_duration(params["duration"])
     benching.check_repeat(params["repeat"])
     if params["storage"] == "postgresql":
-        resource_db.postgresql_url()  # refused before anything starts
+        databases.postgresql_url()  # refused before anything starts
     answers = _answers_from_options(**choices)
     benching.require_wrk()
     _check_html(html_file, force)

@@ -16,7 +16,8 @@ The contract the two servers keep, and that this compares:
 
 Fresh stores: each sequence starts both servers anew (memory starts empty), with a SQLite file
 of its own in a temporary folder, or a PostgreSQL database of its own that `databases()` makes
-(the caller's: dualgen makes no database on a server).
+(the caller's), else made by dualgen on the server DATABASE_URL names and dropped at the end
+(generator.databases).
 
 Why hypothesis' `st.data()` rather than a RuleBasedStateMachine: each operation is drawn after
 the answers to the ones before it (its ids are the ones the servers gave), so a sequence draws
@@ -30,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,6 +41,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .. import runner, signals
+from ..databases import Databases
 from ..errors import RunError, UsageError
 from ..project import server_env
 from ..spec import ProjectSpec
@@ -95,10 +98,10 @@ def run_sequences(
             "add --production-server, or leave --production out"
         )
     storage = storage_of(spec)
-    if storage == "postgresql" and databases is None:
-        raise UsageError(
-            "stateful parity on PostgreSQL needs a fresh database per server and sequence; "
-            "run it from Python with check(..., databases=MAKER), or on memory or SQLite"
+    made = None
+    if storage == "postgresql" and databases is None:  # DATABASE_URL's server, else refused
+        made = Databases(
+            "postgresql", Path(), prefix="dualgen_parity", what="stateful parity on PostgreSQL"
         )
     observe = options.get("observer") or (lambda event, value: None)
     report = new_report(spec, options.get("seed"), sequences, production, observe, storage)
@@ -112,6 +115,9 @@ def run_sequences(
             stack.enter_context(installed[name].visible_in(folder))
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dualgen-stateful-")))
         pool = stack.enter_context(ThreadPoolExecutor(2))
+        if made is not None:  # dropped when the run ends, after the servers stop
+            made.installed = installed["flask"]
+            databases = _fresh_databases(made, stack.enter_context(contextlib.ExitStack()))
         servers = _Servers(spec, folders, installed, production, tmp, databases)
         stack.callback(servers.close)
         search = _Sequences(spec, report, time.monotonic() + time_limit, observe, pool)
@@ -123,6 +129,17 @@ def run_sequences(
     report.seconds = time.monotonic() - started
     observe("done", report)
     return report
+
+
+def _fresh_databases(made: Databases, stack: contextlib.ExitStack) -> Callable[[], str]:
+    """A maker of PostgreSQL databases of dualgen's own, each dropped when `stack` closes."""
+    lock = threading.Lock()
+
+    def fresh() -> str:
+        with lock:  # servers start in several threads
+            return stack.enter_context(made.fresh())
+
+    return fresh
 
 
 class _Servers:

@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli", "ui"),
     ("workshop", "update", "bench", "parity", "compare"),
     ("verify",),
-    ("contract", "project"),
+    ("contract", "project", "databases"),
     ("render",),
     ("spec",),
     ("catalog",),

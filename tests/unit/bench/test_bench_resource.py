@@ -13,7 +13,7 @@ from generator.bench.resource import ResourceBench, ResourceRun
 from tests.helpers import run_main
 
 NO_URL = (
-    "--storage postgresql needs DATABASE_URL=postgresql://USER:PASSWORD@HOST:PORT/DB: the bench "
+    "--storage postgresql needs DATABASE_URL=postgresql://USER:PASSWORD@HOST:PORT/DB: dualgen "
     "makes a database of its own there for each server and drops it after (the role needs "
     "CREATEDB)"
 )

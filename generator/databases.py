@@ -1,10 +1,12 @@
-"""The databases of `dualgen bench --scenario resource`: a fresh one for every server it starts.
+"""Fresh databases for the servers dualgen starts (`bench --scenario resource`, stateful
+`parity`): a fresh one for every server start.
 
-SQLite: a file in the bench's temporary folder. PostgreSQL: a database of the bench's own
-(dualgen_bench_PID_N) on the server DATABASE_URL names, made with the user and password it
-gives and dropped after (the role needs CREATEDB): the bench never writes to the database the
-URL names. The SQL goes through psycopg in the Flask project's installed environment (dualgen
-itself has no PostgreSQL driver); the URL and the SQL reach it as arguments, never as code.
+SQLite: a file in the run's temporary folder. PostgreSQL: a database of dualgen's own
+(PREFIX_PID_N: dualgen_bench_…, dualgen_parity_…) on the server DATABASE_URL names, made with
+the user and password it gives and dropped after (the role needs CREATEDB): dualgen never writes
+to the database the URL names. The SQL goes through psycopg in the Flask project's installed
+environment (dualgen itself has no PostgreSQL driver); the URL and the SQL reach it as
+arguments, never as code.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import runner
-from ..errors import RunError, UsageError
+from . import runner
+from .errors import RunError, UsageError
 
 STORAGES = ("sqlite", "postgresql")
 POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
@@ -42,13 +44,14 @@ def check_storage(storage: str) -> str:
     return storage
 
 
-def postgresql_url() -> str:
-    """DATABASE_URL, which must name a PostgreSQL server; else a usage error that says why."""
+def postgresql_url(what: str = "--storage postgresql") -> str:
+    """DATABASE_URL, which must name a PostgreSQL server; else a usage error that says why
+    `what` (the option or run that needs it) needs it."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(POSTGRESQL_SCHEMES):
         raise UsageError(
-            "--storage postgresql needs DATABASE_URL=postgresql://USER:PASSWORD@HOST:PORT/DB: "
-            "the bench makes a database of its own there for each server and drops it after "
+            f"{what} needs DATABASE_URL=postgresql://USER:PASSWORD@HOST:PORT/DB: "
+            "dualgen makes a database of its own there for each server and drops it after "
             "(the role needs CREATEDB)"
         )
     return url
@@ -57,17 +60,24 @@ def postgresql_url() -> str:
 class Databases:
     """Fresh databases, one per server start, in `storage`."""
 
-    def __init__(self, storage: str, folder: Path) -> None:
+    def __init__(
+        self,
+        storage: str,
+        folder: Path,
+        prefix: str = "dualgen_bench",
+        what: str = "--storage postgresql",
+    ) -> None:
         self.storage = storage
         self.folder = folder
-        self.server_url = postgresql_url() if storage == "postgresql" else ""
+        self.prefix = prefix
+        self.server_url = postgresql_url(what) if storage == "postgresql" else ""
         #: The Flask project's installed set: its psycopg runs the PostgreSQL statements.
         self.installed: runner.Installed | None = None
 
     @contextlib.contextmanager
     def fresh(self) -> Iterator[str]:
         """An empty database's URL while the block runs; gone after."""
-        name = f"dualgen_bench_{os.getpid()}_{next(_names)}"
+        name = f"{self.prefix}_{os.getpid()}_{next(_names)}"
         if self.storage == "sqlite":
             self.folder.mkdir(parents=True, exist_ok=True)
             yield f"sqlite:///{(self.folder / f'{name}.db').resolve()}"
