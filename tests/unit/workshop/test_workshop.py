@@ -25,6 +25,8 @@ IDS = [
     "logging-and-cors",
     "tests",
     "production",
+    "store-data",
+    "real-time",
 ]
 
 
@@ -32,7 +34,7 @@ def test_the_builtin_workshop_follows_the_article():
     found = workshops.load_workshop(BUILTIN)
     assert [step.id for step in found.steps] == IDS
     assert [step.folder for step in found.steps][2] == "03-route-parameter"
-    first, second, third, fourth, fifth, sixth, seventh = found.steps
+    first, second, third, fourth, fifth, sixth, seventh, eighth, ninth = found.steps
     assert first.spec.classic and first.spec.debug
     assert not second.spec.classic and second.spec.port is None
     assert [route.label for route in third.spec.routes] == ["GET /", "GET /users/{id:int}"]
@@ -41,14 +43,27 @@ def test_the_builtin_workshop_follows_the_article():
     assert fifth.added == ("logging", "cors")
     assert sixth.added == ("tests",) and "tests" in sixth.checks()
     assert seventh.added == ("production-server",) and seventh.production
+    assert eighth.added == ("database",) and eighth.production
+    assert [resource.label for resource in eighth.spec.resources] == ["resource /items"]
+    assert eighth.spec.setting("database", "url") == "sqlite:///app.db"
+    assert eighth.checks()[-2:] == ["resource /items: kept across a restart", "tests"]
+    assert ninth.added == ("events",) and ninth.spec.resources == eighth.spec.resources
+    assert ninth.checks()[-5:] == [
+        "event stream: opens at once",
+        "event stream: a posted event arrives",
+        "event stream: resumes after Last-Event-ID",
+        "resource /items: kept across a restart",
+        "tests",
+    ]
     assert all(step.explanation and step.exercises for step in found.steps)
 
 
 def test_workshop_list_names_the_builtin_workshop_and_its_steps(invoke):
     result = invoke("workshop", "list")
     assert result.exit_code == 0
-    assert "flask-vs-express: Flask and Express, side by side (7 steps)" in result.output
+    assert "flask-vs-express: Flask and Express, side by side (9 steps)" in result.output
     assert "   3  A route with a typed parameter" in result.output
+    assert "   8  Store data\n   9  Real-time updates\n" in result.output
 
 
 def test_a_hint_holds_from_its_step_until_a_later_step_gives_another():
