@@ -27,6 +27,8 @@ TITLES = [
     "Request logging and CORS",
     "Tests",
     "A production server",
+    "Store data",
+    "Real-time updates",
 ]
 FOLDERS = [
     "01-hello-world",
@@ -36,6 +38,8 @@ FOLDERS = [
     "05-logging-and-cors",
     "06-tests",
     "07-production",
+    "08-store-data",
+    "09-real-time",
 ]
 AUTHOR = "dualgen workshop <workshop@dualgen.invalid>"
 #: The comparison article's two programs (../shared/seed-article.txt), as step 1 must hold them.
@@ -109,7 +113,7 @@ def test_each_repository_has_one_commit_per_step_tagged_step_n(built, framework)
     assert {row[1] for row in rows} == {AUTHOR}
     dates = [int(row[2]) for row in rows]
     assert dates == sorted(dates) and len(set(dates)) == len(dates)
-    assert git(repo, "tag", "--list").split() == sorted(f"step-{n}" for n in range(1, 8))
+    assert git(repo, "tag", "--list").split() == sorted(f"step-{n}" for n in range(1, 10))
     for number, (commit, *_) in enumerate(rows, 1):
         assert git(repo, "rev-parse", f"step-{number}^{{commit}}").strip() == commit
         # The tagged tree is the step folder, file for file.
@@ -212,10 +216,10 @@ def test_the_last_step_passes_its_checks_with_production_server_and_tests(built,
         folders.append(
             shutil.copytree(built / "steps" / FOLDERS[-1] / framework, tmp_path / framework)
         )
-    result = run_dualgen("check", "--step", "7", *map(str, folders), cwd=tmp_path)
+    result = run_dualgen("check", "--step", "9", *map(str, folders), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = [line.split() for line in result.stdout.splitlines() if line.startswith(str(tmp_path))]
-    assert [row[-1] for row in rows] == ["13/13", "13/13"]
+    assert [row[-1] for row in rows] == ["44/44", "44/44"]
 
 
 def test_the_handout_shows_both_columns_of_every_step_in_chromium(built, tmp_path):

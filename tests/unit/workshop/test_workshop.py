@@ -739,3 +739,24 @@ def test_a_workshop_file_that_cannot_be_opened_is_named_with_the_reason(tmp_path
     with pytest.raises(SpecError) as error:
         workshops.read_workshop_file(path)
     assert str(error.value) == f"workshop file {str(path)!r} cannot be read: File name too long"
+
+
+def test_the_store_data_step_s_commands_say_how_to_apply_its_migrations():
+    from generator.workshop.handout import commands
+
+    found = workshops.load_workshop(BUILTIN)
+    migrate = "Apply the migrations (the run commands do it too)"
+    flask = commands(found, found.steps[7], "flask")
+    assert [name for name, _ in flask][:4] == ["Get the step", "Install", migrate, "Run"]
+    assert dict(flask)[migrate] == "flask db upgrade"
+    assert dict(commands(found, found.steps[8], "express"))[migrate] == "npm run migrate"
+    assert migrate not in dict(commands(found, found.steps[6], "flask"))
+
+
+def test_a_step_s_commands_try_only_what_its_checks_check():
+    from generator.workshop.handout import commands
+
+    found = workshops.load_workshop(BUILTIN)
+    tries = dict(commands(found, found.steps[8], "flask"))["Try it (another terminal)"]
+    assert tries.splitlines()[0] == "curl -I http://127.0.0.1:5000/events"
+    assert "[[[" not in tries  # the JSON nested too deep for a parser is no step's check
