@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
     from ..spec import ProjectSpec
 
-#: Seconds a check waits for each block of a stream.
-WAIT = 5.0
+#: Seconds a check waits for an answer, and for each block of a stream: as long as for any
+#: other check's answer (a production server's first answer waits for its workers to boot).
+WAIT = 10.0
 #: The most characters one block of a stream may hold before a check gives up on it.
 MAX_BLOCK = 64 * 1024
 #: The most blocks a check reads while it looks for one event (heartbeats, older events).

@@ -36,13 +36,16 @@ def steps(tmp_path_factory) -> Path:
 def problems(stdout: str) -> dict[str, list[str]]:
     """Each failed check's problem lines, by check name, from a one-project report."""
     found: dict[str, list[str]] = {}
-    name = ""
+    name, reading = "", False
     for line in stdout.splitlines():
         if line.startswith("  FAIL  "):
             name = line[8:].strip()
             found[name] = []
         elif line.startswith("        problem   ") and name:
             found[name].append(line[18:])
+        elif line.startswith(" " * 18) and name and found[name] and reading:
+            found[name][-1] += " " + line.strip()  # a long problem wraps
+        reading = line.startswith(("        problem   ", " " * 18)) and bool(name)
     return found
 
 
@@ -83,7 +86,7 @@ def test_a_stream_that_ignores_last_event_id_fails_resumption_only(steps, tmp_pa
     assert result.returncode == 1, result.stdout + result.stderr
     # The project's own tests catch it too.
     assert problems(result.stdout) == {
-        LIVE[2]: ["nothing within 5 s, waiting for the event after id 2"],
+        LIVE[2]: ["nothing within 10 s, waiting for the event after id 2"],
         "tests": ["the tests exited with code 1"],
     }
 

@@ -71,7 +71,7 @@ def test_each_kind_says_what_it_sends_and_expects():
     assert [Live("n", kind).expected_lines() for kind in ("opens", "arrives", "resumes")] == [
         [
             "status 200, Content-Type: text/event-stream",
-            "a first block (retry: or a comment) within 5 s",
+            "a first block (retry: or a comment) within 10 s",
         ],
         [
             "POST /events answers 202",
