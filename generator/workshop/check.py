@@ -264,6 +264,8 @@ class _Run:
         second: bool,
     ) -> None:
         """Every check of `served` (after a restart: the restart checks' second halves)."""
+        if served[0][0].step.production:  # its workers boot after it listens
+            live.ready(self.session, self.url, min(live.READY, self.bounds.check("starting")))
         for report, checks in served:
             start = report.outcomes[0]
             start.sent = start.sent or [sent]

@@ -99,6 +99,23 @@ def live_checks(spec: ProjectSpec) -> list[Live]:
     return found
 
 
+#: Seconds the first request after a start may wait: a production server listens before its
+#: workers have booted (gunicorn's, the cluster's), and five of them importing SQLAlchemy on a
+#: busy machine take about ten seconds.
+READY = 30.0
+
+
+def ready(session: requests.Session, url: str, limit: float = READY) -> None:
+    """Wait, at most `limit` seconds, until the server answers `GET /` (with anything): then
+    a worker is serving. Whatever happens here, the checks that follow say."""
+    import requests
+
+    try:
+        session.get(url, timeout=limit)
+    except requests.RequestException:
+        pass
+
+
 class Stream:
     """GET /events held open, read block by block (at most WAIT seconds for each)."""
 

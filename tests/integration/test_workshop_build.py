@@ -243,6 +243,10 @@ def test_the_handout_shows_both_columns_of_every_step_in_chromium(built, tmp_pat
     # Step 5 carries the catalog's teaching notes on what each framework does on its own.
     assert "morgan('tiny'), registered before the routes" in sections[4]
     assert "cors = CORS(origins=[...]), bound with init_app" in sections[4]
+    # Steps 8 and 9: the migrations' commands, and each framework's way to stream.
+    assert "flask db upgrade" in sections[7] and "npm run migrate" in sections[7]
+    assert "stream_with_context" in sections[8] and "res.flushHeaders()" in sections[8]
+    assert "event stream: resumes after Last-Event-ID" in sections[8]
 
 
 def test_pdf_prints_the_handout_one_step_per_page(tmp_path):

@@ -190,6 +190,10 @@ class Runner:
         monkeypatch.setattr(checking.runner, "free_port", lambda: 8123)
         monkeypatch.setattr(checking, "_run", run)
         monkeypatch.setattr(checking, "_tests", tests)
+        self.ready: list[str] = []
+        monkeypatch.setattr(
+            checking.live, "ready", lambda session, url, limit: self.ready.append(url)
+        )
 
 
 #: Two steps with their own hints: the second adds a production server and a rate limit of

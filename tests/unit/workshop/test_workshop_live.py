@@ -322,3 +322,11 @@ def test_a_stream_that_sends_nothing_until_an_event_fails_at_once(monkeypatch):
         "nothing within 0.5 s, waiting for the first block (retry: or a comment), sent once the "
         "stream is subscribed"
     ]
+
+
+def test_waiting_for_a_server_to_answer_never_raises():
+    with serve() as server, requests.Session() as session:
+        assert live.ready(session, server.url + "items/7", 5) is None  # a 404 is an answer
+        closed = server.url
+    with requests.Session() as session:
+        assert live.ready(session, closed, 1) is None  # nothing listens there any more

@@ -340,6 +340,12 @@ class FakeRunner:
         monkeypatch.setattr(checking.runner, "free_port", lambda: 8123)
         monkeypatch.setattr(checking, "_run", run)
         monkeypatch.setattr(checking, "_tests", tests)
+        self.ready: list[tuple[int, float]] = []
+        monkeypatch.setattr(
+            checking.live,
+            "ready",
+            lambda session, url, limit: self.ready.append((len(self.starts), limit)),
+        )
 
 
 @pytest.fixture
@@ -368,6 +374,7 @@ def test_steps_that_start_alike_share_one_start_and_the_tests_run_once(monkeypat
     assert reports[1].outcomes[0].sent == ["PORT=8123 HOST=127.0.0.1 flask --app app run"]
     assert reports[3].outcomes[0].received == ["listening on port 8123"]
     assert reports[2].outcomes[-1].hint == WORKSHOP.hint(6, "tests")
+    assert fake.ready == [(2, 30.0)]  # a production server listens before its workers boot
 
 
 def test_live_checks_get_starts_of_their_own_and_a_restart_keeps_the_database(
@@ -394,6 +401,7 @@ def test_live_checks_get_starts_of_their_own_and_a_restart_keeps_the_database(
     assert [urls.index(url) for url in urls] == [0, 1, 1, 3, 4, 4]
     assert all(url.startswith("sqlite:////") and url.endswith("/check.db") for url in urls)
     assert [env.get("WEB_CONCURRENCY") for env in fake.envs] == [None] * 3 + ["1"] * 3
+    assert [start for start, _ in fake.ready] == [1, 2, 3, 4, 5, 6]
     restart = "resource /items: kept across a restart"
     assert calls == [
         (2, "run", restart),
