@@ -130,7 +130,8 @@ class Stream:
         except requests.RequestException:
             raise Problem(f"GET /events: no answer within {wait:g} s") from None
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        self.buffer = self.pending = ""
+        self.buffer = ""
+        self.after_cr = False
 
     def __enter__(self) -> Stream:
         return self
@@ -155,10 +156,10 @@ class Stream:
                 ) from None
             if not chunk:
                 raise Problem(f"the stream ended, waiting for {waiting_for}")
-            text = self.pending + self.decoder.decode(chunk)
-            # A CR may be the first half of a CRLF: it waits for the next chunk.
-            self.pending = "\r" if text.endswith("\r") else ""
-            text = text.removesuffix("\r")
+            text = self.decoder.decode(chunk)
+            if self.after_cr and text.startswith("\n"):
+                text = text[1:]  # the second half of a CRLF cut between two chunks
+            self.after_cr = text.endswith("\r")
             self.buffer += text.replace("\r\n", "\n").replace("\r", "\n")
         text, self.buffer = self.buffer.split("\n\n", 1)
         return parse_block(text)

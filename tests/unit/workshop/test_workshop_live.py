@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -173,22 +175,41 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         b = self.server.behaviour
-        if self.path.startswith("/items/"):
+        if re.fullmatch(r"/items/[0-9]+", self.path):
             item = self.server.items.get(int(self.path.rsplit("/", 1)[1]))
+            if b.changed and item:
+                item = {**item, "price": 3.5}
+            if b.not_json_after:
+                return self.answer(200, None, b"<p>item</p>")
             return self.answer(200 if item else 404, item or {"error": "Not Found"})
-        if b.missing:
+        resumed = self.headers.get("Last-Event-ID") is not None
+        if self.path != "/events" or b.missing or (b.refuse_resume and resumed):
             return self.answer(404, {"error": "Not Found"})
+        if b.hang:
+            time.sleep(1)
         self.send_response(200)
         self.send_header("Content-Type", "text/html" if b.html else "text/event-stream")
         self.end_headers()
+        self.stream(b)
+
+    def stream(self, b: Behaviour) -> None:
         after = self.headers.get("Last-Event-ID")
         seen = len(self.server.events)
         if after is not None and not b.no_history:
             seen = next((n for n, e in enumerate(self.server.events) if str(e[0]) == after), seen)
             seen += 1
-        if not b.silent:
-            self.wfile.write(b"retry: 3000\r\n\r\n" if b.crlf else b"retry: 3000\n\n")
+        if b.huge:
+            self.wfile.write(b": " + b"x" * 70_000)
+        if b.split_crlf:  # a CRLF cut between two chunks is one line break
+            self.wfile.write(b"retry: 3000\r")
             self.wfile.flush()
+            time.sleep(0.2)
+            self.wfile.write(b"\n: more\r\n\r\n")
+        elif not b.silent:
+            self.wfile.write(b"retry: 3000\r\r" if b.cr else b"retry: 3000\n\n")
+        self.wfile.flush()
+        if b.ends:
+            return
         try:
             while True:
                 with self.server.changed:
@@ -206,12 +227,15 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         b = self.server.behaviour
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        if self.path == "/items":
+        json_body = self.headers.get("Content-Type") == "application/json"
+        if self.path == "/items" and json_body:
             number = len(self.server.items) + 1
             if not b.forget:
                 self.server.items[number] = {"id": number, **body}
-            return self.answer(201, {"id": number, **body})
-        if b.missing:
+            if b.no_id or b.not_json:
+                return self.answer(201, body, b"created" if b.not_json else None)
+            return self.answer(200 if b.ok_not_created else 201, {"id": number, **body})
+        if self.path != "/events" or b.missing or not json_body:
             return self.answer(404, {"error": "Not Found"})
         # raw_data: the text as it is, line breaks and all, instead of JSON
         data = json.dumps(body["data"])
@@ -224,8 +248,8 @@ class Handler(BaseHTTPRequestHandler):
             self.server.changed.notify_all()
         self.answer(202, {"id": number})
 
-    def answer(self, status: int, value: object) -> None:
-        data = json.dumps(value).encode()
+    def answer(self, status: int, value: object, raw: bytes | None = None) -> None:
+        data = json.dumps(value).encode() if raw is None else raw
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -263,8 +287,9 @@ def test_a_server_that_behaves_passes(kind):
     assert problems(kind) == []
 
 
-def test_a_stream_framed_with_crlf_passes():
-    assert problems("arrives", crlf=True) == []
+@pytest.mark.parametrize("flag", ["cr", "split_crlf"])
+def test_a_stream_whose_lines_end_with_cr_or_crlf_passes(flag):
+    assert problems("arrives", **{flag: True}) == []
 
 
 @pytest.mark.parametrize(
@@ -295,6 +320,29 @@ def test_a_stream_framed_with_crlf_passes():
             "nothing within 0.5 s, waiting for the event after id 1",
         ),
         (
+            "opens",
+            {"ends": True, "silent": True},
+            "the stream ended, waiting for the first block (retry: or a "
+            "comment), sent once the stream is subscribed",
+        ),
+        ("opens", {"huge": True}, "more than 65536 characters without a blank line"),
+        ("opens", {"hang": True}, "GET /events: no answer within 0.5 s"),
+        ("resumes", {"refuse_resume": True}, "GET /events answered status 404"),
+        ("restart", {"ok_not_created": True}, "POST /items answered status 200, expected 201"),
+        (
+            "restart",
+            {"no_id": True},
+            'POST /items answered \'{"name": "example", "price": 2.5, '
+            '"in_stock": true}\', expected the item with its id',
+        ),
+        (
+            "restart",
+            {"not_json": True},
+            "POST /items answered 'created', expected the item with its id",
+        ),
+        ("restart", {"not_json_after": True}, "GET /items/1 after a restart answered no JSON"),
+        ("restart", {"changed": True}, "price is 3.5, expected 2.5 after a restart"),
+        (
             "restart",
             {"forget": True},
             "GET /items/1 after a restart answered status 404, expected 200: keep items in "
@@ -308,6 +356,15 @@ def test_a_stream_framed_with_crlf_passes():
         "data-not-json",
         "resume-no-route",
         "no-history",
+        "stream-ends",
+        "no-blank-line",
+        "no-headers",
+        "resume-refused",
+        "200-not-201",
+        "no-id",
+        "create-not-json",
+        "read-not-json",
+        "changed",
         "forgets",
     ],
 )
