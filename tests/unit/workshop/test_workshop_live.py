@@ -110,6 +110,11 @@ EVENT = {"id": ["3"], "event": ["workshop.check"], "data": ['{"n": 2}']}
         ),
         ({**EVENT, "event": []}, "event: (none), expected workshop.check (one event: line)"),
         (
+            {"id": ["3"], "data": ['{"n": 2}']},
+            "event: (none), expected workshop.check (one event: line)",
+        ),
+        ({**EVENT, "data": ["x" * 70]}, f'data {"x" * 60!r} is not JSON, expected {{"n": 2}}'),
+        (
             {**EVENT, "event": ["workshop.check", "x"]},
             "event: workshop.check, x, expected workshop.check (one event: line)",
         ),
@@ -127,6 +132,8 @@ EVENT = {"id": ["3"], "event": ["workshop.check"], "data": ['{"n": 2}']}
         "data-on-two-lines",
         "other-name",
         "no-name",
+        "no-event-line",
+        "long-not-json",
         "two-names",
         "no-id",
         "empty-id",
@@ -176,6 +183,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         b = self.server.behaviour
         if re.fullmatch(r"/items/[0-9]+", self.path):
+            if b.crash_after:
+                self.close_connection = True
+                return
             item = self.server.items.get(int(self.path.rsplit("/", 1)[1]))
             if b.changed and item:
                 item = {**item, "price": 3.5}
@@ -188,7 +198,9 @@ class Handler(BaseHTTPRequestHandler):
         if b.hang:
             time.sleep(1)
         self.send_response(200)
-        self.send_header("Content-Type", "text/html" if b.html else "text/event-stream")
+        if not b.no_type:
+            media = "text/html" if b.html else "text/event-stream; charset=utf-8"
+            self.send_header("Content-Type", media)
         self.end_headers()
         self.stream(b)
 
@@ -198,6 +210,8 @@ class Handler(BaseHTTPRequestHandler):
         if after is not None and not b.no_history:
             seen = next((n for n, e in enumerate(self.server.events) if str(e[0]) == after), seen)
             seen += 1
+        if after is not None and b.replay:  # every event kept, whatever the client saw
+            seen = 0
         if b.huge:
             self.wfile.write(b": " + b"x" * 70_000)
         if b.split_crlf:  # a CRLF cut between two chunks is one line break
@@ -218,7 +232,10 @@ class Handler(BaseHTTPRequestHandler):
                 if not new:
                     return
                 for number, name, data in new:
-                    self.wfile.write(f"id: {number}\nevent: {name}\ndata: {data}\n\n".encode())
+                    if b.stale_data and after is not None:
+                        data = self.server.events[0][2]  # the right id, another event's data
+                    head = "" if b.no_ids else f"id: {number}\n"
+                    self.wfile.write(f"{head}event: {name}\ndata: {data}\n\n".encode())
                 self.wfile.flush()
                 seen += len(new)
         except OSError:
@@ -228,6 +245,9 @@ class Handler(BaseHTTPRequestHandler):
         b = self.server.behaviour
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         json_body = self.headers.get("Content-Type") == "application/json"
+        if b.crash or (b.crash_after and self.command == "GET"):
+            self.close_connection = True
+            return  # no answer at all
         if self.path == "/items" and json_body:
             number = len(self.server.items) + 1
             if not b.forget:
@@ -235,7 +255,7 @@ class Handler(BaseHTTPRequestHandler):
             if b.no_id or b.not_json:
                 return self.answer(201, body, b"created" if b.not_json else None)
             return self.answer(200 if b.ok_not_created else 201, {"id": number, **body})
-        if self.path != "/events" or b.missing or not json_body:
+        if self.path != "/events" or b.missing or b.refuse_publish or not json_body:
             return self.answer(404, {"error": "Not Found"})
         # raw_data: the text as it is, line breaks and all, instead of JSON
         data = json.dumps(body["data"])
@@ -342,6 +362,19 @@ def test_a_stream_whose_lines_end_with_cr_or_crlf_passes(flag):
         ),
         ("restart", {"not_json_after": True}, "GET /items/1 after a restart answered no JSON"),
         ("restart", {"changed": True}, "price is 3.5, expected 2.5 after a restart"),
+        ("opens", {"no_type": True}, "GET /events: Content-Type '', expected 'text/event-stream'"),
+        ("arrives", {"refuse_publish": True}, "POST /events answered status 404, expected 202"),
+        ("resumes", {"drop": True}, "nothing within 0.5 s, waiting for the events posted"),
+        (
+            "resumes",
+            {"replay": True},
+            "with Last-Event-ID: 1 the first event has id '1', expected '2' (the one posted "
+            "after it)",
+        ),
+        ("resumes", {"stale_data": True}, "data.n is 1, expected 2"),
+        ("resumes", {"no_ids": True}, "nothing within 0.5 s, waiting for the event after id "),
+        ("restart", {"crash": True}, "no answer: ConnectionError (did the server crash?)"),
+        ("restart", {"crash_after": True}, "no answer: ConnectionError (did the server crash?)"),
         (
             "restart",
             {"forget": True},
@@ -365,6 +398,14 @@ def test_a_stream_whose_lines_end_with_cr_or_crlf_passes(flag):
         "create-not-json",
         "read-not-json",
         "changed",
+        "no-content-type",
+        "publish-refused",
+        "resume-events-lost",
+        "resume-replays-all",
+        "resume-stale-data",
+        "resume-without-ids",
+        "create-no-answer",
+        "read-no-answer",
         "forgets",
     ],
 )
