@@ -18,7 +18,6 @@ control characters made visible.
 
 from __future__ import annotations
 
-import subprocess
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,8 +28,10 @@ from .. import processes, runner
 from ..bounds import Violation, visible
 from ..contract import request
 from ..errors import RunError, UsageError
-from ..project import server_env
+from ..project import fresh_database, server_env
+from . import live, own_tests
 from .contract import Check, checks_of
+from .live import Live
 from .model import START, TESTS, Step, Workshop
 from .report import (
     expected_lines,
@@ -45,8 +46,6 @@ if TYPE_CHECKING:
     import requests
 
 
-#: Seconds the project's own tests may take.
-TEST_TIMEOUT = 300.0
 #: Seconds one request may take (the deadline may cut it shorter).
 REQUEST_TIMEOUT = 10.0
 
@@ -109,9 +108,11 @@ def check_project(
     )[0]
 
 
-#: Each server start (production, classic, limited, step if limited, batch) and the
-#: (report, checks) it serves.
-Starts = dict[tuple[bool, bool, bool, int, int], list[tuple["Report", list[Check]]]]
+#: Each server start (production, classic, limited, step if stateful, batch: LIVE for the
+#: live checks) and the (report, checks) it serves.
+Starts = dict[tuple[bool, bool, bool, int, int], list[tuple["Report", list[Check | Live]]]]
+#: The batch index of a step's live checks (event streams, restarts): a start of their own.
+LIVE = -1
 
 
 def check_steps(
@@ -179,12 +180,17 @@ def _plan(
             start.expected = [f"the server listens on port {spec.port_for(framework)}"]
         report.outcomes.append(start)
         reports.append(report)
-        # A rate limit needs a fresh server for each run of requests that would reach it.
+        # A rate limit needs a fresh server for each run of requests that would reach it;
+        # a resource, a server of each step's own (its exchanges begin with an empty list).
         batches, left[id(report)] = plan(spec)
         limited = "rate-limit" in spec.middleware
+        own = number if limited or spec.resources else 0
         for index, batch in enumerate(batches):
-            key = (step.production, spec.classic, limited, number if limited else 0, index)
-            starts.setdefault(key, []).append((report, checks_of(spec, batch)))
+            key = (step.production, spec.classic, limited, own, index)
+            starts.setdefault(key, []).append((report, [*checks_of(spec, batch)]))
+        if live.live_checks(spec):
+            key = (step.production, spec.classic, limited, number, LIVE)
+            starts.setdefault(key, []).append((report, [*live.live_checks(spec)]))
     return reports, starts, left
 
 
@@ -194,39 +200,42 @@ def _serve(
     framework: str,
     installed: Any,
     key: tuple[bool, bool, bool, int, int],
-    served: list[tuple[Report, list[Check]]],
+    served: list[tuple[Report, list[Check | Live]]],
     bounds: _bounds.Bounds,
     timeout: float,
 ) -> dict[int, Outcome]:
-    """Start the server once for the checks of `served` and run them: each check's outcome."""
+    """Start the server for the checks of `served` and run them: each check's outcome. Each
+    start gets a database of its own; a restart check's second start gets the same one."""
     production, classic = key[0], key[1]
     results: dict[int, Outcome] = {}
     if all(report.outcomes[0].state == "fail" for report, _ in served):
         return results  # a start of these steps failed already
     spec = served[0][0].step.spec
-    port = spec.port_for(framework) if classic else runner.free_port()
     command = start_for(project, framework, production, str(installed.python or "python"))
-    env = environment(framework, port) | server_env(spec, production)
+    restarts = any(isinstance(c, Live) and c.restarts for _, checks in served for c in checks)
+    created: dict[int, dict[str, object]] = {}
+    port = 0
     try:
-        with (
-            runner.serve(
-                project,
-                installed=installed,
-                port=port,
-                production=production,
-                timeout=min(timeout, bounds.check("starting the server")),
-                env=env,
-                command=list(command.argv),
-            ) as server,
-            _bounds.session(bounds) as session,
-        ):
-            for report, checks in served:
-                start = report.outcomes[0]
-                start.sent = start.sent or [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
-                start.received = start.received or [f"listening on port {server.port}"]
-                for check in checks:
-                    hint = workshop.hint(report.step.number, check.name)
-                    results[id(check)] = _run(check, server.url, hint, session, bounds)
+        with fresh_database(spec) as database:
+            for second in (False, True)[: 1 + restarts]:
+                port = spec.port_for(framework) if classic else runner.free_port()
+                env = environment(framework, port) | server_env(spec, production) | database
+                if production and "events" in spec.middleware:
+                    env["WEB_CONCURRENCY"] = "1"  # events in memory reach one worker's streams
+                with (
+                    runner.serve(
+                        project,
+                        installed=installed,
+                        port=port,
+                        production=production,
+                        timeout=min(timeout, bounds.check("starting the server")),
+                        env=env,
+                        command=list(command.argv),
+                    ) as server,
+                    _bounds.session(bounds) as session,
+                ):
+                    run = _Run(workshop, server.url, session, bounds, created)
+                    run.all(served, f"PORT={port} HOST=127.0.0.1 {command.shown}", results, second)
     except Violation:
         raise
     except RunError as error:
@@ -235,6 +244,52 @@ def _serve(
             report.outcomes[0].sent = [f"PORT={port} HOST=127.0.0.1 {command.shown}"]
             _start_failed(report, error)
     return results
+
+
+@dataclass
+class _Run:
+    """The checks run on one server start."""
+
+    workshop: Workshop
+    url: str
+    session: requests.Session
+    bounds: _bounds.Bounds
+    created: dict[int, dict[str, object]]
+
+    def all(
+        self,
+        served: list[tuple[Report, list[Check | Live]]],
+        sent: str,
+        results: dict[int, Outcome],
+        second: bool,
+    ) -> None:
+        """Every check of `served` (after a restart: the restart checks' second halves)."""
+        if served[0][0].step.production:  # its workers boot after it listens
+            live.ready(self.session, self.url, min(live.READY, self.bounds.check("starting")))
+        for report, checks in served:
+            start = report.outcomes[0]
+            start.sent = start.sent or [sent]
+            start.received = start.received or [f"listening on port {self.url.split(':')[-1][:-1]}"]
+            for check in checks:
+                hint = self.workshop.hint(report.step.number, check.name)
+                if isinstance(check, Check) and not second:
+                    results[id(check)] = _run(check, self.url, hint, self.session, self.bounds)
+                elif isinstance(check, Live):
+                    self.live(check, hint, results, second)
+
+    def live(self, check: Live, hint: str, results: dict[int, Outcome], second: bool) -> None:
+        self.bounds.check(f"checking {check.name}")
+        if not second:
+            outcome = Outcome(check.name, sent=live.sent_lines(check), hint=hint)
+            outcome.expected = check.expected_lines()
+            outcome.problems = live.run(check, self.session, self.url, self.created)
+            results[id(check)] = outcome
+        elif check.restarts and id(check) in self.created:
+            outcome = results[id(check)]
+            outcome.problems = live.after_restart(check, self.session, self.url, self.created)
+        else:
+            return
+        outcome.state = "fail" if outcome.problems else "ok"
 
 
 def shown(report: Report) -> Report:
@@ -249,7 +304,7 @@ def shown(report: Report) -> Report:
     return report
 
 
-def _outcome(results: dict[int, Outcome], check: Check) -> Outcome:
+def _outcome(results: dict[int, Outcome], check: Check | Live) -> Outcome:
     return results.get(id(check)) or Outcome(check.name, "not run")
 
 
@@ -290,42 +345,8 @@ def _run(
 
 
 def _tests(project: Path, hint: str, bounds: _bounds.Bounds) -> Outcome:
-    """The project's own tests, with its development dependencies; their output capped."""
-
-    from ..processes import stop
-
-    outcome = Outcome(TESTS, hint=hint, expected=["the project's own tests pass (exit 0)"])
-    try:
-        installed = runner.install(project, dev=True, bounds=bounds)
-    except Violation:
-        raise
-    except RunError as error:
-        outcome.state, outcome.problems = "fail", str(error).splitlines()[:1]
-        return outcome
-    command = installed.test_command()
-    outcome.sent = ["python -m pytest" if installed.framework == "flask" else "npm test"]
-    limit = min(TEST_TIMEOUT, bounds.check("running the project's tests"))
-    with installed.visible_in(project):
-        process, log = _bounds.start_logged(command, cwd=project, env=installed.env)
-        try:
-            process.wait(timeout=limit)
-            ran_out = False
-        except subprocess.TimeoutExpired:
-            ran_out = True
-        finally:
-            stop(process)
-            log.finish()
-    if ran_out:
-        bounds.check("running the project's tests")
-        output = f"the tests ran longer than {TEST_TIMEOUT:g} s"
-    else:
-        output = log.read_text()
-    lines = [line for line in output.splitlines() if line.strip()]
-    outcome.received = lines[-12:] if process.returncode else lines[-1:]
-    if process.returncode != 0:
-        outcome.state = "fail"
-        outcome.problems = [f"the tests exited with code {process.returncode}"]
-    return outcome
+    """The project's own tests (generator.workshop.own_tests)."""
+    return replace(own_tests.run(project, bounds), hint=hint)
 
 
 # -- reports ----------------------------------------------------------------------------------

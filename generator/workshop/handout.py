@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .. import catalog
 from ..compare import Tree, TreeDiff, diff_trees
 from ..contract import Exchange, Padded, exchanges
+from .contract import taught
 from .model import DEFAULT_WORKSHOP, Step, Workshop
 
 if TYPE_CHECKING:
@@ -119,6 +120,9 @@ def commands(workshop: Workshop, step: Step, framework: str) -> tuple[tuple[str,
     else:
         rows += [("Install", "npm install"), ("Run", "npm start")]
         production, test = "npm run start:prod", "npm test"
+    if "database" in spec.middleware:
+        migrate = "flask db upgrade" if framework == "flask" else "npm run migrate"
+        rows.insert(2, ("Apply the migrations (the run commands do it too)", migrate))
     if step.production:
         rows.append(("Run in production", production))
     if tests:
@@ -126,7 +130,7 @@ def commands(workshop: Workshop, step: Step, framework: str) -> tuple[tuple[str,
     port = spec.port_for(framework)
     previous = set(step_checks_before(workshop, step))
     tries: Sequence[str | None] = [
-        _curl(e, port) for e in exchanges(spec) if e.name not in previous
+        _curl(e, port) for e in taught(exchanges(spec)) if e.name not in previous
     ]
     tries = [line for line in tries if line][:MAX_TRIES]
     if tries:

@@ -75,8 +75,10 @@ class Step:
         """The names of the step's checks, in the order `check` runs them."""
         from ..contract import exchanges
         from .contract import taught
+        from .live import live_checks
 
         names = [START, *(exchange.name for exchange in taught(exchanges(self.spec)))]
+        names += [check.name for check in live_checks(self.spec)]
         return names + [TESTS] if "tests" in self.spec.switches else names
 
 

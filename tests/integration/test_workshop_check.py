@@ -214,7 +214,7 @@ def test_several_projects_give_one_table(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        pytest.param(["--step", "9"], "step 9 does not exist", id="no-such-step"),
+        pytest.param(["--step", "10"], "step 10 does not exist", id="no-such-step"),
         pytest.param(["--step", "0"], "step 0 does not exist", id="step-zero"),
         pytest.param(
             ["--step", "1", "--workshop", "nope"],

@@ -25,6 +25,8 @@ IDS = [
     "logging-and-cors",
     "tests",
     "production",
+    "store-data",
+    "real-time",
 ]
 
 
@@ -32,7 +34,7 @@ def test_the_builtin_workshop_follows_the_article():
     found = workshops.load_workshop(BUILTIN)
     assert [step.id for step in found.steps] == IDS
     assert [step.folder for step in found.steps][2] == "03-route-parameter"
-    first, second, third, fourth, fifth, sixth, seventh = found.steps
+    first, second, third, fourth, fifth, sixth, seventh, eighth, ninth = found.steps
     assert first.spec.classic and first.spec.debug
     assert not second.spec.classic and second.spec.port is None
     assert [route.label for route in third.spec.routes] == ["GET /", "GET /users/{id:int}"]
@@ -41,14 +43,27 @@ def test_the_builtin_workshop_follows_the_article():
     assert fifth.added == ("logging", "cors")
     assert sixth.added == ("tests",) and "tests" in sixth.checks()
     assert seventh.added == ("production-server",) and seventh.production
+    assert eighth.added == ("database",) and eighth.production
+    assert [resource.label for resource in eighth.spec.resources] == ["resource /items"]
+    assert eighth.spec.setting("database", "url") == "sqlite:///app.db"
+    assert eighth.checks()[-2:] == ["resource /items: kept across a restart", "tests"]
+    assert ninth.added == ("events",) and ninth.spec.resources == eighth.spec.resources
+    assert ninth.checks()[-5:] == [
+        "event stream: opens at once",
+        "event stream: a posted event arrives",
+        "event stream: resumes after Last-Event-ID",
+        "resource /items: kept across a restart",
+        "tests",
+    ]
     assert all(step.explanation and step.exercises for step in found.steps)
 
 
 def test_workshop_list_names_the_builtin_workshop_and_its_steps(invoke):
     result = invoke("workshop", "list")
     assert result.exit_code == 0
-    assert "flask-vs-express: Flask and Express, side by side (7 steps)" in result.output
+    assert "flask-vs-express: Flask and Express, side by side (9 steps)" in result.output
     assert "   3  A route with a typed parameter" in result.output
+    assert "   8  Store data\n   9  Real-time updates\n" in result.output
 
 
 def test_a_hint_holds_from_its_step_until_a_later_step_gives_another():
@@ -724,3 +739,24 @@ def test_a_workshop_file_that_cannot_be_opened_is_named_with_the_reason(tmp_path
     with pytest.raises(SpecError) as error:
         workshops.read_workshop_file(path)
     assert str(error.value) == f"workshop file {str(path)!r} cannot be read: File name too long"
+
+
+def test_the_store_data_step_s_commands_say_how_to_apply_its_migrations():
+    from generator.workshop.handout import commands
+
+    found = workshops.load_workshop(BUILTIN)
+    migrate = "Apply the migrations (the run commands do it too)"
+    flask = commands(found, found.steps[7], "flask")
+    assert [name for name, _ in flask][:4] == ["Get the step", "Install", migrate, "Run"]
+    assert dict(flask)[migrate] == "flask db upgrade"
+    assert dict(commands(found, found.steps[8], "express"))[migrate] == "npm run migrate"
+    assert migrate not in dict(commands(found, found.steps[6], "flask"))
+
+
+def test_a_step_s_commands_try_only_what_its_checks_check():
+    from generator.workshop.handout import commands
+
+    found = workshops.load_workshop(BUILTIN)
+    tries = dict(commands(found, found.steps[8], "flask"))["Try it (another terminal)"]
+    assert tries.splitlines()[0] == "curl -I http://127.0.0.1:5000/events"
+    assert "[[[" not in tries  # the JSON nested too deep for a parser is no step's check

@@ -190,6 +190,10 @@ class Runner:
         monkeypatch.setattr(checking.runner, "free_port", lambda: 8123)
         monkeypatch.setattr(checking, "_run", run)
         monkeypatch.setattr(checking, "_tests", tests)
+        self.ready: list[str] = []
+        monkeypatch.setattr(
+            checking.live, "ready", lambda session, url, limit: self.ready.append(url)
+        )
 
 
 #: Two steps with their own hints: the second adds a production server and a rate limit of
@@ -321,3 +325,22 @@ def test_a_start_past_the_deadline_is_a_violation(late, flask_project, monkeypat
         checking.check_steps(WORKSHOP, [2], flask_project, deadline=600.0 if late else 0.0)
     seconds = 600 if late else 0
     assert str(error.value) == f"past the deadline of {seconds} s (starting the server)"
+
+
+def test_a_step_with_a_resource_gets_servers_of_its_own_and_one_for_its_live_checks(tmp_path):
+    """A resource's exchanges begin with an empty list: no other step's may come before them
+    on one server; the live checks (streams, a restart) start a server of their own."""
+    reports, starts, left = _plan(WORKSHOP, [7, 8, 9], tmp_path, "flask", "")
+    shape = {
+        key: [(report.step.number, len(checks), checks[0].name) for report, checks in served]
+        for key, served in starts.items()
+    }
+    assert shape == {
+        (True, False, False, 0, 0): [(7, 11, "GET /")],
+        (True, False, False, 8, 0): [(8, 30, "GET /")],
+        (True, False, False, 8, -1): [(8, 1, "resource /items: kept across a restart")],
+        (True, False, False, 9, 0): [(9, 38, "GET /")],
+        (True, False, False, 9, -1): [(9, 4, "event stream: opens at once")],
+    }
+    assert [report.command for report in reports] == ["gunicorn app:app"] * 3
+    assert [left[id(report)] for report in reports] == [[], [], []]

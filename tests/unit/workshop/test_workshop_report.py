@@ -316,10 +316,12 @@ class FakeRunner:
         self.starts: list[tuple[bool, str, tuple[str, ...]]] = []
         self.sent: list[tuple[int, str, str]] = []
         self.tests = 0
+        self.envs: list[dict[str, str]] = []
 
         @contextlib.contextmanager
         def serve(project, *, installed, port, production, timeout, env, command):
             self.starts.append((production, env["FLASK_RUN_PORT"], tuple(command)))
+            self.envs.append(env)
             if len(self.starts) <= fail:
                 raise RunError("the server exited with code 1 before listening; its output:\nboom")
             yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", port=port)
@@ -338,6 +340,12 @@ class FakeRunner:
         monkeypatch.setattr(checking.runner, "free_port", lambda: 8123)
         monkeypatch.setattr(checking, "_run", run)
         monkeypatch.setattr(checking, "_tests", tests)
+        self.ready: list[tuple[int, float]] = []
+        monkeypatch.setattr(
+            checking.live,
+            "ready",
+            lambda session, url, limit: self.ready.append((len(self.starts), limit)),
+        )
 
 
 @pytest.fixture
@@ -366,6 +374,72 @@ def test_steps_that_start_alike_share_one_start_and_the_tests_run_once(monkeypat
     assert reports[1].outcomes[0].sent == ["PORT=8123 HOST=127.0.0.1 flask --app app run"]
     assert reports[3].outcomes[0].received == ["listening on port 8123"]
     assert reports[2].outcomes[-1].hint == WORKSHOP.hint(6, "tests")
+    assert fake.ready == [(2, 30.0)]  # a production server listens before its workers boot
+
+
+def test_live_checks_get_starts_of_their_own_and_a_restart_keeps_the_database(
+    monkeypatch, flask_project
+):
+    fake = FakeRunner(monkeypatch)
+    calls: list[tuple[int, str, str]] = []
+
+    def run(check, session, url, created):
+        calls.append((len(fake.starts), "run", check.name))
+        if check.restarts:
+            created[id(check)] = {"id": 1}
+        return ["POST /items answered status 404, expected 201"] if "opens" in check.name else []
+
+    def after_restart(check, session, url, created):
+        calls.append((len(fake.starts), "after", check.name))
+        return [f"read {created[id(check)]}"]
+
+    monkeypatch.setattr(checking.live, "run", run)
+    monkeypatch.setattr(checking.live, "after_restart", after_restart)
+    reports = checking.check_steps(WORKSHOP, [8, 9], flask_project)
+    assert [production for production, _, _ in fake.starts] == [True] * 6
+    urls = [env["DATABASE_URL"] for env in fake.envs]
+    assert [urls.index(url) for url in urls] == [0, 1, 1, 3, 4, 4]
+    assert all(url.startswith("sqlite:////") and url.endswith("/check.db") for url in urls)
+    assert [env.get("WEB_CONCURRENCY") for env in fake.envs] == [None] * 3 + ["1"] * 3
+    assert [start for start, _ in fake.ready] == [1, 2, 3, 4, 5, 6]
+    restart = "resource /items: kept across a restart"
+    assert calls == [
+        (2, "run", restart),
+        (3, "after", restart),
+        (5, "run", "event stream: opens at once"),
+        (5, "run", "event stream: a posted event arrives"),
+        (5, "run", "event stream: resumes after Last-Event-ID"),
+        (5, "run", restart),
+        (6, "after", restart),
+    ]
+    for report in reports:
+        assert [outcome.name for outcome in report.outcomes] == report.step.checks()
+    live = {o.name: (o.state, o.problems) for o in reports[1].outcomes[-5:-1]}
+    assert live == {
+        "event stream: opens at once": ("fail", ["POST /items answered status 404, expected 201"]),
+        "event stream: a posted event arrives": ("ok", []),
+        "event stream: resumes after Last-Event-ID": ("ok", []),
+        restart: ("fail", ["read {'id': 1}"]),
+    }
+    assert reports[0].outcomes[-2].hint == WORKSHOP.hint(8, restart)
+    assert reports[0].outcomes[-2].sent[1] == (
+        "the server stopped and started again, same DATABASE_URL"
+    )
+    assert reports[1].outcomes[-5].expected[0] == "status 200, Content-Type: text/event-stream"
+
+
+def test_a_restart_check_whose_item_was_not_created_is_not_read_back(monkeypatch, flask_project):
+    fake = FakeRunner(monkeypatch)
+    monkeypatch.setattr(checking.live, "run", lambda check, session, url, created: ["no"])
+    monkeypatch.setattr(
+        checking.live, "after_restart", lambda *args: pytest.fail("read back without an item")
+    )
+    [report] = checking.check_steps(WORKSHOP, [8], flask_project)
+    assert len(fake.starts) == 3
+    assert (report.outcomes[-2].name, report.outcomes[-2].state) == (
+        "resource /items: kept across a restart",
+        "fail",
+    )
 
 
 def test_a_failed_start_fails_every_step_it_serves_and_runs_none_of_their_checks(
