@@ -219,7 +219,7 @@ def test_the_last_step_passes_its_checks_with_production_server_and_tests(built,
     result = run_dualgen("check", "--step", "9", *map(str, folders), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = [line.split() for line in result.stdout.splitlines() if line.startswith(str(tmp_path))]
-    assert [row[-1] for row in rows] == ["44/44", "44/44"]
+    assert [row[-1] for row in rows] == ["45/45", "45/45"]
 
 
 def test_the_handout_shows_both_columns_of_every_step_in_chromium(built, tmp_path):

@@ -58,7 +58,7 @@ def test_the_store_data_reference_solutions_pass(steps, tmp_path):
     result = run_dualgen("check", "--step", "8", *map(str, folders), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = [line.split() for line in result.stdout.splitlines() if line.startswith(str(tmp_path))]
-    assert [row[-1] for row in rows] == ["33/33", "33/33"]
+    assert [row[-1] for row in rows] == ["34/34", "34/34"]
 
 
 def test_a_project_of_step_7_fails_each_new_check_in_one_line(steps, tmp_path):
@@ -73,7 +73,7 @@ def test_a_project_of_step_7_fails_each_new_check_in_one_line(steps, tmp_path):
         LIVE[3]: ["POST /items answered status 404, expected 201"],
     }
     assert found["resource /items: create"][0].startswith("status 404, expected 201 ")
-    assert "19 of 44 checks passed." in result.stdout
+    assert "20 of 45 checks passed." in result.stdout
 
 
 def test_a_stream_that_ignores_last_event_id_fails_resumption_only(steps, tmp_path):
@@ -87,7 +87,7 @@ def test_a_stream_that_ignores_last_event_id_fails_resumption_only(steps, tmp_pa
     assert result.returncode == 1, result.stdout + result.stderr
     # The project's own tests catch it too.
     assert problems(result.stdout) == {
-        LIVE[2]: ["nothing within 10 s, waiting for the event after id 2"],
+        LIVE[2]: ["20 blocks without data, waiting for the event after id 2"],
         "tests": ["the tests exited with code 1"],
     }
 
