@@ -17,21 +17,12 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from generator.ui.views import modules
-from tests.helpers import run_dualgen, run_main, tree_of, unzip
+from tests.helpers import run_dualgen, tree_of, unzip
+from tests.integration.test_ui_browser import cli_error, command
 
 pytestmark = pytest.mark.integration
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-
-
-def command(page):
-    return page.locator("#command")
-
-
-def cli_error(*args: str) -> str:
-    code, stderr = run_main("new", "both", *args, "--no-input")
-    assert code == 2
-    return stderr.removeprefix("dualgen: error: ").strip()
 
 
 def test_the_pages_zip_is_what_the_shown_command_writes_and_passes_verify(open_page, tmp_path):
