@@ -337,9 +337,9 @@ def test_a_step_with_a_resource_gets_servers_of_its_own_and_one_for_its_live_che
     }
     assert shape == {
         (True, False, False, 0, 0): [(7, 11, "GET /")],
-        (True, False, False, 8, 0): [(8, 30, "GET /")],
+        (True, False, False, 8, 0): [(8, 31, "GET /")],
         (True, False, False, 8, -1): [(8, 1, "resource /items: kept across a restart")],
-        (True, False, False, 9, 0): [(9, 38, "GET /")],
+        (True, False, False, 9, 0): [(9, 39, "GET /")],
         (True, False, False, 9, -1): [(9, 4, "event stream: opens at once")],
     }
     assert [report.command for report in reports] == ["gunicorn app:app"] * 3
