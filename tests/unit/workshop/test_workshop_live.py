@@ -188,8 +188,9 @@ class Gzipped:
         self.raw.write(self.zip.compress(data))  # type: ignore[attr-defined]
 
     def flush(self) -> None:
-        self.raw.write(self.zip.flush(zlib.Z_SYNC_FLUSH))  # type: ignore[attr-defined]
-        self.raw.flush()  # type: ignore[attr-defined]
+        with contextlib.suppress(OSError):  # the client has gone
+            self.raw.write(self.zip.flush(zlib.Z_SYNC_FLUSH))  # type: ignore[attr-defined]
+            self.raw.flush()  # type: ignore[attr-defined]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -255,8 +256,10 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"\n\n")
         if b.bad_utf8:
             self.wfile.write(b": \xff\xfe\n")
-        if b.chatter:
-            self.wfile.write(b": ping\n\n" * 25)
+        if b.blank_first:  # an empty block first: with the pings and retry:, 20 without data
+            self.wfile.write(b"\n\n")
+        if b.chatter or b.blank_first:
+            self.wfile.write(b": ping\n\n" * (19 if b.blank_first else 25))
         if b.split_crlf:  # a CRLF cut between two chunks is one line break
             self.wfile.write(b"retry: 3000\r")
             self.wfile.flush()
@@ -468,6 +471,7 @@ def test_a_stream_the_spec_allows_passes(kind, flag, monkeypatch):
             f"POST /items answered {chr(0xFFFD) + 'x' * 59!r}, expected the item with its id",
         ),
         ("arrives", {"chatter": True}, "20 blocks without data, waiting for the event posted"),
+        ("arrives", {"blank_first": True}, "20 blocks without data, waiting for the event posted"),
         (
             "resumes",
             {"no_ids_resumed": True},
@@ -505,6 +509,7 @@ def test_a_stream_the_spec_allows_passes(kind, flag, monkeypatch):
         "read-too-slow",
         "create-garbled",
         "only-comments",
+        "a-blank-line-first",
         "resumed-without-id",
     ],
 )
