@@ -10,6 +10,7 @@ import json
 import re
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -168,10 +169,28 @@ class Server(ThreadingHTTPServer):
         self.events: list[tuple[int, str, str]] = []
         self.items: dict[int, dict[str, object]] = {}
         self.changed = threading.Condition()
+        self.release = threading.Event()  # set at the end: a held answer goes out
+        self.answered: list[str] = []
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/"
+
+
+class Gzipped:
+    """A gzip stream that sends what it has at each flush (as a compression middleware does)."""
+
+    def __init__(self, raw: object):
+        self.raw = raw
+        self.zip = zlib.compressobj(wbits=31)
+
+    def write(self, data: bytes) -> None:
+        self.raw.write(self.zip.compress(data))  # type: ignore[attr-defined]
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError):  # the client has gone
+            self.raw.write(self.zip.flush(zlib.Z_SYNC_FLUSH))  # type: ignore[attr-defined]
+            self.raw.flush()  # type: ignore[attr-defined]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -180,8 +199,20 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
+    def under(self) -> None:
+        """With `under`, the server's paths are under /X/ only (a URL with a path and a slash)."""
+        if self.server.behaviour.under:
+            self.path = self.path[2:] if self.path.startswith("/X/") else "/elsewhere"
+
     def do_GET(self) -> None:
         b = self.server.behaviour
+        self.under()
+        if b.hold and self.path == "/ready":
+            self.server.release.wait(5)
+            self.server.answered.append(self.path)
+            return self.answer(200, {})
+        if b.slow_read and self.path.startswith("/items/"):
+            time.sleep(1)
         if re.fullmatch(r"/items/[0-9]+", self.path):
             if b.crash_after:
                 self.close_connection = True
@@ -201,7 +232,11 @@ class Handler(BaseHTTPRequestHandler):
         if not b.no_type:
             media = "text/html" if b.html else "text/event-stream; charset=utf-8"
             self.send_header("Content-Type", media)
+        if b.gzip:
+            self.send_header("Content-Encoding", "gzip")
         self.end_headers()
+        if b.gzip:
+            self.wfile = Gzipped(self.wfile)  # type: ignore[assignment]
         self.stream(b)
 
     def stream(self, b: Behaviour) -> None:
@@ -214,12 +249,23 @@ class Handler(BaseHTTPRequestHandler):
             seen = 0
         if b.huge:
             self.wfile.write(b": " + b"x" * 70_000)
+        if b.full:  # exactly 64 KiB, then the blank line that ends it
+            self.wfile.write(b": " + b"x" * (64 * 1024 - 2))
+            self.wfile.flush()
+            time.sleep(0.2)
+            self.wfile.write(b"\n\n")
+        if b.bad_utf8:
+            self.wfile.write(b": \xff\xfe\n")
+        if b.blank_first:  # an empty block first: with the pings and retry:, 20 without data
+            self.wfile.write(b"\n\n")
+        if b.chatter or b.blank_first:
+            self.wfile.write(b": ping\n\n" * (19 if b.blank_first else 25))
         if b.split_crlf:  # a CRLF cut between two chunks is one line break
             self.wfile.write(b"retry: 3000\r")
             self.wfile.flush()
             time.sleep(0.2)
             self.wfile.write(b"\n: more\r\n\r\n")
-        elif not b.silent:
+        elif not b.silent and not (b.quiet_resume and after is not None):
             self.wfile.write(b"retry: 3000\r\r" if b.cr else b"retry: 3000\n\n")
         self.wfile.flush()
         if b.ends:
@@ -234,8 +280,16 @@ class Handler(BaseHTTPRequestHandler):
                 for number, name, data in new:
                     if b.stale_data and after is not None:
                         data = self.server.events[0][2]  # the right id, another event's data
-                    head = "" if b.no_ids else f"id: {number}\n"
-                    self.wfile.write(f"{head}event: {name}\ndata: {data}\n\n".encode())
+                    no_id = b.no_ids or (b.no_ids_resumed and after is not None)
+                    head = "" if no_id else f"id: {number}\n"
+                    if b.split_crlf:  # each line ends with CRLF, cut after the id's CR
+                        self.wfile.write(f"id: {number}\r".encode())
+                        self.wfile.flush()
+                        time.sleep(0.1)
+                        head = "\n"
+                    text = f"event: {name}\ndata: {data}\n\n"
+                    text = text.replace("\n", "\r\n") if b.split_crlf else text
+                    self.wfile.write(f"{head}{text}".encode())
                 self.wfile.flush()
                 seen += len(new)
         except OSError:
@@ -245,6 +299,9 @@ class Handler(BaseHTTPRequestHandler):
         b = self.server.behaviour
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         json_body = self.headers.get("Content-Type") == "application/json"
+        self.under()
+        if b.slow_post:
+            time.sleep(1)
         if b.crash or (b.crash_after and self.command == "GET"):
             self.close_connection = True
             return  # no answer at all
@@ -252,6 +309,8 @@ class Handler(BaseHTTPRequestHandler):
             number = len(self.server.items) + 1
             if not b.forget:
                 self.server.items[number] = {"id": number, **body}
+            if b.garbled:  # not UTF-8, and longer than a problem shows
+                return self.answer(201, None, b"\xff" + b"x" * 70)
             if b.no_id or b.not_json:
                 return self.answer(201, body, b"created" if b.not_json else None)
             return self.answer(200 if b.ok_not_created else 201, {"id": number, **body})
@@ -285,6 +344,7 @@ def serve(**flags: bool) -> Iterator[Server]:
     try:
         yield server
     finally:
+        server.release.set()
         with server.changed:
             server.events.append((0, "end", "0"))  # wakes the streams, which then end
             server.changed.notify_all()
@@ -295,11 +355,12 @@ def serve(**flags: bool) -> Iterator[Server]:
 def problems(kind: str, **flags: bool) -> list[str]:
     check = Live("resource /items: kept", "restart", "/items", ITEM) if kind == "restart" else None
     with serve(**flags) as server, requests.Session() as session:
+        url = server.url + ("X/" if flags.get("under") else "")
         if check is None:
-            return live.run(Live("n", kind), session, server.url, {})
+            return live.run(Live("n", kind), session, url, {})
         created: dict[int, dict[str, object]] = {}
-        found = live.run(check, session, server.url, created)
-        return found or live.after_restart(check, session, server.url, created)
+        found = live.run(check, session, url, created)
+        return found or live.after_restart(check, session, url, created)
 
 
 @pytest.mark.parametrize("kind", ["opens", "arrives", "resumes", "restart"])
@@ -307,9 +368,29 @@ def test_a_server_that_behaves_passes(kind):
     assert problems(kind) == []
 
 
+@pytest.mark.parametrize("kind", ["opens", "arrives", "resumes", "restart"])
+def test_a_server_under_a_path_given_with_a_slash_passes(kind):
+    assert problems(kind, under=True) == []
+
+
 @pytest.mark.parametrize("flag", ["cr", "split_crlf"])
 def test_a_stream_whose_lines_end_with_cr_or_crlf_passes(flag):
     assert problems("arrives", **{flag: True}) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "flag"),
+    [("opens", "full"), ("opens", "bad_utf8"), ("resumes", "quiet_resume"), ("arrives", "gzip")],
+    ids=[
+        "a-block-of-exactly-64-kib",
+        "bytes-not-utf-8",
+        "resumed-without-a-first-block",
+        "gzip",
+    ],
+)
+def test_a_stream_the_spec_allows_passes(kind, flag, monkeypatch):
+    monkeypatch.setattr(live, "WAIT", 2.0)
+    assert problems(kind, **{flag: True}) == []
 
 
 @pytest.mark.parametrize(
@@ -381,6 +462,22 @@ def test_a_stream_whose_lines_end_with_cr_or_crlf_passes(flag):
             "GET /items/1 after a restart answered status 404, expected 200: keep items in "
             "the database DATABASE_URL names, not in memory",
         ),
+        ("arrives", {"slow_post": True}, "no answer: ReadTimeout (did the server crash?)"),
+        ("restart", {"slow_post": True}, "no answer: ReadTimeout (did the server crash?)"),
+        ("restart", {"slow_read": True}, "no answer: ReadTimeout (did the server crash?)"),
+        (
+            "restart",
+            {"garbled": True},
+            f"POST /items answered {chr(0xFFFD) + 'x' * 59!r}, expected the item with its id",
+        ),
+        ("arrives", {"chatter": True}, "20 blocks without data, waiting for the event posted"),
+        ("arrives", {"blank_first": True}, "20 blocks without data, waiting for the event posted"),
+        (
+            "resumes",
+            {"no_ids_resumed": True},
+            "with Last-Event-ID: 1 the first event has id '', expected '2' (the one posted "
+            "after it)",
+        ),
     ],
     ids=[
         "no-route",
@@ -407,6 +504,13 @@ def test_a_stream_whose_lines_end_with_cr_or_crlf_passes(flag):
         "create-no-answer",
         "read-no-answer",
         "forgets",
+        "publish-too-slow",
+        "create-too-slow",
+        "read-too-slow",
+        "create-garbled",
+        "only-comments",
+        "a-blank-line-first",
+        "resumed-without-id",
     ],
 )
 def test_a_server_that_breaks_the_feature_fails_with_one_line(kind, flags, expected, monkeypatch):
@@ -420,6 +524,13 @@ def test_a_stream_that_sends_nothing_until_an_event_fails_at_once(monkeypatch):
         "nothing within 0.5 s, waiting for the first block (retry: or a comment), sent once the "
         "stream is subscribed"
     ]
+
+
+def test_waiting_for_a_server_gives_up_after_the_limit():
+    with serve(hold=True) as server, requests.Session() as session:
+        live.ready(session, server.url + "ready", 0.5)
+        assert server.answered == []  # the server still holds its answer
+    assert server.answered == ["/ready"]
 
 
 def test_waiting_for_a_server_to_answer_never_raises():
