@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, Protocol
 
 from ..verify import plural
 from . import Bench, Run
@@ -136,7 +136,15 @@ def _rps(figure: Figure) -> str:
     return f"{text} ({low}–{high})" if low != high else text
 
 
-def caveats(bench: Bench) -> list[str]:
+class Measured(Protocol):
+    """What the caveats read of a bench's result (Bench, and the resource scenario's)."""
+
+    duration: int
+    repeat: int
+    machine: dict[str, object]
+
+
+def caveats(bench: Measured) -> list[str]:
     """What limits the verdicts: one run per figure, a busy machine."""
     found = []
     if bench.repeat == 1:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..verify import plural
 from .page import bar_chart, environment
-from .report import BUSY, SHORT
+from .report import SHORT, caveats
 from .resource import VARIANTS, ResourceBench, ResourceRun
 from .spread import Figure, number, ratio, span, times, verdict
 
@@ -93,7 +93,7 @@ def conclusions(result: ResourceBench) -> dict[str, list[Any]]:
                     f"{', '.join(parts)}."
                 )
     found += _frameworks(result) + _checks(result)
-    return {"findings": found, "ratios": found_ratios, "caveats": _caveats(result)}
+    return {"findings": found, "ratios": found_ratios, "caveats": caveats(result)}
 
 
 def _framework(name: str) -> str:
@@ -154,23 +154,6 @@ def _checks(result: ResourceBench) -> list[str]:
         found.append("Errors (timeouts, refused connections or non-2xx answers): " + "; ".join(
             f"{SHORT[r.setup]} {r.variant} {r.kind} at {r.concurrency}: {r.errors}"
             for r in errors) + ".")  # fmt: skip
-    return found
-
-
-def _caveats(result: ResourceBench) -> list[str]:
-    found = []
-    if result.repeat == 1:
-        found.append(
-            f"Each figure is one run of {result.duration} s, so its spread is unknown and a "
-            "verdict may be noise: run with --repeat 3 or more."
-        )
-    load: list[float] = result.machine.get("load_before") or []  # type: ignore[assignment]  # machine()'s
-    cpus: int = result.machine.get("cpus") or 1  # type: ignore[assignment]  # machine()'s
-    if load and load[0] >= BUSY * cpus:
-        found.append(
-            f"The load average was {load[0]:g} on {plural(cpus, 'CPU')} before the run: other "
-            "work shared the CPUs, so the figures are lower and noisier than on an idle machine."
-        )
     return found
 
 
