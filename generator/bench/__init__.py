@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,18 +156,25 @@ def parse_concurrency(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(item) for item in items))
 
 
-def parse_setups(text: str | None) -> tuple[Setup, ...]:
-    """`flask-dev,express` -> those setups, in the order of SETUPS; None: every one."""
+def parse_setups(
+    text: str | None,
+    allowed: Sequence[str] | None = None,
+    default: Sequence[str] | None = None,
+    scope: str = "",
+) -> tuple[Setup, ...]:
+    """`flask-dev,express` -> those setups, in the order of SETUPS; None: `default`, else every
+    one. A scenario narrows the keys to `allowed`, and `scope` ends its refusal's line."""
+    known = [setup.key for setup in SETUPS if allowed is None or setup.key in allowed]
     if text is None:
-        return SETUPS
-    keys = [item.strip() for item in text.split(",")]
-    known = {setup.key: setup for setup in SETUPS}
-    unknown = [key for key in keys if key not in known]
-    if unknown or not keys:
-        raise UsageError(
-            f"--servers {text!r}: {unknown[0] if unknown else text!r} is not one of "
-            f"{', '.join(known)}"
-        )
+        keys = list(default or known)
+    else:
+        keys = [item.strip() for item in text.split(",")]
+        unknown = [key for key in keys if key not in known]
+        if unknown or not keys:
+            raise UsageError(
+                f"--servers {text!r}: {unknown[0] if unknown else text!r} is not one of "
+                f"{', '.join(known)}{scope}"
+            )
     return tuple(setup for setup in SETUPS if setup.key in keys)
 
 

@@ -29,11 +29,10 @@ from .. import bounds as _bounds
 from .. import runner
 from .. import spec as specs
 from ..databases import STORAGES, Databases, check_storage
-from ..errors import RunError, UsageError
+from ..errors import RunError
 from ..verify import plural
 from . import (
     DEFAULT_CONCURRENCY,
-    SETUPS,
     WRK_TIMEOUT,
     Progress,
     Run,
@@ -42,6 +41,7 @@ from . import (
     check_duration,
     check_repeat,
     machine,
+    parse_setups,
     require_wrk,
     run_wrk,
 )
@@ -117,14 +117,7 @@ class ResourceBench:
 
 def parse_servers(text: str | None) -> tuple[Setup, ...]:
     """`gunicorn-sync,node-cluster` -> those setups, in the order of SETUPS; None: the default."""
-    keys = list(DEFAULT_SERVERS) if text is None else [k.strip() for k in text.split(",")]
-    unknown = [key for key in keys if key not in SERVERS]
-    if unknown or not keys:
-        raise UsageError(
-            f"--servers {text!r}: {unknown[0] if unknown else text!r} is not one of "
-            f"{', '.join(SERVERS)} (with --scenario resource)"
-        )
-    return tuple(setup for setup in SETUPS if setup.key in keys)
+    return parse_setups(text, SERVERS, DEFAULT_SERVERS, " (with --scenario resource)")
 
 
 def resource_answers(answers: specs.Answers, storage: str, worker_class: str) -> specs.Answers:
