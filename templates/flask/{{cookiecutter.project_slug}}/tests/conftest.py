@@ -1,7 +1,7 @@
 {%- if cookiecutter.__layout == 'package' and cookiecutter.database_url.startswith('postgresql:') -%}
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import psycopg
 import pytest
@@ -26,7 +26,8 @@ def database_url():
             returncode=2,
         )
     parts = urlsplit(url)
-    name = sql.Identifier(f'{parts.path[1:]}_test')
+    # The URL's path is percent-encoded (libpq decodes it); the name is not.
+    name = sql.Identifier(f'{unquote(parts.path[1:])}_test')
     with psycopg.connect(url, autocommit=True) as server:
         server.execute(sql.SQL('DROP DATABASE IF EXISTS {}').format(name))
         server.execute(sql.SQL('CREATE DATABASE {}').format(name))
